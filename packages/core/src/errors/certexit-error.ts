@@ -1,0 +1,68 @@
+import { E_FAIL, FAILED, formatHResult, hresultName } from '../constants/hresults';
+
+const _marker = 'certexit.error';
+const _symbol = Symbol.for(_marker);
+
+/**
+ * The base error of certexit: carries an HRESULT so a module can throw `CERTSRV_E_PROPERTY_EMPTY` and a host can
+ * map any failure to an HRESULT. Checked with {@link CertexitError.isInstance} (a marker symbol), never
+ * `instanceof`, which breaks across duplicate package copies.
+ *
+ * @example
+ * ```ts
+ * throw new CertexitError({ hresult: CERTSRV_E_PROPERTY_EMPTY, message: 'CertFile is empty' });
+ * ```
+ */
+export class CertexitError extends Error {
+  private readonly [_symbol] = true;
+  /** The unsigned 32-bit HRESULT, e.g. `0x80094004`. Always a failure code. */
+  readonly hresult: number;
+  /** Which module or part raised it, for the `[certexit] [module]` message prefix and logs. */
+  readonly source: string | undefined;
+  /** True when trying again later may succeed (timeouts, connection loss). */
+  readonly isRetryable: boolean;
+
+  constructor({
+    hresult = E_FAIL,
+    message,
+    source,
+    cause,
+    isRetryable = false,
+  }: {
+    hresult?: number;
+    message: string;
+    source?: string;
+    cause?: unknown;
+    isRetryable?: boolean;
+  }) {
+    super(`[certexit]${source ? ` [${source}]` : ''} ${message} (${hresultName(hresult)})`, { cause });
+    this.name = 'CertexitError';
+    this.hresult = FAILED(hresult) ? hresult >>> 0 : E_FAIL;
+    this.source = source;
+    this.isRetryable = isRetryable;
+  }
+
+  /** True for any certexit error, whichever copy of this package created it. */
+  static isInstance(error: unknown): error is CertexitError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[_symbol] === true;
+  }
+
+  /** The HRESULT of any failure: a certexit error's own, an HRESULT-carrying object's, else `E_FAIL`. */
+  static hresultOf(error: unknown): number {
+    if (CertexitError.isInstance(error)) return error.hresult;
+    if (typeof error === 'object' && error !== null) {
+      const hr = (error as { hresult?: unknown }).hresult;
+      if (typeof hr === 'number' && FAILED(hr)) return hr >>> 0;
+    }
+    return E_FAIL;
+  }
+
+  /** Any thrown value as an `Error` (strings and numbers included), keeping the original as `cause`. */
+  static toError(error: unknown): Error {
+    if (error instanceof Error) return error;
+    if (typeof error === 'number' && FAILED(error)) {
+      return new CertexitError({ hresult: error, message: `HRESULT ${formatHResult(error)}` });
+    }
+    return new Error(typeof error === 'string' ? error : `non-Error value thrown: ${String(error)}`, { cause: error });
+  }
+}

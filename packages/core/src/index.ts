@@ -1,0 +1,10 @@
+/**
+ * @certexit/core: the exit-module contract. Types, constants and errors; nearly no runtime state.
+ * @packageDocumentation
+ */
+export * from './constants';
+export * from './errors';
+export * from './interfaces';
+export * from './properties';
+export * from './server-exit';
+export * from './registry';

@@ -1,0 +1,2 @@
+export * from './create-server-exit';
+export * from './server-exit-data-source';
