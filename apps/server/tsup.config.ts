@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tooling/tsup/base';
 
-export default defineConfig(baseConfig(import.meta.url));
+export default defineConfig(baseConfig(import.meta.url, { entry: ['src/index.ts', 'src/cli.ts'] }));

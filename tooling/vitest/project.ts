@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import type { UserWorkspaceConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
 /**
  * The Vitest project every package uses: tests run against source (the `@certexit/source` export condition),

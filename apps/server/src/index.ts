@@ -1,1 +1,15 @@
-export {};
+/** The certexit reference server engine, for composition and tests. */
+export { builtinExitModules } from './builtin-exit-modules';
+export type { CaContext } from './ca/ca-context';
+export { openCa } from './ca/open-ca';
+export { type SetupCaOptions, setupCa } from './ca/setup-ca';
+export { type CliIo, runCli } from './cli/main';
+export { runDemo } from './demo/run-demo';
+export {
+  CertificateAuthority,
+  type CertificateAuthorityOptions,
+  type RequestOutcome,
+} from './engine/certificate-authority';
+export type { DeliveryRecord } from './hosting/exit-dispatcher';
+export type { LoadedExitModule } from './hosting/load-exit-modules';
+export { createLogger } from './logging/create-logger';

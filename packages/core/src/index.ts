@@ -6,5 +6,5 @@ export * from './constants';
 export * from './errors';
 export * from './interfaces';
 export * from './properties';
-export * from './server-exit';
 export * from './registry';
+export * from './server-exit';

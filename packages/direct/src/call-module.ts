@@ -1,4 +1,5 @@
-import { CertexitError, type CallOutcome, HRESULT_TIMEOUT, S_OK } from '@certexit/core';
+import type { CallOutcome } from '@certexit/core';
+import { CertexitError, HRESULT_TIMEOUT, S_OK } from '@certexit/core';
 
 /** Options of {@link callModule}. */
 export interface CallModuleOptions {

@@ -1,3 +1,4 @@
+import type { ExitModuleServices, ICertExit } from '@certexit/core';
 import {
   CERTSRV_E_PROPERTY_EMPTY,
   CertexitError,
@@ -5,9 +6,7 @@ import {
   E_INVALIDARG,
   E_UNEXPECTED,
   EXITEVENT_CERTISSUED,
-  type ExitModuleServices,
   HRESULT_TIMEOUT,
-  type ICertExit,
   IID_ICertExit,
   IID_ICertExit2,
   S_FALSE,
@@ -55,9 +54,15 @@ describe('hostDirectModule', () => {
       { source: 'T.Exit' },
     ).doNotify(1, 1);
     expect(thrown).toMatchObject({ ok: false, hresult: CERTSRV_E_PROPERTY_EMPTY });
-    const rejected = await hostDirectModule({ ...base, Notify: () => Promise.reject(new Error('net down')) }).doNotify(1, 1);
+    const rejected = await hostDirectModule({ ...base, Notify: () => Promise.reject(new Error('net down')) }).doNotify(
+      1,
+      1,
+    );
     expect(rejected).toMatchObject({ ok: false, hresult: E_FAIL });
-    const returned = await hostDirectModule({ ...base, Notify: () => 0x80070057 | 0 }, { source: 'T.Exit' }).doNotify(1, 1);
+    const returned = await hostDirectModule({ ...base, Notify: () => 0x80070057 | 0 }, { source: 'T.Exit' }).doNotify(
+      1,
+      1,
+    );
     expect(returned.ok).toBe(false);
     expect(returned.hresult).toBe(E_INVALIDARG);
     expect(!returned.ok && returned.error.message).toContain('[T.Exit] Notify returned 0x80070057');
@@ -78,14 +83,23 @@ describe('hostDirectModule', () => {
     expect(mask).toMatchObject({ ok: false, hresult: E_UNEXPECTED });
     const bits = await hostDirectModule({ ...base, Initialize: () => 0x1001 }).doInitialize('CA');
     expect(!bits.ok && bits.error.message).toContain('undefined bits 0x00001000');
-    const description = await hostDirectModule({ ...base, GetDescription: () => 42 as unknown as string }).doGetDescription();
+    const description = await hostDirectModule({
+      ...base,
+      GetDescription: () => 42 as unknown as string,
+    }).doGetDescription();
     expect(description).toMatchObject({ ok: false, hresult: E_UNEXPECTED });
-    const manage = await hostDirectModule({ ...base, GetManageModule: () => ({ GetProperty: 1 }) } as ICertExit).doGetManageModule();
+    const manage = await hostDirectModule({
+      ...base,
+      GetManageModule: () => ({ GetProperty: 1 }),
+    } as ICertExit).doGetManageModule();
     expect(manage).toMatchObject({ ok: false, hresult: E_UNEXPECTED });
   });
 
   it('abandons a call past its deadline as ERROR_TIMEOUT', async () => {
-    const hung = hostDirectModule({ ...base, Notify: () => new Promise<void>(() => {}) }, { notifyTimeoutMs: 30, source: 'Slow.Exit' });
+    const hung = hostDirectModule(
+      { ...base, Notify: () => new Promise<void>(() => {}) },
+      { notifyTimeoutMs: 30, source: 'Slow.Exit' },
+    );
     const outcome = await hung.doNotify(1, 1);
     expect(outcome).toMatchObject({ ok: false, hresult: HRESULT_TIMEOUT });
     expect(!outcome.ok && outcome.error.message).toContain('[Slow.Exit] Notify did not return within 30 ms');

@@ -1,14 +1,11 @@
+import type { CallOutcome, HostedExitModuleV1, ICertExit, ICertManageModule } from '@certexit/core';
 import {
-  type CallOutcome,
   CertexitError,
   E_INVALIDARG,
   E_UNEXPECTED,
   EXITEVENT_ALL_DEFINED,
   FAILED,
   formatHResult,
-  type HostedExitModuleV1,
-  type ICertExit,
-  type ICertManageModule,
   S_OK,
 } from '@certexit/core';
 import { callModule } from './call-module';
@@ -44,18 +41,31 @@ export function hostDirectModule(module: ICertExit, options: DirectHostOptions =
     specificationVersion: 'v1',
     binding: options.binding ?? 'direct',
     async doInitialize(caName) {
-      const outcome = await callModule(() => module.Initialize(caName), { method: 'Initialize', source, timeoutMs: callTimeoutMs });
+      const outcome = await callModule(() => module.Initialize(caName), {
+        method: 'Initialize',
+        source,
+        timeoutMs: callTimeoutMs,
+      });
       if (!outcome.ok) return outcome;
       const mask = outcome.value as unknown;
       if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < -0x80000000 || mask > 0xffffffff) {
         return fail(E_UNEXPECTED, 'Initialize', `returned ${_describe(mask)}, not an event mask`);
       }
       const extra = (mask & ~EXITEVENT_ALL_DEFINED) >>> 0;
-      if (extra !== 0) return fail(E_INVALIDARG, 'Initialize', `returned mask ${formatHResult(mask)} with undefined bits ${formatHResult(extra)}`);
+      if (extra !== 0)
+        return fail(
+          E_INVALIDARG,
+          'Initialize',
+          `returned mask ${formatHResult(mask)} with undefined bits ${formatHResult(extra)}`,
+        );
       return { ok: true, hresult: S_OK, value: mask };
     },
     async doNotify(event, context) {
-      const outcome = await callModule(() => module.Notify(event, context), { method: 'Notify', source, timeoutMs: notifyTimeoutMs });
+      const outcome = await callModule(() => module.Notify(event, context), {
+        method: 'Notify',
+        source,
+        timeoutMs: notifyTimeoutMs,
+      });
       if (!outcome.ok) return outcome;
       const result = outcome.value as unknown;
       if (result === undefined || result === null) return { ok: true, hresult: S_OK, value: undefined };
@@ -66,19 +76,32 @@ export function hostDirectModule(module: ICertExit, options: DirectHostOptions =
       return { ok: true, hresult: result >>> 0, value: undefined };
     },
     async doGetDescription() {
-      const outcome = await callModule(() => module.GetDescription(), { method: 'GetDescription', source, timeoutMs: callTimeoutMs });
+      const outcome = await callModule(() => module.GetDescription(), {
+        method: 'GetDescription',
+        source,
+        timeoutMs: callTimeoutMs,
+      });
       if (!outcome.ok) return outcome;
       const description = outcome.value as unknown;
-      if (typeof description !== 'string') return fail(E_UNEXPECTED, 'GetDescription', `returned ${_describe(description)}, not a string`);
+      if (typeof description !== 'string')
+        return fail(E_UNEXPECTED, 'GetDescription', `returned ${_describe(description)}, not a string`);
       return { ok: true, hresult: S_OK, value: description };
     },
     async doGetManageModule() {
       if (!isCertExit2(module)) return { ok: true, hresult: S_OK, value: undefined };
-      const outcome = await callModule(() => module.GetManageModule(), { method: 'GetManageModule', source, timeoutMs: callTimeoutMs });
+      const outcome = await callModule(() => module.GetManageModule(), {
+        method: 'GetManageModule',
+        source,
+        timeoutMs: callTimeoutMs,
+      });
       if (!outcome.ok) return outcome;
       const manage = outcome.value as unknown;
       const methods = ['GetProperty', 'SetProperty', 'Configure'];
-      if (typeof manage !== 'object' || manage === null || methods.some((m) => typeof (manage as Record<string, unknown>)[m] !== 'function')) {
+      if (
+        typeof manage !== 'object' ||
+        manage === null ||
+        methods.some((m) => typeof (manage as Record<string, unknown>)[m] !== 'function')
+      ) {
         return fail(E_UNEXPECTED, 'GetManageModule', `returned ${_describe(manage)}, not an ICertManageModule`);
       }
       return { ok: true, hresult: S_OK, value: manage as ICertManageModule };

@@ -1,4 +1,5 @@
-import { type ICertExit, type ICertExit2, IID_ICertExit, IID_ICertExit2 } from '@certexit/core';
+import type { ICertExit, ICertExit2 } from '@certexit/core';
+import { IID_ICertExit, IID_ICertExit2 } from '@certexit/core';
 
 /**
  * True when a module object offers `ICertExit` for direct calls: `Initialize`, `Notify` and `GetDescription`

@@ -1,3 +1,4 @@
+import type { ExitModuleServices, ICertExit2 } from '@certexit/core';
 import {
   CERTSRV_E_PROPERTY_EMPTY,
   CertexitError,
@@ -6,8 +7,6 @@ import {
   EXITEVENT_CERTPENDING,
   EXITEVENT_CRLISSUED,
   EXITEVENT_SHUTDOWN,
-  type ExitModuleServices,
-  type ICertExit2,
   PROPTYPE_BINARY,
   PROPTYPE_LONG,
   S_FALSE,
@@ -25,7 +24,8 @@ function sample(services: ExitModuleServices, broken: Partial<Record<string, boo
     'product version': '1.0.0',
   };
   return {
-    Initialize: () => (broken.mask ? 0x1000 : EXITEVENT_CERTISSUED | EXITEVENT_CERTPENDING | EXITEVENT_CRLISSUED | EXITEVENT_SHUTDOWN),
+    Initialize: () =>
+      broken.mask ? 0x1000 : EXITEVENT_CERTISSUED | EXITEVENT_CERTPENDING | EXITEVENT_CRLISSUED | EXITEVENT_SHUTDOWN,
     GetDescription: () => (broken.description ? '' : 'Sample exit module'),
     async Notify(event, context) {
       if (broken.unknownEvents && ![1, 2, 0x20, 0x40].includes(event)) throw new Error('unexpected event');
@@ -66,7 +66,12 @@ describe('checkExitModule', () => {
   });
 
   it('accepts a package factory and refuses an unknown specification version', async () => {
-    const factory = { specificationVersion: 'v1' as const, progId: 'X.Exit', version: '1.0.0', create: (s: ExitModuleServices) => sample(s) };
+    const factory = {
+      specificationVersion: 'v1' as const,
+      progId: 'X.Exit',
+      version: '1.0.0',
+      create: (s: ExitModuleServices) => sample(s),
+    };
     expect((await checkExitModule({ module: factory })).ok).toBe(true);
     const report = await checkExitModule({ module: { ...factory, specificationVersion: 'v9' as 'v1' } });
     expect(report.ok).toBe(false);
@@ -107,7 +112,9 @@ describe('checkExitModule', () => {
       module: (s) => ({ ...sample(s), Notify: () => new Promise<void>(() => {}) }),
       callTimeoutMs: 50,
     });
-    expect(report.results.find((r) => r.check === 'notify-subscribed')?.message).toMatch(/Notify did not return within 50 ms/);
+    expect(report.results.find((r) => r.check === 'notify-subscribed')?.message).toMatch(
+      /Notify did not return within 50 ms/,
+    );
   });
 
   it('fails an object that is not an ICertExit', async () => {

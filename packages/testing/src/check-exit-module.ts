@@ -1,3 +1,4 @@
+import type { ExitModuleServices, ICertExit, ICertManageModule } from '@certexit/core';
 import {
   CertexitError,
   CMM_REFRESHONLY,
@@ -11,12 +12,9 @@ import {
   EXITEVENT_CERTREVOKED,
   EXITEVENT_CRLISSUED,
   EXITEVENT_SHUTDOWN,
-  type ExitModuleServices,
   exitEventName,
   FAILED,
   formatHResult,
-  type ICertExit,
-  type ICertManageModule,
   isRequestScopedEvent,
   UnsupportedSpecificationVersionError,
 } from '@certexit/core';
@@ -26,7 +24,8 @@ import type {
   ConformanceReport,
   ConformanceResult,
 } from './conformance-options';
-import { createTestServices, type TestServices } from './create-test-services';
+import type { TestServices } from './create-test-services';
+import { createTestServices } from './create-test-services';
 import type { ServerExitFixture } from './server-exit-fixture';
 
 const _CHECKS: readonly ConformanceCheckName[] = [
@@ -160,7 +159,8 @@ const _RUNNERS: Record<ConformanceCheckName, (h: _Harness) => Promise<void>> = {
       throw new Error(`Initialize returned ${_show(h.mask)}, not an int32 event mask`);
     }
     const extra = h.mask & ~EXITEVENT_ALL_DEFINED;
-    if (extra !== 0) throw new Error(`Initialize returned mask ${formatHResult(h.mask)} with undefined bits ${formatHResult(extra)}`);
+    if (extra !== 0)
+      throw new Error(`Initialize returned mask ${formatHResult(h.mask)} with undefined bits ${formatHResult(extra)}`);
   },
   async description(h) {
     const description = await _within(h.timeoutMs, 'GetDescription', () => h.module.GetDescription());
@@ -176,21 +176,27 @@ const _RUNNERS: Record<ConformanceCheckName, (h: _Harness) => Promise<void>> = {
     for (const event of _UNKNOWN_EVENTS) await h.notify(event, context);
   },
   async 'property-empty'(h) {
-    for (const event of h.subscribedEvents().filter(isRequestScopedEvent)) await h.notify(event, h.contextFor(event, true));
+    for (const event of h.subscribedEvents().filter(isRequestScopedEvent))
+      await h.notify(event, h.contextFor(event, true));
   },
   async 'read-only'(h) {
     const before = JSON.stringify(h.fixture, _bytesAsArrays);
     for (const event of h.subscribedEvents()) await h.notify(event, h.contextFor(event)).catch(() => undefined);
     if (h.services.callLog.writeAttempts.length > 0) {
-      throw new Error(`the module tried to write through ICertServerExit: ${h.services.callLog.writeAttempts.join(', ')}`);
+      throw new Error(
+        `the module tried to write through ICertServerExit: ${h.services.callLog.writeAttempts.join(', ')}`,
+      );
     }
-    if (JSON.stringify(h.fixture, _bytesAsArrays) !== before) throw new Error('the module changed data read through the callback');
+    if (JSON.stringify(h.fixture, _bytesAsArrays) !== before)
+      throw new Error('the module changed data read through the callback');
   },
   async 'manage-module'(h) {
     if (typeof h.module.GetManageModule !== 'function') {
       throw new Error("the module implements ICertExit only; opt out with skip: { 'manage-module': '<reason>' }");
     }
-    const manage = (await _within(h.timeoutMs, 'GetManageModule', () => h.module.GetManageModule!())) as ICertManageModule;
+    const manage = (await _within(h.timeoutMs, 'GetManageModule', () =>
+      h.module.GetManageModule!(),
+    )) as ICertManageModule;
     for (const m of ['GetProperty', 'SetProperty', 'Configure']) {
       if (typeof (manage as unknown as Record<string, unknown>)?.[m] !== 'function') {
         throw new Error(`GetManageModule returned an object without ${m}`);
@@ -198,18 +204,25 @@ const _RUNNERS: Record<ConformanceCheckName, (h: _Harness) => Promise<void>> = {
     }
     const config = `CA01\\${String(h.fixture.ca.SanitizedCAName)}`;
     const storage = h.services.config.path;
-    const get = (name: string) => _within(h.timeoutMs, 'GetProperty', () => manage.GetProperty(config, storage, name, 0));
+    const get = (name: string) =>
+      _within(h.timeoutMs, 'GetProperty', () => manage.GetProperty(config, storage, name, 0));
     for (const name of CMM_STANDARD_PROPERTIES) {
       const value = await get(name);
-      if (typeof value !== 'string' || value === '') throw new Error(`GetProperty(${JSON.stringify(name)}) returned ${_show(value)}`);
+      if (typeof value !== 'string' || value === '')
+        throw new Error(`GetProperty(${JSON.stringify(name)}) returned ${_show(value)}`);
       const other = await get(name.toUpperCase());
-      if (other !== value) throw new Error(`GetProperty compares names case-sensitively: ${JSON.stringify(name.toUpperCase())}`);
+      if (other !== value)
+        throw new Error(`GetProperty compares names case-sensitively: ${JSON.stringify(name.toUpperCase())}`);
     }
     const unknown = await get('certexit-no-such-property');
-    if (unknown !== undefined) throw new Error(`GetProperty of an unknown name returned ${_show(unknown)}, not undefined (S_FALSE)`);
+    if (unknown !== undefined)
+      throw new Error(`GetProperty of an unknown name returned ${_show(unknown)}, not undefined (S_FALSE)`);
     const before = await get('Name');
-    const set = await _within(h.timeoutMs, 'SetProperty', () => manage.SetProperty(config, storage, 'Name', 0, 'changed'));
-    if (set !== undefined && (typeof set !== 'number' || FAILED(set))) throw new Error(`SetProperty returned ${_show(set)}`);
+    const set = await _within(h.timeoutMs, 'SetProperty', () =>
+      manage.SetProperty(config, storage, 'Name', 0, 'changed'),
+    );
+    if (set !== undefined && (typeof set !== 'number' || FAILED(set)))
+      throw new Error(`SetProperty returned ${_show(set)}`);
     if ((await get('Name')) !== before) throw new Error('SetProperty changed a property; it is reserved and must not');
     await _within(h.timeoutMs, 'Configure', () => manage.Configure(config, storage, CMM_REFRESHONLY));
   },

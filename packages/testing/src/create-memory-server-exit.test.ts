@@ -1,7 +1,7 @@
 import {
-  CertexitError,
   CERTSRV_E_NO_REQUEST,
   CERTSRV_E_PROPERTY_EMPTY,
+  CertexitError,
   E_INVALIDARG,
   E_UNEXPECTED,
   EXTENSION_DISABLE_FLAG,
@@ -42,9 +42,13 @@ describe('in-memory ICertServerExit (the engine semantics)', () => {
 
   it('answers ERROR_FILE_NOT_FOUND for the delta CRL only when deltas are disabled', async () => {
     const server = createMemoryServerExit(fixture);
-    expect(await hresultOf(server.GetCertificateProperty('RawDeltaCRL.0', PROPTYPE_BINARY))).toBe(HRESULT_FILE_NOT_FOUND);
+    expect(await hresultOf(server.GetCertificateProperty('RawDeltaCRL.0', PROPTYPE_BINARY))).toBe(
+      HRESULT_FILE_NOT_FOUND,
+    );
     const enabled = createMemoryServerExit({ ...fixture, ca: { ...fixture.ca, fDeltaCRLsDisabled: 0 } });
-    expect(await hresultOf(enabled.GetCertificateProperty('RawDeltaCRL.0', PROPTYPE_BINARY))).toBe(CERTSRV_E_PROPERTY_EMPTY);
+    expect(await hresultOf(enabled.GetCertificateProperty('RawDeltaCRL.0', PROPTYPE_BINARY))).toBe(
+      CERTSRV_E_PROPERTY_EMPTY,
+    );
   });
 
   it('refuses request reads at CA scope and unknown contexts', async () => {
@@ -79,9 +83,13 @@ describe('in-memory ICertServerExit (the engine semantics)', () => {
     await server.SetContext(fixture.eventContexts.pending);
     expect(await hresultOf(server.GetRequestProperty('NoSuchThing', PROPTYPE_LONG))).toBe(E_INVALIDARG);
     expect(await hresultOf(server.GetRequestProperty('RequestID', PROPTYPE_STRING))).toBe(E_INVALIDARG);
-    expect(await hresultOf(server.GetCertificateProperty('RawCertificate', PROPTYPE_BINARY))).toBe(CERTSRV_E_PROPERTY_EMPTY);
+    expect(await hresultOf(server.GetCertificateProperty('RawCertificate', PROPTYPE_BINARY))).toBe(
+      CERTSRV_E_PROPERTY_EMPTY,
+    );
     expect(await hresultOf(server.GetRequestAttribute('CertFile'))).toBe(CERTSRV_E_PROPERTY_EMPTY);
-    expect(await hresultOf(server.GetCertificateProperty('CertificateType', PROPTYPE_STRING))).toBe(CERTSRV_E_PROPERTY_EMPTY);
+    expect(await hresultOf(server.GetCertificateProperty('CertificateType', PROPTYPE_STRING))).toBe(
+      CERTSRV_E_PROPERTY_EMPTY,
+    );
   });
 
   it('matches attribute names ignoring case, spaces and hyphens', async () => {
@@ -97,7 +105,8 @@ describe('in-memory ICertServerExit (the engine semantics)', () => {
     expect(await hresultOf(Promise.resolve().then(() => server.EnumerateExtensions()))).toBe(E_UNEXPECTED);
     await server.EnumerateExtensionsSetup(0);
     const oids: string[] = [];
-    for (let oid = await server.EnumerateExtensions(); oid !== undefined; oid = await server.EnumerateExtensions()) oids.push(oid);
+    for (let oid = await server.EnumerateExtensions(); oid !== undefined; oid = await server.EnumerateExtensions())
+      oids.push(oid);
     await server.EnumerateExtensionsClose();
     expect(oids).toContain('1.3.6.1.5.5.7.1.1');
     expect(await server.GetCertificateExtension('1.3.6.1.5.5.7.1.1', PROPTYPE_BINARY)).toEqual(Uint8Array.of(0x30, 0));
@@ -107,11 +116,11 @@ describe('in-memory ICertServerExit (the engine semantics)', () => {
     expect(await hresultOf(server.GetCertificateExtension('1.2.3.4', PROPTYPE_BINARY))).toBe(CERTSRV_E_PROPERTY_EMPTY);
     expect(await server.GetCertificateExtensionFlags()).toBe(0);
     await server.EnumerateAttributesSetup(0);
-    expect([await server.EnumerateAttributes(), await server.EnumerateAttributes(), await server.EnumerateAttributes()]).toEqual([
-      'CertificateTemplate',
-      'ccm',
-      undefined,
-    ]);
+    expect([
+      await server.EnumerateAttributes(),
+      await server.EnumerateAttributes(),
+      await server.EnumerateAttributes(),
+    ]).toEqual(['CertificateTemplate', 'ccm', undefined]);
   });
 
   it('keeps state per object', async () => {

@@ -1,10 +1,5 @@
-import {
-  createServerExit,
-  type ICertServerExit,
-  type PropertyValue,
-  resolveCertificateProperty,
-  type ServerExitDataSource,
-} from '@certexit/core';
+import type { ICertServerExit, PropertyValue, ServerExitDataSource } from '@certexit/core';
+import { createServerExit, resolveCertificateProperty } from '@certexit/core';
 import type { ServerExitFixture } from './server-exit-fixture';
 
 /** What a module did to an in-memory server-exit object, for the read-only check and for assertions. */
@@ -27,7 +22,10 @@ export interface MemoryServerExitOptions {
  * An `ICertServerExit` served from a fixture, with the engine's exact semantics (it uses the same
  * `createServerExit` as the server). Each call returns a new object with its own state.
  */
-export function createMemoryServerExit(fixture: ServerExitFixture, options: MemoryServerExitOptions = {}): ICertServerExit {
+export function createMemoryServerExit(
+  fixture: ServerExitFixture,
+  options: MemoryServerExitOptions = {},
+): ICertServerExit {
   const inner = createServerExit(fixtureDataSource(fixture, options.moduleRegistryLocation));
   const log = options.log;
   if (!log) return inner;

@@ -1,14 +1,15 @@
+import type { ExitModuleServices, RegistryTree } from '@certexit/core';
 import {
   CertexitError,
   E_NOINTERFACE,
-  type ExitModuleServices,
   PROGID_SERVER_EXIT,
   REGKEY_CONFIG_PATH,
-  type RegistryTree,
   registryKeyFromTree,
 } from '@certexit/core';
-import { type CapturingLogger, createCapturingLogger } from './capturing-logger';
-import { createMemoryServerExit, createServerExitCallLog, type ServerExitCallLog } from './create-memory-server-exit';
+import type { CapturingLogger } from './capturing-logger';
+import { createCapturingLogger } from './capturing-logger';
+import type { ServerExitCallLog } from './create-memory-server-exit';
+import { createMemoryServerExit, createServerExitCallLog } from './create-memory-server-exit';
 import { defaultFixture } from './default-fixture';
 import type { ServerExitFixture } from './server-exit-fixture';
 
@@ -52,7 +53,10 @@ export function createTestServices(options: TestServicesOptions = {}): TestServi
     createServerExit,
     createObject(progId) {
       if (progId.toLowerCase() === PROGID_SERVER_EXIT.toLowerCase()) return createServerExit();
-      throw new CertexitError({ hresult: E_NOINTERFACE, message: `CreateObject: unknown ProgID ${JSON.stringify(progId)}` });
+      throw new CertexitError({
+        hresult: E_NOINTERFACE,
+        message: `CreateObject: unknown ProgID ${JSON.stringify(progId)}`,
+      });
     },
     setConfig(next) {
       config = next;

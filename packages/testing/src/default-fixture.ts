@@ -80,7 +80,11 @@ export function defaultFixture(): ServerExitFixture {
     { oid: '2.5.29.15', flags: EXTENSION_ORIGIN_POLICY | EXTENSION_CRITICAL_FLAG, value: Uint8Array.of(3, 2, 7, 0x80) },
     { oid: '1.3.6.1.4.1.311.20.2', flags: EXTENSION_ORIGIN_POLICY, value: _ia5('User') },
     // Recorded but left out of the certificate: enumeration must still show it.
-    { oid: '1.3.6.1.5.5.7.1.1', flags: EXTENSION_ORIGIN_SERVER | EXTENSION_DISABLE_FLAG, value: Uint8Array.of(0x30, 0) },
+    {
+      oid: '1.3.6.1.5.5.7.1.1',
+      flags: EXTENSION_ORIGIN_SERVER | EXTENSION_DISABLE_FLAG,
+      value: Uint8Array.of(0x30, 0),
+    },
   ];
   const attributes = { CertificateTemplate: 'User', ccm: 'ws01.certexit.test' };
   const issued: FixtureContext = {
@@ -114,7 +118,12 @@ export function defaultFixture(): ServerExitFixture {
     contexts: {
       1: issued,
       2: {
-        request: { ...issuedRequest, RequestID: 2, Disposition: DB_DISP_PENDING, DispositionMessage: 'Taken Under Submission' },
+        request: {
+          ...issuedRequest,
+          RequestID: 2,
+          Disposition: DB_DISP_PENDING,
+          DispositionMessage: 'Taken Under Submission',
+        },
         requestName,
         attributes,
         extensions,

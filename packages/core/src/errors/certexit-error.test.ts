@@ -5,7 +5,11 @@ import { UnsupportedSpecificationVersionError } from './unsupported-specificatio
 
 describe('CertexitError', () => {
   it('carries its HRESULT and names it in the message', () => {
-    const error = new CertexitError({ hresult: CERTSRV_E_PROPERTY_EMPTY, message: 'CertFile is empty', source: 'demo' });
+    const error = new CertexitError({
+      hresult: CERTSRV_E_PROPERTY_EMPTY,
+      message: 'CertFile is empty',
+      source: 'demo',
+    });
     expect(error.hresult).toBe(0x80094004);
     expect(error.message).toBe('[certexit] [demo] CertFile is empty (CERTSRV_E_PROPERTY_EMPTY)');
     expect(CertexitError.hresultOf(error)).toBe(0x80094004);

@@ -14,7 +14,8 @@ const _symbol = Symbol.for(_marker);
  * ```
  */
 export class CertexitError extends Error {
-  private readonly [_symbol] = true;
+  /** The marker `isInstance` checks. */
+  readonly [_symbol] = true;
   /** The unsigned 32-bit HRESULT, e.g. `0x80094004`. Always a failure code. */
   readonly hresult: number;
   /** Which module or part raised it, for the `[certexit] [module]` message prefix and logs. */

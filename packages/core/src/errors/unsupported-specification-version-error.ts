@@ -6,7 +6,8 @@ const _symbol = Symbol.for(`certexit.error.${_name}`);
 
 /** A module factory or plugin declares a `specificationVersion` this host does not know. */
 export class UnsupportedSpecificationVersionError extends CertexitError {
-  private readonly [_symbol] = true;
+  /** The marker `isInstance` checks. */
+  readonly [_symbol] = true;
   readonly version: unknown;
 
   constructor({ what, version, supported }: { what: string; version: unknown; supported: readonly string[] }) {

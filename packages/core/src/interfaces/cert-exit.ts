@@ -29,6 +29,7 @@ export interface ICertExit {
    * @returns nothing or an HRESULT (`S_OK`); a failure HRESULT, a throw or a rejection is logged (event 46)
    *   and never changes the request's outcome.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: `async Notify() {}` implementations return Promise<void>.
   Notify(ExitEvent: number, Context: number): MaybePromise<number | undefined | void>;
   /** A short human-readable name, used in logs and `CR_PROP_EXITDESCRIPTION`. */
   GetDescription(): MaybePromise<string>;

@@ -28,6 +28,7 @@ export interface ICertManageModule {
     strPropertyName: string,
     Flags: number,
     pvarProperty: PropertyValue | undefined,
+    // biome-ignore lint/suspicious/noConfusingVoidType: implementations that return nothing are allowed.
   ): MaybePromise<number | undefined | void>;
   /**
    * `0` shows configuration (a host without UI may print it); `CMM_REFRESHONLY` reloads configuration

@@ -4,13 +4,19 @@ import { normalizeAttributeName, resolveCertificateProperty, resolveRequestPrope
 
 describe('property catalogue', () => {
   it('resolves request columns with and without the Request. prefix, ignoring case', () => {
-    expect(resolveRequestProperty('RequesterName')).toMatchObject({ source: 'request', definition: { type: PROPTYPE_STRING } });
+    expect(resolveRequestProperty('RequesterName')).toMatchObject({
+      source: 'request',
+      definition: { type: PROPTYPE_STRING },
+    });
     expect(resolveRequestProperty('Request.RequestID')?.definition.type).toBe(PROPTYPE_LONG);
     expect(resolveRequestProperty('request.disposition')?.definition.name).toBe('Disposition');
   });
 
   it('resolves the requested name through Subject. (canonical only) and aliases', () => {
-    expect(resolveRequestProperty('Subject.CommonName')).toMatchObject({ source: 'request-name', definition: { name: 'CommonName' } });
+    expect(resolveRequestProperty('Subject.CommonName')).toMatchObject({
+      source: 'request-name',
+      definition: { name: 'CommonName' },
+    });
     expect(resolveRequestProperty('Request.DistinguishedName')?.source).toBe('request-name');
     expect(resolveRequestProperty('CN')?.definition.name).toBe('CommonName');
     expect(resolveRequestProperty('Subject.CN')).toBeUndefined();
@@ -20,12 +26,19 @@ describe('property catalogue', () => {
   });
 
   it('resolves certificate, system and indexed CA properties', () => {
-    expect(resolveCertificateProperty('RawCertificate')).toMatchObject({ source: 'certificate', definition: { type: PROPTYPE_BINARY } });
+    expect(resolveCertificateProperty('RawCertificate')).toMatchObject({
+      source: 'certificate',
+      definition: { type: PROPTYPE_BINARY },
+    });
     expect(resolveCertificateProperty('CommonName')?.source).toBe('certificate-name');
     expect(resolveCertificateProperty('UserDN')?.source).toBe('request-system');
     expect(resolveCertificateProperty('CAType')?.source).toBe('ca');
     expect(resolveCertificateProperty('CAType')?.index).toBeUndefined();
-    expect(resolveCertificateProperty('RawCRL.12')).toMatchObject({ source: 'ca', index: 12, definition: { name: 'RawCRL' } });
+    expect(resolveCertificateProperty('RawCRL.12')).toMatchObject({
+      source: 'ca',
+      index: 12,
+      definition: { name: 'RawCRL' },
+    });
     expect(resolveCertificateProperty('RawCRL')?.index).toBeUndefined();
   });
 

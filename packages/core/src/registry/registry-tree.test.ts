@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type RegistryTree, registryKeyFromTree } from './registry-tree';
+import type { RegistryTree } from './registry-tree';
+import { registryKeyFromTree } from './registry-tree';
 
 describe('registryKeyFromTree', () => {
   it('reads values and subkeys case-insensitively and always sees the current tree', () => {
-    let tree: RegistryTree = { PublishCertFlags: 2, SMTP: { EventFilter: 1, Templates: { User: { Issued: { To: 'a@b' } } } } };
+    let tree: RegistryTree = {
+      PublishCertFlags: 2,
+      SMTP: { EventFilter: 1, Templates: { User: { Issued: { To: 'a@b' } } } },
+    };
     const key = registryKeyFromTree(() => tree, 'X\\ExitModules\\M');
     expect(key.getValue('publishcertflags')).toBe(2);
     expect(key.getValue('SMTP')).toBeUndefined();

@@ -18,7 +18,11 @@ export function isRegistrySubtree(entry: RegistryValue | RegistryTree | undefine
  * A read view of one key of a registry tree. `getRoot` is called on every read so the view always sees the
  * current configuration (a host may swap the tree when the file changes). Names compare case-insensitively.
  */
-export function registryKeyFromTree(getRoot: () => RegistryTree, path: string, segments: readonly string[] = []): RegistryKey {
+export function registryKeyFromTree(
+  getRoot: () => RegistryTree,
+  path: string,
+  segments: readonly string[] = [],
+): RegistryKey {
   const node = (): RegistryTree | undefined => {
     let current: RegistryTree | undefined = getRoot();
     for (const segment of segments) {

@@ -1,17 +1,11 @@
-import {
-  HRESULT_FILE_NOT_FOUND,
-  PROPTYPE_BINARY,
-  PROPTYPE_LONG,
-  PROPTYPE_MASK,
-  PROPTYPE_STRING,
-  type PropertyValue,
-} from '../constants';
+import type { PropertyValue } from '../constants';
+import { HRESULT_FILE_NOT_FOUND, PROPTYPE_BINARY, PROPTYPE_LONG, PROPTYPE_MASK, PROPTYPE_STRING } from '../constants';
 import { CertexitError } from '../errors/certexit-error';
 import { serverExitErrors } from '../errors/property-errors';
 import type { ICertServerExit } from '../interfaces/cert-server-exit';
+import type { ResolvedProperty } from '../properties/resolve-property';
 import {
   normalizeAttributeName,
-  type ResolvedProperty,
   resolveCertificateProperty,
   resolveRequestProperty,
 } from '../properties/resolve-property';
@@ -30,7 +24,8 @@ export function createServerExit(source: ServerExitDataSource): ICertServerExit 
   let attributeCursor: string[] | undefined;
 
   const requireRequest = (method: string) => {
-    if (kind !== 'request') throw serverExitErrors.callOrder(`${method} needs a request context; call SetContext first`);
+    if (kind !== 'request')
+      throw serverExitErrors.callOrder(`${method} needs a request context; call SetContext first`);
   };
   const read = async (resolved: ResolvedProperty, name: string, type: number): Promise<PropertyValue> => {
     const wanted = type & PROPTYPE_MASK;

@@ -1,0 +1,179 @@
+import type { PropertyValue } from '@certexit/core';
+import {
+  CSURL_ADDTOCERTCDP,
+  CSURL_ADDTOCERTOCSP,
+  EXTENSION_CRITICAL_FLAG,
+  EXTENSION_DISABLE_FLAG,
+  EXTENSION_ORIGIN_POLICY,
+  EXTENSION_ORIGIN_REQUEST,
+  EXTENSION_ORIGIN_SERVER,
+  REGVAL_CACERT_PUBLICATION_URLS,
+  REGVAL_CRL_PUBLICATION_URLS,
+} from '@certexit/core';
+import type { CaContext } from '../ca/ca-context';
+import { expandPublicationUrl, parsePublicationUrls } from '../ca/publication-urls';
+import type { CertificateTemplate } from '../policy/certificate-template';
+import type { CertificateRow, StoredExtension } from '../store/ca-store';
+import type { ParsedCertificationRequest, X509Extension } from '../x509';
+import {
+  authorityInfoAccess,
+  authorityKeyIdentifier,
+  basicConstraints,
+  certificateTemplateInformation,
+  crlDistributionPoints,
+  describePublicKey,
+  EXTENSION_OID,
+  extendedKeyUsage,
+  issueCertificate,
+  keyUsage,
+  newSerialNumber,
+  parseCertificate,
+  subjectKeyIdentifier,
+} from '../x509';
+import { bytesToHex, decodeOid, hexToBytes, readChildren, readSingleElement } from '../x509/der';
+import { namePropertiesOf } from './name-properties-of';
+
+/** Requested extensions the policy decides itself: recorded, but disabled, when a request carries them. */
+const _POLICY_OWNED = new Set([
+  '2.5.29.15',
+  '2.5.29.37',
+  '2.5.29.19',
+  '2.5.29.14',
+  '2.5.29.35',
+  '2.5.29.31',
+  '1.3.6.1.5.5.7.1.1',
+]);
+
+/**
+ * Builds and signs the certificate for a request, and everything the database keeps about it: the certificate
+ * row with its properties and the extension list with flags and origins (disabled ones included, as AD CS
+ * records them).
+ */
+export async function buildIssuedCertificate(
+  ca: CaContext,
+  request: ParsedCertificationRequest,
+  template: CertificateTemplate | undefined,
+  requestId: number,
+  now: Date,
+): Promise<{ row: CertificateRow; extensions: StoredExtension[] }> {
+  const recorded: StoredExtension[] = [];
+  const inCertificate: X509Extension[] = [];
+  const add = (extension: X509Extension, origin: number) => {
+    inCertificate.push(extension);
+    recorded.push({
+      oid: extension.oid,
+      flags: origin | (extension.critical ? EXTENSION_CRITICAL_FLAG : 0),
+      value: extension.value,
+    });
+  };
+  for (const requested of request.extensions) {
+    const owned =
+      _POLICY_OWNED.has(requested.oid) || (template !== undefined && requested.oid !== EXTENSION_OID.subjectAltName);
+    if (owned) {
+      recorded.push({
+        oid: requested.oid,
+        flags: EXTENSION_ORIGIN_REQUEST | EXTENSION_DISABLE_FLAG | (requested.critical ? EXTENSION_CRITICAL_FLAG : 0),
+        value: requested.value,
+      });
+    } else add(requested, EXTENSION_ORIGIN_REQUEST);
+  }
+  const usages = template?.keyUsage ?? ['digitalSignature', 'keyEncipherment'];
+  add(keyUsage(usages, true), EXTENSION_ORIGIN_POLICY);
+  if (template?.extendedKeyUsage.length) add(extendedKeyUsage(template.extendedKeyUsage), EXTENSION_ORIGIN_POLICY);
+  add(basicConstraints(template?.isCa === true, template?.isCa ? 0 : undefined, true), EXTENSION_ORIGIN_POLICY);
+  if (template) add(certificateTemplateInformation(template.oid, 100, 0), EXTENSION_ORIGIN_POLICY);
+  const ski = await subjectKeyIdentifier(request.subjectPublicKeyInfo);
+  add(ski, EXTENSION_ORIGIN_SERVER);
+  if (ca.certificate.subjectKeyIdentifier) {
+    add(authorityKeyIdentifier(hexToBytes(ca.certificate.subjectKeyIdentifier)), EXTENSION_ORIGIN_SERVER);
+  }
+  const tokens = {
+    serverDnsName: ca.machineDnsName,
+    caName: ca.sanitizedName,
+    shortName: ca.shortName,
+    certIndex: ca.certIndex,
+    keyIndex: ca.keyIndex,
+    domainDn: ca.domainDn,
+    configDn: ca.configDn,
+  };
+  const urls = (name: string, flag: number) =>
+    parsePublicationUrls(_multi(ca.registry.getValue(`${ca.registryPath}\\${name}`)))
+      .filter((u) => u.flags & flag)
+      .map((u) => expandPublicationUrl(u.template, tokens));
+  const cdp = urls(REGVAL_CRL_PUBLICATION_URLS, CSURL_ADDTOCERTCDP);
+  if (cdp.length > 0) add(crlDistributionPoints(cdp), EXTENSION_ORIGIN_SERVER);
+  const caIssuers = urls(REGVAL_CACERT_PUBLICATION_URLS, CSURL_ADDTOCERTCDP);
+  const ocsp = urls(REGVAL_CACERT_PUBLICATION_URLS, CSURL_ADDTOCERTOCSP);
+  if (caIssuers.length + ocsp.length > 0) add(authorityInfoAccess({ caIssuers, ocsp }), EXTENSION_ORIGIN_SERVER);
+
+  const notAfter = new Date(now.getTime() + (template?.validityDays ?? 365) * 86_400_000);
+  const der = await issueCertificate({
+    issuerName: ca.certificate.subjectDer,
+    issuerKey: ca.signingKey,
+    keyAlgorithm: ca.keyAlgorithm,
+    serialNumber: newSerialNumber(),
+    subject: request.subjectDer,
+    subjectPublicKeyInfo: request.subjectPublicKeyInfo,
+    notBefore: now,
+    // A certificate never outlives its CA (AD CS clamps the same way).
+    notAfter: notAfter > ca.certificate.notAfter ? ca.certificate.notAfter : notAfter,
+    extensions: inCertificate,
+  });
+  const info = await parseCertificate(der);
+  const key = describePublicKey(request.subjectPublicKeyInfo);
+  const values: Record<string, PropertyValue> = {
+    SubjectKeyIdentifier: (bytesToHex(_skiBytes(ski.value)).match(/../g) ?? []).join(' '),
+    RawPublicKey: key.publicKey,
+    PublicKeyLength: key.bits,
+    PublicKeyAlgorithm: key.algorithmOid,
+  };
+  if (key.parameters) values.RawPublicKeyAlgorithmParameters = key.parameters;
+  if (template) {
+    values.CertificateTemplate = template.name;
+    values.EnrollmentFlags = template.enrollmentFlags | 0;
+    values.GeneralFlags = template.generalFlags | 0;
+    values.PrivatekeyFlags = template.privateKeyFlags | 0;
+  }
+  const upn = _upnOf(request.extensions.find((e) => e.oid === EXTENSION_OID.subjectAltName)?.value);
+  if (upn) values.UPN = upn;
+  return {
+    row: {
+      RequestID: requestId,
+      RawCertificate: der,
+      SerialNumber: info.serialNumberHex,
+      CertificateHash: info.sha1Thumbprint,
+      NotBefore: info.notBefore,
+      NotAfter: info.notAfter,
+      values,
+      certificateName: namePropertiesOf(info.subjectDer),
+    },
+    extensions: recorded,
+  };
+}
+
+function _multi(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+/** The key identifier bytes inside the SKI extension's OCTET STRING. */
+function _skiBytes(extnValue: Uint8Array): Uint8Array {
+  return readSingleElement(extnValue, 'subjectKeyIdentifier').contents;
+}
+
+/** The first UPN (otherName 1.3.6.1.4.1.311.20.2.3) of a subjectAltName, if any. */
+function _upnOf(san: Uint8Array | undefined): string | undefined {
+  if (!san) return undefined;
+  try {
+    for (const name of readChildren(readSingleElement(san, 'subjectAltName').contents)) {
+      if (name.tag !== 0xa0) continue;
+      const [oid, value] = readChildren(name.contents);
+      if (!oid || !value || decodeOid(oid.contents) !== '1.3.6.1.4.1.311.20.2.3') continue;
+      const inner = readChildren(value.contents)[0];
+      if (inner) return new TextDecoder().decode(inner.contents);
+    }
+  } catch {
+    // A malformed SAN only means no UPN property; the certificate itself was built from validated input.
+  }
+  return undefined;
+}

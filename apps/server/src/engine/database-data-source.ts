@@ -1,0 +1,106 @@
+import type { PropertyValue, ServerExitDataSource } from '@certexit/core';
+import { CA_DISP_ERROR, CA_DISP_VALID } from '@certexit/core';
+import type { CaContext } from '../ca/ca-context';
+import type { CaCertificateRow } from '../store/ca-store';
+
+/**
+ * The engine's `ICertServerExit` data: request and certificate rows from the store, CA-scope values from the CA's
+ * identity, configuration and CRLs. `createServerExit` from the contract adds the semantics, exactly as the
+ * conformance kit's in-memory object does.
+ */
+export function databaseDataSource(ca: CaContext, moduleRegistryLocation: string): ServerExitDataSource {
+  let caCertificates: Promise<CaCertificateRow[]> | undefined;
+  const certificates = () => {
+    caCertificates ??= ca.store.listCaCertificates();
+    return caCertificates;
+  };
+  const caValue = async (name: string, index: number | undefined): Promise<PropertyValue | undefined> => {
+    const all = await certificates();
+    const n = index ?? ca.certIndex;
+    const cert = all.find((c) => c.certIndex === n);
+    const suffix = (i: number) => (i === 0 ? '' : `(${i})`);
+    switch (name) {
+      case 'CAType':
+        return ca.caType;
+      case 'SanitizedCAName':
+        return ca.sanitizedName;
+      case 'SanitizedShortName':
+        return ca.shortName;
+      case 'MachineDNSName':
+        return ca.machineDnsName;
+      case 'ModuleRegistryLocation':
+        return moduleRegistryLocation;
+      case 'fUseDS':
+        return Number(ca.registry.getValue(`${ca.registryPath}\\UseDS`) ?? 0);
+      case 'fDeltaCRLsDisabled':
+        return Number(ca.registry.getValue(`${ca.registryPath}\\CRLDeltaPeriodUnits`) ?? 0) === 0 ? 1 : 0;
+      case 'ConfigDN':
+        return ca.configDn;
+      case 'DomainDN':
+        return ca.domainDn;
+      case 'SessionCount':
+        return 100;
+      case 'CertCount':
+        return all.length;
+      case 'RawCACertificate':
+        return cert?.raw;
+      case 'CertState':
+        return cert?.state;
+      case 'CertSuffix':
+        return cert && suffix(cert.certIndex);
+      case 'CRLIndex':
+        return cert?.keyIndex;
+      case 'CRLSuffix':
+        return cert && suffix(cert.keyIndex);
+      case 'CRLState': {
+        // The newest certificate of a key publishes that key's CRLs; older ones defer to it.
+        if (!cert) return undefined;
+        const newest = all.filter((c) => c.keyIndex === cert.keyIndex).at(-1);
+        return newest?.certIndex === cert.certIndex ? CA_DISP_VALID : CA_DISP_ERROR;
+      }
+      case 'RawCRL':
+      case 'RawDeltaCRL':
+        return cert && (await ca.store.getLatestCrl(cert.keyIndex, name === 'RawDeltaCRL'))?.raw;
+      default:
+        return undefined;
+    }
+  };
+  return {
+    async contextKind(context) {
+      if (context === 0) return 'ca';
+      return (await ca.store.getRequest(context)) ? 'request' : undefined;
+    },
+    async getValue(context, property) {
+      const name = property.definition.name;
+      switch (property.source) {
+        case 'ca':
+          return caValue(name, property.index);
+        case 'request': {
+          if (name === 'RawCACertificate') return caValue('RawCACertificate', undefined);
+          const row = await ca.store.getRequest(context);
+          return row?.[name as keyof typeof row] as PropertyValue | undefined;
+        }
+        case 'request-name':
+          return (await ca.store.getRequest(context))?.requestName[name];
+        case 'request-system':
+          return (await ca.store.getRequest(context))?.system[name];
+        case 'certificate': {
+          const cert = await ca.store.getCertificate(context);
+          if (!cert) return undefined;
+          const direct = cert[name as keyof typeof cert];
+          return direct !== undefined && name !== 'values' && name !== 'certificateName'
+            ? (direct as PropertyValue)
+            : cert.values[name];
+        }
+        case 'certificate-name':
+          return (await ca.store.getCertificate(context))?.certificateName[name];
+      }
+    },
+    getAttributes(context) {
+      return ca.store.getAttributes(context);
+    },
+    getExtensions(context) {
+      return ca.store.getExtensions(context);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import {
+  CT_FLAG_ADD_EMAIL,
+  CT_FLAG_AUTO_ENROLLMENT,
+  CT_FLAG_EXPORTABLE_KEY,
+  CT_FLAG_INCLUDE_SYMMETRIC_ALGORITHMS,
+  CT_FLAG_IS_CA,
+  CT_FLAG_MACHINE_TYPE,
+  CT_FLAG_PEND_ALL_REQUESTS,
+  CT_FLAG_PUBLISH_TO_DS,
+  CT_FLAG_PUBLISH_TO_DS_GENERAL,
+  CT_FLAG_PUBLISH_TO_KRA_CONTAINER,
+} from '@certexit/core';
+import type { CertificateTemplate } from './certificate-template';
+
+const _EKU = {
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  efs: '1.3.6.1.4.1.311.10.3.4',
+  keyRecoveryAgent: '1.3.6.1.4.1.311.21.6',
+} as const;
+
+/** The templates a new CA folder starts with (`templates.json`, editable), modelled on AD CS's. */
+export function defaultTemplates(): CertificateTemplate[] {
+  return [
+    {
+      name: 'User',
+      displayName: 'User',
+      oid: '1.3.6.1.4.1.311.21.8.1.1',
+      validityDays: 365,
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: [_EKU.efs, _EKU.emailProtection, _EKU.clientAuth],
+      enrollmentFlags: CT_FLAG_INCLUDE_SYMMETRIC_ALGORITHMS | CT_FLAG_PUBLISH_TO_DS | CT_FLAG_AUTO_ENROLLMENT,
+      generalFlags: CT_FLAG_ADD_EMAIL | CT_FLAG_PUBLISH_TO_DS_GENERAL | CT_FLAG_EXPORTABLE_KEY,
+      privateKeyFlags: 0x10,
+    },
+    {
+      name: 'Machine',
+      displayName: 'Computer',
+      oid: '1.3.6.1.4.1.311.21.8.1.2',
+      validityDays: 365,
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: [_EKU.clientAuth, _EKU.serverAuth],
+      enrollmentFlags: CT_FLAG_AUTO_ENROLLMENT,
+      generalFlags: CT_FLAG_MACHINE_TYPE,
+      privateKeyFlags: 0,
+    },
+    {
+      name: 'WebServer',
+      displayName: 'Web Server',
+      oid: '1.3.6.1.4.1.311.21.8.1.3',
+      validityDays: 730,
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: [_EKU.serverAuth],
+      enrollmentFlags: 0,
+      generalFlags: 0,
+      privateKeyFlags: 0,
+    },
+    {
+      name: 'CodeSigning',
+      displayName: 'Code Signing',
+      oid: '1.3.6.1.4.1.311.21.8.1.4',
+      validityDays: 365,
+      keyUsage: ['digitalSignature'],
+      extendedKeyUsage: [_EKU.codeSigning],
+      enrollmentFlags: CT_FLAG_PUBLISH_TO_DS,
+      generalFlags: 0,
+      privateKeyFlags: 0,
+    },
+    {
+      name: 'KeyRecoveryAgent',
+      displayName: 'Key Recovery Agent',
+      oid: '1.3.6.1.4.1.311.21.8.1.5',
+      validityDays: 730,
+      keyUsage: ['keyEncipherment'],
+      extendedKeyUsage: [_EKU.keyRecoveryAgent],
+      enrollmentFlags: CT_FLAG_PUBLISH_TO_KRA_CONTAINER | CT_FLAG_PEND_ALL_REQUESTS,
+      generalFlags: 0,
+      privateKeyFlags: 0,
+    },
+    {
+      name: 'SubCA',
+      displayName: 'Subordinate Certification Authority',
+      oid: '1.3.6.1.4.1.311.21.8.1.6',
+      validityDays: 1825,
+      keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+      extendedKeyUsage: [],
+      enrollmentFlags: 0,
+      generalFlags: CT_FLAG_IS_CA,
+      privateKeyFlags: 0,
+      isCa: true,
+    },
+  ];
+}

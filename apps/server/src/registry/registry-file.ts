@@ -1,0 +1,119 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { RegistryTree, RegistryValue } from '@certexit/core';
+import { isRegistrySubtree } from '@certexit/core';
+
+/**
+ * The registry-shaped configuration of a CA folder, kept as one JSON file (`registry.json`) rooted at HKLM:
+ * `SYSTEM\CurrentControlSet\Services\CertSvc\Configuration\<CA>\…` and `SOFTWARE\Classes\<ProgID>` for module
+ * registrations. Binary values are tagged base64. Writes go to a temporary file and are renamed into place, so a
+ * crash never leaves a half-written configuration.
+ */
+export class RegistryFile {
+  private tree: RegistryTree;
+
+  constructor(readonly file: string) {
+    this.tree = RegistryFile.read(file);
+  }
+
+  /** Reads the file; a missing file is an empty registry, a corrupt one a clear error naming it. */
+  static read(file: string): RegistryTree {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    try {
+      return JSON.parse(text, (_k, v: unknown) =>
+        v && typeof v === 'object' && '$b64' in v ? Uint8Array.from(Buffer.from(String(v.$b64), 'base64')) : v,
+      ) as RegistryTree;
+    } catch (error) {
+      throw new Error(`the registry file ${file} is not valid JSON; fix or restore it`, { cause: error });
+    }
+  }
+
+  /** The current tree; views built on `() => file.root()` see every change. */
+  root(): RegistryTree {
+    return this.tree;
+  }
+
+  /** Re-reads the file (another process, e.g. the CLI, may have changed it). */
+  reload(): void {
+    this.tree = RegistryFile.read(this.file);
+  }
+
+  /** A value at a backslash path, or `undefined`. Names compare case-insensitively. */
+  getValue(path: string): RegistryValue | undefined {
+    const segments = _split(path);
+    const name = segments.pop();
+    const parent = this.subtree(segments, false);
+    const entry = parent && name !== undefined ? _lookup(parent, name)?.[1] : undefined;
+    return isRegistrySubtree(entry) ? undefined : entry;
+  }
+
+  /** A key at a backslash path, or `undefined`. */
+  getKey(path: string): RegistryTree | undefined {
+    return this.subtree(_split(path), false);
+  }
+
+  /** Sets a value, creating missing keys, and saves. */
+  setValue(path: string, value: RegistryValue): void {
+    const segments = _split(path);
+    const name = segments.pop();
+    if (!name) throw new Error(`setreg needs a value name: ${JSON.stringify(path)}`);
+    const parent = this.subtree(segments, true)!;
+    const existing = _lookup(parent, name);
+    if (existing && isRegistrySubtree(existing[1])) throw new Error(`${path} is a key, not a value`);
+    parent[existing?.[0] ?? name] = value;
+    this.save();
+  }
+
+  /** Deletes a value or a whole key; true when something was there. Saves. */
+  delete(path: string): boolean {
+    const segments = _split(path);
+    const name = segments.pop();
+    const parent = this.subtree(segments, false);
+    const existing = parent && name !== undefined ? _lookup(parent, name) : undefined;
+    if (!parent || !existing) return false;
+    delete parent[existing[0]];
+    this.save();
+    return true;
+  }
+
+  save(): void {
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(
+      temporary,
+      `${JSON.stringify(this.tree, (_k, v: unknown) => (v instanceof Uint8Array ? { $b64: Buffer.from(v).toString('base64') } : v), 2)}\n`,
+      { mode: 0o600 },
+    );
+    renameSync(temporary, this.file);
+  }
+
+  private subtree(segments: readonly string[], create: boolean): RegistryTree | undefined {
+    let node = this.tree;
+    for (const segment of segments) {
+      const found = _lookup(node, segment);
+      if (found && isRegistrySubtree(found[1])) {
+        node = found[1];
+        continue;
+      }
+      if (found || !create) return undefined;
+      const child: RegistryTree = {};
+      node[segment] = child;
+      node = child;
+    }
+    return node;
+  }
+}
+
+function _split(path: string): string[] {
+  return path.split('\\').filter((s) => s.length > 0);
+}
+
+function _lookup(tree: RegistryTree, name: string): [string, RegistryValue | RegistryTree] | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(tree)) if (key.toLowerCase() === wanted) return [key, value];
+  return undefined;
+}

@@ -1,0 +1,288 @@
+import { readFile } from 'node:fs/promises';
+import type { RegistryKey, RegistryValue } from '@certexit/core';
+import {
+  ENUM_UNKNOWN_CA,
+  EXITPUB_ACTIVEDIRECTORY,
+  EXITPUB_DEFAULT_ENTERPRISE,
+  EXITPUB_DEFAULT_STANDALONE,
+  EXITPUB_FILE,
+  EXITPUB_REMOVEOLDCERTS,
+  isEnterpriseCaType,
+  REGVAL_PUBLISH_CERT_FLAGS,
+} from '@certexit/core';
+import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
+
+/** The value names the module reads from its configuration location (`services.config`). */
+export const DEFAULT_EXIT_VALUE_NAMES = {
+  PublishCertFlags: REGVAL_PUBLISH_CERT_FLAGS,
+  LdapServers: 'LdapServers',
+  LdapBindDN: 'LdapBindDN',
+  LdapBindPasswordFile: 'LdapBindPasswordFile',
+  LdapBindPasswordEnv: 'LdapBindPasswordEnv',
+  LdapCAFile: 'LdapCAFile',
+  LdapStartTLS: 'LdapStartTLS',
+  LdapTimeoutMs: 'LdapTimeoutMs',
+  DomainDN: 'DomainDN',
+  UserCertificateAttribute: 'UserCertificateAttribute',
+} as const;
+
+/** @default 10000 */
+export const DEFAULT_LDAP_TIMEOUT_MS = 10_000;
+/** @default 'userCertificate' (AD); OpenLDAP wants 'userCertificate;binary'. */
+export const DEFAULT_USER_CERTIFICATE_ATTRIBUTE = 'userCertificate';
+
+/** Where the directory publisher connects and what it binds as. Holds no secret: the password is read when used. */
+export interface DirectorySettings {
+  /** `LdapServers`, in failover order. Empty: directory publishing is off. */
+  readonly servers: readonly string[];
+  readonly bindDN: string | undefined;
+  readonly bindPasswordFile: string | undefined;
+  readonly bindPasswordEnv: string | undefined;
+  readonly caFile: string | undefined;
+  readonly startTLS: boolean;
+  /** The search base: `DomainDN` from the configuration, else the CA's `DomainDN` property. */
+  readonly domainDN: string | undefined;
+  readonly timeoutMs: number;
+  readonly userCertificateAttribute: string;
+}
+
+/** Everything the module acts on, read from the CA (at Initialize) and from its configuration location. */
+export interface DefaultExitSettings {
+  /** `PublishCertFlags` (EXITPUB_*). */
+  readonly publishCertFlags: number;
+  /** Whether `PublishCertFlags` came from the configuration or is the default for the CA type. */
+  readonly publishCertFlagsSource: 'config' | 'default';
+  /** The CA's `CAType` (ENUM_*); `ENUM_UNKNOWN_CA` when the CA did not say. */
+  readonly caType: number;
+  readonly directory: DirectorySettings;
+}
+
+/** What the CA told the module at Initialize (CA-scope properties). */
+export interface CaFacts {
+  readonly caType: number | undefined;
+  readonly domainDN: string | undefined;
+}
+
+/** A remark about the configuration, logged when it is loaded (Initialize, `Configure(CMM_REFRESHONLY)`). */
+export interface SettingsIssue {
+  readonly level: 'warn' | 'info';
+  readonly message: string;
+}
+
+/**
+ * Reads the module's configuration. Never throws: unusable values are reported as issues and ignored.
+ *
+ * @example
+ * ```ts
+ * const { settings, issues } = readDefaultExitSettings(services.config, { caType: 0, domainDN: 'DC=corp,DC=example' });
+ * ```
+ */
+export function readDefaultExitSettings(
+  config: RegistryKey,
+  ca: CaFacts,
+): { settings: DefaultExitSettings; issues: SettingsIssue[] } {
+  const issues: SettingsIssue[] = [];
+  const names = DEFAULT_EXIT_VALUE_NAMES;
+  const caType = ca.caType ?? ENUM_UNKNOWN_CA;
+
+  const configuredFlags = _dword(config, names.PublishCertFlags, issues);
+  const publishCertFlags =
+    configuredFlags ?? (isEnterpriseCaType(caType) ? EXITPUB_DEFAULT_ENTERPRISE : EXITPUB_DEFAULT_STANDALONE);
+
+  const servers: string[] = [];
+  for (const url of _multiString(config, names.LdapServers, issues)) {
+    if (/^ldaps?:\/\/[^/?#\s]+\/?$/i.test(url) && _parses(url)) servers.push(url.replace(/\/$/, ''));
+    else
+      issues.push({
+        level: 'warn',
+        message: `${names.LdapServers}: ignoring ${JSON.stringify(url)}: not an ldap:// or ldaps:// server URL`,
+      });
+  }
+  const startTLS = (_dword(config, names.LdapStartTLS, issues) ?? 0) !== 0;
+  const timeoutMs = _dword(config, names.LdapTimeoutMs, issues) || DEFAULT_LDAP_TIMEOUT_MS;
+  const directory: DirectorySettings = {
+    servers,
+    bindDN: _string(config, names.LdapBindDN, issues),
+    bindPasswordFile: _string(config, names.LdapBindPasswordFile, issues),
+    bindPasswordEnv: _string(config, names.LdapBindPasswordEnv, issues),
+    caFile: _string(config, names.LdapCAFile, issues),
+    startTLS,
+    domainDN: _string(config, names.DomainDN, issues) ?? (ca.domainDN || undefined),
+    timeoutMs,
+    userCertificateAttribute:
+      _string(config, names.UserCertificateAttribute, issues) ?? DEFAULT_USER_CERTIFICATE_ATTRIBUTE,
+  };
+
+  if ((publishCertFlags & EXITPUB_ACTIVEDIRECTORY) !== 0) _checkDirectory(directory, issues);
+  if ((publishCertFlags & EXITPUB_FILE) !== 0) {
+    issues.push({
+      level: configuredFlags === undefined ? 'info' : 'warn',
+      message: 'EXITPUB_FILE is set, but publishing certificates to files is not implemented yet; it is ignored',
+    });
+  }
+  if ((publishCertFlags & EXITPUB_REMOVEOLDCERTS) !== 0) {
+    issues.push({
+      level: 'warn',
+      message: 'EXITPUB_REMOVEOLDCERTS is set, but removing old certificates is not implemented yet; it is ignored',
+    });
+  }
+
+  return {
+    settings: {
+      publishCertFlags,
+      publishCertFlagsSource: configuredFlags === undefined ? 'default' : 'config',
+      caType,
+      directory,
+    },
+    issues,
+  };
+}
+
+/** The settings as log fields: no password, no certificate, only where the password comes from. */
+export function describeDefaultExitSettings(settings: DefaultExitSettings): Record<string, unknown> {
+  const d = settings.directory;
+  return {
+    publishCertFlags: `0x${settings.publishCertFlags.toString(16)}`,
+    publishCertFlagsSource: settings.publishCertFlagsSource,
+    activeDirectory: (settings.publishCertFlags & EXITPUB_ACTIVEDIRECTORY) !== 0,
+    caType: settings.caType,
+    ldapServers: d.servers,
+    ldapBindDN: d.bindDN ?? null,
+    ldapBindPassword: _passwordSource(d),
+    ldapCAFile: d.caFile ?? null,
+    ldapStartTLS: d.startTLS,
+    domainDN: d.domainDN ?? null,
+    ldapTimeoutMs: d.timeoutMs,
+    userCertificateAttribute: d.userCertificateAttribute,
+  };
+}
+
+/**
+ * Reads the bind password from `LdapBindPasswordFile` (one trailing newline removed) or the environment variable
+ * named by `LdapBindPasswordEnv`, at the moment it is needed (so a rotated password needs no restart).
+ * @returns `undefined` when no bind DN is configured (anonymous bind).
+ * @throws a {@link DirectoryError} `CONFIGURATION` when a bind DN has no usable password.
+ */
+export async function resolveBindPassword(
+  directory: DirectorySettings,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  if (directory.bindDN === undefined) return undefined;
+  let password: string | undefined;
+  if (directory.bindPasswordFile !== undefined) {
+    try {
+      password = (await readFile(directory.bindPasswordFile, 'utf8')).replace(/\r?\n$/, '');
+    } catch (error) {
+      throw _configError(
+        `cannot read LdapBindPasswordFile ${directory.bindPasswordFile}: ${(error as Error).message}`,
+        error,
+      );
+    }
+  } else if (directory.bindPasswordEnv !== undefined) {
+    password = env[directory.bindPasswordEnv];
+    if (password === undefined)
+      throw _configError(`LdapBindPasswordEnv names ${directory.bindPasswordEnv}, which is not set`);
+  } else {
+    throw _configError('LdapBindDN is set but neither LdapBindPasswordFile nor LdapBindPasswordEnv is configured');
+  }
+  // A simple bind with a DN and an empty password is an unauthenticated bind (RFC 4513 §5.1.2): refuse it.
+  if (password === '') throw _configError(`the bind password from ${_passwordSource(directory)} is empty`);
+  return password;
+}
+
+function _checkDirectory(d: DirectorySettings, issues: SettingsIssue[]): void {
+  if (d.servers.length === 0) {
+    issues.push({
+      level: 'warn',
+      message:
+        'EXITPUB_ACTIVEDIRECTORY is set in PublishCertFlags but no LdapServers are configured: issued certificates will NOT be published to Active Directory',
+    });
+    return;
+  }
+  if (d.domainDN === undefined) {
+    issues.push({
+      level: 'warn',
+      message: 'no DomainDN is configured and the CA did not provide one: directory publishing will fail',
+    });
+  }
+  if (d.bindDN === undefined) {
+    issues.push({
+      level: 'warn',
+      message: 'no LdapBindDN is configured: the module binds anonymously, which AD does not allow to write',
+    });
+  } else if (d.bindPasswordFile === undefined && d.bindPasswordEnv === undefined) {
+    issues.push({
+      level: 'warn',
+      message:
+        'LdapBindDN is set but neither LdapBindPasswordFile nor LdapBindPasswordEnv: directory publishing will fail',
+    });
+  } else if (d.bindPasswordFile !== undefined && d.bindPasswordEnv !== undefined) {
+    issues.push({
+      level: 'warn',
+      message: 'both LdapBindPasswordFile and LdapBindPasswordEnv are set; LdapBindPasswordFile is used',
+    });
+  }
+  if (d.bindDN !== undefined && !d.startTLS) {
+    const plain = d.servers.filter((s) => /^ldap:/i.test(s));
+    if (plain.length > 0) {
+      issues.push({
+        level: 'warn',
+        message: `the bind password is never sent unencrypted: ${plain.join(', ')} will be skipped unless LdapStartTLS=1`,
+      });
+    }
+  }
+}
+
+function _passwordSource(d: DirectorySettings): string | null {
+  if (d.bindPasswordFile !== undefined) return `file ${d.bindPasswordFile}`;
+  if (d.bindPasswordEnv !== undefined) return `environment variable ${d.bindPasswordEnv}`;
+  return null;
+}
+
+function _dword(config: RegistryKey, name: string, issues: SettingsIssue[]): number | undefined {
+  const value = config.getValue(name);
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) return value >>> 0;
+  if (typeof value === 'string' && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(value)) return Number(value.trim()) >>> 0;
+  issues.push({ level: 'warn', message: `${name}: ignoring ${_show(value)}: not a REG_DWORD` });
+  return undefined;
+}
+
+function _string(config: RegistryKey, name: string, issues: SettingsIssue[]): string | undefined {
+  const value = config.getValue(name);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  issues.push({ level: 'warn', message: `${name}: ignoring ${_show(value)}: not a REG_SZ` });
+  return undefined;
+}
+
+function _multiString(config: RegistryKey, name: string, issues: SettingsIssue[]): string[] {
+  const value = config.getValue(name);
+  if (value === undefined) return [];
+  if (typeof value === 'string') return value.split(/[\s,;]+/).filter((s) => s !== '');
+  if (Array.isArray(value)) return value.map((s) => String(s).trim()).filter((s) => s !== '');
+  issues.push({ level: 'warn', message: `${name}: ignoring ${_show(value)}: not a REG_MULTI_SZ` });
+  return [];
+}
+
+function _parses(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function _show(value: RegistryValue): string {
+  return value instanceof Uint8Array ? `REG_BINARY (${value.length} bytes)` : JSON.stringify(value);
+}
+
+function _configError(message: string, cause?: unknown): DirectoryError {
+  return new DirectoryError({
+    code: DIRECTORY_ERROR_CODES.CONFIGURATION,
+    hresult: DIRECTORY_HRESULTS.BAD_CONFIGURATION,
+    message,
+    cause,
+  });
+}

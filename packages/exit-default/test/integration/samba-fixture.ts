@@ -1,0 +1,154 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from 'ldapts';
+
+/** The connection facts `scripts/samba-dc.sh start` writes to `.tmp/samba/env`. */
+export interface SambaEnv {
+  url: string;
+  ldapUrl: string;
+  ca: string;
+  bindDN: string;
+  bindPassword: string;
+  baseDN: string;
+  domain: string;
+  realm: string;
+}
+
+const _REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * Reads the Samba env file (`$CERTEXIT_SAMBA_ENV_FILE`, else `<repo>/.tmp/samba/env`).
+ * @throws when it is missing: the integration suite must fail, not skip, without a DC.
+ */
+export function loadSambaEnv(): SambaEnv {
+  const file = process.env.CERTEXIT_SAMBA_ENV_FILE ?? join(_REPO_ROOT, '.tmp/samba/env');
+  if (!existsSync(file)) {
+    throw new Error(
+      `the Samba AD DC is not running: ${file} does not exist. Start it with \`bash scripts/samba-dc.sh start\` ` +
+        '(from the repository root, as root), or point CERTEXIT_SAMBA_ENV_FILE at its env file.',
+    );
+  }
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (!match) continue;
+    let value = match[2]!;
+    if (value.startsWith("'") && value.endsWith("'")) value = value.slice(1, -1).replaceAll("'\\''", "'");
+    values[match[1]!] = value;
+  }
+  const need = (name: string): string => {
+    const value = values[name];
+    if (!value) throw new Error(`${file} has no ${name}; re-run \`bash scripts/samba-dc.sh start\``);
+    return value;
+  };
+  return {
+    url: need('CERTEXIT_SAMBA_URL'),
+    ldapUrl: need('CERTEXIT_SAMBA_LDAP_URL'),
+    ca: need('CERTEXIT_SAMBA_CA'),
+    bindDN: need('CERTEXIT_SAMBA_BIND_DN'),
+    bindPassword: need('CERTEXIT_SAMBA_BIND_PASSWORD'),
+    baseDN: need('CERTEXIT_SAMBA_BASE_DN'),
+    domain: need('CERTEXIT_SAMBA_DOMAIN'),
+    realm: need('CERTEXIT_SAMBA_REALM'),
+  };
+}
+
+/** An administrator connection, TLS verified against the DC's CA: the test's independent view of the directory. */
+export async function adminClient(env: SambaEnv): Promise<Client> {
+  const host = new URL(env.url).hostname;
+  const client = new Client({
+    url: env.url,
+    timeout: 10_000,
+    connectTimeout: 10_000,
+    tlsOptions: { ca: [readFileSync(env.ca, 'utf8')], servername: host, minVersion: 'TLSv1.2' },
+  });
+  await client.bind(env.bindDN, env.bindPassword);
+  return client;
+}
+
+/** The values of `userCertificate` of `dn`, read independently of the module. */
+export async function readUserCertificates(client: Client, dn: string): Promise<Buffer[]> {
+  const { searchEntries } = await client.search(dn, {
+    scope: 'base',
+    attributes: ['userCertificate'],
+    explicitBufferAttributes: ['userCertificate'],
+  });
+  const value = searchEntries[0]?.userCertificate;
+  if (value === undefined) throw new Error(`${dn} not found`);
+  return (Array.isArray(value) ? value : [value]).filter((v): v is Buffer => Buffer.isBuffer(v));
+}
+
+/** A scratch directory for keys and certificates, removed by `dispose()`. */
+export function scratchDir(): { path: string; dispose(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'certexit-exit-default-'));
+  return { path, dispose: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A self-signed certificate (DER) with subject `CN=<cn>`, made by OpenSSL. */
+export function selfSignedCertificateDer(dir: string, cn: string): Uint8Array {
+  const key = join(dir, `${cn}.key`);
+  const out = join(dir, `${cn}.der`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-subj',
+      `/CN=${cn}`,
+      '-days',
+      '1',
+      '-outform',
+      'DER',
+      '-out',
+      out,
+    ],
+    { stdio: 'pipe' },
+  );
+  return new Uint8Array(readFileSync(out));
+}
+
+/** A throwaway CA certificate (PEM) that signed nothing the DC uses. */
+export function throwawayCaPem(dir: string): string {
+  const out = join(dir, 'wrong-ca.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, 'wrong-ca.key'),
+      '-subj',
+      '/CN=certexit wrong CA',
+      '-days',
+      '1',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-out',
+      out,
+    ],
+    { stdio: 'pipe' },
+  );
+  return out;
+}
+
+/** Writes a secret file readable by its owner only. */
+export function secretFile(dir: string, name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${content}\n`, { mode: 0o600 });
+  return path;
+}

@@ -1,0 +1,22 @@
+#!/bin/sh
+# The whole test suite, from a fresh machine: install, build, type-check, lint (Biome, publint, attw), start the
+# real servers the integration tests use (Samba AD DC), run every test, stop the servers, and end with one line
+# of totals: "N passed, N failed".
+set -eu
+cd "$(dirname "$0")/.."
+. scripts/lib/pnpm.sh
+mkdir -p .tmp
+
+if [ "${CI:-}" = "true" ]; then pnpm_cmd install --frozen-lockfile; else pnpm_cmd install; fi
+pnpm_cmd exec turbo run build typecheck lint --output-logs=errors-only
+pnpm_cmd exec biome check .
+
+stop_servers() { bash scripts/samba-dc.sh stop >/dev/null 2>&1 || true; }
+trap stop_servers INT TERM
+bash scripts/samba-dc.sh start
+
+status=0
+pnpm_cmd exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest-results.json || status=$?
+stop_servers
+node scripts/test-totals.mjs .tmp/vitest-results.json || status=1
+exit "$status"
