@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 mkdir -p .tmp
 
 if [ "${CI:-}" = "true" ]; then pnpm_cmd install --frozen-lockfile; else pnpm_cmd install; fi
-pnpm_cmd exec turbo run build typecheck lint --output-logs=errors-only
-pnpm_cmd exec biome check .
+pnpm_cmd exec turbo run build typecheck --output-logs=errors-only
+pnpm_cmd run lint
 
 stop_servers() { bash scripts/samba-dc.sh stop >/dev/null 2>&1 || true; }
 trap stop_servers INT TERM

@@ -14,6 +14,7 @@ import {
   PROGID_DEFAULT_EXIT,
   PROPTYPE_LONG,
   PROPTYPE_STRING,
+  readOptional,
   S_OK,
 } from '@certexit/core';
 import { createDefaultExitManageModule } from './default-exit-manage-module';
@@ -22,7 +23,6 @@ import { describeDefaultExitSettings, readDefaultExitSettings } from './default-
 import type { LdapClientFactory } from './directory-client';
 import { DirectoryError } from './directory-error';
 import { publishToDirectory } from './publish-to-directory';
-import { readOptionalProperty } from './read-optional-property';
 
 /**
  * What `GetDescription` returns. Microsoft's module says "Windows default" (as seen in event-46 texts); ours names
@@ -124,8 +124,8 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
   return {
     async Initialize(strConfig) {
       const server = services.createServerExit();
-      const caType = await readOptionalProperty(() => server.GetCertificateProperty('CAType', PROPTYPE_LONG));
-      const domainDN = await readOptionalProperty(() => server.GetCertificateProperty('DomainDN', PROPTYPE_STRING));
+      const caType = await readOptional(() => server.GetCertificateProperty('CAType', PROPTYPE_LONG));
+      const domainDN = await readOptional(() => server.GetCertificateProperty('DomainDN', PROPTYPE_STRING));
       ca = { caType, domainDN };
       logger.debug({ caName: strConfig, caType }, 'Initialize');
       load('Initialize');

@@ -49,7 +49,6 @@ export {
   type PublishToDirectoryOptions,
   publishToDirectory,
 } from './publish-to-directory';
-export { readOptionalProperty } from './read-optional-property';
 export { parseRequesterName, type RequesterName, samAccountNameFor } from './requester-name';
 
 import { createDefaultExitModule } from './create-default-exit-module';

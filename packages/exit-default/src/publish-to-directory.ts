@@ -6,13 +6,13 @@ import {
   PROPTYPE_BINARY,
   PROPTYPE_LONG,
   PROPTYPE_STRING,
+  readOptional,
 } from '@certexit/core';
 import type { DefaultExitSettings } from './default-exit-settings';
 import { resolveBindPassword } from './default-exit-settings';
 import type { AccountKind, DirectoryAccount, LdapClientFactory } from './directory-client';
 import { accountFilter, connectDirectory } from './directory-client';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
-import { readOptionalProperty } from './read-optional-property';
 import { parseRequesterName, samAccountNameFor } from './requester-name';
 
 /** What {@link publishToDirectory} needs. */
@@ -53,7 +53,7 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
   const directory = settings.directory;
   if (directory.servers.length === 0) return { status: 'skipped', reason: 'no-servers' };
 
-  const optional = readOptionalProperty;
+  const optional = readOptional;
   const enrollmentFlags = (await optional(() => server.GetCertificateProperty('EnrollmentFlags', PROPTYPE_LONG))) ?? 0;
   const requestId = await optional(() => server.GetRequestProperty('RequestID', PROPTYPE_LONG));
   if ((enrollmentFlags & CT_FLAG_PUBLISH_TO_DS) === 0) {

@@ -1,2 +1,3 @@
 export * from './create-server-exit';
+export * from './read-optional';
 export * from './server-exit-data-source';
