@@ -20,24 +20,31 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   if (!dot || Object.keys(dot)[0] !== '@certexit/source' || dot['@certexit/source'] !== './src/index.ts') {
     say('exports["."] must start with the "@certexit/source": "./src/index.ts" condition');
   }
-  if (dot?.types !== './dist/index.d.ts' || dot?.default !== './dist/index.js') say('exports["."] needs types and default in dist/');
+  if (dot?.types !== './dist/index.d.ts' || dot?.default !== './dist/index.js')
+    say('exports["."] needs types and default in dist/');
   if (pkg.exports?.['./package.json'] !== './package.json') say('exports must expose ./package.json');
   if (!pkg.files?.includes('dist')) say('"files" must include dist');
   if (pkg.engines?.node !== '>=22') say('engines.node must be ">=22"');
-  for (const script of ['build', 'typecheck', 'lint']) if (!pkg.scripts?.[script]) say(`missing the "${script}" script`);
+  for (const script of ['build', 'typecheck', 'lint'])
+    if (!pkg.scripts?.[script]) say(`missing the "${script}" script`);
   if (!existsSync(join(base, 'vitest.config.ts'))) say('missing vitest.config.ts');
-  if (!existsSync(join(base, 'tsup.config.ts')) || readFileSync(join(base, 'tsup.config.ts'), 'utf8') !== tsupOneLiner) {
+  if (
+    !existsSync(join(base, 'tsup.config.ts')) ||
+    readFileSync(join(base, 'tsup.config.ts'), 'utf8') !== tsupOneLiner
+  ) {
     say('tsup.config.ts must be the shared one-liner (copy packages/core/tsup.config.ts)');
   }
   for (const [section, deps] of Object.entries({ peerDependencies: pkg.peerDependencies ?? {} })) {
-    for (const [name, range] of Object.entries(deps)) if (range === 'workspace:*') say(`${section} ${name} uses workspace:* (use workspace:^)`);
+    for (const [name, range] of Object.entries(deps))
+      if (range === 'workspace:*') say(`${section} ${name} uses workspace:* (use workspace:^)`);
   }
   const readme = existsSync(join(base, 'README.md')) ? readFileSync(join(base, 'README.md'), 'utf8') : '';
   if (!readme.startsWith(`# ${pkg.name}`)) say('README.md must start with "# <package name>"');
   if (pkg.private !== true) {
     if (pkg.publishConfig?.access !== 'public') say('publishConfig.access must be "public"');
     if (pkg.repository?.directory !== `packages/${dir}`) say(`repository.directory must be "packages/${dir}"`);
-    if (!readme.includes(`pnpm add`) || !readme.includes(pkg.name)) say('README.md needs the "pnpm add <name>" install line');
+    if (!readme.includes(`pnpm add`) || !readme.includes(pkg.name))
+      say('README.md needs the "pnpm add <name>" install line');
     if (!readme.includes('```ts')) say('README.md needs a minimal TypeScript example');
   }
 }
@@ -46,7 +53,8 @@ for (const line of readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').split
   const m = /^\s+"?(@peculiar\/[a-z0-9-]+)"?:\s*(\S+)/.exec(line);
   if (m) peculiar.add(m[2]);
 }
-if (peculiar.size > 1) problems.push(`pnpm-workspace.yaml: @peculiar/* must share one range, found ${[...peculiar].join(', ')}`);
+if (peculiar.size > 1)
+  problems.push(`pnpm-workspace.yaml: @peculiar/* must share one range, found ${[...peculiar].join(', ')}`);
 
 if (problems.length > 0) {
   console.error(`check-packages: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`);

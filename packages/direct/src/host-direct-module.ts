@@ -96,6 +96,8 @@ export function hostDirectModule(module: ICertExit, options: DirectHostOptions =
       });
       if (!outcome.ok) return outcome;
       const manage = outcome.value as unknown;
+      // Nothing back means no manage module (a late-bound module without GetManageModule answers so).
+      if (manage === undefined || manage === null) return { ok: true, hresult: S_OK, value: undefined };
       const methods = ['GetProperty', 'SetProperty', 'Configure'];
       if (
         typeof manage !== 'object' ||

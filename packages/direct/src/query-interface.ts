@@ -20,7 +20,7 @@ export function isCertExit2(module: unknown): module is ICertExit2 {
  * @example queryInterface(obj, IID_ICertExit2)?.GetManageModule()
  */
 export function queryInterface(module: unknown, iid: typeof IID_ICertExit2): ICertExit2 | undefined;
-export function queryInterface(module: unknown, iid: typeof IID_ICertExit): ICertExit | undefined;
+export function queryInterface(module: unknown, iid: string): ICertExit | undefined;
 export function queryInterface(module: unknown, iid: string): ICertExit | undefined {
   const wanted = iid.toLowerCase().replace(/[{}]/g, '');
   if (wanted === IID_ICertExit2) return isCertExit2(module) ? module : undefined;

@@ -71,7 +71,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
       const hostOptions = { source: progId, notifyTimeoutMs: options.notifyTimeoutMs };
       let hosted: HostedExitModuleV1;
       if (isCertExit(object)) hosted = hostDirectModule(object, hostOptions);
-      else if (isDispatch(object)) hosted = hostAutomationModule(object, { progId });
+      else if (isDispatch(object)) hosted = hostAutomationModule(object, hostOptions);
       else
         throw new CertexitError({
           hresult: E_NOINTERFACE,

@@ -1,0 +1,53 @@
+/**
+ * @certexit/automation: the Automation (late-bound `IDispatch`) adapter. VARIANTs as plain data, `IDispatch` objects
+ * for script-style modules and their `CertificateAuthority.ServerExit` callback, and the hosted-module adapter.
+ * @packageDocumentation
+ */
+
+export { type AutomationServices, createAutomationServices } from './automation-services';
+export { CERT_EXIT_METHODS, CERT_MANAGE_MODULE_METHODS, CERT_SERVER_EXIT_METHODS } from './automation-signatures';
+export { byteStringToBytes, bytesToByteString, isByteString } from './byte-string';
+export { callByName } from './call-by-name';
+export { coerceVariant } from './coerce-variant';
+export { type CreateDispatchOptions, createDispatch, type DispatchMethod } from './create-dispatch';
+export {
+  DISPATCH_METHOD,
+  DISPATCH_PROPERTYGET,
+  DISPATCH_PROPERTYPUT,
+  DISPID_UNKNOWN,
+  type IDispatch,
+  isDispatch,
+} from './dispatch';
+export { DispatchError, type ExcepInfo } from './dispatch-error';
+export { dispatchToCertExit } from './dispatch-exit-module';
+export { dispatchToManageModule } from './dispatch-manage-module';
+export { dispatchToServerExit } from './dispatch-server-exit';
+export { certExitToDispatch } from './exit-module-dispatch';
+export { type AutomationHostOptions, hostAutomationModule } from './hosted-automation-module';
+export { manageModuleToDispatch } from './manage-module-dispatch';
+export { dateFromOleDate, isOleDateInRange, OLE_DATE_LIMIT, OLE_DATE_MIN, oleDateFromDate } from './ole-date';
+export { propertyToVariant, variantToProperty } from './property-variant';
+export { serverExitToDispatch } from './server-exit-dispatch';
+export {
+  type AutomationValue,
+  assertVariant,
+  fromVariant,
+  isVariant,
+  toVariant,
+  type Variant,
+  type VarType,
+  VT_ARRAY,
+  VT_ARRAY_UI1,
+  VT_ARRAY_VARIANT,
+  VT_BOOL,
+  VT_BSTR,
+  VT_DATE,
+  VT_DISPATCH,
+  VT_EMPTY,
+  VT_ERROR,
+  VT_I4,
+  VT_NULL,
+  VT_UI1,
+  VT_VARIANT,
+  varTypeName,
+} from './variant';
