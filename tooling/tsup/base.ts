@@ -17,6 +17,8 @@ export function baseConfig(packageUrl: string, overrides: Options = {}): Options
     sourcemap: true,
     clean: true,
     target: 'node22',
+    // Keep `node:` specifiers: `node:sqlite` exists only with the prefix.
+    removeNodeProtocol: false,
     tsconfig: 'tsconfig.build.json',
     define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
     ...overrides,
