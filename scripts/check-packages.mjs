@@ -25,7 +25,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   if (pkg.exports?.['./package.json'] !== './package.json') say('exports must expose ./package.json');
   if (!pkg.files?.includes('dist')) say('"files" must include dist');
   if (pkg.engines?.node !== '>=22') say('engines.node must be ">=22"');
-  for (const script of ['build', 'typecheck', 'lint'])
+  for (const script of ['build', 'typecheck', 'lint', 'test'])
     if (!pkg.scripts?.[script]) say(`missing the "${script}" script`);
   if (!existsSync(join(base, 'vitest.config.ts'))) say('missing vitest.config.ts');
   if (
