@@ -104,9 +104,8 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
         'CertificateTemplate:User',
         '--requester',
         `${samba.domain}\\${user}`,
-        '--out',
-        certFile,
         csr,
+        certFile,
       ],
       io,
     );

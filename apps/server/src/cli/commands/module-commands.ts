@@ -1,0 +1,66 @@
+import { isAbsolute, resolve } from 'node:path';
+import { exitEventMaskNames } from '@certexit/core';
+import type { Command } from 'commander';
+import { builtinExitModules } from '../../builtin-exit-modules';
+import { ModuleRegistrations } from '../../hosting/module-registrations';
+import type { CliContext } from '../cli-context';
+
+/** `module register|unregister|list`: regsvr32 and the snap-in's Exit Module tab. */
+export function registerModuleCommands(program: Command, cli: CliContext): void {
+  const module = program.command('module').description('register, list and remove exit modules');
+  module
+    .command('register')
+    .argument('<ProgID>', 'e.g. Contoso_Inventory.Exit')
+    .argument('<package-or-path>', 'an npm package name, or a file (absolute or relative to the current folder)')
+    .option('--inactive', 'register without adding to ExitModules\\Active')
+    .action((progId: string, source: string, o: { inactive?: boolean }) =>
+      cli.withCa(async (ca) => {
+        const stored = source.startsWith('.') || isAbsolute(source) ? resolve(source) : source;
+        new ModuleRegistrations(ca.registry, ca.sanitizedName).register(progId, stored, { activate: !o.inactive });
+        cli.print({ progId, source: stored, active: !o.inactive }, [
+          `${progId} registered (${stored})${o.inactive ? '' : ' and added to ExitModules\\Active'}; restart the service to load it`,
+        ]);
+      }),
+    );
+  module
+    .command('unregister')
+    .argument('<ProgID>')
+    .action((progId: string) =>
+      cli.withCa(async (ca) => {
+        const removed = new ModuleRegistrations(ca.registry, ca.sanitizedName).unregister(progId);
+        cli.print({ progId, removed }, [
+          removed ? `${progId} unregistered` : `${progId} was not registered; removed from Active if it was there`,
+        ]);
+      }),
+    );
+  module
+    .command('list')
+    .description('registered and active modules; with --load, also what each answers to Initialize')
+    .option('--load', 'load the active modules and show description and events')
+    .action(async (o: { load?: boolean }) => {
+      if (o.load) {
+        await cli.withEngine(async (a) => {
+          const rows = a.modules.map((m) => ({
+            progId: m.progId,
+            binding: m.hosted.binding,
+            description: m.description,
+            events: exitEventMaskNames(m.mask),
+          }));
+          cli.print(
+            { modules: rows },
+            rows.map(
+              (r) => `${r.progId}  [${r.binding}]  "${r.description}"  ${r.events.join('|') || 'EXITEVENT_INVALID'}`,
+            ),
+          );
+        });
+        return;
+      }
+      await cli.withCa(async (ca) => {
+        const rows = new ModuleRegistrations(ca.registry, ca.sanitizedName).list(Object.keys(builtinExitModules()));
+        cli.print({ modules: rows }, [
+          ...rows.map((r) => `${r.active ? '*' : ' '} ${r.progId}  ${r.source}`),
+          '(* = in ExitModules\\Active, in notification order)',
+        ]);
+      });
+    });
+}

@@ -1,0 +1,50 @@
+import { isRegistrySubtree } from '@certexit/core';
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context';
+import { resolveRegistryPath } from '../registry-path';
+import { editRegistryValue, formatRegistryValue } from '../registry-value-edit';
+
+/** `getreg` and `setreg` over the registry-shaped configuration, like certutil. */
+export function registerRegistryCommands(program: Command, cli: CliContext): void {
+  program
+    .command('getreg')
+    .description('show configuration, like certutil -getreg (CA\\…, exit\\…, policy\\…)')
+    .argument('[path]', 'key or value path', 'CA')
+    .action((path: string) =>
+      cli.withCa(async (ca) => {
+        const full = resolveRegistryPath(ca, path);
+        const value = ca.registry.getValue(full);
+        if (value !== undefined) {
+          cli.print({ path: full, value }, [formatRegistryValue(full.split('\\').at(-1)!, value)]);
+          return;
+        }
+        const key = ca.registry.getKey(full);
+        if (!key) throw new Error(`${full} does not exist`);
+        cli.print({ path: full, key }, [
+          `HKLM\\${full}:`,
+          ...Object.entries(key).map(([k, v]) => (isRegistrySubtree(v) ? `  ${k}\\` : formatRegistryValue(k, v))),
+        ]);
+      }),
+    );
+
+  program
+    .command('setreg')
+    .description('change configuration, like certutil -setreg (+X/-X edit flags and lists)')
+    .argument('<path>', 'value path, e.g. exit\\PublishCertFlags')
+    .argument('<value>', 'number, text, a\\nb for a list, or +X / -X')
+    .action((path: string, input: string) =>
+      cli.withCa(async (ca) => {
+        const full = resolveRegistryPath(ca, path);
+        const name = full.split('\\').at(-1)!;
+        const old = ca.registry.getValue(full);
+        const next = editRegistryValue(old, input);
+        ca.registry.setValue(full, next);
+        cli.print({ path: full, old, value: next }, [
+          ...(old !== undefined ? ['Old value:', formatRegistryValue(name, old)] : []),
+          'New value:',
+          formatRegistryValue(name, next),
+          'The exit modules see it on their next read; restart the service for ExitModules\\Active changes.',
+        ]);
+      }),
+    );
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context';
+import { positiveInt, printRequestOutcome } from '../request-outcome-output';
+
+/** `submit`, `resubmit`, `deny`: the request verbs of certreq and certutil. */
+export function registerRequestCommands(program: Command, cli: CliContext): void {
+  program
+    .command('submit')
+    .description('submit a PKCS#10 request, like certreq -submit')
+    .argument('<request-file>', 'PEM, base64 or DER request')
+    .argument('[cert-out]', 'write the issued certificate here (PEM)')
+    .option(
+      '--attrib <Name:Value>',
+      'request attributes (repeatable; \\n separates pairs)',
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
+    .option('--requester <DOMAIN\\user>', 'the requester name recorded for the request')
+    .action(async (file: string, certOut: string | undefined, o: { attrib: string[]; requester?: string }) => {
+      const request = readFileSync(file);
+      const outcome = await cli.withEngine((a) =>
+        a.submit({ request, attributes: o.attrib, requesterName: o.requester }),
+      );
+      printRequestOutcome(cli, outcome, certOut);
+    });
+
+  for (const [name, description] of [
+    ['resubmit', 'issue a pending request, like certutil -resubmit'],
+    ['deny', 'deny a pending request, like certutil -deny'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<request-id>')
+      .argument('[cert-out]', 'write the issued certificate here (PEM)')
+      .action(async (id: string, certOut: string | undefined) => {
+        const requestId = positiveInt(id, 'request id');
+        const outcome = await cli.withEngine((a) => (name === 'resubmit' ? a.resubmit(requestId) : a.deny(requestId)));
+        printRequestOutcome(cli, outcome, certOut);
+      });
+  }
+}

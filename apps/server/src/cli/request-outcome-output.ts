@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import {
+  DB_DISP_DENIED,
+  DB_DISP_ERROR,
+  DB_DISP_ISSUED,
+  DB_DISP_PENDING,
+  DB_DISP_REVOKED,
+  exitEventName,
+  hresultName,
+} from '@certexit/core';
+import type { RequestOutcome } from '../engine/request-outcome';
+import { toPem } from '../x509';
+import type { CliContext } from './cli-context';
+
+/** The words certreq prints for a disposition. */
+export function dispositionText(disposition: number): string {
+  switch (disposition) {
+    case DB_DISP_ISSUED:
+      return 'Issued';
+    case DB_DISP_PENDING:
+      return 'Pending';
+    case DB_DISP_DENIED:
+      return 'Denied';
+    case DB_DISP_ERROR:
+      return 'Failed';
+    case DB_DISP_REVOKED:
+      return 'Revoked';
+    default:
+      return `Disposition ${disposition}`;
+  }
+}
+
+/**
+ * Prints a request's outcome as certreq does (and as one JSON object with `--json`), writing the certificate as
+ * PEM when there is one and a file was named.
+ */
+export function printRequestOutcome(cli: CliContext, outcome: RequestOutcome, certOut: string | undefined): void {
+  if (outcome.certificate && certOut) writeFileSync(certOut, toPem(outcome.certificate, 'CERTIFICATE'));
+  cli.print(
+    {
+      requestId: outcome.requestId,
+      disposition: outcome.disposition,
+      statusCode: outcome.statusCode,
+      dispositionMessage: outcome.message,
+      ...(outcome.serialNumber && { serialNumber: outcome.serialNumber }),
+      ...(outcome.certificate && certOut && { certificateFile: certOut }),
+      deliveries: outcome.deliveries.map((d) => ({
+        event: exitEventName(d.event),
+        module: d.progId,
+        hresult: hresultName(d.hresult),
+      })),
+    },
+    [
+      `RequestId: ${outcome.requestId}`,
+      `${dispositionText(outcome.disposition)}: ${outcome.message}${outcome.statusCode ? ` (${hresultName(outcome.statusCode)})` : ''}`,
+      ...(outcome.serialNumber ? [`SerialNumber: ${outcome.serialNumber}`] : []),
+      ...outcome.deliveries.map(
+        (d) => `  ${exitEventName(d.event)} -> ${d.progId}: ${hresultName(d.hresult)} (${d.ms.toFixed(1)} ms)`,
+      ),
+      ...(outcome.certificate && certOut ? [`Certificate written to ${certOut}`] : []),
+    ],
+  );
+}
+
+/** A positive whole number from the command line, or a clear error naming the argument. */
+export function positiveInt(text: string, what: string): number {
+  if (!/^\d{1,9}$/.test(text) || Number(text) < 1)
+    throw new Error(`${what} must be a positive whole number, not ${JSON.stringify(text)}`);
+  return Number(text);
+}

@@ -1,0 +1,95 @@
+import { hostname, userInfo } from 'node:os';
+import {
+  CR_IN_PKCS10,
+  DB_DISP_DENIED,
+  DB_DISP_ISSUED,
+  DB_DISP_PENDING,
+  EXITEVENT_CERTDENIED,
+  EXITEVENT_CERTISSUED,
+  EXITEVENT_CERTPENDING,
+  EXTENSION_CRITICAL_FLAG,
+  EXTENSION_ORIGIN_REQUEST,
+  REGVAL_ACTIVE,
+} from '@certexit/core';
+import { caRegistryPaths, REQDISP_ISSUE } from '../ca/ca-configuration-paths';
+import { decidePolicy } from '../policy/policy-decision';
+import { parseCertificationRequest } from '../x509';
+import type { EngineServices } from './engine-services';
+import { issueForRequest } from './issue-for-request';
+import { namePropertiesOf } from './name-properties-of';
+import { parseRequestAttributes } from './request-attributes';
+import type { RequestOutcome } from './request-outcome';
+
+/** A submission, as certreq makes it. */
+export interface SubmitInput {
+  /** PKCS#10 as PEM, base64 or DER. */
+  request: string | Uint8Array;
+  /** `Name:Value` attributes (`CertificateTemplate:User`), newline- or `\n`-separated. */
+  attributes?: string | readonly string[];
+  /** The authenticated requester, `DOMAIN\user`. */
+  requesterName?: string;
+}
+
+/**
+ * Submits a PKCS#10 request: the policy decides, and the request row, its attributes and requested extensions,
+ * the certificate if issued, and the exit event all commit in one transaction; the event is delivered after.
+ */
+export async function submitRequest(engine: EngineServices, input: SubmitInput): Promise<RequestOutcome> {
+  const { ca } = engine;
+  const attributes = parseRequestAttributes(input.attributes);
+  const request = await parseCertificationRequest(input.request);
+  const requesterName = input.requesterName ?? defaultRequesterName();
+  const now = engine.now();
+  const policyKey = caRegistryPaths.policyModules(ca.sanitizedName);
+  const policy = String(ca.registry.getValue(`${policyKey}\\${REGVAL_ACTIVE}`));
+  const decision = decidePolicy({
+    caType: ca.caType,
+    attributes,
+    templates: ca.templates,
+    requestDisposition: Number(ca.registry.getValue(`${policyKey}\\${policy}\\RequestDisposition`) ?? REQDISP_ISSUE),
+  });
+  const template = 'template' in decision ? decision.template : undefined;
+  const { requestId, event } = await ca.store.transaction(async (tx) => {
+    const id = await tx.insertRequest({
+      RawRequest: request.der,
+      RequestType: CR_IN_PKCS10,
+      RequestFlags: 0,
+      StatusCode: decision.disposition === DB_DISP_DENIED ? decision.statusCode : 0,
+      Disposition: decision.disposition,
+      DispositionMessage: decision.message,
+      SubmittedWhen: now,
+      ...(decision.disposition !== DB_DISP_PENDING && { ResolvedWhen: now }),
+      RequesterName: requesterName,
+      CallerName: requesterName,
+      RequestAttributes: attributes.map(([n, v]) => `${n}:${v}`).join('\n'),
+      CertificateTemplate: template?.name,
+      EnrollmentFlags: template?.enrollmentFlags,
+      GeneralFlags: template?.generalFlags,
+      PrivatekeyFlags: template?.privateKeyFlags,
+      requestName: namePropertiesOf(request.subjectDer),
+      system: {},
+    });
+    await tx.setAttributes(id, attributes);
+    await tx.setExtensions(
+      id,
+      request.extensions.map((e) => ({
+        oid: e.oid,
+        flags: EXTENSION_ORIGIN_REQUEST | (e.critical ? EXTENSION_CRITICAL_FLAG : 0),
+        value: e.value,
+      })),
+    );
+    if (decision.disposition === DB_DISP_ISSUED) {
+      await issueForRequest(engine, tx, id, request.der, now);
+      return { requestId: id, event: EXITEVENT_CERTISSUED };
+    }
+    const pendingOrDenied = decision.disposition === DB_DISP_PENDING ? EXITEVENT_CERTPENDING : EXITEVENT_CERTDENIED;
+    await tx.recordExitEvent(pendingOrDenied, id);
+    return { requestId: id, event: pendingOrDenied };
+  });
+  return engine.describe(requestId, await engine.deliver(event, requestId));
+}
+
+/** The requester recorded when none is given: `HOST\user` of the process, as a local certreq would. */
+export function defaultRequesterName(): string {
+  return `${hostname().split('.')[0]!.toUpperCase()}\\${userInfo().username}`;
+}
