@@ -1,13 +1,36 @@
 /** The certexit reference server engine, for composition and tests. */
 export { builtinExitModules } from './builtin-exit-modules';
-export type { CaContext } from './ca/ca-context';
+export { type CaCertificateState, caCertificateStates } from './ca/ca-certificate-states';
+export type { CaContext, CaSigningKey } from './ca/ca-context';
+export {
+  type InstallCaCertificateOptions,
+  type InstalledCaCertificate,
+  installCaCertificate,
+} from './ca/install-ca-certificate';
 export { openCa } from './ca/open-ca';
-export { type SetupCaOptions, setupCa } from './ca/setup-ca';
+export type { ParentCa, ParentCaSubmission } from './ca/parent-ca';
+export { type RenewCaOptions, type RenewCaResult, renewCa } from './ca/renew-ca';
+export { type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './ca/setup-ca';
 export { type CliIo, runCli } from './cli/main';
+export { CrlScheduler, type CrlSchedulerOptions, type CrlScheduleState } from './crl/crl-scheduler';
+export type { CrlProgress } from './crl/issue-crls';
+export { type CrlPublication, type PublishCrlsOptions, type PublishedCrl, publishCrls } from './crl/publish-crls';
+export { startCrlSchedule } from './crl/start-crl-schedule';
 export { runDemo } from './demo/run-demo';
 export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
 export type { EngineServices } from './engine/engine-services';
+export { localParentCa } from './engine/local-parent-ca';
 export type { RequestOutcome } from './engine/request-outcome';
+export type { RevokeOptions } from './engine/revoke-certificate';
 export type { DeliveryRecord } from './hosting/exit-dispatcher';
 export type { LoadedExitModule } from './hosting/load-exit-modules';
+export { API_ROUTES, type ApiRoute } from './http/api-routes';
+export { buildOpenApiDocument } from './http/build-openapi-document';
+export { type Caller, CallerDirectory, type CallerRole } from './http/caller-directory';
+export { createHttpApi, type HttpApi, type HttpApiOptions } from './http/create-http-api';
+export type { HttpApiEngine } from './http/http-api-engine';
+export { serveUntilSignal } from './http/serve-until-signal';
+export { createServerMetrics, type ServerMetrics } from './http/server-metrics';
+export { type RunningServer, type StartServerOptions, startServer } from './http/start-server';
 export { createLogger } from './logging/create-logger';
+export * as x509 from './x509';

@@ -31,3 +31,16 @@ export function caFolder(dir: string): CaFolder {
 export function caKeyFile(folder: CaFolder, keyIndex: number): string {
   return join(folder.keys, `ca-key-${keyIndex}.pem`);
 }
+
+/**
+ * Where a subordinate CA's request for certificate index `certIndex` is written: `<CA folder>/<%1>_<%3>%4.req`,
+ * the name AD CS setup proposes (`C:\<host>_<CA name>.req`), so renewals never overwrite an earlier request.
+ */
+export function caRequestFile(
+  folder: CaFolder,
+  machineDnsName: string,
+  sanitizedName: string,
+  certIndex: number,
+): string {
+  return join(folder.root, `${machineDnsName}_${sanitizedName}${certIndex === 0 ? '' : `(${certIndex})`}.req`);
+}

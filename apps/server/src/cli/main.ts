@@ -2,10 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { runDemo } from '../demo/run-demo';
 import type { CliIo } from './cli-context';
 import { createCliContext } from './cli-context';
+import { registerCaCommands } from './commands/ca-commands';
+import { registerDatabaseCommands } from './commands/database-commands';
 import { registerModuleCommands } from './commands/module-commands';
 import { registerRegistryCommands } from './commands/registry-commands';
 import { registerRequestCommands } from './commands/request-commands';
-import { registerSetupCommand } from './commands/setup-command';
+import { registerRevocationCommands } from './commands/revocation-commands';
+import { registerServeCommands } from './commands/serve-commands';
 
 export type { CliIo } from './cli-context';
 
@@ -24,10 +27,13 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   const cli = createCliContext(io, () => program.opts<{ dir: string; json?: boolean }>());
 
-  registerSetupCommand(program, cli);
+  registerCaCommands(program, cli);
   registerRequestCommands(program, cli);
+  registerRevocationCommands(program, cli);
+  registerDatabaseCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
+  registerServeCommands(program, cli);
   program
     .command('demo')
     .description('set up a demo CA, issue certificates from CSRs and show the exit modules being notified')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PropertyValue } from '@certexit/core';
 import {
   CSURL_ADDTOCERTCDP,
@@ -27,7 +28,7 @@ import {
   issueCertificate,
   keyUsage,
   newSerialNumber,
-  parseCertificate,
+  serialToHex,
   subjectKeyIdentifier,
 } from '../x509';
 import { bytesToHex, decodeOid, hexToBytes, readChildren, readSingleElement } from '../x509/der';
@@ -55,6 +56,7 @@ export async function buildIssuedCertificate(
   template: CertificateTemplate | undefined,
   requestId: number,
   now: Date,
+  requestName?: Record<string, PropertyValue>,
 ): Promise<{ row: CertificateRow; extensions: StoredExtension[] }> {
   const recorded: StoredExtension[] = [];
   const inCertificate: X509Extension[] = [];
@@ -67,8 +69,12 @@ export async function buildIssuedCertificate(
     });
   };
   for (const requested of request.extensions) {
+    // A subordinate CA's certificate carries the CA version its request asks for: only the subordinate knows its
+    // certificate and key indexes (AD CS copies it the same way).
+    const caVersionOfSubCa = template?.isCa === true && requested.oid === EXTENSION_OID.caVersion;
     const owned =
-      _POLICY_OWNED.has(requested.oid) || (template !== undefined && requested.oid !== EXTENSION_OID.subjectAltName);
+      !caVersionOfSubCa &&
+      (_POLICY_OWNED.has(requested.oid) || (template !== undefined && requested.oid !== EXTENSION_OID.subjectAltName));
     if (owned) {
       recorded.push({
         oid: requested.oid,
@@ -77,49 +83,30 @@ export async function buildIssuedCertificate(
       });
     } else add(requested, EXTENSION_ORIGIN_REQUEST);
   }
-  const usages = template?.keyUsage ?? ['digitalSignature', 'keyEncipherment'];
-  add(keyUsage(usages, true), EXTENSION_ORIGIN_POLICY);
-  if (template?.extendedKeyUsage.length) add(extendedKeyUsage(template.extendedKeyUsage), EXTENSION_ORIGIN_POLICY);
-  add(basicConstraints(template?.isCa === true, template?.isCa ? 0 : undefined, true), EXTENSION_ORIGIN_POLICY);
-  if (template) add(certificateTemplateInformation(template.oid, 100, 0), EXTENSION_ORIGIN_POLICY);
+  const fixed = _fixedExtensions(ca, template);
+  for (const extension of fixed.policy) add(extension, EXTENSION_ORIGIN_POLICY);
   const ski = await subjectKeyIdentifier(request.subjectPublicKeyInfo);
   add(ski, EXTENSION_ORIGIN_SERVER);
-  if (ca.certificate.subjectKeyIdentifier) {
-    add(authorityKeyIdentifier(hexToBytes(ca.certificate.subjectKeyIdentifier)), EXTENSION_ORIGIN_SERVER);
-  }
-  const tokens = {
-    serverDnsName: ca.machineDnsName,
-    caName: ca.sanitizedName,
-    shortName: ca.shortName,
-    certIndex: ca.certIndex,
-    keyIndex: ca.keyIndex,
-    domainDn: ca.domainDn,
-    configDn: ca.configDn,
-  };
-  const urls = (name: string, flag: number) =>
-    parsePublicationUrls(_multi(ca.registry.getValue(`${ca.registryPath}\\${name}`)))
-      .filter((u) => u.flags & flag)
-      .map((u) => expandPublicationUrl(u.template, tokens));
-  const cdp = urls(REGVAL_CRL_PUBLICATION_URLS, CSURL_ADDTOCERTCDP);
-  if (cdp.length > 0) add(crlDistributionPoints(cdp), EXTENSION_ORIGIN_SERVER);
-  const caIssuers = urls(REGVAL_CACERT_PUBLICATION_URLS, CSURL_ADDTOCERTCDP);
-  const ocsp = urls(REGVAL_CACERT_PUBLICATION_URLS, CSURL_ADDTOCERTOCSP);
-  if (caIssuers.length + ocsp.length > 0) add(authorityInfoAccess({ caIssuers, ocsp }), EXTENSION_ORIGIN_SERVER);
+  for (const extension of fixed.server) add(extension, EXTENSION_ORIGIN_SERVER);
 
   const notAfter = new Date(now.getTime() + (template?.validityDays ?? 365) * 86_400_000);
+  const serialNumber = newSerialNumber();
+  // X.509 times have whole seconds: the stored dates are the ones in the certificate.
+  const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const wanted = new Date(Math.floor(notAfter.getTime() / 1000) * 1000);
+  const validTo = wanted > ca.certificate.notAfter ? ca.certificate.notAfter : wanted;
   const der = await issueCertificate({
     issuerName: ca.certificate.subjectDer,
     issuerKey: ca.signingKey,
     keyAlgorithm: ca.keyAlgorithm,
-    serialNumber: newSerialNumber(),
+    serialNumber,
     subject: request.subjectDer,
     subjectPublicKeyInfo: request.subjectPublicKeyInfo,
-    notBefore: now,
+    notBefore,
     // A certificate never outlives its CA (AD CS clamps the same way).
-    notAfter: notAfter > ca.certificate.notAfter ? ca.certificate.notAfter : notAfter,
+    notAfter: validTo,
     extensions: inCertificate,
   });
-  const info = await parseCertificate(der);
   const key = describePublicKey(request.subjectPublicKeyInfo);
   const values: Record<string, PropertyValue> = {
     SubjectKeyIdentifier: (bytesToHex(_skiBytes(ski.value)).match(/../g) ?? []).join(' '),
@@ -140,15 +127,66 @@ export async function buildIssuedCertificate(
     row: {
       RequestID: requestId,
       RawCertificate: der,
-      SerialNumber: info.serialNumberHex,
-      CertificateHash: info.sha1Thumbprint,
-      NotBefore: info.notBefore,
-      NotAfter: info.notAfter,
+      SerialNumber: serialToHex(serialNumber),
+      CertificateHash: createHash('sha1').update(der).digest('hex'),
+      NotBefore: notBefore,
+      NotAfter: validTo,
       values,
-      certificateName: namePropertiesOf(info.subjectDer),
+      // The subject is copied byte for byte from the request, so its name properties are the request's.
+      certificateName: requestName ?? namePropertiesOf(request.subjectDer),
     },
     extensions: recorded,
   };
+}
+
+/** Per CA context, the encoded extensions that do not depend on the request, by template and configuration. */
+const _fixedCache = new WeakMap<CaContext, Map<string, { policy: X509Extension[]; server: X509Extension[] }>>();
+
+/**
+ * The policy extensions of a template (KU, EKU, basic constraints, template information) and the server's
+ * (AKI, CDP, AIA): the same for every certificate of a template until the configuration changes, so they are
+ * encoded once. The key holds everything they derive from, so a `setreg` or template edit takes effect at once.
+ */
+function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefined) {
+  const crlUrls = _multi(ca.registry.getValue(`${ca.registryPath}\\${REGVAL_CRL_PUBLICATION_URLS}`));
+  const aiaUrls = _multi(ca.registry.getValue(`${ca.registryPath}\\${REGVAL_CACERT_PUBLICATION_URLS}`));
+  const key = JSON.stringify([template ?? null, crlUrls, aiaUrls, ca.certIndex, ca.keyIndex, ca.machineDnsName]);
+  let byKey = _fixedCache.get(ca);
+  if (!byKey) {
+    byKey = new Map();
+    _fixedCache.set(ca, byKey);
+  }
+  const cached = byKey.get(key);
+  if (cached) return cached;
+  const policy: X509Extension[] = [keyUsage(template?.keyUsage ?? ['digitalSignature', 'keyEncipherment'], true)];
+  if (template?.extendedKeyUsage.length) policy.push(extendedKeyUsage(template.extendedKeyUsage));
+  policy.push(basicConstraints(template?.isCa === true, template?.isCa ? 0 : undefined, true));
+  if (template) policy.push(certificateTemplateInformation(template.oid, 100, 0));
+  const server: X509Extension[] = [];
+  if (ca.certificate.subjectKeyIdentifier)
+    server.push(authorityKeyIdentifier(hexToBytes(ca.certificate.subjectKeyIdentifier)));
+  const tokens = {
+    serverDnsName: ca.machineDnsName,
+    caName: ca.sanitizedName,
+    shortName: ca.shortName,
+    certIndex: ca.certIndex,
+    keyIndex: ca.keyIndex,
+    domainDn: ca.domainDn,
+    configDn: ca.configDn,
+  };
+  const urls = (entries: string[], flag: number) =>
+    parsePublicationUrls(entries)
+      .filter((u) => u.flags & flag)
+      .map((u) => expandPublicationUrl(u.template, tokens));
+  const cdp = urls(crlUrls, CSURL_ADDTOCERTCDP);
+  if (cdp.length > 0) server.push(crlDistributionPoints(cdp));
+  const caIssuers = urls(aiaUrls, CSURL_ADDTOCERTCDP);
+  const ocsp = urls(aiaUrls, CSURL_ADDTOCERTOCSP);
+  if (caIssuers.length + ocsp.length > 0) server.push(authorityInfoAccess({ caIssuers, ocsp }));
+  const fixed = { policy, server };
+  if (byKey.size > 64) byKey.clear();
+  byKey.set(key, fixed);
+  return fixed;
 }
 
 function _multi(value: unknown): string[] {

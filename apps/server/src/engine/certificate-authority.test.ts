@@ -2,9 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CERTSRV_E_BAD_REQUESTSUBJECT,
   CERTSRV_E_PROPERTY_EMPTY,
+  CRYPT_E_ASN1_BADTAG,
+  CRYPT_E_ASN1_EOD,
   CT_FLAG_PUBLISH_TO_DS,
   DB_DISP_DENIED,
+  DB_DISP_ERROR,
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
   EXITEVENT_CERTDENIED,
@@ -13,6 +17,7 @@ import {
   EXITEVENT_SHUTDOWN,
   EXTENSION_DISABLE_FLAG,
   HRESULT_TIMEOUT,
+  NTE_BAD_SIGNATURE,
   PROPTYPE_BINARY,
   PROPTYPE_LONG,
   PROPTYPE_STRING,
@@ -21,6 +26,7 @@ import { createCapturingLogger } from '@certexit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SeenEvent } from '../../test/support/recording-module';
 import { readOrError, recordingModule } from '../../test/support/recording-module';
+import { requestMutations } from '../../test/support/request-mutations';
 import { setupCa } from '../ca/setup-ca';
 import { createCertificationRequest, extendedKeyUsage, fromPem, generateKeyPair, subjectAltName, toPem } from '../x509';
 import { CertificateAuthority } from './certificate-authority';
@@ -37,7 +43,7 @@ async function newCa(active: string[], type: 'enterprise-root' | 'standalone-roo
   return dir;
 }
 
-async function csr(extraEku = false) {
+async function csr(extraEku = false, subject = 'CN=bob, O=certexit') {
   const keyPair = await generateKeyPair('ECDSA_P256');
   const extensions = [subjectAltName({ upn: ['bob@certexit.test'] })];
   if (extraEku) extensions.push(extendedKeyUsage(['1.3.6.1.5.5.7.3.1']));
@@ -45,7 +51,7 @@ async function csr(extraEku = false) {
     await createCertificationRequest({
       keyPair,
       keyAlgorithm: 'ECDSA_P256',
-      subject: 'CN=bob, O=certexit',
+      subject,
       extensions,
     }),
     'CERTIFICATE REQUEST',
@@ -201,17 +207,65 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     await authority.stop({ sendShutdownEvent: false });
   });
 
-  it('refuses bad input with a clear error and stores nothing', async () => {
-    const dir = await newCa([]);
-    const authority = await CertificateAuthority.open({ dir, logger: createCapturingLogger() });
-    await expect(authority.submit({ request: 'not a request' })).rejects.toThrow(/PKCS#10/);
+  it('records bad requests as failed or denied rows with their status, raising EXITEVENT_CERTDENIED', async () => {
+    const dir = await newCa(['Test_A.Exit']);
+    const seen: SeenEvent[] = [];
+    const authority = await CertificateAuthority.open({
+      dir,
+      logger: createCapturingLogger(),
+      builtins: { 'Test_A.Exit': recordingModule({ progId: 'Test_A.Exit', seen }) },
+    });
     const good = await csr();
+    const kept = await authority.submit({ request: good, attributes: 'CertificateTemplate:User' });
     const tampered = fromPem(good).der.slice();
     tampered[tampered.length - 1]! ^= 0x01;
-    await expect(authority.submit({ request: tampered })).rejects.toThrow(/signature does not verify/);
+    const cases: Array<[string | Uint8Array, number, number, RegExp]> = [
+      ['not a request', DB_DISP_ERROR, CRYPT_E_ASN1_BADTAG, /Error Parsing Request/],
+      [fromPem(good).der.subarray(0, 40), DB_DISP_ERROR, CRYPT_E_ASN1_EOD, /Error Parsing Request/],
+      [tampered, DB_DISP_ERROR, NTE_BAD_SIGNATURE, /signature does not verify/],
+      [new Uint8Array(70_000), DB_DISP_ERROR, 0x8007000d, /more than the limit of 65536/],
+      [
+        await csr(false, 'CN=evil\\0AInjected: header'),
+        DB_DISP_DENIED,
+        CERTSRV_E_BAD_REQUESTSUBJECT,
+        /control characters/,
+      ],
+    ];
+    for (const [request, disposition, statusCode, message] of cases) {
+      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:User' });
+      expect(outcome, String(message)).toMatchObject({ disposition, statusCode: statusCode | 0 });
+      expect(outcome.message).toMatch(message);
+      expect(seen.at(-1)).toMatchObject({ event: EXITEVENT_CERTDENIED, context: outcome.requestId });
+    }
     await expect(authority.submit({ request: good, attributes: 'no colon here' })).rejects.toThrow(/not Name:Value/);
-    expect(await authority.ca.store.listRequests()).toEqual([]);
-    expect(await authority.ca.store.listExitEvents()).toEqual([]);
+    // What was stored before is untouched.
+    expect((await authority.ca.store.getCertificate(kept.requestId))?.RawCertificate).toEqual(kept.certificate);
+    expect(await authority.ca.store.listRequests()).toHaveLength(1 + cases.length);
+    await authority.stop({ sendShutdownEvent: false });
+  });
+
+  it('survives fuzzed requests: each ends as a row, none throws, the database stays whole', async () => {
+    const dir = await newCa([]);
+    const authority = await CertificateAuthority.open({ dir, logger: createCapturingLogger() });
+    const valid = fromPem(await csr()).der;
+    const counts = new Map<number, number>();
+    let submitted = 0;
+    for (const request of requestMutations(valid, 300)) {
+      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:WebServer' });
+      counts.set(outcome.disposition, (counts.get(outcome.disposition) ?? 0) + 1);
+      submitted++;
+    }
+    expect(submitted).toBe(300);
+    expect(
+      (counts.get(DB_DISP_ERROR) ?? 0) + (counts.get(DB_DISP_DENIED) ?? 0) + (counts.get(DB_DISP_ISSUED) ?? 0),
+    ).toBe(300);
+    expect(counts.get(DB_DISP_ERROR)).toBeGreaterThan(250);
+    const rows = await authority.ca.store.listRequests({ limit: 1000 });
+    expect(rows).toHaveLength(300);
+    expect((await authority.ca.store.listExitEvents()).length).toBe(300);
+    expect((await authority.submit({ request: valid, attributes: 'CertificateTemplate:WebServer' })).disposition).toBe(
+      DB_DISP_ISSUED,
+    );
     await authority.stop({ sendShutdownEvent: false });
   });
 

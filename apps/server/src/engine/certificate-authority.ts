@@ -1,15 +1,24 @@
 import type { ExitModuleFactory, Logger } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
 import { openCa } from '../ca/open-ca';
+import type { CrlPublication, PublishCrlsOptions } from '../crl/publish-crls';
+import { publishCrls } from '../crl/publish-crls';
 import type { DeliveryRecord } from '../hosting/exit-dispatcher';
 import { ExitDispatcher } from '../hosting/exit-dispatcher';
 import type { LoadedExitModule } from '../hosting/load-exit-modules';
 import { loadExitModules } from '../hosting/load-exit-modules';
 import type { EngineServices } from './engine-services';
+import { importCertificate } from './import-certificate';
 import { denyRequest, resubmitRequest } from './pending-requests';
 import type { RequestOutcome } from './request-outcome';
+import { retrieveRequest } from './retrieve-request';
+import type { RevokeOptions } from './revoke-certificate';
+import { revokeCertificate } from './revoke-certificate';
 import type { SubmitInput } from './submit-request';
 import { submitRequest } from './submit-request';
+import { unrevokeCertificate } from './unrevoke-certificate';
+import type { ViewOptions, ViewResult } from './view-requests';
+import { viewRequests } from './view-requests';
 
 /** Options of {@link CertificateAuthority.open}. */
 export interface CertificateAuthorityOptions {
@@ -53,16 +62,8 @@ export class CertificateAuthority {
       now: () => options.now?.() ?? new Date(),
       deliver: (event, context) => dispatcher.deliver(event, context),
       async describe(requestId, deliveries) {
-        const row = await ca.store.getRequest(requestId);
-        const certificate = await ca.store.getCertificate(requestId);
-        return {
-          requestId,
-          disposition: row?.Disposition ?? 0,
-          message: row?.DispositionMessage ?? '',
-          statusCode: row?.StatusCode ?? 0,
-          ...(certificate && { serialNumber: certificate.SerialNumber, certificate: certificate.RawCertificate }),
-          deliveries,
-        };
+        const outcome = await ca.store.getOutcome(requestId);
+        return { requestId, disposition: 0, message: '', statusCode: 0, ...outcome, deliveries };
       },
     };
     return new CertificateAuthority(ca, modules, dispatcher, services, controller);
@@ -81,6 +82,36 @@ export class CertificateAuthority {
   /** Denies a pending request (`certutil -deny`). */
   deny(requestId: number, officer?: string): Promise<RequestOutcome> {
     return denyRequest(this.services, requestId, officer);
+  }
+
+  /** Retrieves a request (`certreq -retrieve`); a formerly pending, now issued one raises `EXITEVENT_CERTRETRIEVEPENDING`. */
+  retrieve(requestId: number, options?: { requesterName?: string }): Promise<RequestOutcome> {
+    return retrieveRequest(this.services, requestId, options);
+  }
+
+  /** Imports a certificate (`certutil -importcert`), raising `EXITEVENT_CERTIMPORTED`. */
+  importCertificate(certificate: string | Uint8Array, options?: { foreign?: boolean }): Promise<RequestOutcome> {
+    return importCertificate(this.services, certificate, options);
+  }
+
+  /** Lists requests like `certutil -view` (restrictions and columns by property name). */
+  view(options?: ViewOptions): Promise<ViewResult> {
+    return viewRequests(this.services, options);
+  }
+
+  /** Revokes an issued certificate (`certutil -revoke <serial> <reason>`), raising `EXITEVENT_CERTREVOKED`. */
+  revoke(serialNumber: string, options: RevokeOptions): Promise<RequestOutcome> {
+    return revokeCertificate(this.services, serialNumber, options);
+  }
+
+  /** Releases a certificate from hold (`certutil -revoke <serial> unrevoke`), raising `EXITEVENT_CERTREVOKED`. */
+  unrevoke(serialNumber: string, officer?: string): Promise<RequestOutcome> {
+    return unrevokeCertificate(this.services, serialNumber, officer);
+  }
+
+  /** Publishes base (and delta) CRLs, or only deltas (`certutil -crl [delta]`), raising `EXITEVENT_CRLISSUED`. */
+  publishCrls(options?: PublishCrlsOptions): Promise<CrlPublication> {
+    return publishCrls(this.services, options);
   }
 
   /** Stops: waits for deliveries, sends `EXITEVENT_SHUTDOWN` unless told not to, and closes the store. */

@@ -1,18 +1,28 @@
 import type { PropertyValue, ServerExitDataSource } from '@certexit/core';
-import { CA_DISP_ERROR, CA_DISP_VALID } from '@certexit/core';
+import type { CaCertificateState } from '../ca/ca-certificate-states';
+import { caCertificateStates } from '../ca/ca-certificate-states';
 import type { CaContext } from '../ca/ca-context';
 import type { CaCertificateRow } from '../store/ca-store';
 
 /**
  * The engine's `ICertServerExit` data: request and certificate rows from the store, CA-scope values from the CA's
  * identity, configuration and CRLs. `createServerExit` from the contract adds the semantics, exactly as the
- * conformance kit's in-memory object does.
+ * conformance kit's in-memory object does. `now` decides which CA certificates have expired (`CertState.N`).
  */
-export function databaseDataSource(ca: CaContext, moduleRegistryLocation: string): ServerExitDataSource {
+export function databaseDataSource(
+  ca: CaContext,
+  moduleRegistryLocation: string,
+  now: () => Date = () => new Date(),
+): ServerExitDataSource {
   let caCertificates: Promise<CaCertificateRow[]> | undefined;
+  let caStates: Promise<CaCertificateState[]> | undefined;
   const certificates = () => {
     caCertificates ??= ca.store.listCaCertificates();
     return caCertificates;
+  };
+  const stateOf = async (certIndex: number) => {
+    caStates ??= certificates().then((rows) => caCertificateStates(rows, now()));
+    return (await caStates).find((s) => s.certIndex === certIndex);
   };
   const caValue = async (name: string, index: number | undefined): Promise<PropertyValue | undefined> => {
     const all = await certificates();
@@ -45,22 +55,22 @@ export function databaseDataSource(ca: CaContext, moduleRegistryLocation: string
       case 'RawCACertificate':
         return cert?.raw;
       case 'CertState':
-        return cert?.state;
+        return (await stateOf(n))?.certState;
       case 'CertSuffix':
         return cert && suffix(cert.certIndex);
       case 'CRLIndex':
         return cert?.keyIndex;
       case 'CRLSuffix':
         return cert && suffix(cert.keyIndex);
-      case 'CRLState': {
-        // The newest certificate of a key publishes that key's CRLs; older ones defer to it.
-        if (!cert) return undefined;
-        const newest = all.filter((c) => c.keyIndex === cert.keyIndex).at(-1);
-        return newest?.certIndex === cert.certIndex ? CA_DISP_VALID : CA_DISP_ERROR;
-      }
+      case 'CRLState':
+        // The newest installed certificate of a key publishes that key's CRLs; older ones defer to it.
+        return (await stateOf(n))?.crlState;
       case 'RawCRL':
+        return cert && (await ca.store.getLatestCrl(cert.keyIndex, false))?.raw;
       case 'RawDeltaCRL':
-        return cert && (await ca.store.getLatestCrl(cert.keyIndex, name === 'RawDeltaCRL'))?.raw;
+        // With delta CRLs disabled there is none (an older one stays stored): HRESULT_FILE_NOT_FOUND, as on AD CS.
+        if ((await caValue('fDeltaCRLsDisabled', undefined)) === 1) return undefined;
+        return cert && (await ca.store.getLatestCrl(cert.keyIndex, true))?.raw;
       default:
         return undefined;
     }

@@ -13,12 +13,15 @@ import {
 } from '@certexit/core';
 import { caRegistryPaths, REQDISP_ISSUE } from '../ca/ca-configuration-paths';
 import { decidePolicy } from '../policy/policy-decision';
-import { parseCertificationRequest } from '../x509';
+import type { ParsedCertificationRequest } from '../x509';
+import { nameAttributeValues, parseCertificationRequest } from '../x509';
 import type { EngineServices } from './engine-services';
 import { issueForRequest } from './issue-for-request';
 import { namePropertiesOf } from './name-properties-of';
 import { parseRequestAttributes } from './request-attributes';
 import type { RequestOutcome } from './request-outcome';
+import type { RequestRejection } from './request-rejection';
+import { MAX_REQUEST_BYTES, oversizedRejection, rejectionOf, subjectRejection } from './request-rejection';
 
 /** A submission, as certreq makes it. */
 export interface SubmitInput {
@@ -33,13 +36,27 @@ export interface SubmitInput {
 /**
  * Submits a PKCS#10 request: the policy decides, and the request row, its attributes and requested extensions,
  * the certificate if issued, and the exit event all commit in one transaction; the event is delivered after.
+ * A request that is malformed, truncated, oversized, wrongly signed or names its subject with control characters
+ * ends as a failed or denied row with its `StatusCode` and `EXITEVENT_CERTDENIED`, as on AD CS.
  */
 export async function submitRequest(engine: EngineServices, input: SubmitInput): Promise<RequestOutcome> {
   const { ca } = engine;
   const attributes = parseRequestAttributes(input.attributes);
-  const request = await parseCertificationRequest(input.request);
   const requesterName = input.requesterName ?? defaultRequesterName();
   const now = engine.now();
+  const raw = typeof input.request === 'string' ? new TextEncoder().encode(input.request) : input.request;
+  if (raw.length > MAX_REQUEST_BYTES) {
+    return recordRejected(engine, oversizedRejection(raw.length), { raw: undefined, attributes, requesterName, now });
+  }
+  let request: ParsedCertificationRequest;
+  try {
+    request = await parseCertificationRequest(input.request);
+  } catch (error) {
+    return recordRejected(engine, rejectionOf(error), { raw, attributes, requesterName, now });
+  }
+  const badSubject = subjectRejection(nameAttributeValues(request.subjectDer));
+  if (badSubject)
+    return recordRejected(engine, badSubject, { raw: request.der, attributes, requesterName, now, request });
   const policyKey = caRegistryPaths.policyModules(ca.sanitizedName);
   const policy = String(ca.registry.getValue(`${policyKey}\\${REGVAL_ACTIVE}`));
   const decision = decidePolicy({
@@ -49,6 +66,7 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
     requestDisposition: Number(ca.registry.getValue(`${policyKey}\\${policy}\\RequestDisposition`) ?? REQDISP_ISSUE),
   });
   const template = 'template' in decision ? decision.template : undefined;
+  const requestName = namePropertiesOf(request.subjectDer);
   const { requestId, event } = await ca.store.transaction(async (tx) => {
     const id = await tx.insertRequest({
       RawRequest: request.der,
@@ -66,10 +84,14 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
       EnrollmentFlags: template?.enrollmentFlags,
       GeneralFlags: template?.generalFlags,
       PrivatekeyFlags: template?.privateKeyFlags,
-      requestName: namePropertiesOf(request.subjectDer),
+      requestName,
       system: {},
     });
     await tx.setAttributes(id, attributes);
+    if (decision.disposition === DB_DISP_ISSUED) {
+      await issueForRequest(engine, tx, id, request, now, { template, requestName });
+      return { requestId: id, event: EXITEVENT_CERTISSUED };
+    }
     await tx.setExtensions(
       id,
       request.extensions.map((e) => ({
@@ -78,15 +100,46 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
         value: e.value,
       })),
     );
-    if (decision.disposition === DB_DISP_ISSUED) {
-      await issueForRequest(engine, tx, id, request.der, now);
-      return { requestId: id, event: EXITEVENT_CERTISSUED };
-    }
     const pendingOrDenied = decision.disposition === DB_DISP_PENDING ? EXITEVENT_CERTPENDING : EXITEVENT_CERTDENIED;
     await tx.recordExitEvent(pendingOrDenied, id);
     return { requestId: id, event: pendingOrDenied };
   });
   return engine.describe(requestId, await engine.deliver(event, requestId));
+}
+
+/** Records a request that cannot be processed as a failed or denied row, with `EXITEVENT_CERTDENIED`. */
+async function recordRejected(
+  engine: EngineServices,
+  rejection: RequestRejection,
+  context: {
+    raw: Uint8Array | undefined;
+    attributes: Array<[string, string]>;
+    requesterName: string;
+    now: Date;
+    request?: ParsedCertificationRequest;
+  },
+): Promise<RequestOutcome> {
+  const requestId = await engine.ca.store.transaction(async (tx) => {
+    const id = await tx.insertRequest({
+      ...(context.raw && { RawRequest: context.raw }),
+      RequestType: CR_IN_PKCS10,
+      RequestFlags: 0,
+      StatusCode: rejection.statusCode,
+      Disposition: rejection.disposition,
+      DispositionMessage: rejection.message,
+      SubmittedWhen: context.now,
+      ResolvedWhen: context.now,
+      RequesterName: context.requesterName,
+      CallerName: context.requesterName,
+      RequestAttributes: context.attributes.map(([n, v]) => `${n}:${v}`).join('\n'),
+      requestName: context.request ? namePropertiesOf(context.request.subjectDer) : {},
+      system: {},
+    });
+    await tx.setAttributes(id, context.attributes);
+    await tx.recordExitEvent(EXITEVENT_CERTDENIED, id);
+    return id;
+  });
+  return engine.describe(requestId, await engine.deliver(EXITEVENT_CERTDENIED, requestId));
 }
 
 /** The requester recorded when none is given: `HOST\user` of the process, as a local certreq would. */

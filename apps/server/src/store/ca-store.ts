@@ -1,4 +1,5 @@
 import type { PropertyValue } from '@certexit/core';
+import type { RevocationBatch, RevocationQuery } from './revocation-batch';
 
 /** A request row: every request property of the reference, by canonical name. */
 export interface RequestRow {
@@ -23,6 +24,13 @@ export interface RequestRow {
   EnrollmentFlags?: number;
   GeneralFlags?: number;
   PrivatekeyFlags?: number;
+  /** Keep this certificate on CRLs after it expires (a revoked certificate otherwise drops off). */
+  PublishExpiredCertInCRL?: number;
+  /**
+   * The CRL/key index of the CA key that signed the certificate, recorded when it is revoked: which CRL lists it.
+   * Not a property of the reference; set by revoke and kept by unrevoke (the delta needs it for removeFromCRL).
+   */
+  crlKeyIndex?: number;
   /** Requested subject name properties (`CommonName`, `DistinguishedName`, `RawName`, …). */
   requestName: Record<string, PropertyValue>;
   /** Request-context system properties (`UserDN`, …). */
@@ -47,10 +55,18 @@ export interface StoredExtension {
   value: Uint8Array;
 }
 
+/**
+ * One CA certificate of the CA (`RawCACertificate.N`), with its certificate index and CRL/key index. A
+ * subordinate CA's certificate awaiting its parent has a `request` and no `raw` yet.
+ */
 export interface CaCertificateRow {
   certIndex: number;
   keyIndex: number;
-  raw: Uint8Array;
+  /** The certificate (DER); absent while the row is `CA_DISP_INCOMPLETE` or `CA_DISP_UNDER_SUBMISSION`. */
+  raw?: Uint8Array;
+  /** The PKCS#10 request (DER) of a subordinate CA certificate. */
+  request?: Uint8Array;
+  /** `CA_DISP_*` as stored; expiry is applied when read (`caCertificateStates`). */
   state: number;
 }
 
@@ -61,6 +77,8 @@ export interface CrlRow {
   raw: Uint8Array;
   thisUpdate: Date;
   nextUpdate: Date;
+  /** The Next CRL Publish time written into the CRL: when the schedule publishes the next one of this kind. */
+  nextPublish?: Date;
 }
 
 /** One exit event committed with the state change that caused it, for delivery after commit. */
@@ -79,6 +97,8 @@ export interface CaStoreTransaction {
   setAttributes(requestId: number, attributes: ReadonlyArray<readonly [string, string]>): Promise<void>;
   setExtensions(requestId: number, extensions: readonly StoredExtension[]): Promise<void>;
   addCaCertificate(row: CaCertificateRow): Promise<void>;
+  /** Completes or changes a CA certificate row (installing a subordinate's certificate, a state change). */
+  updateCaCertificate(certIndex: number, changes: { raw?: Uint8Array; state?: number }): Promise<void>;
   addCrl(row: CrlRow): Promise<void>;
   /** Records an exit event in this transaction; it is delivered only if the transaction commits. */
   recordExitEvent(event: number, context: number): Promise<number>;
@@ -98,9 +118,29 @@ export interface CaStore {
   listCaCertificates(): Promise<CaCertificateRow[]>;
   /** The newest base or delta CRL of a key index. */
   getLatestCrl(keyIndex: number, isDelta: boolean): Promise<CrlRow | undefined>;
+  /** Like {@link getLatestCrl} without the CRL itself, which may be tens of megabytes. */
+  getLatestCrlInfo(keyIndex: number, isDelta: boolean): Promise<Omit<CrlRow, 'raw'> | undefined>;
+  /**
+   * The entries of one CRL, streamed in batches (rows never all sit in memory). Read it inside the transaction
+   * that stores the CRL, so that the CRL number and the entries come from the same state.
+   */
+  revocations(query: RevocationQuery): AsyncIterable<RevocationBatch>;
+  /** How many revoked certificates a base CRL of the key lists at most (expiry aside): sizes the CRL buffer once. */
+  estimateRevocations(keyIndex: number): Promise<number>;
   /** Requests whose disposition is one of `dispositions`, newest first. */
   listRequests(filter?: { dispositions?: number[]; limit?: number }): Promise<RequestRow[]>;
   listExitEvents(afterId?: number): Promise<ExitEventRow[]>;
+  /** What a caller is told about a request: disposition, message, status, and the certificate if there is one. */
+  getOutcome(
+    requestId: number,
+  ): Promise<
+    | { disposition: number; message: string; statusCode: number; serialNumber?: string; certificate?: Uint8Array }
+    | undefined
+  >;
+  /** The request whose certificate has this serial (lowercase hex), if any. */
+  findRequestIdBySerial(serialNumber: string): Promise<number | undefined>;
+  /** True when an exit event of this kind was ever recorded for the context (e.g. "was it ever pending?"). */
+  hasExitEvent(event: number, context: number): Promise<boolean>;
   /** The schema version this store runs at. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

@@ -78,4 +78,45 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 2: subordinate CAs. A CA certificate row exists before its certificate does (the request awaits the parent),
+  // so `raw` becomes nullable and the request is kept. SQLite cannot drop NOT NULL in place: rebuild the table.
+  `
+  CREATE TABLE ca_certificates_v2 (
+    cert_index INTEGER PRIMARY KEY,
+    key_index INTEGER NOT NULL,
+    raw BLOB,
+    request BLOB,
+    state INTEGER NOT NULL,
+    CHECK (raw IS NOT NULL OR request IS NOT NULL)
+  );
+  INSERT INTO ca_certificates_v2 (cert_index, key_index, raw, state)
+    SELECT cert_index, key_index, raw, state FROM ca_certificates;
+  DROP TABLE ca_certificates;
+  ALTER TABLE ca_certificates_v2 RENAME TO ca_certificates;
+  `,
+  // 3: revocation and CRLs. Which CA key's CRL lists a revoked certificate, PublishExpiredCertInCRL, the Next CRL
+  // Publish time the schedule runs on, and indexes for building CRLs: partial ones (only revoked or released rows)
+  // for a base CRL by key index in request order and a delta from what changed since its base, both covering, with
+  // a narrow covering one of certificates, so a million-entry CRL reads no wide request or certificate row. A large
+  // CRL is kept in 1 MiB parts: one blob of tens of megabytes would be copied twice into SQLite's memory.
+  `
+  ALTER TABLE requests ADD COLUMN crl_key_index INTEGER;
+  ALTER TABLE requests ADD COLUMN publish_expired_cert_in_crl INTEGER;
+  ALTER TABLE crls ADD COLUMN next_publish INTEGER;
+  ALTER TABLE crls ADD COLUMN raw_parts INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE crl_parts (
+    crl_id INTEGER NOT NULL REFERENCES crls (crl_id),
+    seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (crl_id, seq)
+  );
+  CREATE INDEX requests_crl_entries ON requests (crl_key_index, disposition, request_id, revoked_effective_when,
+    revoked_when, revoked_reason, publish_expired_cert_in_crl) WHERE crl_key_index IS NOT NULL;
+  CREATE INDEX requests_crl_changes ON requests (crl_key_index, revoked_when) WHERE crl_key_index IS NOT NULL;
+  CREATE INDEX certificates_crl ON certificates (request_id, serial_number, not_after);
+  `,
+  // 4: find a request's exit events by context ("was it ever pending?" on retrieval).
+  `
+  CREATE INDEX exit_events_context ON exit_events (context, event);
+  `,
 ];

@@ -1,5 +1,6 @@
-import type { SQLInputValue } from 'node:sqlite';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { DatabaseSync } from 'node:sqlite';
+import { DB_DISP_REVOKED } from '@certexit/core';
 import type {
   CaCertificateRow,
   CaStore,
@@ -12,6 +13,7 @@ import type {
 } from './ca-store';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
+import { sqliteRevocations } from './sqlite-revocations';
 
 /** Request-row fields and their columns; dates are stored as epoch milliseconds. */
 const _REQUEST_COLUMNS = {
@@ -34,6 +36,8 @@ const _REQUEST_COLUMNS = {
   EnrollmentFlags: 'enrollment_flags',
   GeneralFlags: 'general_flags',
   PrivatekeyFlags: 'private_key_flags',
+  PublishExpiredCertInCRL: 'publish_expired_cert_in_crl',
+  crlKeyIndex: 'crl_key_index',
 } as const satisfies Partial<Record<keyof RequestRow, string>>;
 
 /**
@@ -42,10 +46,65 @@ const _REQUEST_COLUMNS = {
  */
 export function openSqliteStore(file: string): CaStore {
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+  );
   _migrate(db);
-  // node:sqlite has one connection; transactions from concurrent callers must not interleave across awaits.
-  let queue: Promise<unknown> = Promise.resolve();
+  // Preparing a statement costs more than running it: each SQL text is prepared once per connection.
+  const statements = new Map<string, StatementSync>();
+  const prepare = (sql: string): StatementSync => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  // Group commit: node:sqlite has one connection, so transactions run one after another; those that arrive while
+  // one runs are committed together (one COMMIT, one WAL write), each inside its own savepoint so a failing unit
+  // rolls back alone. No caller is answered before its unit is committed.
+  type Unit = {
+    work: (tx: CaStoreTransaction) => Promise<unknown>;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  };
+  const waiting: Unit[] = [];
+  let draining = false;
+  const drain = async () => {
+    draining = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, 256);
+        const settled: Array<{ unit: Unit; ok: boolean; value: unknown }> = [];
+        db.exec('BEGIN IMMEDIATE');
+        for (const unit of batch) {
+          const single = batch.length === 1;
+          if (!single) db.exec('SAVEPOINT unit');
+          try {
+            const value = await unit.work(tx);
+            if (!single) db.exec('RELEASE unit');
+            settled.push({ unit, ok: true, value });
+          } catch (error) {
+            if (single) db.exec('ROLLBACK');
+            else db.exec('ROLLBACK TO unit; RELEASE unit');
+            settled.push({ unit, ok: false, value: error });
+          }
+        }
+        if (db.isTransaction) {
+          try {
+            db.exec('COMMIT');
+          } catch (error) {
+            db.exec('ROLLBACK');
+            for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: error });
+          }
+        }
+        for (const s of settled) (s.ok ? s.unit.resolve : s.unit.reject)(s.value);
+      }
+    } finally {
+      draining = false;
+    }
+  };
+  const revocationStatements = new Map<string, StatementSync>();
 
   const tx: CaStoreTransaction = {
     async insertRequest(row) {
@@ -58,13 +117,10 @@ export function openSqliteStore(file: string): CaStore {
     async updateRequest(id, changes) {
       const { names, values } = _requestValues(changes);
       if (names.length === 0) return;
-      db.prepare(`UPDATE requests SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE request_id = ?`).run(
-        ...values,
-        id,
-      );
+      prepare(`UPDATE requests SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE request_id = ?`).run(...values, id);
     },
     async insertCertificate(row) {
-      db.prepare(
+      prepare(
         `INSERT INTO certificates (request_id, raw_certificate, serial_number, certificate_hash, not_before, not_after,
            values_json, certificate_name_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
@@ -79,36 +135,66 @@ export function openSqliteStore(file: string): CaStore {
       );
     },
     async setAttributes(requestId, attributes) {
-      db.prepare('DELETE FROM request_attributes WHERE request_id = ?').run(requestId);
-      const insert = db.prepare('INSERT INTO request_attributes (request_id, seq, name, value) VALUES (?, ?, ?, ?)');
+      prepare('DELETE FROM request_attributes WHERE request_id = ?').run(requestId);
+      const insert = prepare('INSERT INTO request_attributes (request_id, seq, name, value) VALUES (?, ?, ?, ?)');
       for (const [seq, [name, value]] of attributes.entries()) insert.run(requestId, seq, name, value);
     },
     async setExtensions(requestId, extensions) {
-      db.prepare('DELETE FROM request_extensions WHERE request_id = ?').run(requestId);
-      const insert = db.prepare(
-        'INSERT INTO request_extensions (request_id, seq, oid, flags, value) VALUES (?, ?, ?, ?, ?)',
+      prepare('DELETE FROM request_extensions WHERE request_id = ?').run(requestId);
+      if (extensions.length === 0) return;
+      // One multi-row statement: a certificate records about ten extensions, and each statement costs a round.
+      const rows = extensions.map(() => '(?, ?, ?, ?, ?)').join(', ');
+      prepare(`INSERT INTO request_extensions (request_id, seq, oid, flags, value) VALUES ${rows}`).run(
+        ...extensions.flatMap((e, seq) => [requestId, seq, e.oid, e.flags, e.value]),
       );
-      for (const [seq, e] of extensions.entries()) insert.run(requestId, seq, e.oid, e.flags, e.value);
     },
     async addCaCertificate(row) {
-      db.prepare('INSERT INTO ca_certificates (cert_index, key_index, raw, state) VALUES (?, ?, ?, ?)').run(
+      prepare('INSERT INTO ca_certificates (cert_index, key_index, raw, request, state) VALUES (?, ?, ?, ?, ?)').run(
         row.certIndex,
         row.keyIndex,
-        row.raw,
+        row.raw ?? null,
+        row.request ?? null,
         row.state,
       );
     },
+    async updateCaCertificate(certIndex, changes) {
+      const sets: string[] = [];
+      const values: SQLInputValue[] = [];
+      if (changes.raw !== undefined) {
+        sets.push('raw = ?');
+        values.push(changes.raw);
+      }
+      if (changes.state !== undefined) {
+        sets.push('state = ?');
+        values.push(changes.state);
+      }
+      if (sets.length === 0) return;
+      const result = prepare(`UPDATE ca_certificates SET ${sets.join(', ')} WHERE cert_index = ?`).run(
+        ...values,
+        certIndex,
+      );
+      if (Number(result.changes) !== 1) throw new Error(`the CA database has no CA certificate ${certIndex}`);
+    },
     async addCrl(row) {
-      db.prepare(
-        'INSERT INTO crls (key_index, crl_number, is_delta, raw, this_update, next_update) VALUES (?, ?, ?, ?, ?, ?)',
+      // A large CRL goes in parts: binding one blob of tens of megabytes makes SQLite hold two more copies of it.
+      const parts = row.raw.length > _CRL_PART ? Math.ceil(row.raw.length / _CRL_PART) : 0;
+      const result = prepare(
+        `INSERT INTO crls (key_index, crl_number, is_delta, raw, this_update, next_update, next_publish, raw_parts)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         row.keyIndex,
         row.crlNumber,
         row.isDelta ? 1 : 0,
-        row.raw,
+        parts > 0 ? new Uint8Array() : row.raw,
         row.thisUpdate.getTime(),
         row.nextUpdate.getTime(),
+        row.nextPublish?.getTime() ?? null,
+        parts,
       );
+      const insertPart = prepare('INSERT INTO crl_parts (crl_id, seq, bytes) VALUES (?, ?, ?)');
+      for (let seq = 0; seq < parts; seq++) {
+        insertPart.run(result.lastInsertRowid, seq, row.raw.subarray(seq * _CRL_PART, (seq + 1) * _CRL_PART));
+      }
     },
     async recordExitEvent(event, context) {
       const result = db
@@ -119,27 +205,18 @@ export function openSqliteStore(file: string): CaStore {
   };
 
   return {
-    transaction(work) {
-      const run = queue.then(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(tx);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          db.exec('ROLLBACK');
-          throw error;
-        }
+    transaction<T>(work: (tx: CaStoreTransaction) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        waiting.push({ work, resolve: resolve as (v: unknown) => void, reject });
+        if (!draining) void drain();
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
     async getRequest(id) {
-      const row = db.prepare('SELECT * FROM requests WHERE request_id = ?').get(id);
+      const row = prepare('SELECT * FROM requests WHERE request_id = ?').get(id);
       return row ? _requestFromRow(row) : undefined;
     },
     async getCertificate(requestId) {
-      const row = db.prepare('SELECT * FROM certificates WHERE request_id = ?').get(requestId);
+      const row = prepare('SELECT * FROM certificates WHERE request_id = ?').get(requestId);
       if (!row) return undefined;
       return {
         RequestID: Number(row.request_id),
@@ -173,7 +250,8 @@ export function openSqliteStore(file: string): CaStore {
             ({
               certIndex: Number(r.cert_index),
               keyIndex: Number(r.key_index),
-              raw: _bytes(r.raw),
+              ...(r.raw !== null && { raw: _bytes(r.raw) }),
+              ...(r.request !== null && { request: _bytes(r.request) }),
               state: Number(r.state),
             }) satisfies CaCertificateRow,
         );
@@ -183,14 +261,34 @@ export function openSqliteStore(file: string): CaStore {
         .prepare('SELECT * FROM crls WHERE key_index = ? AND is_delta = ? ORDER BY crl_number DESC LIMIT 1')
         .get(keyIndex, isDelta ? 1 : 0);
       if (!r) return undefined;
-      return {
-        keyIndex: Number(r.key_index),
-        crlNumber: Number(r.crl_number),
-        isDelta: Number(r.is_delta) === 1,
-        raw: _bytes(r.raw),
-        thisUpdate: new Date(Number(r.this_update)),
-        nextUpdate: new Date(Number(r.next_update)),
-      } satisfies CrlRow;
+      if (Number(r.raw_parts ?? 0) === 0) return { ..._crlInfo(r), raw: _bytes(r.raw) } satisfies CrlRow;
+      const id = Number(r.crl_id);
+      const size = Number(db.prepare('SELECT sum(length(bytes)) AS n FROM crl_parts WHERE crl_id = ?').get(id)?.n ?? 0);
+      const raw = new Uint8Array(size);
+      let offset = 0;
+      for (const part of db.prepare('SELECT bytes FROM crl_parts WHERE crl_id = ? ORDER BY seq').iterate(id)) {
+        raw.set(part.bytes as Uint8Array, offset);
+        offset += (part.bytes as Uint8Array).length;
+      }
+      return { ..._crlInfo(r), raw } satisfies CrlRow;
+    },
+    async getLatestCrlInfo(keyIndex, isDelta) {
+      const r = db
+        .prepare(
+          `SELECT key_index, crl_number, is_delta, this_update, next_update, next_publish FROM crls
+           WHERE key_index = ? AND is_delta = ? ORDER BY crl_number DESC LIMIT 1`,
+        )
+        .get(keyIndex, isDelta ? 1 : 0);
+      return r ? _crlInfo(r) : undefined;
+    },
+    revocations(query) {
+      return sqliteRevocations(db, revocationStatements, query);
+    },
+    async estimateRevocations(keyIndex) {
+      const row = db
+        .prepare(`SELECT count(*) AS n FROM requests WHERE crl_key_index = ? AND disposition = ${DB_DISP_REVOKED}`)
+        .get(keyIndex);
+      return Number(row?.n ?? 0);
     },
     async listRequests(filter = {}) {
       const where = filter.dispositions?.length
@@ -215,8 +313,33 @@ export function openSqliteStore(file: string): CaStore {
             }) satisfies ExitEventRow,
         );
     },
+    async getOutcome(requestId) {
+      const row = prepare(
+        `SELECT r.disposition, r.disposition_message, r.status_code, c.serial_number, c.raw_certificate
+           FROM requests r LEFT JOIN certificates c ON c.request_id = r.request_id WHERE r.request_id = ?`,
+      ).get(requestId);
+      if (!row) return undefined;
+      return {
+        disposition: Number(row.disposition),
+        message: row.disposition_message === null ? '' : String(row.disposition_message),
+        statusCode: Number(row.status_code),
+        ...(row.serial_number !== null && {
+          serialNumber: String(row.serial_number),
+          certificate: _bytes(row.raw_certificate),
+        }),
+      };
+    },
+    async findRequestIdBySerial(serialNumber) {
+      const row = prepare('SELECT request_id FROM certificates WHERE serial_number = ?').get(serialNumber);
+      return row ? Number(row.request_id) : undefined;
+    },
+    async hasExitEvent(event, context) {
+      return (
+        prepare('SELECT 1 FROM exit_events WHERE event = ? AND context = ? LIMIT 1').get(event, context) !== undefined
+      );
+    },
     async schemaVersion() {
-      return Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
+      return Number(prepare('PRAGMA user_version').get()?.user_version ?? 0);
     },
     async close() {
       db.close();
@@ -281,4 +404,18 @@ function _requestFromRow(row: Record<string, SQLInputValue | unknown>): RequestR
 
 function _bytes(value: unknown): Uint8Array {
   return value instanceof Uint8Array ? Uint8Array.from(value) : new Uint8Array();
+}
+
+/** Size of the parts a large CRL is stored in. */
+const _CRL_PART = 1 << 20;
+
+function _crlInfo(r: Record<string, SQLInputValue | unknown>): Omit<CrlRow, 'raw'> {
+  return {
+    keyIndex: Number(r.key_index),
+    crlNumber: Number(r.crl_number),
+    isDelta: Number(r.is_delta) === 1,
+    thisUpdate: new Date(Number(r.this_update)),
+    nextUpdate: new Date(Number(r.next_update)),
+    ...(r.next_publish !== null && r.next_publish !== undefined && { nextPublish: new Date(Number(r.next_publish)) }),
+  };
 }

@@ -1,8 +1,10 @@
 /** Reading an X.509 certificate into the values AD CS exposes as certificate properties. */
+import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Name } from '@peculiar/asn1-x509';
 import {
   bytesToHex,
+  decodeOid,
   decodeTime,
   integerValue,
   readChildren,
@@ -11,12 +13,13 @@ import {
   TAG_BIT_STRING,
   TAG_INTEGER,
   TAG_OCTET_STRING,
+  TAG_OID,
   TAG_SEQUENCE,
-  toArrayBuffer,
 } from './der';
 import { nameToString } from './distinguished-name';
 import type { X509Extension } from './extensions';
 import { decodeExtensions, EXTENSION_OID, findExtension } from './extensions';
+import { defineLazy } from './lazy-property';
 import { fromPem } from './pem';
 import { describePublicKey } from './public-key-info';
 import { serialToHex } from './serial-number';
@@ -66,8 +69,9 @@ export async function parseCertificate(input: Uint8Array | string): Promise<Cert
   } catch (err) {
     throw new X509ParseError(`not a DER X.509 certificate: ${(err as Error).message}`);
   }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', toArrayBuffer(der)));
-  return { ...info, sha1Thumbprint: bytesToHex(digest) };
+  return Object.defineProperties(info, {
+    sha1Thumbprint: { value: createHash('sha1').update(der).digest('hex'), enumerable: true },
+  }) as CertificateInfo;
 }
 
 /** True if `cert` was signed by the key in `issuerSpki` (DER SubjectPublicKeyInfo). */
@@ -113,17 +117,16 @@ function decodeCertificate(der: Uint8Array): Omit<CertificateInfo, 'sha1Thumbpri
   const issuerDer = issuer.raw.slice();
   const subjectDer = subject.raw.slice();
   const serialNumber = serial.contents.slice();
-  const signatureAlgorithm = AsnConvert.parse(algId.raw, AlgorithmIdentifier);
+  const [algOid] = readChildren(algId.contents);
+  if (!algOid || algOid.tag !== TAG_OID) throw new Error('signature AlgorithmIdentifier lacks its OID');
 
-  const info: Omit<CertificateInfo, 'sha1Thumbprint'> = {
+  const info = {
     der,
     version,
     serialNumber,
     serialNumberHex: serialToHex(serialNumber),
-    issuer: AsnConvert.parse(issuerDer, Name),
     issuerDer,
     issuerDn: nameToString(issuerDer),
-    subject: AsnConvert.parse(subjectDer, Name),
     subjectDer,
     subjectDn: nameToString(subjectDer),
     notBefore: decodeTime(notBefore),
@@ -131,12 +134,17 @@ function decodeCertificate(der: Uint8Array): Omit<CertificateInfo, 'sha1Thumbpri
     subjectPublicKeyInfo: spki.raw.slice(),
     publicKeyAlgorithmOid: key.algorithmOid,
     publicKeyLength: key.bits,
-    signatureAlgorithmOid: signatureAlgorithm.algorithm,
+    signatureAlgorithmOid: decodeOid(algOid.contents),
     extensions,
     tbsDer: tbs.raw.slice(),
     signature: sigBits.contents.slice(1),
-    signatureAlgorithm,
-  };
+  } as Omit<CertificateInfo, 'sha1Thumbprint' | 'issuer' | 'subject' | 'signatureAlgorithm'> as Omit<
+    CertificateInfo,
+    'sha1Thumbprint'
+  >;
+  defineLazy(info, 'issuer', () => AsnConvert.parse(issuerDer, Name));
+  defineLazy(info, 'subject', () => AsnConvert.parse(subjectDer, Name));
+  defineLazy(info, 'signatureAlgorithm', () => AsnConvert.parse(algId.raw, AlgorithmIdentifier));
 
   const ski = findExtension(extensions, EXTENSION_OID.subjectKeyIdentifier);
   if (ski) {

@@ -4,7 +4,7 @@
  * requested extensions, attributes).
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, Name } from '@peculiar/asn1-x509';
+import { Name } from '@peculiar/asn1-x509';
 import {
   decodeOid,
   integerValue,
@@ -15,10 +15,13 @@ import {
   TAG_OID,
   TAG_SEQUENCE,
   TAG_SET,
+  toArrayBuffer,
 } from './der';
 import { nameToString } from './distinguished-name';
 import type { X509Extension } from './extensions';
 import { assertUniqueExtensions, decodeExtensions } from './extensions';
+import type { AlgorithmIdentifierLike } from './lazy-property';
+import { defineLazy } from './lazy-property';
 import { decodeBase64Strict, fromPem } from './pem';
 import { describePublicKey } from './public-key-info';
 import { verifySignature } from './verify-signature';
@@ -77,8 +80,13 @@ export async function parseCertificationRequest(input: string | Uint8Array): Pro
     signature: parsed.signature,
   });
   if (!ok) throw new X509SignatureError('PKCS#10 signature does not verify');
-  const { infoDer: _i, signature: _s, signatureAlgorithm, ...rest } = parsed;
-  return { ...rest, signatureAlgorithmOid: signatureAlgorithm.algorithm };
+  // Reshape in place: a spread would read (and so build) the lazy `subject`.
+  const result = parsed as Partial<DecodedRequest> & ParsedCertificationRequest;
+  result.signatureAlgorithmOid = parsed.signatureAlgorithm.algorithm;
+  delete result.infoDer;
+  delete result.signature;
+  delete result.signatureAlgorithm;
+  return result;
 }
 
 /** Unwraps PEM / base64 / DER input to DER bytes. */
@@ -111,7 +119,7 @@ function requestBytes(input: string | Uint8Array): Uint8Array {
 interface DecodedRequest extends Omit<ParsedCertificationRequest, 'signatureAlgorithmOid'> {
   infoDer: Uint8Array;
   signature: Uint8Array;
-  signatureAlgorithm: AlgorithmIdentifier;
+  signatureAlgorithm: AlgorithmIdentifierLike;
 }
 
 function decodeRequest(der: Uint8Array): DecodedRequest {
@@ -145,9 +153,10 @@ function decodeRequestStructure(der: Uint8Array): DecodedRequest {
   const key = describePublicKey(subjectPublicKeyInfo);
   const attributes = attrs ? decodeAttributes(attrs.contents) : [];
 
-  return {
+  const [algOid, algParams] = readChildren(algId.contents);
+  if (!algOid || algOid.tag !== TAG_OID) throw new Error('signature AlgorithmIdentifier lacks its OID');
+  const decoded = {
     der,
-    subject: AsnConvert.parse(subjectDer, Name),
     subjectDer,
     subjectDn: nameToString(subjectDer),
     subjectPublicKeyInfo,
@@ -157,8 +166,13 @@ function decodeRequestStructure(der: Uint8Array): DecodedRequest {
     attributes,
     infoDer: info.raw,
     signature: sigBits.contents.subarray(1),
-    signatureAlgorithm: AsnConvert.parse(algId.raw, AlgorithmIdentifier),
+    // What verification needs, without building the asn1 object (the issuance path's costliest step).
+    signatureAlgorithm: {
+      algorithm: decodeOid(algOid.contents),
+      parameters: algParams ? toArrayBuffer(algParams.raw) : null,
+    },
   };
+  return defineLazy(decoded, 'subject', () => AsnConvert.parse(subjectDer, Name)) as DecodedRequest;
 }
 
 /** `[0] IMPLICIT SET OF Attribute`, Attribute ::= SEQUENCE { type OID, values SET OF ANY }. */

@@ -4,6 +4,7 @@
  * is the DER placed inside `extnValue`, so callers can also pass through extensions copied from a
  * request unchanged.
  */
+import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   AccessDescription,
@@ -168,7 +169,7 @@ export async function keyIdentifierOf(spki: Uint8Array): Promise<Uint8Array> {
   } catch (err) {
     throw new X509ParseError(`not a DER SubjectPublicKeyInfo: ${(err as Error).message}`);
   }
-  return new Uint8Array(await crypto.subtle.digest('SHA-1', toArrayBuffer(bitString)));
+  return new Uint8Array(createHash('sha1').update(bitString).digest());
 }
 
 /** subjectKeyIdentifier (2.5.29.14) computed from a DER SPKI with {@link keyIdentifierOf}. */

@@ -1,10 +1,13 @@
 /** X.509 primitives of the CA engine: pure functions over DER bytes, crypto via WebCrypto. */
 export * from './ca-certificate';
+export * from './certificate-bundle';
 export * from './certificate-info';
 export * from './certification-request';
 export * from './create-certification-request';
 export * from './crl';
+export * from './crl-encoder';
 export * from './crl-info';
+export * from './crl-location-extensions';
 export * from './distinguished-name';
 export * from './ecdsa-signature';
 export * from './extensions';
@@ -12,6 +15,7 @@ export * from './issue-certificate';
 export * from './key-algorithm';
 export * from './pem';
 export * from './public-key-info';
+export * from './read-ca-extensions';
 export * from './serial-number';
 export * from './verify-signature';
 export * from './x509-error';

@@ -3,10 +3,10 @@
  * WebCrypto parameters, PKCS#8 import/export, and the X.509 signature AlgorithmIdentifier.
  */
 import type { webcrypto } from 'node:crypto';
+import { createPrivateKey, KeyObject, sign as nodeSign } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { toArrayBuffer } from './der';
-import { ecdsaRawToDer } from './ecdsa-signature';
 import { fromPem, toPem } from './pem';
 import { X509ArgumentError, X509ParseError, X509UnsupportedAlgorithmError } from './x509-error';
 
@@ -136,6 +136,8 @@ export async function importPrivateKeyPem(
   if (keyAlgorithmOfKey(key) !== alg) {
     throw new X509ParseError(`private key is ${keyAlgorithmOfKey(key)}, not ${alg}`);
   }
+  // The synchronous signer needs a KeyObject; a non-extractable CryptoKey cannot be converted later.
+  _keyObjects.set(key, createPrivateKey({ key: Buffer.from(block.der), format: 'der', type: 'pkcs8' }));
   return key;
 }
 
@@ -185,8 +187,16 @@ export function signatureAlgorithmIdentifier(alg: KeyAlgorithmName): AlgorithmId
 
 /** DER of {@link signatureAlgorithmIdentifier}. */
 export function signatureAlgorithmIdentifierDer(alg: KeyAlgorithmName): Uint8Array {
-  return new Uint8Array(AsnConvert.serialize(signatureAlgorithmIdentifier(alg)));
+  // Constant per algorithm; encoded once (every certificate and CRL carries it twice).
+  let der = _algorithmIdentifierDer.get(alg);
+  if (!der) {
+    der = new Uint8Array(AsnConvert.serialize(signatureAlgorithmIdentifier(alg)));
+    _algorithmIdentifierDer.set(alg, der);
+  }
+  return der.slice();
 }
+
+const _algorithmIdentifierDer = new Map<KeyAlgorithmName, Uint8Array>();
 
 /**
  * Signs `data` with `key` and returns the signature in X.509 form (ECDSA converted from WebCrypto's
@@ -198,6 +208,16 @@ export async function signData(key: webcrypto.CryptoKey, alg: KeyAlgorithmName, 
   if (keyAlgorithmOfKey(key) !== alg) {
     throw new X509ArgumentError(`signing key is ${keyAlgorithmOfKey(key)}, but ${alg} was requested`);
   }
-  const sig = new Uint8Array(await crypto.subtle.sign(params.sign, key, toArrayBuffer(data)));
-  return params.ecCoordinateSize === undefined ? sig : ecdsaRawToDer(sig);
+  // node:crypto's one-shot sign is synchronous (no thread-pool hop per certificate) and gives ECDSA signatures in
+  // the DER form X.509 wants. The KeyObject is derived from the CryptoKey once and kept beside it.
+  let keyObject = _keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = KeyObject.from(key);
+    _keyObjects.set(key, keyObject);
+  }
+  const hash =
+    'hash' in params.sign ? String(params.sign.hash) : params.ecCoordinateSize === 48 ? 'SHA-384' : 'SHA-256';
+  return new Uint8Array(nodeSign(hash.replace('-', '').toLowerCase(), data, { key: keyObject, dsaEncoding: 'der' }));
 }
+
+const _keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>();

@@ -2,18 +2,9 @@
  * Verifies an X.509-style signature (as found in PKCS#10 requests, certificates, CRLs) with
  * WebCrypto, given the signer's DER SubjectPublicKeyInfo.
  */
-import type { webcrypto } from 'node:crypto';
-import {
-  decodeOid,
-  integerValue,
-  readChildren,
-  readSingleElement,
-  TAG_INTEGER,
-  TAG_OID,
-  TAG_SEQUENCE,
-  toArrayBuffer,
-} from './der';
-import { ecdsaDerToRaw } from './ecdsa-signature';
+import type { KeyObject, VerifyKeyObjectInput } from 'node:crypto';
+import { constants, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { decodeOid, integerValue, readChildren, readSingleElement, TAG_INTEGER, TAG_OID, TAG_SEQUENCE } from './der';
 import {
   describePublicKey,
   EC_CURVES,
@@ -76,47 +67,52 @@ export async function verifySignature(input: VerifySignatureInput): Promise<bool
   const { signatureAlgorithm, spki, data, signature } = input;
   const key = describePublicKey(spki);
   const oid = signatureAlgorithm.algorithm;
-  let importParams: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.Algorithm;
-  let verifyParams: webcrypto.RsaPssParams | webcrypto.EcdsaParams | webcrypto.Algorithm;
-  let sig = signature;
-
+  // node:crypto's one-shot verify is synchronous: no thread-pool hop and no key import per call, which is most
+  // of the cost of a WebCrypto verify on the issuance path.
+  let hash: string | null;
+  let options: Omit<VerifyKeyObjectInput, 'key'> = {};
   const rsaHash = RSA_PKCS1[oid];
   const ecdsaHash = ECDSA[oid];
   if (rsaHash) {
     if (key.algorithmOid !== OID_RSA_ENCRYPTION) return false;
-    importParams = { name: 'RSASSA-PKCS1-v1_5', hash: rsaHash } as webcrypto.RsaHashedImportParams;
-    verifyParams = { name: 'RSASSA-PKCS1-v1_5' };
+    hash = _nodeHash(rsaHash);
   } else if (oid === OID_RSASSA_PSS) {
     if (key.algorithmOid !== OID_RSA_ENCRYPTION && key.algorithmOid !== OID_RSASSA_PSS) return false;
     const pss = parsePssParameters(signatureAlgorithm.parameters);
-    importParams = { name: 'RSA-PSS', hash: pss.hash } as webcrypto.RsaHashedImportParams;
-    verifyParams = { name: 'RSA-PSS', saltLength: pss.saltLength } as webcrypto.RsaPssParams;
+    hash = _nodeHash(pss.hash);
+    options = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength };
   } else if (ecdsaHash) {
     if (key.algorithmOid !== OID_EC_PUBLIC_KEY) return false;
     const curve = key.curveOid ? EC_CURVES[key.curveOid] : undefined;
     if (!curve) throw new X509UnsupportedAlgorithmError(`unsupported elliptic curve ${key.curveOid ?? '(none)'}`);
-    importParams = { name: 'ECDSA', namedCurve: curve.name } as webcrypto.EcKeyImportParams;
-    verifyParams = { name: 'ECDSA', hash: ecdsaHash } as webcrypto.EcdsaParams;
-    try {
-      sig = ecdsaDerToRaw(signature, Math.ceil(curve.bits / 8));
-    } catch {
-      return false; // a malformed ECDSA-Sig-Value simply does not verify
-    }
+    hash = _nodeHash(ecdsaHash);
+    options = { dsaEncoding: 'der' };
   } else if (oid === OID_ED25519) {
     if (key.algorithmOid !== OID_ED25519) return false;
-    importParams = { name: 'Ed25519' };
-    verifyParams = { name: 'Ed25519' };
+    hash = null;
   } else {
     throw new X509UnsupportedAlgorithmError(`unsupported signature algorithm ${oid}`);
   }
 
-  let publicKey: webcrypto.CryptoKey;
+  let publicKey: KeyObject;
   try {
-    publicKey = await crypto.subtle.importKey('spki', toArrayBuffer(spki), importParams, false, ['verify']);
+    publicKey = createPublicKey({
+      key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength),
+      format: 'der',
+      type: 'spki',
+    });
   } catch (err) {
     throw new X509ParseError(`public key cannot be imported for ${oid}: ${(err as Error).message}`);
   }
-  return crypto.subtle.verify(verifyParams, publicKey, toArrayBuffer(sig), toArrayBuffer(data));
+  try {
+    return nodeVerify(hash, data, { key: publicKey, ...options }, signature);
+  } catch {
+    return false; // a malformed signature value (e.g. a broken ECDSA-Sig-Value) simply does not verify
+  }
+}
+
+function _nodeHash(hash: Hash): string {
+  return hash.replace('-', '').toLowerCase();
 }
 
 /** RFC 4055 RSASSA-PSS-params, restricted to what WebCrypto can do (MGF1 with the message hash). */

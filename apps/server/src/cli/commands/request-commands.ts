@@ -25,6 +25,16 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
       printRequestOutcome(cli, outcome, certOut);
     });
 
+  program
+    .command('retrieve')
+    .description('retrieve a request and its certificate, like certreq -retrieve')
+    .argument('<request-id>')
+    .argument('[cert-out]', 'write the certificate here (PEM)')
+    .action(async (id: string, certOut: string | undefined) => {
+      const requestId = positiveInt(id, 'request id');
+      printRequestOutcome(cli, await cli.withEngine((a) => a.retrieve(requestId)), certOut);
+    });
+
   for (const [name, description] of [
     ['resubmit', 'issue a pending request, like certutil -resubmit'],
     ['deny', 'deny a pending request, like certutil -deny'],

@@ -1,0 +1,235 @@
+import {
+  caInfoSchema,
+  crlBodySchema,
+  crlPublicationSchema,
+  errorSchema,
+  healthSchema,
+  metricsTextSchema,
+  pemSchema,
+  requestDetailSchema,
+  requestIdParamsSchema,
+  requestListQuerySchema,
+  requestListSchema,
+  requestOutcomeSchema,
+  revokeBodySchema,
+  serialParamsSchema,
+  submitBodySchema,
+} from './api-schemas';
+
+/**
+ * Who may call a route: `public` needs nothing; `authenticated` any caller; `requester` a requester or a manager
+ * (managers may do what requesters do); `manager` a CA manager only. `/metrics` is `public` on loopback and needs
+ * a manager's token elsewhere (see `metricsAccess`).
+ */
+export type RouteAccess = 'public' | 'authenticated' | 'requester' | 'manager' | 'metrics';
+
+/** One response of a route: a JSON schema, or another media type documented with its schema. */
+export interface RouteResponse {
+  description: string;
+  schema: object;
+  /** @default 'application/json' */
+  contentType?: string;
+}
+
+/** One route of the API: everything fastify and the OpenAPI document need, without the handler. */
+export interface ApiRoute {
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST';
+  /** fastify form, `:name` parameters. */
+  readonly url: string;
+  readonly summary: string;
+  readonly access: RouteAccess;
+  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'operations';
+  readonly params?: object;
+  readonly querystring?: object;
+  readonly body?: object;
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+}
+
+const _error = (description: string): RouteResponse => ({ description, schema: errorSchema });
+const _authErrors = {
+  400: _error('Bad input; the message names the field.'),
+  401: _error('No bearer token, or an unknown one.'),
+} as const;
+const _managerErrors = { ..._authErrors, 403: _error('The caller is not a CA manager.') } as const;
+
+/** Every route of the HTTP API, in the order the OpenAPI document lists them. */
+export const API_ROUTES = [
+  {
+    operationId: 'submitRequest',
+    method: 'POST',
+    url: '/v1/requests',
+    summary: 'Submit a PKCS#10 request (certreq -submit); the requester is the authenticated caller',
+    access: 'requester',
+    tag: 'requests',
+    body: submitBodySchema,
+    responses: {
+      201: { description: 'The request was recorded: issued, pending or denied.', schema: requestOutcomeSchema },
+      ..._authErrors,
+      400: _error('Bad input, or a request that failed to parse or verify (its failed row is named in the body).'),
+      403: _error('The caller may not submit.'),
+      413: _error('The body is larger than 64 KiB.'),
+    },
+  },
+  {
+    operationId: 'listRequests',
+    method: 'GET',
+    url: '/v1/requests',
+    summary: 'List requests, newest first (certutil -view)',
+    access: 'manager',
+    tag: 'requests',
+    querystring: requestListQuerySchema,
+    responses: { 200: { description: 'The requests.', schema: requestListSchema }, ..._managerErrors },
+  },
+  {
+    operationId: 'getRequest',
+    method: 'GET',
+    url: '/v1/requests/:id',
+    summary: 'Retrieve a request and its certificate (certreq -retrieve); requesters see only their own',
+    access: 'requester',
+    tag: 'requests',
+    params: requestIdParamsSchema,
+    responses: {
+      200: { description: 'The request.', schema: requestDetailSchema },
+      ..._authErrors,
+      404: _error('No such request, or not the caller’s.'),
+    },
+  },
+  {
+    operationId: 'getRequestCertificate',
+    method: 'GET',
+    url: '/v1/requests/:id/certificate',
+    summary: "The request's certificate as PEM",
+    access: 'requester',
+    tag: 'requests',
+    params: requestIdParamsSchema,
+    responses: {
+      200: { description: 'The certificate.', schema: pemSchema, contentType: 'application/x-pem-file' },
+      ..._authErrors,
+      404: _error('No such request, not the caller’s, or no certificate (yet).'),
+    },
+  },
+  {
+    operationId: 'approveRequest',
+    method: 'POST',
+    url: '/v1/requests/:id/approve',
+    summary: 'Issue a pending request (certutil -resubmit)',
+    access: 'manager',
+    tag: 'requests',
+    params: requestIdParamsSchema,
+    responses: {
+      200: { description: 'The outcome.', schema: requestOutcomeSchema },
+      ..._managerErrors,
+      404: _error('No such request.'),
+      409: _error('The request is not pending.'),
+    },
+  },
+  {
+    operationId: 'denyRequest',
+    method: 'POST',
+    url: '/v1/requests/:id/deny',
+    summary: 'Deny a pending request (certutil -deny)',
+    access: 'manager',
+    tag: 'requests',
+    params: requestIdParamsSchema,
+    responses: {
+      200: { description: 'The outcome.', schema: requestOutcomeSchema },
+      ..._managerErrors,
+      404: _error('No such request.'),
+      409: _error('The request is not pending.'),
+    },
+  },
+  {
+    operationId: 'revokeCertificate',
+    method: 'POST',
+    url: '/v1/certificates/:serial/revoke',
+    summary: 'Revoke a certificate with a reason and effective date (certutil -revoke)',
+    access: 'manager',
+    tag: 'certificates',
+    params: serialParamsSchema,
+    body: revokeBodySchema,
+    responses: {
+      200: { description: 'The outcome.', schema: requestOutcomeSchema },
+      ..._managerErrors,
+      404: _error('No certificate with that serial number.'),
+      409: _error('The certificate cannot be revoked in its state.'),
+    },
+  },
+  {
+    operationId: 'unrevokeCertificate',
+    method: 'POST',
+    url: '/v1/certificates/:serial/unrevoke',
+    summary: 'Release a certificate from hold (certutil -revoke <serial> unrevoke)',
+    access: 'manager',
+    tag: 'certificates',
+    params: serialParamsSchema,
+    responses: {
+      200: { description: 'The outcome.', schema: requestOutcomeSchema },
+      ..._managerErrors,
+      404: _error('No certificate with that serial number.'),
+      409: _error('The certificate is not on hold.'),
+    },
+  },
+  {
+    operationId: 'publishCrls',
+    method: 'POST',
+    url: '/v1/crls',
+    summary: 'Publish a base or delta CRL now (certutil -crl)',
+    access: 'manager',
+    tag: 'crls',
+    body: crlBodySchema,
+    responses: {
+      200: { description: 'What was published.', schema: crlPublicationSchema },
+      ..._managerErrors,
+      409: _error('Delta CRLs are disabled.'),
+    },
+  },
+  {
+    operationId: 'getCa',
+    method: 'GET',
+    url: '/v1/ca',
+    summary: 'The CA: name, type and current certificate',
+    access: 'authenticated',
+    tag: 'ca',
+    responses: { 200: { description: 'The CA.', schema: caInfoSchema }, 401: _authErrors[401] },
+  },
+  {
+    operationId: 'health',
+    method: 'GET',
+    url: '/healthz',
+    summary: 'Health: answers ok when the database answers a read',
+    access: 'public',
+    tag: 'operations',
+    responses: {
+      200: { description: 'Healthy.', schema: healthSchema },
+      503: _error('The database did not answer.'),
+    },
+  },
+  {
+    operationId: 'metrics',
+    method: 'GET',
+    url: '/metrics',
+    summary: 'Prometheus metrics: open to loopback peers, a manager token elsewhere',
+    access: 'metrics',
+    tag: 'operations',
+    responses: {
+      200: { description: 'The metrics.', schema: metricsTextSchema, contentType: 'text/plain; version=0.0.4' },
+      401: _authErrors[401],
+      403: _error('Not a loopback peer and not a CA manager.'),
+    },
+  },
+  {
+    operationId: 'openapi',
+    method: 'GET',
+    url: '/openapi.json',
+    summary: 'This document (OpenAPI 3.1)',
+    access: 'public',
+    tag: 'operations',
+    responses: {
+      200: { description: 'The OpenAPI document.', schema: { type: 'object', additionalProperties: true } },
+    },
+  },
+] as const satisfies readonly ApiRoute[];
+
+/** The operation ids; the handler map must have exactly these. */
+export type ApiOperationId = (typeof API_ROUTES)[number]['operationId'];

@@ -1,0 +1,222 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { RegistryTree } from '@certexit/core';
+import { isRegistrySubtree } from '@certexit/core';
+import { sanitizeCaName } from '../ca/sanitize-ca-name';
+import type { RegistryFile } from '../registry/registry-file';
+import { callerTokenMatches, hashCallerToken, isCallerTokenHash, newCallerToken } from './caller-token';
+
+/** What a caller may do: requesters submit and read their own requests; managers also approve, revoke and view. */
+export type CallerRole = 'requester' | 'manager';
+
+/** The roles, in the order of their rights. */
+export const CALLER_ROLES: readonly CallerRole[] = ['requester', 'manager'];
+
+/** An authenticated caller of the HTTP API. */
+export interface Caller {
+  /** `DOMAIN\user`, recorded as the requester name or officer of what the caller does. */
+  readonly identity: string;
+  readonly role: CallerRole;
+}
+
+/** A caller as `caller list` shows it: never the token or its hash. */
+export interface CallerEntry extends Caller {
+  readonly created?: string;
+  /** SHA-256 of the TLS client certificate bound to the caller (public, like a thumbprint), if any. */
+  readonly certificateSha256?: string;
+}
+
+/** The key under the CA's configuration key that holds the callers, one subkey each. */
+export const REGKEY_CALLERS = 'Callers';
+
+/** The value holding `sha256:<hex>` of a caller's TLS client certificate. */
+const VALUE_CERTIFICATE = 'CertificateHash';
+
+// NetBIOS-style domain, then a SAM-style user name: no control characters, no separators that break logs or filters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const _IDENTITY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\\[^\\/"[\]:;|=,+*?<>\u0000-\u001f\u007f]{1,104}$/;
+
+/** Throws a clear error unless `identity` is `DOMAIN\user`. */
+export function assertCallerIdentity(identity: string): void {
+  if (!_IDENTITY.test(identity)) {
+    throw new Error(
+      `${JSON.stringify(identity)} is not DOMAIN\\user (a domain of letters, digits, . _ -, a backslash, then a user name without control characters or "/[]:;|=,+*?<>)`,
+    );
+  }
+}
+
+/** Throws a clear error unless `role` is a caller role. */
+export function assertCallerRole(role: string): asserts role is CallerRole {
+  if (!(CALLER_ROLES as readonly string[]).includes(role))
+    throw new Error(`role ${JSON.stringify(role)} is not one of ${CALLER_ROLES.join(', ')}`);
+}
+
+/**
+ * The callers of the HTTP API, kept in the registry-shaped configuration under `<CA key>\Callers\<identity>` with the
+ * values `Identity`, `Role`, `TokenHash`, `Created` and optionally `CertificateHash` (the subkey name is the identity sanitized as AD CS sanitizes
+ * names, since `\` separates keys). Only a hash of each token is stored. A running server sees callers that the
+ * CLI adds or removes: it re-reads the configuration file when the file changes.
+ */
+export class CallerDirectory {
+  private seenSignature: string | undefined;
+
+  constructor(
+    private readonly registry: RegistryFile,
+    /** `...\Configuration\<CA>`. */
+    private readonly caKeyPath: string,
+  ) {}
+
+  /**
+   * Adds a caller (or replaces its token, role and certificate) and returns the new token, which is shown only
+   * this once. With `certificate` (DER), a TLS client certificate that verifies against the server's client CA and
+   * has exactly these bytes also authenticates the caller (mutual TLS), without a token.
+   */
+  add(
+    identity: string,
+    role: string,
+    options: { certificate?: Uint8Array } = {},
+  ): { caller: Caller; token: string; replaced: boolean } {
+    assertCallerIdentity(identity);
+    assertCallerRole(role);
+    const existing = this.find(identity);
+    const token = newCallerToken();
+    const key = this.keyOf(identity);
+    // Old credentials go first and new ones come last, so no token or certificate is ever valid with a role or
+    // identity it was not issued for, even to a server reading the file between two of these writes.
+    if (existing) {
+      this.registry.delete(`${key}\\TokenHash`);
+      this.registry.delete(`${key}\\${VALUE_CERTIFICATE}`);
+    }
+    this.registry.setValue(`${key}\\Identity`, identity);
+    this.registry.setValue(`${key}\\Role`, role);
+    this.registry.setValue(`${key}\\Created`, new Date().toISOString());
+    this.registry.setValue(`${key}\\TokenHash`, hashCallerToken(token));
+    if (options.certificate)
+      this.registry.setValue(`${key}\\${VALUE_CERTIFICATE}`, _certificateHash(options.certificate));
+    return { caller: { identity, role }, token, replaced: existing !== undefined };
+  }
+
+  /** Removes a caller; true when it existed. Its token stops working at once. */
+  remove(identity: string): boolean {
+    const found = this.find(identity);
+    return found ? this.registry.delete(`${this.callersPath()}\\${found.keyName}`) : false;
+  }
+
+  /** Every caller, without secrets, sorted by identity. */
+  list(): CallerEntry[] {
+    return this.entries()
+      .map(({ identity, role, created, certificateHash }) => ({
+        identity,
+        role,
+        ...(created && { created }),
+        ...(certificateHash && { certificateSha256: certificateHash.slice('sha256:'.length) }),
+      }))
+      .sort((a, b) => a.identity.localeCompare(b.identity));
+  }
+
+  /**
+   * The caller a bearer token belongs to, or `undefined`. Every stored hash is compared in constant time, with no
+   * early exit, so the answer's timing says nothing about which entry (or how much of one) matched.
+   */
+  authenticate(token: string): Caller | undefined {
+    this.refresh();
+    let match: Caller | undefined;
+    for (const entry of this.entries()) {
+      if (callerTokenMatches(token, entry.tokenHash) && match === undefined)
+        match = { identity: entry.identity, role: entry.role };
+    }
+    return match;
+  }
+
+  /**
+   * The caller a verified TLS client certificate (DER) is bound to, or `undefined`; compared like tokens, every
+   * entry in constant time. The caller of this method checks that the certificate verified against the client CA.
+   */
+  authenticateCertificate(certificate: Uint8Array): Caller | undefined {
+    this.refresh();
+    const presented = Buffer.from(_certificateHash(certificate).slice('sha256:'.length), 'hex');
+    let match: Caller | undefined;
+    for (const entry of this.entries()) {
+      const stored = entry.certificateHash
+        ? Buffer.from(entry.certificateHash.slice('sha256:'.length), 'hex')
+        : undefined;
+      if (stored?.length === 32 && timingSafeEqual(presented, stored) && match === undefined)
+        match = { identity: entry.identity, role: entry.role };
+    }
+    return match;
+  }
+
+  /**
+   * Re-reads the configuration file when another process (the CLI) changed it since the last look. File times
+   * are coarse (a few ms), so a file changed in the last two seconds is re-read every time, as git does for
+   * "racily clean" entries: a removed caller is never accepted because two writes fell in one tick.
+   */
+  refresh(): void {
+    let signature: string;
+    let racy: boolean;
+    try {
+      const stat = statSync(this.registry.file);
+      signature = `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+      racy = Date.now() - stat.mtimeMs < 2000;
+    } catch {
+      return;
+    }
+    // The first look re-reads too: the file may have changed between opening the CA and now.
+    if (racy || signature !== this.seenSignature) this.registry.reload();
+    this.seenSignature = signature;
+  }
+
+  private find(identity: string): { keyName: string } | undefined {
+    const wanted = identity.toLowerCase();
+    return this.entries().find((e) => e.identity.toLowerCase() === wanted);
+  }
+
+  private entries(): _Entry[] {
+    const callers: RegistryTree = this.registry.getKey(this.callersPath()) ?? {};
+    const out: _Entry[] = [];
+    for (const [keyName, key] of Object.entries(callers)) {
+      if (!isRegistrySubtree(key)) continue;
+      const identity = _text(key, 'Identity');
+      const role = _text(key, 'Role');
+      const tokenHash = _text(key, 'TokenHash');
+      // An entry edited by hand into an unknown shape authenticates nobody rather than failing every request.
+      if (!identity || !role || !(CALLER_ROLES as readonly string[]).includes(role)) continue;
+      if (!tokenHash || !isCallerTokenHash(tokenHash)) continue;
+      const certificateHash = _text(key, VALUE_CERTIFICATE);
+      out.push({
+        keyName,
+        identity,
+        role: role as CallerRole,
+        tokenHash,
+        created: _text(key, 'Created'),
+        certificateHash: certificateHash && isCallerTokenHash(certificateHash) ? certificateHash : undefined,
+      });
+    }
+    return out;
+  }
+
+  private callersPath(): string {
+    return `${this.caKeyPath}\\${REGKEY_CALLERS}`;
+  }
+
+  private keyOf(identity: string): string {
+    return `${this.callersPath()}\\${sanitizeCaName(identity)}`;
+  }
+}
+
+interface _Entry extends Caller {
+  keyName: string;
+  tokenHash: string;
+  created?: string;
+  certificateHash?: string;
+}
+
+/** `sha256:<hex>` of a certificate's DER, the form `CertificateHash` keeps. */
+function _certificateHash(der: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+}
+
+function _text(key: RegistryTree, name: string): string | undefined {
+  const found = Object.entries(key).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  return typeof found === 'string' && found !== '' ? found : undefined;
+}

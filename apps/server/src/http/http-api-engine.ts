@@ -1,0 +1,21 @@
+import type { CaContext } from '../ca/ca-context';
+import type { CrlPublication } from '../crl/publish-crls';
+import type { RequestOutcome } from '../engine/request-outcome';
+import type { RevokeOptions } from '../engine/revoke-certificate';
+import type { SubmitInput } from '../engine/submit-request';
+
+/**
+ * The part of `CertificateAuthority` the HTTP API calls. Declared here so the API states what it needs; the
+ * engine's façade satisfies it structurally.
+ */
+export interface HttpApiEngine {
+  readonly ca: CaContext;
+  submit(input: SubmitInput): Promise<RequestOutcome>;
+  /** With `requesterName`, another requester's request answers `CERTSRV_E_NO_REQUEST`. */
+  retrieve(requestId: number, options?: { requesterName?: string }): Promise<RequestOutcome>;
+  resubmit(requestId: number, officer?: string): Promise<RequestOutcome>;
+  deny(requestId: number, officer?: string): Promise<RequestOutcome>;
+  revoke(serialNumber: string, options: RevokeOptions): Promise<RequestOutcome>;
+  unrevoke(serialNumber: string, officer?: string): Promise<RequestOutcome>;
+  publishCrls(options: { delta?: boolean }): Promise<CrlPublication>;
+}

@@ -1,0 +1,132 @@
+import type { ExitModuleFactory } from '@certexit/core';
+import type pino from 'pino';
+import { builtinExitModules } from '../builtin-exit-modules';
+import { startCrlSchedule } from '../crl/start-crl-schedule';
+import { CertificateAuthority } from '../engine/certificate-authority';
+import { createLogger } from '../logging/create-logger';
+import { CallerDirectory } from './caller-directory';
+import type { HttpApi, HttpTlsOptions } from './create-http-api';
+import { createHttpApi } from './create-http-api';
+import type { ListenAddress } from './listen-address';
+import { isLoopbackHost, parseListenAddress } from './listen-address';
+import type { ServerMetrics } from './server-metrics';
+import { createServerMetrics } from './server-metrics';
+
+/** Where `certexit serve` listens unless told otherwise. */
+export const DEFAULT_LISTEN = '127.0.0.1:8443';
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** The CA folder. */
+  dir: string;
+  /** `host:port`; port 0 picks a free one. @default '127.0.0.1:8443' */
+  listen?: string | ListenAddress;
+  /** Serve HTTPS with this certificate (chain) and key, PEM; `clientCa` also accepts bound client certificates. */
+  tls?: HttpTlsOptions;
+  /** Allow plain HTTP on a non-loopback address. Tokens then cross the network in clear text. */
+  insecureHttp?: boolean;
+  /** @default the engine's pino logger (`createLogger()`) */
+  logger?: pino.Logger;
+  /** Exit-module factories by ProgID. @default builtinExitModules() */
+  builtins?: Readonly<Record<string, ExitModuleFactory | (() => ExitModuleFactory)>>;
+  notifyTimeoutMs?: number;
+  /** Also export Node's process metrics. @default true */
+  processMetrics?: boolean;
+  /** `info.version` of the OpenAPI document. */
+  version?: string;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `https://127.0.0.1:8443`, with the port actually bound. */
+  readonly url: string;
+  readonly address: ListenAddress;
+  readonly authority: CertificateAuthority;
+  readonly api: HttpApi;
+  readonly metrics: ServerMetrics;
+  readonly callers: CallerDirectory;
+  /** Resolves when {@link close} has finished. */
+  readonly closed: Promise<void>;
+  /**
+   * Stops: refuses new requests and lets those in flight finish, stops the CRL schedule, then stops the engine,
+   * which waits for deliveries and sends `EXITEVENT_SHUTDOWN` to the exit modules. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the CA of a folder, loads its exit modules and serves the HTTP API (`certexit serve`). HTTPS when a
+ * certificate and key are given; plain HTTP only on a loopback address unless `insecureHttp` says otherwise.
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const listen =
+    typeof options.listen === 'string' || options.listen === undefined
+      ? parseListenAddress(options.listen ?? DEFAULT_LISTEN)
+      : options.listen;
+  if (!options.tls && !isLoopbackHost(listen.host) && options.insecureHttp !== true) {
+    throw new Error(
+      `refusing plain HTTP on ${listen.host}, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-http to send tokens in clear text`,
+    );
+  }
+  const logger = options.logger ?? createLogger();
+  const metrics = createServerMetrics({ processMetrics: options.processMetrics });
+  const authority = await CertificateAuthority.open({
+    dir: options.dir,
+    builtins: options.builtins ?? builtinExitModules(),
+    logger,
+    notifyTimeoutMs: options.notifyTimeoutMs,
+    onDelivered: (record) => metrics.observeDelivery(record),
+  });
+  const callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
+  const api = createHttpApi(authority, { callers, logger, metrics, tls: options.tls, version: options.version });
+  try {
+    await api.listen({ host: listen.host, port: listen.port });
+  } catch (error) {
+    await api.close().catch(() => undefined);
+    await authority.stop();
+    throw new Error(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`, { cause: error });
+  }
+  // Publishes what is overdue now (after downtime), then on the CA's CRL periods.
+  const schedule = startCrlSchedule(authority, { logger });
+  const bound = api.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : listen.port;
+  const address = { host: listen.host, port };
+  const url = `${options.tls ? 'https' : 'http'}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`;
+  if (callers.list().length === 0) {
+    logger.warn({}, 'no API callers are configured: add one with "certexit caller add <DOMAIN\\user> --role manager"');
+  }
+  logger.info(
+    { url, ca: authority.ca.commonName, tls: Boolean(options.tls), clientCertificates: Boolean(options.tls?.clientCa) },
+    'certexit API listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
+  return {
+    url,
+    address,
+    authority,
+    api,
+    metrics,
+    callers,
+    closed,
+    close() {
+      closing ??= (async () => {
+        logger.info({ url }, 'certexit API stopping');
+        try {
+          await api.close();
+        } finally {
+          // The schedule first: a publication in flight finishes before the store closes.
+          await schedule.stop();
+          await authority.stop();
+          logger.info({}, 'certexit API stopped');
+          markClosed();
+        }
+      })();
+      return closing;
+    },
+  };
+}

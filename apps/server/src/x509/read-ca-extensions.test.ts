@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCertificate } from './certificate-info';
+import { basicConstraints, caVersion, EXTENSION_OID, keyUsage } from './extensions';
+import { readCaExtensions } from './read-ca-extensions';
+import type { TempDir } from './test-support/openssl';
+import { makeTempDir, opensslOk } from './test-support/openssl';
+
+let tmp: TempDir;
+beforeAll(() => {
+  tmp = makeTempDir();
+});
+afterAll(() => tmp?.remove());
+
+/** A self-signed P-256 certificate made by OpenSSL with the given `-addext` values. */
+function opensslCertificate(name: string, ...addext: string[]): Uint8Array {
+  opensslOk([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    tmp.file(`${name}.key`),
+    '-subj',
+    `/CN=${name}`,
+    '-days',
+    '2',
+    ...addext.flatMap((e) => ['-addext', e]),
+    '-outform',
+    'DER',
+    '-out',
+    tmp.file(`${name}.der`),
+  ]);
+  return new Uint8Array(readFileSync(tmp.file(`${name}.der`)));
+}
+
+describe('readCaExtensions', () => {
+  it('reads what OpenSSL writes: a CA with a path length and CA key usages, and an end entity', async () => {
+    const ca = await parseCertificate(
+      opensslCertificate('ca', 'basicConstraints=critical,CA:TRUE,pathlen:2', 'keyUsage=critical,keyCertSign,cRLSign'),
+    );
+    expect(readCaExtensions(ca.extensions)).toEqual({
+      isCa: true,
+      pathLength: 2,
+      keyUsage: ['keyCertSign', 'cRLSign'],
+    });
+    const leaf = await parseCertificate(
+      opensslCertificate('leaf', 'basicConstraints=CA:FALSE', 'keyUsage=digitalSignature,keyEncipherment,decipherOnly'),
+    );
+    expect(readCaExtensions(leaf.extensions)).toEqual({
+      isCa: false,
+      keyUsage: ['digitalSignature', 'keyEncipherment', 'decipherOnly'],
+    });
+  });
+
+  it('decodes the CA version of every index pair our encoder writes, and rejects a malformed one', () => {
+    for (const [certIndex, keyIndex] of [
+      [0, 0],
+      [2, 1],
+      [4, 4],
+      [0xffff, 0xffff],
+      [300, 7],
+    ] as const) {
+      expect(readCaExtensions([caVersion(certIndex, keyIndex)]).caVersion).toEqual({ certIndex, keyIndex });
+    }
+    expect(readCaExtensions([basicConstraints(true), keyUsage(['cRLSign'])])).toEqual({
+      isCa: true,
+      keyUsage: ['cRLSign'],
+    });
+    expect(() =>
+      readCaExtensions([{ oid: EXTENSION_OID.caVersion, critical: false, value: Uint8Array.of(0x04, 0x00) }]),
+    ).toThrow(/not an INTEGER/);
+  });
+});
