@@ -150,6 +150,17 @@ export function readChildren(contents: Uint8Array): DerElement[] {
 
 /** DER-encodes an OBJECT IDENTIFIER from dotted form. */
 export function encodeOid(oid: string): Uint8Array {
+  // A CA encodes the same few dozen OIDs over and over; the BigInt arithmetic below is not free.
+  const cached = _encodedOids.get(oid);
+  if (cached) return cached.slice();
+  const encoded = _encodeOid(oid);
+  if (_encodedOids.size < 4096) _encodedOids.set(oid, encoded);
+  return encoded.slice();
+}
+
+const _encodedOids = new Map<string, Uint8Array>();
+
+function _encodeOid(oid: string): Uint8Array {
   const arcs = oid.split('.').map((a) => {
     if (!/^\d+$/.test(a)) throw new X509ParseError(`invalid OID "${oid}"`);
     return BigInt(a);

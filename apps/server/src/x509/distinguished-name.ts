@@ -116,7 +116,11 @@ const NEEDS_QUOTES_RE = /[,+="\\<>#;\r\n]|^\s|\s$|^$/;
  */
 export function nameToDer(name: Name | Uint8Array): Uint8Array {
   if (name instanceof Uint8Array) {
-    walkName(name);
+    // The issuer name is the same array for every certificate: validate it once.
+    if (!_validNames.has(name)) {
+      walkName(name);
+      _validNames.add(name);
+    }
     return name;
   }
   return new Uint8Array(AsnConvert.serialize(name));
@@ -432,3 +436,5 @@ class DnParser {
     }
   }
 }
+
+const _validNames = new WeakSet<Uint8Array>();

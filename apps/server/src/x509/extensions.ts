@@ -355,6 +355,9 @@ export function encodeExtensions(extensions: readonly X509Extension[], what: str
   assertUniqueExtensions(extensions, what);
   return encodeSequence(
     ...extensions.map((e) => {
+      // An extension object built once (the CA's fixed ones) is checked and encoded once.
+      const known = _encodedExtensions.get(e);
+      if (known && known.oid === e.oid && known.value === e.value && known.critical === e.critical) return known.der;
       try {
         readSingleElement(e.value, `extension ${e.oid}`);
       } catch (err) {
@@ -362,15 +365,23 @@ export function encodeExtensions(extensions: readonly X509Extension[], what: str
           `${what}: value of extension ${e.oid} is not a single DER element (${(err as Error).message})`,
         );
       }
-      return encodeSequence(
+      const der = encodeSequence(
         encodeOid(e.oid),
         // DEFAULT FALSE must be omitted in DER.
         ...(e.critical ? [Uint8Array.of(TAG_BOOLEAN, 1, 0xff)] : []),
         encodeTlv(TAG_OCTET_STRING, e.value),
       );
+      _encodedExtensions.set(e, { oid: e.oid, value: e.value, critical: e.critical, der });
+      return der;
     }),
   );
 }
+
+/** Encoded extensions by object, remembering what they were encoded from (a changed object is encoded anew). */
+const _encodedExtensions = new WeakMap<
+  X509Extension,
+  { oid: string; value: Uint8Array; critical: boolean; der: Uint8Array }
+>();
 
 /** Decodes DER `Extensions` (SEQUENCE OF Extension) into plain objects. */
 export function decodeExtensions(der: Uint8Array): X509Extension[] {
