@@ -8,3 +8,4 @@ export * from './interfaces';
 export * from './properties';
 export * from './registry';
 export * from './server-exit';
+export * from './manage-module';
