@@ -10,6 +10,7 @@ import { caRegistryPaths } from '../../src/ca/ca-configuration-paths';
 import { openCa } from '../../src/ca/open-ca';
 import { runCli } from '../../src/cli/main';
 import { fromPem } from '../../src/x509';
+import { opensslRequest } from '../support/openssl-request';
 
 /**
  * The walking skeleton, on real parts: a CA set up by the CLI accepts a PKCS#10 request made by `openssl req`,
@@ -71,29 +72,7 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
     ca.registry.setValue(`${location}\\LdapCAFile`, samba.caFile);
     await ca.store.close();
 
-    const key = join(work, 'user.key');
-    const csr = join(work, 'user.csr');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-subj',
-        `/CN=${user}`,
-        '-out',
-        csr,
-      ],
-      {
-        stdio: 'pipe',
-      },
-    );
+    const { csr } = opensslRequest(work, 'user', `/CN=${user}`);
     const certFile = join(work, 'user.pem');
     const code = await runCli(
       [
@@ -137,28 +116,7 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
   });
 
   it('leaves the directory alone for a template without CT_FLAG_PUBLISH_TO_DS, and the certificate stays issued', async () => {
-    const csr = join(work, 'web.csr');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(work, 'web.key'),
-        '-subj',
-        `/CN=${user}`,
-        '-out',
-        csr,
-      ],
-      {
-        stdio: 'pipe',
-      },
-    );
+    const { csr } = opensslRequest(work, 'web', `/CN=${user}`);
     lines.length = 0;
     expect(
       await runCli(
@@ -188,28 +146,7 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
     const ca = await openCa(dir);
     const location = caRegistryPaths.exitModule(ca.sanitizedName, PROGID_DEFAULT_EXIT);
     await ca.store.close();
-    const csr = join(work, 'ghost.csr');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(work, 'ghost.key'),
-        '-subj',
-        '/CN=ghost',
-        '-out',
-        csr,
-      ],
-      {
-        stdio: 'pipe',
-      },
-    );
+    const { csr } = opensslRequest(work, 'ghost', '/CN=ghost');
     const logged: Array<{ level: string; fields: Record<string, unknown> }> = [];
     const logger = {
       debug: () => undefined,

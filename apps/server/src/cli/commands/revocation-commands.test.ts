@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_ISSUED, DB_DISP_REVOKED } from '@certexit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslRequest } from '../../../test/support/openssl-request';
 import { openCa } from '../../ca/open-ca';
 import { setupCa } from '../../ca/setup-ca';
 import { defaultRequesterName } from '../../engine/submit-request';
@@ -31,26 +31,7 @@ async function json(...args: string[]) {
 }
 
 async function issue(name: string): Promise<string> {
-  const csr = join(work, `${name}.csr`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(work, `${name}.key`),
-      '-subj',
-      `/CN=${name}`,
-      '-out',
-      csr,
-    ],
-    { stdio: 'pipe' },
-  );
+  const { csr } = opensslRequest(work, name);
   const submitted = await json('submit', '--attrib', 'CertificateTemplate:WebServer', csr);
   expect(submitted.value).toMatchObject({ disposition: DB_DISP_ISSUED });
   return String(submitted.value.serialNumber);
