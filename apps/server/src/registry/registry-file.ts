@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { RegistryTree, RegistryValue } from '@certexit/core';
 import { isRegistrySubtree } from '@certexit/core';
 
@@ -11,7 +11,14 @@ import { isRegistrySubtree } from '@certexit/core';
 export class RegistryFile {
   private tree: RegistryTree;
 
-  constructor(readonly file: string) {
+  /**
+   * @param file the registry file (created on the first write).
+   * @param options.lockTimeoutMs how long a write waits for another process's lock. @default 5000
+   */
+  constructor(
+    readonly file: string,
+    private readonly options: { lockTimeoutMs?: number } = {},
+  ) {
     this.tree = RegistryFile.read(file);
   }
 
@@ -57,28 +64,62 @@ export class RegistryFile {
     return this.subtree(_split(path), false);
   }
 
-  /** Sets a value, creating missing keys, and saves. */
+  /** Sets a value, creating missing keys, and saves (merged with what other processes saved meanwhile). */
   setValue(path: string, value: RegistryValue): void {
     const segments = _split(path);
     const name = segments.pop();
     if (!name) throw new Error(`setreg needs a value name: ${JSON.stringify(path)}`);
-    const parent = this.subtree(segments, true)!;
-    const existing = _lookup(parent, name);
-    if (existing && isRegistrySubtree(existing[1])) throw new Error(`${path} is a key, not a value`);
-    parent[existing?.[0] ?? name] = value;
-    this.save();
+    this.mutate(() => {
+      const parent = this.subtree(segments, true)!;
+      const existing = _lookup(parent, name);
+      if (existing && isRegistrySubtree(existing[1])) throw new Error(`${path} is a key, not a value`);
+      parent[existing?.[0] ?? name] = value;
+      return true;
+    });
   }
 
   /** Deletes a value or a whole key; true when something was there. Saves. */
   delete(path: string): boolean {
     const segments = _split(path);
     const name = segments.pop();
-    const parent = this.subtree(segments, false);
-    const existing = parent && name !== undefined ? _lookup(parent, name) : undefined;
-    if (!parent || !existing) return false;
-    delete parent[existing[0]];
-    this.save();
-    return true;
+    return this.mutate(() => {
+      const parent = this.subtree(segments, false);
+      const existing = parent && name !== undefined ? _lookup(parent, name) : undefined;
+      if (!parent || !existing) return false;
+      delete parent[existing[0]];
+      return true;
+    });
+  }
+
+  /**
+   * Changes the file as one read-modify-write under an exclusive lock file, so a running server and a CLI
+   * `setreg` at the same moment both keep their change (a whole-tree write would lose one of them).
+   */
+  private mutate(change: () => boolean): boolean {
+    const lock = `${this.file}.lock`;
+    const deadline = Date.now() + (this.options.lockTimeoutMs ?? 5_000);
+    for (;;) {
+      try {
+        closeSync(openSync(lock, 'wx', 0o600));
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        // A lock left by a process that died is taken over after a while; a live one is short-lived.
+        const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+        if (age > 30_000) rmSync(lock, { force: true });
+        else if (Date.now() > deadline)
+          throw new Error(`the registry file is locked by another process (${lock}); try again`);
+        else Atomics.wait(_sleeper, 0, 0, 10);
+      }
+    }
+    try {
+      this.reload();
+      const changed = change();
+      if (changed) this.save();
+      return changed;
+    } finally {
+      rmSync(lock, { force: true });
+    }
   }
 
   save(): void {
@@ -117,3 +158,6 @@ function _lookup(tree: RegistryTree, name: string): [string, RegistryValue | Reg
   for (const [key, value] of Object.entries(tree)) if (key.toLowerCase() === wanted) return [key, value];
   return undefined;
 }
+
+/** A synchronous sleep for the lock retry loop (configuration writes are rare and short). */
+const _sleeper = new Int32Array(new SharedArrayBuffer(4));

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RegistryFile } from './registry-file';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const file = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'certexit-registry-'));
+  dirs.push(dir);
+  return join(dir, 'registry.json');
+};
+
+describe('RegistryFile', () => {
+  it('keeps both changes when two processes write from stale views', () => {
+    const path = file();
+    const server = new RegistryFile(path);
+    const cli = new RegistryFile(path);
+    server.setValue('A\\Served', 1);
+    cli.setValue('A\\Typed', 'x'); // the CLI's view predates the server's write
+    server.setValue('A\\Other', [1, 2].map(String));
+    const fresh = new RegistryFile(path);
+    expect(fresh.getValue('A\\Served')).toBe(1);
+    expect(fresh.getValue('a\\typed')).toBe('x');
+    expect(fresh.getValue('A\\Other')).toEqual(['1', '2']);
+    expect(cli.delete('A\\Served')).toBe(true);
+    expect(new RegistryFile(path).getValue('A\\Served')).toBeUndefined();
+    expect(new RegistryFile(path).getValue('A\\Other')).toEqual(['1', '2']);
+  });
+
+  it('waits for a held lock, names it when it stays, and takes over a stale one', () => {
+    const path = file();
+    const registry = new RegistryFile(path, { lockTimeoutMs: 200 });
+    writeFileSync(`${path}.lock`, '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock`, old, old);
+    registry.setValue('K\\V', 1);
+    expect(new RegistryFile(path).getValue('K\\V')).toBe(1);
+    writeFileSync(`${path}.lock`, '');
+    expect(() => registry.setValue('K\\V', 2)).toThrow(/locked by another process \(.*registry\.json\.lock\)/);
+    expect(new RegistryFile(path).getValue('K\\V')).toBe(1);
+  });
+
+  it('names a corrupt file instead of overwriting it', () => {
+    const path = file();
+    writeFileSync(path, '{ not json');
+    expect(() => new RegistryFile(path)).toThrow(/registry\.json is not valid JSON/);
+  });
+});
