@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite, from a fresh machine: install, build, type-check, lint (Biome, publint, attw), start the
-# real servers the integration tests use (Samba AD DC), run every test, stop the servers, and end with one line
+# real servers the integration tests use (Samba AD DC, OpenLDAP slapd; the SMTP and HTTPS servers start inside
+# their tests), run every test, stop the servers, and end with one line
 # of totals: "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
@@ -11,9 +12,13 @@ if [ "${CI:-}" = "true" ]; then pnpm_cmd install --frozen-lockfile; else pnpm_cm
 pnpm_cmd exec turbo run build typecheck --output-logs=errors-only
 pnpm_cmd run lint
 
-stop_servers() { bash scripts/samba-dc.sh stop >/dev/null 2>&1 || true; }
+stop_servers() {
+  bash scripts/samba-dc.sh stop >/dev/null 2>&1 || true
+  bash scripts/openldap.sh stop >/dev/null 2>&1 || true
+}
 trap stop_servers INT TERM
 bash scripts/samba-dc.sh start
+bash scripts/openldap.sh start
 
 status=0
 pnpm_cmd exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest-results.json || status=$?

@@ -24,11 +24,24 @@ export async function callByName(
   flags: number = DISPATCH_METHOD,
 ): Promise<Variant> {
   const variants = args.map((arg) => toVariant(arg));
-  const [id] = await disp.GetIDsOfNames([name]);
-  if (id === undefined || id === -1) {
-    throw new DispatchError({ hresult: DISP_E_UNKNOWNNAME, message: `no member ${JSON.stringify(name)}` });
+  // DISPIDs are fixed for an object's lifetime (COM's rule), so a name is looked up once per object, as script
+  // engines do.
+  let ids = _dispIds.get(disp);
+  if (!ids) {
+    ids = new Map();
+    _dispIds.set(disp, ids);
+  }
+  let id = ids.get(name);
+  if (id === undefined) {
+    [id] = await disp.GetIDsOfNames([name]);
+    if (id === undefined || id === -1) {
+      throw new DispatchError({ hresult: DISP_E_UNKNOWNNAME, message: `no member ${JSON.stringify(name)}` });
+    }
+    ids.set(name, id);
   }
   const result: unknown = await disp.Invoke(id, flags, variants);
   assertVariant(result, `${name} result`);
   return result;
 }
+
+const _dispIds = new WeakMap<IDispatch, Map<string, number>>();

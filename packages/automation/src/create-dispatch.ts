@@ -53,20 +53,11 @@ export interface CreateDispatchOptions<T extends object> {
  */
 export function createDispatch<T extends object>(target: T, options: CreateDispatchOptions<T>): IDispatch {
   const source = options.source ?? 'certexit';
-  const members: { readonly name: string; readonly method: DispatchMethod }[] = [];
-  const idsByName = new Map<string, number>();
-  for (const [name, method] of Object.entries(options.methods) as [string, DispatchMethod | undefined][]) {
-    if (!method) continue;
-    const key = name.toLowerCase();
-    if (idsByName.has(key)) {
-      throw new CertexitError({ hresult: E_INVALIDARG, message: `createDispatch: ${name} differs only in case` });
-    }
+  const { members, idsByName } = _layoutOf(options.methods as Record<string, DispatchMethod | undefined>);
+  for (const { name } of members) {
     if (typeof _member(target, name) !== 'function') {
       throw new CertexitError({ hresult: E_INVALIDARG, message: `createDispatch: the target has no method ${name}` });
     }
-    members.push({ name, method });
-    // DISPIDs start at 1: 0 is DISPID_VALUE, the default member, which these objects do not have.
-    idsByName.set(key, members.length);
   }
 
   return {
@@ -142,4 +133,32 @@ function _rethrow(error: unknown, context: string, argIndex?: number): DispatchE
       ? error.message
       : String(error);
   return new DispatchError({ hresult, message: `${context}: ${detail}`, argIndex, cause: error });
+}
+
+type _Layout = {
+  members: { readonly name: string; readonly method: DispatchMethod }[];
+  idsByName: Map<string, number>;
+};
+
+/** DISPIDs by class: a class's method table is declared once, while objects (one per Notify) come and go. */
+const _layouts = new WeakMap<object, _Layout>();
+
+function _layoutOf(methods: Record<string, DispatchMethod | undefined>): _Layout {
+  const cached = _layouts.get(methods);
+  if (cached) return cached;
+  const members: _Layout['members'] = [];
+  const idsByName = new Map<string, number>();
+  for (const [name, method] of Object.entries(methods)) {
+    if (!method) continue;
+    const key = name.toLowerCase();
+    if (idsByName.has(key)) {
+      throw new CertexitError({ hresult: E_INVALIDARG, message: `createDispatch: ${name} differs only in case` });
+    }
+    members.push({ name, method });
+    // DISPIDs start at 1: 0 is DISPID_VALUE, the default member, which these objects do not have.
+    idsByName.set(key, members.length);
+  }
+  const layout = { members, idsByName };
+  _layouts.set(methods, layout);
+  return layout;
 }

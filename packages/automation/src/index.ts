@@ -23,10 +23,26 @@ export { dispatchToCertExit } from './dispatch-exit-module';
 export { dispatchToManageModule } from './dispatch-manage-module';
 export { dispatchToServerExit } from './dispatch-server-exit';
 export { certExitToDispatch } from './exit-module-dispatch';
+export {
+  hostOutOfProcessModule,
+  type ModuleFaultRecord,
+  type ModuleRestartOptions,
+  type OutOfProcessHostedModule,
+  type OutOfProcessModuleOptions,
+} from './host-out-of-process-module';
 export { type AutomationHostOptions, hostAutomationModule } from './hosted-automation-module';
 export { manageModuleToDispatch } from './manage-module-dispatch';
+export {
+  CO_E_SERVER_EXEC_FAILURE,
+  ModuleProcessError,
+  type ModuleProcessFault,
+  RPC_E_DISCONNECTED,
+  RPC_E_INVALID_DATAPACKET,
+  RPC_S_CALL_FAILED_HRESULT,
+} from './module-process-error';
 export { dateFromOleDate, isOleDateInRange, OLE_DATE_LIMIT, OLE_DATE_MIN, oleDateFromDate } from './ole-date';
 export { propertyToVariant, variantToProperty } from './property-variant';
+export { type ServeOverStdioOptions, serveExitModuleOverStdio } from './serve-exit-module-over-stdio';
 export { serverExitToDispatch } from './server-exit-dispatch';
 export {
   type AutomationValue,
@@ -51,3 +67,5 @@ export {
   VT_VARIANT,
   varTypeName,
 } from './variant';
+export { DEFAULT_MAX_FRAME_BYTES, WIRE_PROTOCOL, WIRE_PROTOCOL_VERSION, type WireFrame } from './wire-frame';
+export { variantFromWire, variantToWire, type WireVariant } from './wire-variant';

@@ -1,4 +1,10 @@
-import type { ExitModuleFactoryV1, ExitModuleServices, ICertExit2, ICertManageModule } from '@certexit/core';
+import type {
+  ExitModuleFactoryV1,
+  ExitModuleServices,
+  ICertExit2,
+  ICertManageModule,
+  ICertServerExit,
+} from '@certexit/core';
 import {
   EXITEVENT_CERTDENIED,
   EXITEVENT_CERTIMPORTED,
@@ -8,7 +14,9 @@ import {
   EXITEVENT_CERTREVOKED,
   EXITEVENT_CRLISSUED,
   EXITEVENT_SHUTDOWN,
+  EXITEVENT_STARTUP,
   EXITPUB_ACTIVEDIRECTORY,
+  EXITPUB_FILE,
   exitEventName,
   formatHResult,
   PROGID_DEFAULT_EXIT,
@@ -22,7 +30,15 @@ import type { CaFacts, DefaultExitSettings } from './default-exit-settings';
 import { describeDefaultExitSettings, readDefaultExitSettings } from './default-exit-settings';
 import type { LdapClientFactory } from './directory-client';
 import { DirectoryError } from './directory-error';
+import { FilePublishError } from './file-publish-error';
+import { MailError } from './mail-error';
+import { MAIL_EVENT_KEYS, resolveMailTemplate } from './mail-template';
 import { publishToDirectory } from './publish-to-directory';
+import { publishToFile } from './publish-to-file';
+import type { RevocationLookup } from './select-old-certificates';
+import type { MailTransportFactory } from './send-notification-mail';
+import { sendNotificationMail } from './send-notification-mail';
+import { readSmtpSettings } from './smtp-settings';
 
 /**
  * What `GetDescription` returns. Microsoft's module says "Windows default" (as seen in event-46 texts); ours names
@@ -51,6 +67,19 @@ export interface DefaultExitModuleOptions {
   ldapClientFactory?: LdapClientFactory;
   /** The clock (publication timestamps and durations in logs). @default () => new Date() */
   now?: () => Date;
+  /**
+   * Answers "is this serial revoked in this CA's database?" for `EXITPUB_REMOVEOLDCERTS`. `ICertServerExit` only
+   * reads the current request, so the module cannot ask the database about other serials itself: the app composes
+   * this from its store. Without it the "revoked" rule never removes anything (expired and superseded still do).
+   */
+  isRevoked?: RevocationLookup;
+  /**
+   * The CA's CertEnroll folder (the host's `%windir%\System32\CertSrv\CertEnroll`): the default of
+   * `CertFileDirectories` and the folder of the `<RequestID>.cer` fallback. The `CertEnrollDirectory` value wins.
+   */
+  certEnrollDirectory?: string;
+  /** Creates the nodemailer transport for e-mail notifications. @default nodemailer's `createTransport` */
+  mailTransportFactory?: MailTransportFactory;
 }
 
 /**
@@ -75,7 +104,7 @@ export function createDefaultExitModule(options: DefaultExitModuleOptions = {}):
 
 function _createModule(services: ExitModuleServices, options: DefaultExitModuleOptions): ICertExit2 {
   const { logger } = services;
-  let ca: CaFacts = { caType: undefined, domainDN: undefined };
+  let ca: CaFacts = { caType: undefined, domainDN: undefined, certEnroll: options.certEnrollDirectory };
   let settings: DefaultExitSettings | undefined;
   let manage: ICertManageModule | undefined;
 
@@ -90,35 +119,91 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
 
   const onCertIssued = async (context: number): Promise<void> => {
     const active = current();
-    if ((active.publishCertFlags & EXITPUB_ACTIVEDIRECTORY) === 0) {
-      logger.debug({ context }, 'EXITPUB_ACTIVEDIRECTORY is off; not publishing to the directory');
-      return;
-    }
-    if (active.directory.servers.length === 0) {
+    const directory = (active.publishCertFlags & EXITPUB_ACTIVEDIRECTORY) !== 0;
+    const file = (active.publishCertFlags & EXITPUB_FILE) !== 0;
+    if (directory && active.directory.servers.length === 0) {
       logger.debug({ context }, 'no LdapServers configured; not publishing to the directory');
+    }
+    const toDirectory = directory && active.directory.servers.length > 0;
+    if (!toDirectory && !file) {
+      logger.debug({ context }, 'neither EXITPUB_ACTIVEDIRECTORY nor EXITPUB_FILE is in force; nothing to publish');
       return;
     }
     const server = services.createServerExit();
     await server.SetContext(context);
+    // The two publications are independent: a directory failure does not stop the file, and the first error is
+    // what Notify returns (event 46); every error is logged.
+    const errors: unknown[] = [];
+    if (toDirectory) {
+      try {
+        await publishToDirectory({
+          server,
+          settings: active,
+          logger,
+          signal: services.signal,
+          ldapClientFactory: options.ldapClientFactory,
+          now: options.now,
+          isRevoked: options.isRevoked,
+        });
+      } catch (error) {
+        if (DirectoryError.isInstance(error)) {
+          logger.error(
+            { context, code: error.code, hresult: formatHResult(error.hresult), server: error.server, dn: error.dn },
+            error.detail,
+          );
+        }
+        errors.push(error);
+      }
+    }
+    if (file) {
+      try {
+        await publishToFile({ server, files: active.files, logger });
+      } catch (error) {
+        if (FilePublishError.isInstance(error)) {
+          logger.error(
+            { context, code: error.code, hresult: formatHResult(error.hresult), path: error.path },
+            error.message,
+          );
+        }
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+  };
+
+  /** Sends the mail of `event` when `SMTP\\EventFilter` asks for it; failures are thrown (event 46). */
+  const mail = async (event: number, context: number, server?: ICertServerExit): Promise<boolean> => {
+    const smtp = readSmtpSettings(services.config, (message) => logger.warn({}, message));
+    if ((smtp.eventFilter & event) === 0) return false;
+    const callback = server ?? services.createServerExit();
+    if (!server && context !== 0) await callback.SetContext(context);
+    const requestEvent = (event & _REQUEST_EVENTS) !== 0;
+    const template = requestEvent
+      ? ((await readOptional(() => callback.GetCertificateProperty('CertificateTemplate', PROPTYPE_STRING))) ??
+        (await readOptional(() => callback.GetRequestAttribute('CertificateTemplate'))))
+      : undefined;
+    const message = resolveMailTemplate(services.config, event, template);
+    if (!message) return false;
     try {
-      await publishToDirectory({
-        server,
-        settings: active,
+      await sendNotificationMail({
+        server: callback,
+        event,
+        smtp,
+        template: message,
+        requestEvent,
         logger,
-        signal: services.signal,
-        ldapClientFactory: options.ldapClientFactory,
-        now: options.now,
+        transportFactory: options.mailTransportFactory,
       });
+      return true;
     } catch (error) {
-      if (DirectoryError.isInstance(error)) {
+      if (MailError.isInstance(error)) {
         logger.error(
-          { context, code: error.code, hresult: formatHResult(error.hresult), server: error.server, dn: error.dn },
-          error.detail,
+          { event: exitEventName(event), context, code: error.code, hresult: formatHResult(error.hresult) },
+          error.message,
         );
       }
       throw error;
     }
-    // Later: EXITPUB_FILE → publishToFile(...), SMTP → sendMail(...).
   };
 
   return {
@@ -126,20 +211,32 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
       const server = services.createServerExit();
       const caType = await readOptional(() => server.GetCertificateProperty('CAType', PROPTYPE_LONG));
       const domainDN = await readOptional(() => server.GetCertificateProperty('DomainDN', PROPTYPE_STRING));
-      ca = { caType, domainDN };
+      ca = { caType, domainDN, certEnroll: options.certEnrollDirectory };
       logger.debug({ caName: strConfig, caType }, 'Initialize');
       load('Initialize');
+      // The engine never sends EXITEVENT_STARTUP: the module synthesizes it. A failure is logged, not fatal.
+      await mail(EXITEVENT_STARTUP, 0, server).catch(() => undefined);
       return DEFAULT_EXIT_EVENT_MASK;
     },
 
     async Notify(ExitEvent, Context) {
-      switch (ExitEvent) {
-        case EXITEVENT_CERTISSUED:
-          await onCertIssued(Context);
-          break;
-        default:
-          logger.debug({ event: exitEventName(ExitEvent), context: Context }, 'event needs no action');
+      let failure: unknown;
+      if (ExitEvent === EXITEVENT_CERTISSUED) {
+        await onCertIssued(Context).catch((error: unknown) => {
+          failure = error;
+        });
       }
+      let mailed = false;
+      if (MAIL_EVENT_KEYS.has(ExitEvent) && ExitEvent !== EXITEVENT_STARTUP) {
+        mailed = await mail(ExitEvent, Context).catch((error: unknown) => {
+          failure ??= error;
+          return true;
+        });
+      }
+      if (!mailed && ExitEvent !== EXITEVENT_CERTISSUED) {
+        logger.debug({ event: exitEventName(ExitEvent), context: Context }, 'event needs no action');
+      }
+      if (failure !== undefined) throw failure;
       return S_OK;
     },
 
@@ -160,3 +257,12 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
     },
   };
 }
+
+/** Events about one request: an empty `To` falls back to the requester's address. */
+const _REQUEST_EVENTS =
+  EXITEVENT_CERTISSUED |
+  EXITEVENT_CERTPENDING |
+  EXITEVENT_CERTDENIED |
+  EXITEVENT_CERTREVOKED |
+  EXITEVENT_CERTRETRIEVEPENDING |
+  EXITEVENT_CERTIMPORTED;

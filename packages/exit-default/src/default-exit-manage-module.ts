@@ -34,7 +34,7 @@ export function createDefaultExitManageModule(options: DefaultExitManageModuleOp
     [CMM_PROP_NAME.toLowerCase(), DEFAULT_EXIT_MODULE_NAME],
     [
       CMM_PROP_DESCRIPTION.toLowerCase(),
-      "Publishes issued certificates to Active Directory (userCertificate) over LDAP: certexit's re-implementation of the Windows default exit module",
+      "Publishes issued certificates to Active Directory (userCertificate) over LDAP, to files and by e-mail: certexit's re-implementation of the Windows default exit module",
     ],
     [CMM_PROP_COPYRIGHT.toLowerCase(), 'Copyright (c) certexit contributors. MIT License.'],
     [CMM_PROP_FILEVER.toLowerCase(), options.version],

@@ -63,7 +63,46 @@ describe('readDefaultExitSettings', () => {
       domainDN: 'DC=example',
       timeoutMs: 2500,
       userCertificateAttribute: 'userCertificate;binary',
+      accountSchema: { nameAttribute: 'sAMAccountName', userObjectClass: 'user', computerObjectClass: 'computer' },
     });
+  });
+
+  it('reads the account schema for non-AD directories and refuses a non-attribute AccountFilterAttribute', () => {
+    const good = readDefaultExitSettings(
+      key({ AccountFilterAttribute: 'uid', UserObjectClass: 'inetOrgPerson', ComputerObjectClass: 'device' }),
+      { caType: 0, domainDN: undefined },
+    );
+    expect(good.settings.directory.accountSchema).toEqual({
+      nameAttribute: 'uid',
+      userObjectClass: 'inetOrgPerson',
+      computerObjectClass: 'device',
+    });
+    const bad = readDefaultExitSettings(key({ AccountFilterAttribute: 'uid)(objectClass=*' }), {
+      caType: 0,
+      domainDN: undefined,
+    });
+    expect(bad.settings.directory.accountSchema.nameAttribute).toBe('sAMAccountName');
+    expect(bad.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/AccountFilterAttribute/));
+  });
+
+  it('reads RemoveOldCertsRules (default 0x7) and the file directories (default: the CertEnroll folder)', () => {
+    const defaults = readDefaultExitSettings(key({}), {
+      caType: 0,
+      domainDN: undefined,
+      certEnroll: '/srv/CertEnroll',
+    });
+    expect(defaults.settings.removeOldCertsRules).toBe(7);
+    expect(defaults.settings.files).toEqual({ directories: ['/srv/CertEnroll'], certEnroll: '/srv/CertEnroll' });
+    const configured = readDefaultExitSettings(
+      key({ RemoveOldCertsRules: 1, CertFileDirectories: ['/a', 'relative', '/b/../c'], CertEnrollDirectory: '/e' }),
+      { caType: 0, domainDN: undefined, certEnroll: '/srv/CertEnroll' },
+    );
+    expect(configured.settings.removeOldCertsRules).toBe(1);
+    expect(configured.settings.files).toEqual({ directories: ['/a', '/c'], certEnroll: '/e' });
+    expect(configured.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/"relative"/));
+    const none = readDefaultExitSettings(key({ PublishCertFlags: 1 }), { caType: 3, domainDN: undefined });
+    expect(none.settings.files.directories).toEqual([]);
+    expect(none.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/EXITPUB_FILE/));
   });
 
   it('falls back to the CA DomainDN, 10 s and userCertificate', () => {

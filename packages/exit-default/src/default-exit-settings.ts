@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import type { RegistryKey, RegistryValue } from '@certexit/core';
 import {
   ENUM_UNKNOWN_CA,
@@ -10,7 +11,10 @@ import {
   isEnterpriseCaType,
   REGVAL_PUBLISH_CERT_FLAGS,
 } from '@certexit/core';
+import type { AccountSchema } from './directory-client';
+import { AD_ACCOUNT_SCHEMA } from './directory-client';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
+import { REMOVE_OLD_CERTS_DEFAULT_RULES } from './select-old-certificates';
 
 /** The value names the module reads from its configuration location (`services.config`). */
 export const DEFAULT_EXIT_VALUE_NAMES = {
@@ -24,6 +28,12 @@ export const DEFAULT_EXIT_VALUE_NAMES = {
   LdapTimeoutMs: 'LdapTimeoutMs',
   DomainDN: 'DomainDN',
   UserCertificateAttribute: 'UserCertificateAttribute',
+  AccountFilterAttribute: 'AccountFilterAttribute',
+  UserObjectClass: 'UserObjectClass',
+  ComputerObjectClass: 'ComputerObjectClass',
+  RemoveOldCertsRules: 'RemoveOldCertsRules',
+  CertFileDirectories: 'CertFileDirectories',
+  CertEnrollDirectory: 'CertEnrollDirectory',
 } as const;
 
 /** @default 10000 */
@@ -44,6 +54,16 @@ export interface DirectorySettings {
   readonly domainDN: string | undefined;
   readonly timeoutMs: number;
   readonly userCertificateAttribute: string;
+  /** How the requester's object is found (`AccountFilterAttribute`, `UserObjectClass`, `ComputerObjectClass`). */
+  readonly accountSchema: AccountSchema;
+}
+
+/** Where `EXITPUB_FILE` may write. */
+export interface FileSettings {
+  /** `CertFileDirectories`, else the CertEnroll folder, else none; absolute paths. */
+  readonly directories: readonly string[];
+  /** The CA's CertEnroll folder (the fallback `<CertEnroll>/<RequestID>.cer`), when known. */
+  readonly certEnroll: string | undefined;
 }
 
 /** Everything the module acts on, read from the CA (at Initialize) and from its configuration location. */
@@ -55,12 +75,17 @@ export interface DefaultExitSettings {
   /** The CA's `CAType` (ENUM_*); `ENUM_UNKNOWN_CA` when the CA did not say. */
   readonly caType: number;
   readonly directory: DirectorySettings;
+  /** `RemoveOldCertsRules` (REMOVE_OLD_CERTS_*), used when `PublishCertFlags` has `EXITPUB_REMOVEOLDCERTS`. */
+  readonly removeOldCertsRules: number;
+  readonly files: FileSettings;
 }
 
 /** What the CA told the module at Initialize (CA-scope properties). */
 export interface CaFacts {
   readonly caType: number | undefined;
   readonly domainDN: string | undefined;
+  /** The CA's CertEnroll folder, when the host told the module (factory option `certEnrollDirectory`). */
+  readonly certEnroll?: string | undefined;
 }
 
 /** A remark about the configuration, logged when it is loaded (Initialize, `Configure(CMM_REFRESHONLY)`). */
@@ -111,19 +136,42 @@ export function readDefaultExitSettings(
     timeoutMs,
     userCertificateAttribute:
       _string(config, names.UserCertificateAttribute, issues) ?? DEFAULT_USER_CERTIFICATE_ATTRIBUTE,
+    accountSchema: {
+      nameAttribute: _attributeName(config, names.AccountFilterAttribute, issues) ?? AD_ACCOUNT_SCHEMA.nameAttribute,
+      userObjectClass: _string(config, names.UserObjectClass, issues) ?? AD_ACCOUNT_SCHEMA.userObjectClass,
+      computerObjectClass: _string(config, names.ComputerObjectClass, issues) ?? AD_ACCOUNT_SCHEMA.computerObjectClass,
+    },
+  };
+  const removeOldCertsRules = _dword(config, names.RemoveOldCertsRules, issues) ?? REMOVE_OLD_CERTS_DEFAULT_RULES;
+
+  const certEnroll = _string(config, names.CertEnrollDirectory, issues) ?? ca.certEnroll;
+  const configuredDirectories = _multiString(config, names.CertFileDirectories, issues, /[\n;]+/);
+  const directories: string[] = [];
+  for (const entry of configuredDirectories.length > 0 ? configuredDirectories : certEnroll ? [certEnroll] : []) {
+    if (isAbsolute(entry) && !entry.includes('\0')) directories.push(resolve(entry));
+    else
+      issues.push({
+        level: 'warn',
+        message: `${names.CertFileDirectories}: ignoring ${JSON.stringify(entry)}: not an absolute directory path`,
+      });
+  }
+  const files: FileSettings = {
+    directories,
+    certEnroll: certEnroll && isAbsolute(certEnroll) ? resolve(certEnroll) : undefined,
   };
 
   if ((publishCertFlags & EXITPUB_ACTIVEDIRECTORY) !== 0) _checkDirectory(directory, issues);
-  if ((publishCertFlags & EXITPUB_FILE) !== 0) {
+  if ((publishCertFlags & EXITPUB_FILE) !== 0 && directories.length === 0) {
     issues.push({
       level: configuredFlags === undefined ? 'info' : 'warn',
-      message: 'EXITPUB_FILE is set, but publishing certificates to files is not implemented yet; it is ignored',
+      message:
+        'EXITPUB_FILE is set but neither CertFileDirectories nor the CertEnroll folder is configured: requests with a CertFile attribute will fail',
     });
   }
-  if ((publishCertFlags & EXITPUB_REMOVEOLDCERTS) !== 0) {
+  if ((publishCertFlags & EXITPUB_REMOVEOLDCERTS) !== 0 && (publishCertFlags & EXITPUB_ACTIVEDIRECTORY) === 0) {
     issues.push({
       level: 'warn',
-      message: 'EXITPUB_REMOVEOLDCERTS is set, but removing old certificates is not implemented yet; it is ignored',
+      message: 'EXITPUB_REMOVEOLDCERTS is set without EXITPUB_ACTIVEDIRECTORY; it has no effect',
     });
   }
 
@@ -133,6 +181,8 @@ export function readDefaultExitSettings(
       publishCertFlagsSource: configuredFlags === undefined ? 'default' : 'config',
       caType,
       directory,
+      removeOldCertsRules,
+      files,
     },
     issues,
   };
@@ -154,6 +204,13 @@ export function describeDefaultExitSettings(settings: DefaultExitSettings): Reco
     domainDN: d.domainDN ?? null,
     ldapTimeoutMs: d.timeoutMs,
     userCertificateAttribute: d.userCertificateAttribute,
+    accountFilterAttribute: d.accountSchema.nameAttribute,
+    userObjectClass: d.accountSchema.userObjectClass,
+    computerObjectClass: d.accountSchema.computerObjectClass,
+    removeOldCerts: (settings.publishCertFlags & EXITPUB_REMOVEOLDCERTS) !== 0,
+    removeOldCertsRules: `0x${settings.removeOldCertsRules.toString(16)}`,
+    fileDirectories: settings.files.directories,
+    certEnrollDirectory: settings.files.certEnroll ?? null,
   };
 }
 
@@ -233,6 +290,14 @@ function _checkDirectory(d: DirectorySettings, issues: SettingsIssue[]): void {
   }
 }
 
+/** An LDAP attribute description (RFC 4512 `descr`): it is pasted into log text, so nothing else is allowed. */
+function _attributeName(config: RegistryKey, name: string, issues: SettingsIssue[]): string | undefined {
+  const value = _string(config, name, issues);
+  if (value === undefined || /^[A-Za-z][A-Za-z0-9-]*$/.test(value)) return value;
+  issues.push({ level: 'warn', message: `${name}: ignoring ${JSON.stringify(value)}: not an attribute name` });
+  return undefined;
+}
+
 function _passwordSource(d: DirectorySettings): string | null {
   if (d.bindPasswordFile !== undefined) return `file ${d.bindPasswordFile}`;
   if (d.bindPasswordEnv !== undefined) return `environment variable ${d.bindPasswordEnv}`;
@@ -256,10 +321,19 @@ function _string(config: RegistryKey, name: string, issues: SettingsIssue[]): st
   return undefined;
 }
 
-function _multiString(config: RegistryKey, name: string, issues: SettingsIssue[]): string[] {
+function _multiString(
+  config: RegistryKey,
+  name: string,
+  issues: SettingsIssue[],
+  separator: RegExp = /[\s,;]+/,
+): string[] {
   const value = config.getValue(name);
   if (value === undefined) return [];
-  if (typeof value === 'string') return value.split(/[\s,;]+/).filter((s) => s !== '');
+  if (typeof value === 'string')
+    return value
+      .split(separator)
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   if (Array.isArray(value)) return value.map((s) => String(s).trim()).filter((s) => s !== '');
   issues.push({ level: 'warn', message: `${name}: ignoring ${_show(value)}: not a REG_MULTI_SZ` });
   return [];

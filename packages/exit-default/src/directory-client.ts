@@ -58,6 +58,8 @@ export interface DirectoryClientOptions {
   ldapClientFactory?: LdapClientFactory;
   /** Aborts the connection attempt and every operation. */
   signal?: AbortSignal;
+  /** How accounts are found. @default {@link AD_ACCOUNT_SCHEMA} */
+  accountSchema?: AccountSchema;
   /** Where failover warnings go. */
   logger?: Logger;
 }
@@ -90,17 +92,55 @@ export interface DirectoryConnection {
    * an existing value is detected before the modify, and "attribute or value exists" (LDAP 20) counts as success.
    */
   addUserCertificate(account: DirectoryAccount, der: Uint8Array): Promise<'added' | 'already-present'>;
+  /**
+   * Removes `remove` from the account's certificate attribute and adds `der`, in one modify (delete values, then
+   * add), so readers never see the object without a current certificate. When a concurrent writer already
+   * removed a value (LDAP 16) or added `der` (LDAP 20), the changes are applied one by one, ignoring those two.
+   * @returns whether `der` was added, and how many values were removed.
+   */
+  replaceUserCertificates(
+    account: DirectoryAccount,
+    der: Uint8Array,
+    remove: readonly Uint8Array[],
+  ): Promise<{ status: 'added' | 'already-present'; removed: number }>;
   /** Unbinds; never throws. */
   close(): Promise<void>;
 }
 
+/**
+ * How accounts are found: the naming attribute and the object classes. AD (the default) uses `sAMAccountName`,
+ * `user` and `computer`; an OpenLDAP tree of inetOrgPersons uses e.g. `uid` and `inetOrgPerson`.
+ */
+export interface AccountSchema {
+  /** @default 'sAMAccountName' */
+  readonly nameAttribute: string;
+  /** @default 'user' (AD computers are users too) */
+  readonly userObjectClass: string;
+  /** @default 'computer' */
+  readonly computerObjectClass: string;
+}
+
+/** Active Directory's {@link AccountSchema}. */
+export const AD_ACCOUNT_SCHEMA: AccountSchema = {
+  nameAttribute: 'sAMAccountName',
+  userObjectClass: 'user',
+  computerObjectClass: 'computer',
+};
+
 /** The search filter for an account, as an ldapts filter object and as escaped RFC 4515 text (for logs). */
-export function accountFilter(samAccountName: string, kind: AccountKind): { filter: Filter; text: string } {
+export function accountFilter(
+  accountName: string,
+  kind: AccountKind,
+  schema: AccountSchema = AD_ACCOUNT_SCHEMA,
+): { filter: Filter; text: string } {
   return {
     filter: new AndFilter({
-      filters: [_classFilter(kind), new EqualityFilter({ attribute: 'sAMAccountName', value: samAccountName })],
+      filters: [
+        _classFilter(kind, schema),
+        new EqualityFilter({ attribute: schema.nameAttribute, value: accountName }),
+      ],
     }),
-    text: `(&(objectClass=${_objectClass(kind)})(sAMAccountName=${escapeFilterValue(samAccountName)}))`,
+    text: `(&(objectClass=${escapeFilterValue(_objectClass(kind, schema))})(${schema.nameAttribute}=${escapeFilterValue(accountName)}))`,
   };
 }
 
@@ -134,7 +174,14 @@ export async function connectDirectory(options: DirectoryClientOptions): Promise
     _throwIfAborted(options.signal, server);
     const attempt = await _tryServer(server, { ...options, timeoutMs, factory, ca });
     if ('client' in attempt) {
-      return _connection(server, attempt.client, attribute, timeoutMs, options.signal);
+      return _connection(
+        server,
+        attempt.client,
+        attribute,
+        timeoutMs,
+        options.signal,
+        options.accountSchema ?? AD_ACCOUNT_SCHEMA,
+      );
     }
     failures.push({ server, ...attempt });
     if (attempt.code === DIRECTORY_ERROR_CODES.ABORTED) break;
@@ -228,6 +275,7 @@ function _connection(
   attribute: string,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  schema: AccountSchema,
 ): DirectoryConnection {
   const bufferAttributes = _attributeVariants(attribute);
   const run = <T>(dn: string, what: string, operation: () => Promise<T>): Promise<T> =>
@@ -243,7 +291,7 @@ function _connection(
   return {
     server,
     async findAccount(baseDN, samAccountName, kind) {
-      const { filter, text } = accountFilter(samAccountName, kind);
+      const { filter, text } = accountFilter(samAccountName, kind, schema);
       const result = await run(baseDN, `search ${text}`, () =>
         client.search(baseDN, {
           scope: 'sub',
@@ -269,7 +317,7 @@ function _connection(
         const result = await _bounded(timeoutMs, signal, () =>
           client.search(dn, {
             scope: 'base',
-            filter: _classFilter(kind),
+            filter: _classFilter(kind, schema),
             attributes: [attribute],
             explicitBufferAttributes: bufferAttributes,
           }),
@@ -299,6 +347,38 @@ function _connection(
         throw _operationError(error, server, account.dn, `add ${attribute} to`);
       }
     },
+    async replaceUserCertificates(account, der, remove) {
+      if (remove.length === 0) return { status: await this.addUserCertificate(account, der), removed: 0 };
+      const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+      const present = account.userCertificates.some((value) => Buffer.compare(Buffer.from(value), bytes) === 0);
+      const deletes = remove.map(
+        (value) =>
+          new Change({
+            operation: 'delete',
+            modification: new Attribute({ type: attribute, values: [Buffer.from(value)] }),
+          }),
+      );
+      const add = new Change({ operation: 'add', modification: new Attribute({ type: attribute, values: [bytes] }) });
+      const modify = (changes: Change[]) => _bounded(timeoutMs, signal, () => client.modify(account.dn, changes));
+      try {
+        await modify(present ? deletes : [...deletes, add]);
+        return { status: present ? 'already-present' : 'added', removed: deletes.length };
+      } catch (error) {
+        const code = _ldapCode(error);
+        if (code !== 16 && code !== 20) throw _operationError(error, server, account.dn, `update ${attribute} of`);
+      }
+      let removed = 0;
+      for (const change of deletes) {
+        try {
+          await modify([change]);
+          removed++;
+        } catch (error) {
+          if (_ldapCode(error) !== 16)
+            throw _operationError(error, server, account.dn, `remove a value of ${attribute} from`);
+        }
+      }
+      return { status: present ? 'already-present' : await this.addUserCertificate(account, der), removed };
+    },
     async close() {
       await _quietUnbind(client);
     },
@@ -306,12 +386,12 @@ function _connection(
 }
 
 /** AD computers are also objectClass=user; objectClass=computer selects machine accounts only. */
-function _objectClass(kind: AccountKind): string {
-  return kind === 'computer' ? 'computer' : 'user';
+function _objectClass(kind: AccountKind, schema: AccountSchema): string {
+  return kind === 'computer' ? schema.computerObjectClass : schema.userObjectClass;
 }
 
-function _classFilter(kind: AccountKind): Filter {
-  return new EqualityFilter({ attribute: 'objectClass', value: _objectClass(kind) });
+function _classFilter(kind: AccountKind, schema: AccountSchema): Filter {
+  return new EqualityFilter({ attribute: 'objectClass', value: _objectClass(kind, schema) });
 }
 
 /** Node's codes for a certificate that does not verify (chain, validity, host name). */

@@ -2,6 +2,14 @@
  * @certexit/exit-default: the default exit module (`CertificateAuthority_MicrosoftDefault.Exit`).
  * @packageDocumentation
  */
+
+export {
+  type CertificateFacts,
+  isIssuedBy,
+  OID_CERTIFICATE_TEMPLATE,
+  OID_ENROLL_CERTTYPE,
+  readCertificateFacts,
+} from './certificate-facts';
 export {
   createDefaultExitModule,
   DEFAULT_EXIT_DESCRIPTION,
@@ -21,12 +29,15 @@ export {
   type DefaultExitSettings,
   type DirectorySettings,
   describeDefaultExitSettings,
+  type FileSettings,
   readDefaultExitSettings,
   resolveBindPassword,
   type SettingsIssue,
 } from './default-exit-settings';
 export {
   type AccountKind,
+  type AccountSchema,
+  AD_ACCOUNT_SCHEMA,
   accountFilter,
   connectDirectory,
   type DirectoryAccount,
@@ -45,11 +56,59 @@ export {
 } from './directory-error';
 export { escapeFilterValue } from './escape-filter-value';
 export {
+  FILE_PUBLISH_ERROR_CODES,
+  FILE_PUBLISH_HRESULTS,
+  FilePublishError,
+  type FilePublishErrorCode,
+} from './file-publish-error';
+export { MAIL_ERROR_CODES, MAIL_HRESULTS, MailError, type MailErrorCode } from './mail-error';
+export {
+  DEFAULT_MAIL_TEMPLATES,
+  DEFAULT_TEMPLATE_KEY,
+  MAIL_EVENT_KEYS,
+  type MailTemplate,
+  resolveMailTemplate,
+} from './mail-template';
+export { formatMailText, MAIL_PROPERTY_NOT_FOUND, readMailArguments } from './mail-text';
+export {
   type DirectoryPublishOutcome,
   type PublishToDirectoryOptions,
   publishToDirectory,
 } from './publish-to-directory';
+export {
+  CERT_FILE_ATTRIBUTE,
+  type FilePublishOutcome,
+  type PublishToFileOptions,
+  publishToFile,
+} from './publish-to-file';
 export { parseRequesterName, type RequesterName, samAccountNameFor } from './requester-name';
+export {
+  type OldCertificate,
+  type OldCertificateReason,
+  REMOVE_OLD_CERTS_DEFAULT_RULES,
+  REMOVE_OLD_CERTS_EXPIRED,
+  REMOVE_OLD_CERTS_REVOKED,
+  REMOVE_OLD_CERTS_SUPERSEDED,
+  type RevocationLookup,
+  type SelectOldCertificatesOptions,
+  selectOldCertificates,
+} from './select-old-certificates';
+export {
+  type MailTransportFactory,
+  type SendNotificationMailOptions,
+  type SentMail,
+  sendNotificationMail,
+} from './send-notification-mail';
+export {
+  describeSmtpSettings,
+  readSmtpSettings,
+  resolveSmtpCredentials,
+  SMTP_AUTH_ANONYMOUS,
+  SMTP_AUTH_BASIC,
+  SMTP_KEY,
+  SMTP_VALUE_NAMES,
+  type SmtpSettings,
+} from './smtp-settings';
 
 import { createDefaultExitModule } from './create-default-exit-module';
 export default createDefaultExitModule;

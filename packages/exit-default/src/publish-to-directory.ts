@@ -1,8 +1,10 @@
+import { X509Certificate } from 'node:crypto';
 import type { ICertServerExit, Logger } from '@certexit/core';
 import {
   CERTSRV_E_PROPERTY_EMPTY,
   CT_FLAG_MACHINE_TYPE,
   CT_FLAG_PUBLISH_TO_DS,
+  EXITPUB_REMOVEOLDCERTS,
   PROPTYPE_BINARY,
   PROPTYPE_LONG,
   PROPTYPE_STRING,
@@ -14,6 +16,8 @@ import type { AccountKind, DirectoryAccount, LdapClientFactory } from './directo
 import { accountFilter, connectDirectory } from './directory-client';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
 import { parseRequesterName, samAccountNameFor } from './requester-name';
+import type { OldCertificate, RevocationLookup } from './select-old-certificates';
+import { selectOldCertificates } from './select-old-certificates';
 
 /** What {@link publishToDirectory} needs. */
 export interface PublishToDirectoryOptions {
@@ -24,6 +28,8 @@ export interface PublishToDirectoryOptions {
   signal?: AbortSignal;
   ldapClientFactory?: LdapClientFactory;
   now?: () => Date;
+  /** Answers "revoked in this CA's database" for `EXITPUB_REMOVEOLDCERTS`; without it that rule never applies. */
+  isRevoked?: RevocationLookup;
 }
 
 /** What {@link publishToDirectory} did. */
@@ -34,6 +40,8 @@ export type DirectoryPublishOutcome =
       readonly dn: string;
       readonly server: string;
       readonly attribute: string;
+      /** The values `EXITPUB_REMOVEOLDCERTS` removed. */
+      readonly removed: readonly OldCertificate[];
     };
 
 /**
@@ -117,6 +125,7 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
       startTLS: directory.startTLS,
       timeoutMs: directory.timeoutMs,
       userCertificateAttribute: directory.userCertificateAttribute,
+      accountSchema: directory.accountSchema,
       ldapClientFactory: options.ldapClientFactory,
       signal: options.signal,
       logger,
@@ -135,10 +144,41 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
           hresult: DIRECTORY_HRESULTS.OBJ_NOT_FOUND,
           server: connection.server,
           dn: baseDN,
-          message: `no ${kind} object with sAMAccountName ${JSON.stringify(samAccountName)} under ${baseDN} on ${connection.server} (filter ${accountFilter(samAccountName, kind).text})`,
+          message: `no ${kind} object with ${directory.accountSchema.nameAttribute} ${JSON.stringify(samAccountName)} under ${baseDN} on ${connection.server} (filter ${accountFilter(samAccountName, kind, directory.accountSchema).text})`,
         });
       }
-      const status = await connection.addUserCertificate(target, der);
+      let removed: OldCertificate[] = [];
+      if ((settings.publishCertFlags & EXITPUB_REMOVEOLDCERTS) !== 0 && target.userCertificates.length > 0) {
+        removed = await selectOldCertificates({
+          values: target.userCertificates,
+          issued: der,
+          issuedTemplate: await optional(() => server.GetCertificateProperty('CertificateTemplate', PROPTYPE_STRING)),
+          caCertificates: await _caCertificates(server),
+          rules: settings.removeOldCertsRules,
+          now: now(),
+          isRevoked: options.isRevoked,
+          onLookupError: (serialNumber, error) =>
+            logger.warn(
+              { requestId, serialNumber, error: (error as Error)?.message ?? String(error) },
+              'the revocation lookup failed; the value is kept',
+            ),
+        });
+      }
+      const { status } = await connection.replaceUserCertificates(
+        target,
+        der,
+        removed.map((r) => r.der),
+      );
+      if (removed.length > 0) {
+        logger.info(
+          {
+            requestId,
+            dn: target.dn,
+            removed: removed.map((r) => ({ serialNumber: r.serialNumber, reason: r.reason })),
+          },
+          'EXITPUB_REMOVEOLDCERTS: removed old certificates from the directory object',
+        );
+      }
       logger.info(
         {
           requestId,
@@ -155,7 +195,13 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
           ? 'published the certificate to the directory'
           : 'the certificate was already published to the directory',
       );
-      return { status, dn: target.dn, server: connection.server, attribute: directory.userCertificateAttribute };
+      return {
+        status,
+        dn: target.dn,
+        server: connection.server,
+        attribute: directory.userCertificateAttribute,
+        removed,
+      };
     } finally {
       await connection.close();
     }
@@ -163,4 +209,21 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
     if (DirectoryError.isInstance(error)) throw fail(error);
     throw error;
   }
+}
+
+/** Every certificate of this CA: `RawCACertificate.0 … CertCount-1` (renewals), else `RawCACertificate`. */
+async function _caCertificates(server: ICertServerExit): Promise<X509Certificate[]> {
+  const count = (await readOptional(() => server.GetCertificateProperty('CertCount', PROPTYPE_LONG))) ?? 0;
+  const names = count > 0 ? Array.from({ length: count }, (_, i) => `RawCACertificate.${i}`) : ['RawCACertificate'];
+  const certificates: X509Certificate[] = [];
+  for (const name of names) {
+    const der = await readOptional(() => server.GetCertificateProperty(name, PROPTYPE_BINARY));
+    if (der === undefined || der.length === 0) continue;
+    try {
+      certificates.push(new X509Certificate(der));
+    } catch {
+      // A CA certificate that does not parse vouches for nothing.
+    }
+  }
+  return certificates;
 }

@@ -1,11 +1,14 @@
-import type { ExitModuleFactory, Logger } from '@certexit/core';
+import type { Logger } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
 import { openCa } from '../ca/open-ca';
 import type { CrlPublication, PublishCrlsOptions } from '../crl/publish-crls';
 import { publishCrls } from '../crl/publish-crls';
 import type { DeliveryRecord } from '../hosting/exit-dispatcher';
 import { ExitDispatcher } from '../hosting/exit-dispatcher';
-import type { LoadedExitModule } from '../hosting/load-exit-modules';
+import type { DeliveryMode } from '../hosting/exit-outbox';
+import { ExitOutbox } from '../hosting/exit-outbox';
+import { InFlightDeliveries } from '../hosting/in-flight-deliveries';
+import type { BuiltinExitModules, LoadedExitModule } from '../hosting/load-exit-modules';
 import { loadExitModules } from '../hosting/load-exit-modules';
 import type { EngineServices } from './engine-services';
 import { importCertificate } from './import-certificate';
@@ -24,11 +27,18 @@ import { viewRequests } from './view-requests';
 export interface CertificateAuthorityOptions {
   dir: string;
   /** Exit-module factories composed in by the app, by ProgID. */
-  builtins?: Readonly<Record<string, ExitModuleFactory | (() => ExitModuleFactory)>>;
+  builtins?: BuiltinExitModules;
   logger: Logger;
   onDelivered?: (record: DeliveryRecord) => void;
   notifyTimeoutMs?: number;
   now?: () => Date;
+  /**
+   * `background` (serve): deliveries run after commit and operations never wait. `first-attempt` (the default,
+   * for one-shot commands): operations wait, within `firstAttemptWaitMs`, for each module's first attempt.
+   */
+  delivery?: DeliveryMode;
+  /** @default 5000 */
+  firstAttemptWaitMs?: number;
 }
 
 /**
@@ -41,6 +51,8 @@ export class CertificateAuthority {
     readonly ca: CaContext,
     readonly modules: readonly LoadedExitModule[],
     private readonly dispatcher: ExitDispatcher,
+    /** The exit outbox's delivery lanes. */
+    readonly outbox: ExitOutbox,
     /** What the operations work with. */
     readonly services: EngineServices,
     private readonly controller: AbortController,
@@ -50,23 +62,39 @@ export class CertificateAuthority {
   static async open(options: CertificateAuthorityOptions): Promise<CertificateAuthority> {
     const ca = await openCa(options.dir);
     const controller = new AbortController();
+    const inFlight = new InFlightDeliveries();
     const modules = await loadExitModules(ca, {
       builtins: options.builtins ?? {},
       logger: options.logger,
       signal: controller.signal,
       notifyTimeoutMs: options.notifyTimeoutMs,
+      inFlight,
     });
+    // Each event gets an outbox row per subscribed module, in the transaction of its state change.
+    ca.store.setExitSubscribers((event) => modules.filter((m) => (m.mask & event) !== 0).map((m) => m.progId));
+    // EXITEVENT_SHUTDOWN stays a direct, bounded call; every other event goes through the outbox.
     const dispatcher = new ExitDispatcher(modules, { logger: options.logger, onDelivered: options.onDelivered });
+    const outbox = new ExitOutbox({
+      store: ca.store.outbox,
+      modules,
+      inFlight,
+      sanitizedCaName: ca.sanitizedName,
+      logger: options.logger,
+      mode: options.delivery ?? 'first-attempt',
+      firstAttemptWaitMs: options.firstAttemptWaitMs,
+      onDelivered: options.onDelivered,
+    });
+    await outbox.start();
     const services: EngineServices = {
       ca,
       now: () => options.now?.() ?? new Date(),
-      deliver: (event, context) => dispatcher.deliver(event, context),
+      deliver: (event, context) => outbox.deliver(event, context),
       async describe(requestId, deliveries) {
         const outcome = await ca.store.getOutcome(requestId);
         return { requestId, disposition: 0, message: '', statusCode: 0, ...outcome, deliveries };
       },
     };
-    return new CertificateAuthority(ca, modules, dispatcher, services, controller);
+    return new CertificateAuthority(ca, modules, dispatcher, outbox, services, controller);
   }
 
   /** Submits a PKCS#10 request with `Name:Value` attributes, as certreq does. */
@@ -114,8 +142,17 @@ export class CertificateAuthority {
     return publishCrls(this.services, options);
   }
 
-  /** Stops: waits for deliveries, sends `EXITEVENT_SHUTDOWN` unless told not to, and closes the store. */
+  /** Looks for due exit-outbox rows now (after an operator's retry). */
+  wakeExitOutbox(): void {
+    this.outbox.wake();
+  }
+
+  /**
+   * Stops: waits (within the grace) for deliveries in flight, gives unfinished ones back to the outbox, sends
+   * `EXITEVENT_SHUTDOWN` unless told not to, and closes the store.
+   */
   async stop(options: { sendShutdownEvent?: boolean; graceMs?: number } = {}): Promise<void> {
+    await this.outbox.stop(options.graceMs ?? 10_000);
     await this.dispatcher.shutdown(options);
     this.controller.abort();
     await this.ca.store.close();

@@ -13,6 +13,8 @@ export function databaseDataSource(
   ca: CaContext,
   moduleRegistryLocation: string,
   now: () => Date = () => new Date(),
+  /** The `EventID` of the delivery in flight for a context (the exit outbox's stable event identifier). */
+  eventIdOf: (context: number) => string | undefined = () => undefined,
 ): ServerExitDataSource {
   let caCertificates: Promise<CaCertificateRow[]> | undefined;
   let caStates: Promise<CaCertificateState[]> | undefined;
@@ -84,6 +86,7 @@ export function databaseDataSource(
       const name = property.definition.name;
       switch (property.source) {
         case 'ca':
+          if (name === 'EventID') return eventIdOf(context);
           return caValue(name, property.index);
         case 'request': {
           if (name === 'RawCACertificate') return caValue('RawCACertificate', undefined);

@@ -11,6 +11,10 @@ export interface DeliveryRecord {
   readonly ok: boolean;
   readonly hresult: number;
   readonly ms: number;
+  /** The stable event identifier (`EventID`) of an outbox delivery. */
+  readonly eventId?: string;
+  /** Which attempt of the notification this was (1 for the first). */
+  readonly attempt?: number;
 }
 
 /** Options of {@link ExitDispatcher}. */

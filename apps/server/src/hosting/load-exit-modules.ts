@@ -15,7 +15,10 @@ import { hostDirectModule, isCertExit } from '@certexit/direct';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { CaContext } from '../ca/ca-context';
 import { databaseDataSource } from '../engine/database-data-source';
+import type { DeliverySettings } from './delivery-settings';
+import { readDeliverySettings } from './delivery-settings';
 import { logExitModuleError } from './exit-module-event-log';
+import type { InFlightDeliveries } from './in-flight-deliveries';
 import { ModuleRegistrations } from './module-registrations';
 
 /** An exit module the host loaded and initialized. */
@@ -26,16 +29,23 @@ export interface LoadedExitModule {
   readonly mask: number;
   readonly hosted: HostedExitModuleV1;
   readonly manage: ICertManageModule | undefined;
+  /** Timeouts, retries, breaker and concurrency, from the module's registry key. */
+  readonly settings: DeliverySettings;
 }
+
+/** Module factories the app composes in, by ProgID: a factory, or a function of the opened CA returning one. */
+export type BuiltinExitModules = Readonly<Record<string, ExitModuleFactory | ((ca: CaContext) => ExitModuleFactory)>>;
 
 /** Options of {@link loadExitModules}. */
 export interface LoadExitModulesOptions {
   /** Module factories the app composes in explicitly, by ProgID (the default module, the samples). */
-  builtins: Readonly<Record<string, ExitModuleFactory | (() => ExitModuleFactory)>>;
+  builtins: BuiltinExitModules;
   logger: Logger;
   /** Aborted when the host stops. */
   signal: AbortSignal;
   notifyTimeoutMs?: number;
+  /** Which delivery is in flight per (module, context): answers `EventID`. */
+  inFlight?: InFlightDeliveries;
 }
 
 /**
@@ -53,7 +63,9 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
       const factory = await _resolveFactory(progId, registrations, ca, options.builtins);
       const location = caRegistryPaths.exitModule(ca.sanitizedName, progId);
       const segments = location.split('\\');
-      const newServerExit = () => createServerExit(databaseDataSource(ca, location));
+      const settings = readDeliverySettings(ca.registry, location, options.notifyTimeoutMs);
+      const eventIdOf = (context: number) => options.inFlight?.eventIdOf(progId, context);
+      const newServerExit = () => createServerExit(databaseDataSource(ca, location, undefined, eventIdOf));
       const object = await factory.create({
         createServerExit: newServerExit,
         createObject(name) {
@@ -68,7 +80,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
         config: registryKeyFromTree(() => ca.registry.root(), location, segments),
         signal: options.signal,
       });
-      const hostOptions = { source: progId, notifyTimeoutMs: options.notifyTimeoutMs };
+      const hostOptions = { source: progId, notifyTimeoutMs: settings.notifyTimeoutMs };
       let hosted: HostedExitModuleV1;
       if (isCertExit(object)) hosted = hostDirectModule(object, hostOptions);
       else if (isDispatch(object)) hosted = hostAutomationModule(object, hostOptions);
@@ -111,7 +123,14 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
           error: manage.error,
         });
       }
-      loaded.push({ progId, description, mask: init.value, hosted, manage: manage.ok ? manage.value : undefined });
+      loaded.push({
+        progId,
+        description,
+        mask: init.value,
+        hosted,
+        manage: manage.ok ? manage.value : undefined,
+        settings,
+      });
       log.info({ binding: hosted.binding, events: exitEventMaskNames(init.value), description }, 'exit module loaded');
     } catch (thrown) {
       const error = CertexitError.toError(thrown);
@@ -150,7 +169,9 @@ async function _resolveFactory(
     if (candidate === undefined)
       throw new Error(`${source} has no default export (a module factory or a function returning one)`);
   }
-  const factory = (typeof candidate === 'function' ? (candidate as () => unknown)() : candidate) as ExitModuleFactory;
+  const factory = (
+    typeof candidate === 'function' ? (candidate as (ca: CaContext) => unknown)(ca) : candidate
+  ) as ExitModuleFactory;
   if (typeof factory !== 'object' || factory === null || typeof factory.create !== 'function') {
     throw new Error(`the code registered for ${progId} does not export an exit-module factory`);
   }

@@ -21,6 +21,7 @@ import { deltaCrlsEnabled, readCrlScheduleSettings } from '../crl/crl-schedule-s
 import { REVOCATION_REASONS } from '../engine/crl-reason-names';
 import { parseRequestAttributes } from '../engine/request-attributes';
 import type { RequestOutcome } from '../engine/request-outcome';
+import { dropExitQueueItem, exitQueueReport, retryExitQueue } from '../hosting/exit-queue-report';
 import { toPem } from '../x509';
 import type { ApiOperationId } from './api-routes';
 import type { Caller } from './caller-directory';
@@ -59,6 +60,22 @@ export function createApiHandlers(
   };
 
   return {
+    async getExitQueue(request) {
+      const query = request.query as { module?: string; limit?: number };
+      return exitQueueReport(engine.ca.store.outbox, { progId: query.module, limit: query.limit });
+    },
+    async retryExitQueue(request) {
+      const retried = await retryExitQueue(engine.ca.store.outbox, (request.body as { target: string }).target);
+      engine.wakeExitOutbox?.();
+      return { retried };
+    },
+    async dropExitQueueItem(request) {
+      const { id } = request.params as { id: number };
+      const result = await dropExitQueueItem(engine.ca.store.outbox, id);
+      if (!result.dropped)
+        throw new HttpError(/does not exist/.test(result.reason ?? '') ? 404 : 409, result.reason ?? '');
+      return { id, dropped: true };
+    },
     async submitRequest(request, reply) {
       const caller = _caller(request);
       const body = request.body as { request: string; attributes?: string[] };

@@ -15,6 +15,14 @@ import {
   serialParamsSchema,
   submitBodySchema,
 } from './api-schemas';
+import {
+  exitQueueDropSchema,
+  exitQueueItemParamsSchema,
+  exitQueueQuerySchema,
+  exitQueueRetryBodySchema,
+  exitQueueRetrySchema,
+  exitQueueSchema,
+} from './exit-queue-schemas';
 
 /**
  * Who may call a route: `public` needs nothing; `authenticated` any caller; `requester` a requester or a manager
@@ -192,6 +200,44 @@ export const API_ROUTES = [
     access: 'authenticated',
     tag: 'ca',
     responses: { 200: { description: 'The CA.', schema: caInfoSchema }, 401: _authErrors[401] },
+  },
+  {
+    operationId: 'getExitQueue',
+    method: 'GET',
+    url: '/v1/exit-queue',
+    summary: 'The exit outbox: counts by module, status and age; open and dead items with their last error',
+    access: 'manager',
+    tag: 'operations',
+    querystring: exitQueueQuerySchema,
+    responses: { 200: { description: 'The queue.', schema: exitQueueSchema }, ..._managerErrors },
+  },
+  {
+    operationId: 'retryExitQueue',
+    method: 'POST',
+    url: '/v1/exit-queue/retry',
+    summary: 'Delivers again now: one item by id, or every dead and pending item of a module',
+    access: 'manager',
+    tag: 'operations',
+    body: exitQueueRetryBodySchema,
+    responses: {
+      200: { description: 'How many items are due again.', schema: exitQueueRetrySchema },
+      ..._managerErrors,
+    },
+  },
+  {
+    operationId: 'dropExitQueueItem',
+    method: 'POST',
+    url: '/v1/exit-queue/:id/drop',
+    summary: 'Removes one item from the exit outbox; it is never delivered again',
+    access: 'manager',
+    tag: 'operations',
+    params: exitQueueItemParamsSchema,
+    responses: {
+      200: { description: 'Dropped.', schema: exitQueueDropSchema },
+      ..._managerErrors,
+      404: _error('No such item.'),
+      409: _error('The item is being delivered.'),
+    },
   },
   {
     operationId: 'health',

@@ -18,4 +18,6 @@ export interface HttpApiEngine {
   revoke(serialNumber: string, options: RevokeOptions): Promise<RequestOutcome>;
   unrevoke(serialNumber: string, officer?: string): Promise<RequestOutcome>;
   publishCrls(options: { delta?: boolean }): Promise<CrlPublication>;
+  /** Looks for due exit-outbox rows now (after an operator's retry); the lanes also poll. */
+  wakeExitOutbox?(): void;
 }

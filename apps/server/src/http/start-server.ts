@@ -1,12 +1,13 @@
-import type { ExitModuleFactory } from '@certexit/core';
 import type pino from 'pino';
 import { builtinExitModules } from '../builtin-exit-modules';
 import { startCrlSchedule } from '../crl/start-crl-schedule';
 import { CertificateAuthority } from '../engine/certificate-authority';
+import type { BuiltinExitModules } from '../hosting/load-exit-modules';
 import { createLogger } from '../logging/create-logger';
 import { CallerDirectory } from './caller-directory';
 import type { HttpApi, HttpTlsOptions } from './create-http-api';
 import { createHttpApi } from './create-http-api';
+import { registerExitQueueMetrics } from './exit-queue-metrics';
 import type { ListenAddress } from './listen-address';
 import { isLoopbackHost, parseListenAddress } from './listen-address';
 import type { ServerMetrics } from './server-metrics';
@@ -28,7 +29,7 @@ export interface StartServerOptions {
   /** @default the engine's pino logger (`createLogger()`) */
   logger?: pino.Logger;
   /** Exit-module factories by ProgID. @default builtinExitModules() */
-  builtins?: Readonly<Record<string, ExitModuleFactory | (() => ExitModuleFactory)>>;
+  builtins?: BuiltinExitModules;
   notifyTimeoutMs?: number;
   /** Also export Node's process metrics. @default true */
   processMetrics?: boolean;
@@ -76,7 +77,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     notifyTimeoutMs: options.notifyTimeoutMs,
     onDelivered: (record) => metrics.observeDelivery(record),
+    // The server never waits for exit modules: the outbox delivers after commit, in the background.
+    delivery: 'background',
   });
+  registerExitQueueMetrics(metrics.registry, authority.ca.store.outbox);
   const callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
   const api = createHttpApi(authority, { callers, logger, metrics, tls: options.tls, version: options.version });
   try {

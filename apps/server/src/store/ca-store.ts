@@ -1,4 +1,5 @@
 import type { PropertyValue } from '@certexit/core';
+import type { ExitOutboxStore } from './exit-outbox-store';
 import type { RevocationBatch, RevocationQuery } from './revocation-batch';
 
 /** A request row: every request property of the reference, by canonical name. */
@@ -100,7 +101,10 @@ export interface CaStoreTransaction {
   /** Completes or changes a CA certificate row (installing a subordinate's certificate, a state change). */
   updateCaCertificate(certIndex: number, changes: { raw?: Uint8Array; state?: number }): Promise<void>;
   addCrl(row: CrlRow): Promise<void>;
-  /** Records an exit event in this transaction; it is delivered only if the transaction commits. */
+  /**
+   * Records an exit event in this transaction, with one exit-outbox row per module the subscriber callback names
+   * ({@link CaStore.setExitSubscribers}); it is delivered only if the transaction commits.
+   */
   recordExitEvent(event: number, context: number): Promise<number>;
 }
 
@@ -141,6 +145,10 @@ export interface CaStore {
   findRequestIdBySerial(serialNumber: string): Promise<number | undefined>;
   /** True when an exit event of this kind was ever recorded for the context (e.g. "was it ever pending?"). */
   hasExitEvent(event: number, context: number): Promise<boolean>;
+  /** The exit outbox: notifications per module, written with their state change, delivered after commit. */
+  readonly outbox: ExitOutboxStore;
+  /** Names the ProgIDs subscribed to an event (the loaded modules' masks); until set, no outbox rows are written. */
+  setExitSubscribers(subscribers: (event: number) => readonly string[]): void;
   /** The schema version this store runs at. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

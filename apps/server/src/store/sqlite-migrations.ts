@@ -119,4 +119,29 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX exit_events_context ON exit_events (context, event);
   `,
+  // 5: the exit outbox, one row per (exit event, subscribed module), written with the state change. Status is
+  // pending, delivering (claimed by owner until lease_until), done or dead. Indexes: a lane's due rows, the head
+  // of each (module, context) for per-request order, and the operators' counts.
+  `
+  CREATE TABLE exit_outbox (
+    outbox_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    prog_id TEXT NOT NULL,
+    event_id INTEGER NOT NULL REFERENCES exit_events (event_id),
+    event INTEGER NOT NULL,
+    context INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_hresult INTEGER,
+    last_error TEXT,
+    owner TEXT,
+    lease_until INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX exit_outbox_due ON exit_outbox (prog_id, outbox_id, next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX exit_outbox_open ON exit_outbox (prog_id, context, outbox_id) WHERE status IN ('pending', 'delivering');
+  CREATE INDEX exit_outbox_status ON exit_outbox (prog_id, status, created_at);
+  CREATE INDEX exit_outbox_event ON exit_outbox (event_id);
+  `,
 ];

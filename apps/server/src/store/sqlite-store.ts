@@ -12,6 +12,7 @@ import type {
   StoredExtension,
 } from './ca-store';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
+import { insertOutboxRows, sqliteExitOutbox } from './sqlite-exit-outbox';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRevocations } from './sqlite-revocations';
 
@@ -76,7 +77,13 @@ export function openSqliteStore(file: string): CaStore {
       while (waiting.length > 0) {
         const batch = waiting.splice(0, 256);
         const settled: Array<{ unit: Unit; ok: boolean; value: unknown }> = [];
-        db.exec('BEGIN IMMEDIATE');
+        try {
+          db.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          // A closed or broken database: every waiting unit fails now instead of never settling.
+          for (const unit of batch) unit.reject(error);
+          continue;
+        }
         for (const unit of batch) {
           const single = batch.length === 1;
           if (!single) db.exec('SAVEPOINT unit');
@@ -105,6 +112,7 @@ export function openSqliteStore(file: string): CaStore {
     }
   };
   const revocationStatements = new Map<string, StatementSync>();
+  let exitSubscribers: (event: number) => readonly string[] = () => [];
 
   const tx: CaStoreTransaction = {
     async insertRequest(row) {
@@ -197,19 +205,29 @@ export function openSqliteStore(file: string): CaStore {
       }
     },
     async recordExitEvent(event, context) {
-      const result = db
-        .prepare('INSERT INTO exit_events (event, context, created_at) VALUES (?, ?, ?)')
-        .run(event, context, Date.now());
-      return Number(result.lastInsertRowid);
+      const now = Date.now();
+      const result = prepare('INSERT INTO exit_events (event, context, created_at) VALUES (?, ?, ?)').run(
+        event,
+        context,
+        now,
+      );
+      const eventId = Number(result.lastInsertRowid);
+      insertOutboxRows(prepare, { eventId, event, context, progIds: exitSubscribers(event), now });
+      return eventId;
     },
   };
 
+  const transaction = <T>(work: (tx: CaStoreTransaction) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!draining) void drain();
+    });
+
   return {
-    transaction<T>(work: (tx: CaStoreTransaction) => Promise<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        waiting.push({ work, resolve: resolve as (v: unknown) => void, reject });
-        if (!draining) void drain();
-      });
+    transaction,
+    outbox: sqliteExitOutbox(prepare, (work) => transaction(async () => work())),
+    setExitSubscribers(subscribers) {
+      exitSubscribers = subscribers;
     },
     async getRequest(id) {
       const row = prepare('SELECT * FROM requests WHERE request_id = ?').get(id);

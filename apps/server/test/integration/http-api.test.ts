@@ -9,6 +9,8 @@ import {
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
   EXITEVENT_CERTPENDING,
+  EXITEVENT_CERTREVOKED,
+  EXITEVENT_CRLISSUED,
 } from '@certexit/core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import { API_ROUTES } from '../../src/http/api-routes';
 import type { RunningServer } from '../../src/http/start-server';
 import { startServer } from '../../src/http/start-server';
 import { createCertificationRequest, fromPem, generateKeyPair, parseCertificate, toPem } from '../../src/x509';
+import { eventually } from '../support/eventually';
 import { httpsCall } from '../support/https-test-client';
 import type { TestPki } from '../support/openssl-test-pki';
 import { createTestPki } from '../support/openssl-test-pki';
@@ -169,9 +172,15 @@ describe('HTTP API over HTTPS', () => {
       expect(submitted.status).toBe(201);
       expect(submitted.headers.location).toBe(`/v1/requests/${submitted.json.requestId}`);
       expect(submitted.json).toMatchObject({ disposition: DB_DISP_PENDING, statusCode: 0, dispositionText: 'Pending' });
-      expect(submitted.json.deliveries).toEqual([
-        { event: 'EXITEVENT_CERTPENDING', module: 'Test_Http.Exit', hresult: 'S_OK' },
-      ]);
+      // The server never waits for exit modules: the outbox delivers after the response.
+      expect(submitted.json.deliveries).toEqual([]);
+      const { outbox } = server.authority.ca.store;
+      const eventId = await outbox.latestEventId(EXITEVENT_CERTPENDING, submitted.json.requestId);
+      await eventually(async () =>
+        expect(await outbox.forEvent(eventId!)).toMatchObject([
+          { progId: 'Test_Http.Exit', status: 'done', lastHresult: 0, attempts: 1 },
+        ]),
+      );
       const row = await server.authority.ca.store.getRequest(submitted.json.requestId);
       expect(row?.RequesterName).toBe('CERTEXIT\\alice');
       expect(row?.CallerName).toBe('CERTEXIT\\alice');
@@ -279,11 +288,10 @@ describe('HTTP API over HTTPS', () => {
         disposition: 21,
         dispositionMessage: 'Revoked by CERTEXIT\\officer',
       });
-      expect(held.json.deliveries).toContainEqual({
-        event: 'EXITEVENT_CERTREVOKED',
-        module: 'Test_Http.Exit',
-        hresult: 'S_OK',
-      });
+      expect(held.json.deliveries).toEqual([]);
+      await eventually(() =>
+        expect(seen.some((e) => e.event === EXITEVENT_CERTREVOKED && e.context === requestId)).toBe(true),
+      );
       const row = await server.authority.ca.store.getRequest(requestId);
       expect(row).toMatchObject({ RevokedReason: 6, RevokedEffectiveWhen: new Date(body.effectiveWhen) });
       expect((await call(`/v1/requests/${requestId}`, { token: bob })).json).toMatchObject({
@@ -337,11 +345,8 @@ describe('HTTP API over HTTPS', () => {
       const crl = base.json.crls.find((c: { isDelta: boolean }) => !c.isDelta);
       expect(crl).toMatchObject({ keyIndex: 0, entries: expect.any(Number), size: expect.any(Number) });
       expect(crl.entries).toBeGreaterThanOrEqual(1);
-      expect(base.json.deliveries).toContainEqual({
-        event: 'EXITEVENT_CRLISSUED',
-        module: 'Test_Http.Exit',
-        hresult: 'S_OK',
-      });
+      expect(base.json.deliveries).toEqual([]);
+      await eventually(() => expect(seen.some((e) => e.event === EXITEVENT_CRLISSUED)).toBe(true));
       const file = crl.files.find((f: string) => f.endsWith('.crl'));
       const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', file, '-noout', '-text'], {
         encoding: 'utf8',
@@ -411,6 +416,27 @@ describe('HTTP API over HTTPS', () => {
   });
 
   describe('operations', () => {
+    it('shows, retries and drops exit-outbox items for managers only, with queue gauges on /metrics', async () => {
+      expect((await call('/v1/exit-queue', { token: alice })).status).toBe(403);
+      const queue = await call('/v1/exit-queue?module=Test_Http.Exit', { token: manager });
+      expect(queue.status).toBe(200);
+      expect(queue.json.counts.length).toBeGreaterThan(0);
+      expect(queue.json.counts.every((c: { progId: string }) => c.progId === 'Test_Http.Exit')).toBe(true);
+      expect(queue.json.counts.map((c: { status: string }) => c.status)).toContain('done');
+      const retried = await call('/v1/exit-queue/retry', { token: manager, body: { target: 'Test_Http.Exit' } });
+      expect(retried).toMatchObject({ status: 200, json: { retried: 0 } });
+      expect((await call('/v1/exit-queue/retry', { token: manager, body: {} })).status).toBe(400);
+      const missing = await call('/v1/exit-queue/999999/drop', { token: manager, method: 'POST' });
+      expect(missing.status).toBe(404);
+      expect(missing.json.message).toMatch(/outbox item 999999 does not exist/);
+      const [done] = await server.authority.ca.store.outbox.list({ status: 'done', limit: 1 });
+      const dropped = await call(`/v1/exit-queue/${done!.id}/drop`, { token: manager, method: 'POST' });
+      expect(dropped).toMatchObject({ status: 200, json: { id: done!.id, dropped: true } });
+      const metrics = (await call('/metrics')).text;
+      expect(metrics).toMatch(/certexit_exit_queue_depth\{module="Test_Http\.Exit"\} \d+/);
+      expect(metrics).toMatch(/certexit_exit_queue_oldest_age_seconds\{module="Test_Http\.Exit"\} [\d.]+/);
+    });
+
     it('shows the counters moving after a submission on /metrics (open to loopback)', async () => {
       const value = (text: string, series: string) => {
         const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -426,7 +452,9 @@ describe('HTTP API over HTTPS', () => {
       await call('/v1/requests', { token: alice, body: { request: await csr('metrics') } });
       const after = (await call('/metrics')).text;
       expect(value(after, outcome)).toBe(value(before.text, outcome) + 1);
-      expect(value(after, delivery)).toBe(value(before.text, delivery) + 1);
+      await eventually(async () =>
+        expect(value((await call('/metrics')).text, delivery)).toBe(value(before.text, delivery) + 1),
+      );
       expect(value(after, http)).toBe(value(before.text, http) + 1);
       expect(after).toMatch(
         /certexit_exit_delivery_duration_seconds_count\{module="Test_Http.Exit",event="EXITEVENT_CERTPENDING"\} \d+/,

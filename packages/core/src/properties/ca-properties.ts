@@ -31,6 +31,12 @@ export const CA_PROPERTIES: readonly PropertyDefinition[] = [
   { name: 'CRLIndex', type: L, indexed: true, description: 'CRL/key index used by CA certificate N.' },
   { name: 'CRLState', type: L, indexed: true, description: 'CA_DISP_* CRL state of CA certificate N.' },
   { name: 'CRLSuffix', type: S, indexed: true, description: '"" or "(N)".' },
+  {
+    name: 'EventID',
+    type: S,
+    description:
+      'certexit: the stable identifier of the notification being delivered (`<SanitizedCAName>/<n>`), the same on every retry and for every module, in the context of that Notify; empty outside one. Targets deduplicate by it.',
+  },
 ];
 
 /** Request-context system properties, read with `GetCertificateProperty` in a request context. */

@@ -2,12 +2,16 @@ import { isAbsolute, resolve } from 'node:path';
 import { exitEventMaskNames } from '@certexit/core';
 import type { Command } from 'commander';
 import { builtinExitModules } from '../../builtin-exit-modules';
+import { dropExitQueueItem, exitQueueReport, retryExitQueue } from '../../hosting/exit-queue-report';
 import { ModuleRegistrations } from '../../hosting/module-registrations';
 import type { CliContext } from '../cli-context';
 
-/** `module register|unregister|list`: regsvr32 and the snap-in's Exit Module tab. */
+/**
+ * `module register|unregister|list`: regsvr32 and the snap-in's Exit Module tab; `module queue|retry|drop`: the
+ * exit outbox (notifications waiting, in backoff or dead-lettered), which a running server picks up changes of.
+ */
 export function registerModuleCommands(program: Command, cli: CliContext): void {
-  const module = program.command('module').description('register, list and remove exit modules');
+  const module = program.command('module').description('register, list and remove exit modules; see their queue');
   module
     .command('register')
     .argument('<ProgID>', 'e.g. Contoso_Inventory.Exit')
@@ -31,6 +35,46 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
         cli.print({ progId, removed }, [
           removed ? `${progId} unregistered` : `${progId} was not registered; removed from Active if it was there`,
         ]);
+      }),
+    );
+  module
+    .command('queue')
+    .description('the exit outbox: counts by module, status and age; each open or dead item with its last error')
+    .argument('[ProgID]', 'only this module')
+    .option('--limit <n>', 'items to list', '100')
+    .action((progId: string | undefined, o: { limit: string }) =>
+      cli.withCa(async (ca) => {
+        const report = await exitQueueReport(ca.store.outbox, { progId, limit: Number(o.limit) || 100 });
+        cli.print(report, [
+          ...(report.counts.length === 0 ? ['the exit outbox is empty'] : []),
+          ...report.counts.map((c) => `${c.progId}  ${c.status}  ${c.age}  ${c.count}`),
+          ...report.items.map(
+            (i) =>
+              `#${i.id}  ${i.module}  ${i.event} context ${i.context}  ${i.status}  attempts ${i.attempts}` +
+              (i.lastHresult ? `  ${i.lastHresult}: ${i.lastError ?? ''}` : ''),
+          ),
+        ]);
+      }),
+    );
+  module
+    .command('retry')
+    .description('deliver again now: one item by id, or every dead and pending item of a module (attempts reset)')
+    .argument('<id|ProgID>')
+    .action((target: string) =>
+      cli.withCa(async (ca) => {
+        const retried = await retryExitQueue(ca.store.outbox, target);
+        cli.print({ target, retried }, [`${retried} notification(s) due again`]);
+      }),
+    );
+  module
+    .command('drop')
+    .description('remove one item from the exit outbox (never delivered again)')
+    .argument('<id>')
+    .action((id: string) =>
+      cli.withCa(async (ca) => {
+        const result = await dropExitQueueItem(ca.store.outbox, Number(id));
+        if (!result.dropped) throw new Error(result.reason ?? `item ${id} was not dropped`);
+        cli.print({ id: Number(id), dropped: true }, [`item ${id} dropped`]);
       }),
     );
   module

@@ -1,0 +1,82 @@
+/**
+ * Where one notification is: `pending` (waiting, maybe in backoff), `delivering` (claimed by a process until its
+ * lease ends), `done`, or `dead` (dead-lettered after the maximum attempts; an operator may retry it).
+ */
+export type OutboxStatus = 'pending' | 'delivering' | 'done' | 'dead';
+
+/** One row of the exit outbox: one exit event for one subscribed module. */
+export interface OutboxRow {
+  readonly id: number;
+  readonly progId: string;
+  /** The `exit_events` id: the stable event identifier, the same for every attempt and every module. */
+  readonly eventId: number;
+  readonly event: number;
+  readonly context: number;
+  readonly status: OutboxStatus;
+  /** Calls made so far (a claim counts as one). */
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastHresult?: number;
+  readonly lastError?: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Counts for operators: rows by module, status and age bucket, with the oldest row's creation time. */
+export interface OutboxCount {
+  readonly progId: string;
+  readonly status: OutboxStatus;
+  /** `<1m`, `1m-1h`, `1h-1d` or `>1d`, by creation time. */
+  readonly age: string;
+  readonly count: number;
+  readonly oldestAt: Date;
+}
+
+/** What a claim takes. */
+export interface OutboxClaim {
+  readonly now: Date;
+  readonly limit: number;
+  /** Who holds the claimed rows (a process token); recovery releases rows of owners that are gone. */
+  readonly owner: string;
+  readonly leaseUntil: Date;
+  /** Only these events (a one-shot CLI command delivers only its own). */
+  readonly eventIds?: readonly number[];
+}
+
+/**
+ * The exit outbox's queries. Rows are written by `recordExitEvent` in the state change's transaction; everything
+ * here runs in transactions of its own. A row is claimable only when no earlier open (pending or delivering) row
+ * of the same (module, context) exists, so one request's events reach a module in order.
+ */
+export interface ExitOutboxStore {
+  /** Claims due rows heading their (module, context), oldest first: status `delivering`, attempts + 1. */
+  claim(progId: string, claim: OutboxClaim): Promise<OutboxRow[]>;
+  /** Marks a claimed row done; ignored when the row is no longer this owner's (dropped, or taken back). */
+  complete(id: number, owner: string, hresult: number, now: Date): Promise<void>;
+  /** Records a failed attempt: back to `pending` at `nextAttemptAt`, or `dead`. */
+  fail(
+    id: number,
+    owner: string,
+    failure: { hresult: number; error: string; nextAttemptAt: Date; dead: boolean; now: Date },
+  ): Promise<void>;
+  /** Gives an owner's claimed rows back (pending, due now), e.g. on stop with calls still in flight. */
+  release(owner: string, now: Date): Promise<number>;
+  /** Takes back rows whose claim lapsed or whose owner is gone (a crashed process): pending, due now. */
+  recover(now: Date, ownerIsGone: (owner: string) => boolean): Promise<number>;
+  /** When the module's next pending row in backoff becomes due (the first due time after `now`), if it has one. */
+  nextDueAfter(progId: string, now: Date): Promise<Date | undefined>;
+  /** Rows for operators, oldest first; done rows only when asked for by status. */
+  list(filter?: { progId?: string; status?: OutboxStatus; limit?: number }): Promise<OutboxRow[]>;
+  get(id: number): Promise<OutboxRow | undefined>;
+  counts(now: Date, progId?: string): Promise<OutboxCount[]>;
+  /** Open rows (pending or delivering) and the oldest one's creation time, per module: for the metrics. */
+  depth(): Promise<Array<{ progId: string; open: number; oldestAt?: Date }>>;
+  /** Makes a dead or pending row due now with a fresh attempt count; `delivering` and `done` rows are left. */
+  retry(target: { id: number } | { progId: string }, now: Date): Promise<number>;
+  /** Deletes a row that is not being delivered; false when there is no such row or it is in flight. */
+  drop(id: number): Promise<boolean>;
+  /** The rows of one exit event (one per subscribed module). */
+  forEvent(eventId: number): Promise<OutboxRow[]>;
+  /** The newest exit event of this kind and context, for a caller that just committed it. */
+  latestEventId(event: number, context: number): Promise<number | undefined>;
+}

@@ -1,0 +1,68 @@
+import { CertexitError, HRESULT_FROM_WIN32 } from '@certexit/core';
+
+const _name = 'CertexitFilePublishError';
+const _symbol = Symbol.for(`certexit.error.${_name}`);
+
+/** Why `EXITPUB_FILE` did not write the certificate. */
+export const FILE_PUBLISH_ERROR_CODES = {
+  /** The `CertFile` value is not a path the module accepts (relative, NUL or control characters, a drive letter). */
+  INVALID_PATH: 'INVALID_PATH',
+  /** The `CertFile` value is a UNC path (`\\host\share\…`); this host writes local directories only. */
+  UNC_PATH: 'UNC_PATH',
+  /** The path (after resolving `..` and symbolic links) is outside every `CertFileDirectories` entry. */
+  OUTSIDE_ALLOWED_DIRECTORIES: 'OUTSIDE_ALLOWED_DIRECTORIES',
+  /** No directory is allowed (no `CertFileDirectories`, no CertEnroll folder). */
+  NO_DIRECTORY: 'NO_DIRECTORY',
+  /** The file exists already; it is never overwritten. */
+  FILE_EXISTS: 'FILE_EXISTS',
+  /** The directory does not exist. */
+  DIRECTORY_NOT_FOUND: 'DIRECTORY_NOT_FOUND',
+  /** Creating or writing the file failed (permissions, disk full, short write). */
+  WRITE_FAILED: 'WRITE_FAILED',
+} as const;
+export type FilePublishErrorCode = (typeof FILE_PUBLISH_ERROR_CODES)[keyof typeof FILE_PUBLISH_ERROR_CODES];
+
+/** HRESULTs of {@link FilePublishError}, as Windows reports the same failures. */
+export const FILE_PUBLISH_HRESULTS = {
+  /** `HRESULT_FROM_WIN32(ERROR_INVALID_NAME)`. */
+  INVALID_NAME: HRESULT_FROM_WIN32(123),
+  /** `E_ACCESSDENIED`. */
+  ACCESS_DENIED: HRESULT_FROM_WIN32(5),
+  /** `HRESULT_FROM_WIN32(ERROR_BAD_CONFIGURATION)`. */
+  BAD_CONFIGURATION: HRESULT_FROM_WIN32(1610),
+  /** `HRESULT_FROM_WIN32(ERROR_FILE_EXISTS)`: what `CREATE_NEW` fails with in the SDK sample. */
+  FILE_EXISTS: HRESULT_FROM_WIN32(80),
+  /** `HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND)`. */
+  PATH_NOT_FOUND: HRESULT_FROM_WIN32(3),
+  /** `STG_E_WRITEFAULT`: the SDK sample's answer to a short write. */
+  WRITE_FAULT: 0x8003001d,
+} as const;
+
+/**
+ * `EXITPUB_FILE` could not write the issued certificate. The message names the request, the `CertFile` value (as
+ * the requester sent it, JSON-quoted so control characters show) and the allowed directories.
+ */
+export class FilePublishError extends CertexitError {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker isInstance reads through the symbol
+  private readonly [_symbol] = true;
+  readonly code: FilePublishErrorCode;
+  /** The path the module resolved, when it got that far. */
+  readonly path: string | undefined;
+
+  constructor(options: {
+    code: FilePublishErrorCode;
+    hresult: number;
+    message: string;
+    path?: string;
+    cause?: unknown;
+  }) {
+    super({ hresult: options.hresult, message: options.message, source: 'exit-default', cause: options.cause });
+    this.name = _name;
+    this.code = options.code;
+    this.path = options.path;
+  }
+
+  static override isInstance(error: unknown): error is FilePublishError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[_symbol] === true;
+  }
+}

@@ -1,0 +1,62 @@
+import { CertexitError, HRESULT_FROM_WIN32 } from '@certexit/core';
+
+const _name = 'CertexitMailError';
+const _symbol = Symbol.for(`certexit.error.${_name}`);
+
+/** Why an e-mail notification was not sent. */
+export const MAIL_ERROR_CODES = {
+  /** The SMTP settings cannot be used (no credentials, unreadable CA or password file). */
+  CONFIGURATION: 'CONFIGURATION',
+  /** No valid recipient: `To` is empty and the requester has no usable address. */
+  NO_RECIPIENT: 'NO_RECIPIENT',
+  /** The server refused, could not be reached, failed TLS verification or authentication. */
+  SEND_FAILED: 'SEND_FAILED',
+} as const;
+export type MailErrorCode = (typeof MAIL_ERROR_CODES)[keyof typeof MAIL_ERROR_CODES];
+
+/** HRESULTs of {@link MailError}. */
+export const MAIL_HRESULTS = {
+  /** `HRESULT_FROM_WIN32(ERROR_BAD_CONFIGURATION)`. */
+  BAD_CONFIGURATION: HRESULT_FROM_WIN32(1610),
+  /** `HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)`: no usable recipient. */
+  INVALID_PARAMETER: HRESULT_FROM_WIN32(87),
+  /** `CDO_E_FAILED_TO_CONNECT` (0x80040213), what the Windows module's CDO reports for an unreachable server. */
+  FAILED_TO_CONNECT: 0x80040213,
+  /** `CDO_E_SMTP_SEND_FAILED` (0x8004020F). */
+  SEND_FAILED: 0x8004020f,
+  /** `CDO_E_LOGON_FAILURE` (0x80040217): authentication refused. */
+  LOGON_FAILURE: 0x80040217,
+} as const;
+
+/**
+ * An e-mail notification could not be sent. The message reads like the Windows module's event-46 text:
+ * "The Certification Authority was unable to send an email notification for EXITEVENT_… to <recipient>: <reason>".
+ * It never contains the SMTP password.
+ */
+export class MailError extends CertexitError {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker isInstance reads through the symbol
+  private readonly [_symbol] = true;
+  readonly code: MailErrorCode;
+
+  constructor(options: {
+    code: MailErrorCode;
+    hresult: number;
+    message: string;
+    cause?: unknown;
+    isRetryable?: boolean;
+  }) {
+    super({
+      hresult: options.hresult,
+      message: options.message,
+      source: 'exit-default',
+      cause: options.cause,
+      isRetryable: options.isRetryable ?? false,
+    });
+    this.name = _name;
+    this.code = options.code;
+  }
+
+  static override isInstance(error: unknown): error is MailError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[_symbol] === true;
+  }
+}

@@ -1,0 +1,203 @@
+import { readFile } from 'node:fs/promises';
+import type { ICertServerExit, Logger } from '@certexit/core';
+import { exitEventName, PROPTYPE_STRING, readOptional } from '@certexit/core';
+import type { Transporter } from 'nodemailer';
+import { createTransport } from 'nodemailer';
+import { MAIL_ERROR_CODES, MAIL_HRESULTS, MailError } from './mail-error';
+import type { MailTemplate } from './mail-template';
+import { formatMailText, readMailArguments } from './mail-text';
+import type { SmtpSettings } from './smtp-settings';
+import { resolveSmtpCredentials } from './smtp-settings';
+
+/** Creates the nodemailer transport; a test or special host may wrap it. @default nodemailer's `createTransport` */
+export type MailTransportFactory = (options: Parameters<typeof createTransport>[0]) => Transporter;
+
+/** What {@link sendNotificationMail} needs. */
+export interface SendNotificationMailOptions {
+  /** A callback object set to the event's context (0 for CA events). */
+  server: ICertServerExit;
+  event: number;
+  smtp: SmtpSettings;
+  template: MailTemplate;
+  /** Whether the event concerns a request (then an empty `To` falls back to the requester's address). */
+  requestEvent: boolean;
+  logger: Logger;
+  transportFactory?: MailTransportFactory;
+}
+
+/** What was sent. */
+export interface SentMail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly messageId: string | undefined;
+}
+
+/**
+ * Sends the notification mail of one event through `SMTPServer`: STARTTLS verified against `SMTPCAFile` (or the
+ * system CAs) unless `SMTPStartTLS=0`, AUTH with `SMTPUser` when `SMTPAuthenticate=1`. Subject and body are the
+ * template's formats with `%1…%n` replaced by the named properties. Values from the certificate never become
+ * headers: the subject loses CR, LF and other control characters, and every address must be a plain
+ * `local@domain` (invalid ones are dropped and logged).
+ *
+ * @throws a {@link MailError} whose message reads like the Windows module's event-46 text.
+ */
+export async function sendNotificationMail(options: SendNotificationMailOptions): Promise<SentMail> {
+  const { server, event, smtp, template, logger } = options;
+  const eventName = exitEventName(event);
+  const warnDropped = (field: string, values: string[]) => {
+    if (values.length > 0)
+      logger.warn({ event: eventName, field, dropped: values }, 'ignoring invalid e-mail addresses');
+  };
+
+  let to = _addresses(template.to);
+  warnDropped('To', to.invalid);
+  if (to.valid.length === 0 && options.requestEvent && template.to === undefined) {
+    to = _addresses(await _requesterAddress(server));
+    warnDropped("the requester's address", to.invalid);
+  }
+  const cc = _addresses(template.cc);
+  warnDropped('Cc', cc.invalid);
+  const recipients = [...to.valid, ...cc.valid];
+  const fail = (
+    code: (typeof MAIL_ERROR_CODES)[keyof typeof MAIL_ERROR_CODES],
+    hresult: number,
+    reason: string,
+    cause?: unknown,
+  ) =>
+    new MailError({
+      code,
+      hresult,
+      cause,
+      isRetryable: code === MAIL_ERROR_CODES.SEND_FAILED,
+      message: `The Certification Authority was unable to send an email notification for ${eventName} to ${recipients.length > 0 ? recipients.join(', ') : 'Unavailable'}: ${reason}`,
+    });
+  if (recipients.length === 0) {
+    throw fail(
+      MAIL_ERROR_CODES.NO_RECIPIENT,
+      MAIL_HRESULTS.INVALID_PARAMETER,
+      'no valid recipient (To is empty and the requester has no e-mail address)',
+    );
+  }
+  if (!smtp.server)
+    throw fail(MAIL_ERROR_CODES.CONFIGURATION, MAIL_HRESULTS.BAD_CONFIGURATION, 'SMTP\\SMTPServer is not set');
+
+  const machine =
+    (await readOptional(() => server.GetCertificateProperty('MachineDNSName', PROPTYPE_STRING))) || 'localhost';
+  const fromCandidates = _addresses(template.from ?? `certexit@${machine}`);
+  const from = fromCandidates.valid[0];
+  if (!from)
+    throw fail(
+      MAIL_ERROR_CODES.CONFIGURATION,
+      MAIL_HRESULTS.BAD_CONFIGURATION,
+      `From ${JSON.stringify(template.from)} is not a valid address`,
+    );
+
+  const subject = formatMailText(template.titleFormat, await readMailArguments(server, template.titleArg))
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: header values must not carry control characters
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
+  const bodyArgs = await readMailArguments(server, template.bodyArg);
+  const text = template.bodyFormat.map((line) => formatMailText(line, bodyArgs)).join('\r\n');
+
+  let ca: string | undefined;
+  if (smtp.caFile) {
+    try {
+      ca = await readFile(smtp.caFile, 'utf8');
+    } catch (error) {
+      throw fail(
+        MAIL_ERROR_CODES.CONFIGURATION,
+        MAIL_HRESULTS.BAD_CONFIGURATION,
+        `cannot read SMTP\\SMTPCAFile ${smtp.caFile}`,
+        error,
+      );
+    }
+  }
+  let auth: { user: string; pass: string } | undefined;
+  try {
+    auth = await resolveSmtpCredentials(smtp);
+  } catch (error) {
+    throw fail(MAIL_ERROR_CODES.CONFIGURATION, MAIL_HRESULTS.BAD_CONFIGURATION, (error as MailError).message, error);
+  }
+  const factory = options.transportFactory ?? createTransport;
+  const transport = factory({
+    host: smtp.server,
+    port: smtp.port,
+    secure: smtp.port === 465,
+    requireTLS: smtp.startTLS,
+    ignoreTLS: !smtp.startTLS,
+    ...(auth ? { auth } : {}),
+    tls: { ...(ca ? { ca: [ca] } : {}), servername: smtp.server, minVersion: 'TLSv1.2' },
+    connectionTimeout: smtp.timeoutMs,
+    greetingTimeout: smtp.timeoutMs,
+    socketTimeout: smtp.timeoutMs,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  try {
+    const info = await transport.sendMail({
+      from,
+      to: to.valid,
+      cc: cc.valid,
+      subject,
+      text,
+      headers: { 'X-Certexit-Event': eventName },
+    });
+    logger.info(
+      { event: eventName, to: to.valid, cc: cc.valid, subject, messageId: info.messageId },
+      'sent the e-mail notification',
+    );
+    return { from, to: to.valid, cc: cc.valid, subject, text, messageId: info.messageId };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const hresult =
+      code === 'EAUTH'
+        ? MAIL_HRESULTS.LOGON_FAILURE
+        : code === 'ECONNECTION' || code === 'ETIMEDOUT' || code === 'ESOCKET' || code === 'EDNS'
+          ? MAIL_HRESULTS.FAILED_TO_CONNECT
+          : MAIL_HRESULTS.SEND_FAILED;
+    throw fail(MAIL_ERROR_CODES.SEND_FAILED, hresult, `${smtp.server}:${smtp.port}: ${_reason(error)}`, error);
+  } finally {
+    transport.close();
+  }
+}
+
+/** A plain `local@domain` address: no display names, comments, quotes, brackets or control characters. */
+const _ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+function _addresses(list: string | undefined): { valid: string[]; invalid: string[] } {
+  const valid: string[] = [];
+  const invalid: string[] = [];
+  for (const item of (list ?? '').split(/[,;]/)) {
+    const address = item.trim();
+    if (address === '') continue;
+    if (address.length <= 254 && _ADDRESS.test(address)) valid.push(address);
+    else invalid.push(JSON.stringify(address));
+  }
+  return { valid, invalid };
+}
+
+/** The requester's address: the certificate's `EMail`, the request's `EMail`, then the certificate's `UPN`. */
+async function _requesterAddress(server: ICertServerExit): Promise<string | undefined> {
+  const reads = [
+    () => server.GetCertificateProperty('EMail', PROPTYPE_STRING),
+    () => server.GetRequestProperty('EMail', PROPTYPE_STRING),
+    () => server.GetCertificateProperty('UPN', PROPTYPE_STRING),
+  ];
+  for (const read of reads) {
+    try {
+      const value = await readOptional(read);
+      if (value && _addresses(value).valid.length > 0) return value;
+    } catch {
+      // An unreadable property is no address.
+    }
+  }
+  return undefined;
+}
+
+function _reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+}
