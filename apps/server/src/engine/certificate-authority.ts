@@ -155,6 +155,8 @@ export class CertificateAuthority {
     await this.outbox.stop(options.graceMs ?? 10_000);
     await this.dispatcher.shutdown(options);
     this.controller.abort();
+    // Module processes end with the engine (after the shutdown event), so a one-shot command can exit.
+    await Promise.allSettled(this.modules.map((m) => m.dispose?.()));
     await this.ca.store.close();
   }
 }

@@ -1,7 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hostAutomationModule, isDispatch } from '@certexit/automation';
-import type { ExitModuleFactory, HostedExitModuleV1, ICertManageModule, Logger } from '@certexit/core';
+import { hostAutomationModule, hostOutOfProcessModule, isDispatch } from '@certexit/automation';
+import type {
+  ExitModuleFactory,
+  ExitModuleServices,
+  HostedExitModuleV1,
+  ICertManageModule,
+  Logger,
+} from '@certexit/core';
 import {
   CertexitError,
   createServerExit,
@@ -31,6 +37,8 @@ export interface LoadedExitModule {
   readonly manage: ICertManageModule | undefined;
   /** Timeouts, retries, breaker and concurrency, from the module's registry key. */
   readonly settings: DeliverySettings;
+  /** Ends what the module holds outside the host (its process); called when the engine stops. */
+  readonly dispose?: () => Promise<void>;
 }
 
 /** Module factories the app composes in, by ProgID: a factory, or a function of the opened CA returning one. */
@@ -60,13 +68,12 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
   for (const progId of registrations.active()) {
     const log = _child(options.logger, { module: progId });
     try {
-      const factory = await _resolveFactory(progId, registrations, ca, options.builtins);
       const location = caRegistryPaths.exitModule(ca.sanitizedName, progId);
       const segments = location.split('\\');
       const settings = readDeliverySettings(ca.registry, location, options.notifyTimeoutMs);
       const eventIdOf = (context: number) => options.inFlight?.eventIdOf(progId, context);
       const newServerExit = () => createServerExit(databaseDataSource(ca, location, undefined, eventIdOf));
-      const object = await factory.create({
+      const services: ExitModuleServices = {
         createServerExit: newServerExit,
         createObject(name) {
           if (name.toLowerCase() === PROGID_SERVER_EXIT.toLowerCase()) return newServerExit();
@@ -79,20 +86,49 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
         logger: log,
         config: registryKeyFromTree(() => ca.registry.root(), location, segments),
         signal: options.signal,
-      });
+      };
       const hostOptions = { source: progId, notifyTimeoutMs: settings.notifyTimeoutMs };
       let hosted: HostedExitModuleV1;
-      if (isCertExit(object)) hosted = hostDirectModule(object, hostOptions);
-      else if (isDispatch(object)) hosted = hostAutomationModule(object, hostOptions);
-      else
-        throw new CertexitError({
-          hresult: E_NOINTERFACE,
-          source: progId,
-          message: 'the module object offers neither ICertExit nor IDispatch',
-        });
+      let dispose: (() => Promise<void>) | undefined;
+      const processSpec = registrations.processOf(progId);
+      if (processSpec) {
+        // A module in its own process (any language): late-bound calls over the wire protocol, with only the
+        // environment configured for it and limits from its key.
+        const dword = (name: string) => {
+          const value = ca.registry.getValue(`${location}\\${name}`);
+          return typeof value === 'number' ? value : undefined;
+        };
+        const hostedProcess = hostOutOfProcessModule(
+          {
+            command: processSpec.command,
+            args: processSpec.args,
+            env: registrations.environmentOf(progId),
+            cwd: ca.folder.root,
+            source: progId,
+            callTimeoutMs: settings.notifyTimeoutMs,
+            maxFrameBytes: dword('MaxFrameBytes'),
+            restart: { maxConsecutiveFaults: dword('MaxRestarts') },
+          },
+          services,
+        );
+        hosted = hostedProcess;
+        dispose = () => hostedProcess.close(2_000);
+      } else {
+        const factory = await _resolveFactory(progId, registrations, ca, options.builtins);
+        const object = await factory.create(services);
+        if (isCertExit(object)) hosted = hostDirectModule(object, hostOptions);
+        else if (isDispatch(object)) hosted = hostAutomationModule(object, hostOptions);
+        else
+          throw new CertexitError({
+            hresult: E_NOINTERFACE,
+            source: progId,
+            message: 'the module object offers neither ICertExit nor IDispatch',
+          });
+      }
 
       const init = await hosted.doInitialize(ca.sanitizedName);
       if (!init.ok) {
+        await dispose?.();
         logExitModuleError(options.logger, {
           progId,
           description: progId,
@@ -130,6 +166,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
         hosted,
         manage: manage.ok ? manage.value : undefined,
         settings,
+        ...(dispose && { dispose }),
       });
       log.info({ binding: hosted.binding, events: exitEventMaskNames(init.value), description }, 'exit module loaded');
     } catch (thrown) {

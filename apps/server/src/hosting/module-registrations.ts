@@ -38,6 +38,46 @@ export class ModuleRegistrations {
     if (options.activate !== false) this.activate(progId);
   }
 
+  /**
+   * Registers a module that runs as its own process in any language (the `@certexit/automation` wire protocol):
+   * `command` is run without a shell, with `args`, and with only the environment kept under the module's key
+   * (`ExitModules\<ProgID>\Environment`, set with `setEnvironment`).
+   */
+  registerProcess(
+    progId: string,
+    command: string,
+    args: readonly string[],
+    options: { activate?: boolean } = {},
+  ): void {
+    assertProgId(progId);
+    if (command.trim() === '') throw new Error('module register --process needs the program to run');
+    this.registry.delete(`${caRegistryPaths.progId(progId)}\\Package`);
+    this.registry.setValue(`${caRegistryPaths.progId(progId)}\\Command`, command);
+    this.registry.setValue(`${caRegistryPaths.progId(progId)}\\Arguments`, [...args]);
+    if (options.activate !== false) this.activate(progId);
+  }
+
+  /** The program of a module registered with {@link registerProcess}, or `undefined`. */
+  processOf(progId: string): { command: string; args: string[] } | undefined {
+    const command = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\Command`);
+    if (typeof command !== 'string') return undefined;
+    const args = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\Arguments`);
+    return { command, args: Array.isArray(args) ? args.map(String) : [] };
+  }
+
+  /** The environment a process module gets: exactly the values under its `Environment` key. */
+  environmentOf(progId: string): Record<string, string> {
+    const key = this.registry.getKey(`${caRegistryPaths.exitModule(this.sanitizedName, progId)}\\Environment`) ?? {};
+    return Object.fromEntries(Object.entries(key).filter(([, v]) => typeof v === 'string') as Array<[string, string]>);
+  }
+
+  /** Sets one variable of a process module's environment (its value may be a credential: never logged). */
+  setEnvironment(progId: string, name: string, value: string): void {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name))
+      throw new Error(`${JSON.stringify(name)} is not an environment variable name`);
+    this.registry.setValue(`${caRegistryPaths.exitModule(this.sanitizedName, progId)}\\Environment\\${name}`, value);
+  }
+
   unregister(progId: string): boolean {
     this.deactivate(progId);
     return this.registry.delete(caRegistryPaths.progId(progId));
@@ -75,7 +115,12 @@ export class ModuleRegistrations {
     const names = new Set([...Object.keys(classes), ...this.active(), ...builtins]);
     return [...names].map((progId) => ({
       progId,
-      source: this.sourceOf(progId) ?? (builtins.includes(progId) ? '(built in)' : '(not registered)'),
+      source:
+        this.sourceOf(progId) ??
+        (this.processOf(progId)
+          ? `process: ${[this.processOf(progId)!.command, ...this.processOf(progId)!.args].join(' ')}`
+          : undefined) ??
+        (builtins.includes(progId) ? '(built in)' : '(not registered)'),
       active: active.includes(progId.toLowerCase()),
     }));
   }

@@ -15,16 +15,52 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
   module
     .command('register')
     .argument('<ProgID>', 'e.g. Contoso_Inventory.Exit')
-    .argument('<package-or-path>', 'an npm package name, or a file (absolute or relative to the current folder)')
+    .argument('<package-or-path>', 'an npm package name or a JS file; with --process, the program to run')
     .option('--inactive', 'register without adding to ExitModules\\Active')
-    .action((progId: string, source: string, o: { inactive?: boolean }) =>
-      cli.withCa(async (ca) => {
-        const stored = source.startsWith('.') || isAbsolute(source) ? resolve(source) : source;
-        new ModuleRegistrations(ca.registry, ca.sanitizedName).register(progId, stored, { activate: !o.inactive });
-        cli.print({ progId, source: stored, active: !o.inactive }, [
-          `${progId} registered (${stored})${o.inactive ? '' : ' and added to ExitModules\\Active'}; restart the service to load it`,
-        ]);
-      }),
+    .option('--process', 'run the module as its own process (any language) over the automation wire protocol')
+    .option(
+      '--arg <value>',
+      'an argument of the process (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
+    .option(
+      '--env <NAME=VALUE>',
+      'a variable of the process environment, its only one (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
+    .action(
+      (progId: string, source: string, o: { inactive?: boolean; process?: boolean; arg: string[]; env: string[] }) =>
+        cli.withCa(async (ca) => {
+          const registrations = new ModuleRegistrations(ca.registry, ca.sanitizedName);
+          const stored = source.startsWith('.') || isAbsolute(source) ? resolve(source) : source;
+          if (o.process) {
+            registrations.registerProcess(progId, stored, o.arg, { activate: !o.inactive });
+            for (const pair of o.env) {
+              const eq = pair.indexOf('=');
+              if (eq <= 0) throw new Error(`--env ${JSON.stringify(pair)} is not NAME=VALUE`);
+              registrations.setEnvironment(progId, pair.slice(0, eq), pair.slice(eq + 1));
+            }
+          } else {
+            if (o.arg.length > 0 || o.env.length > 0) throw new Error('--arg and --env go with --process');
+            registrations.register(progId, stored, { activate: !o.inactive });
+          }
+          // The environment's values may be credentials: the output names the variables only.
+          cli.print(
+            {
+              progId,
+              source: stored,
+              process: Boolean(o.process),
+              args: o.arg,
+              environment: o.env.map((p) => p.split('=')[0]),
+              active: !o.inactive,
+            },
+            [
+              `${progId} registered (${o.process ? 'process: ' : ''}${stored})${o.inactive ? '' : ' and added to ExitModules\\Active'}; restart the service to load it`,
+            ],
+          );
+        }),
     );
   module
     .command('unregister')

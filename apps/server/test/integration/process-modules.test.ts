@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main';
+import { opensslRequest } from '../support/openssl-request';
+
+/**
+ * Modules in other languages, registered with the CLI as processes, receive the engine's real events: the same
+ * issued-line logic in Python and in POSIX shell reads RequestID, SerialNumber and RawCertificate back through the
+ * CA callback and writes what it read. Each process sees only the environment configured for it.
+ */
+describe('process modules (Python, shell) receive the engine events', () => {
+  const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+  const work = mkdtempSync(join(tmpdir(), 'certexit-process-'));
+  const dir = join(work, 'ca');
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  async function json(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['--dir', dir, '--json', ...args], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      logger: silent,
+    });
+    return { code, value: out.length ? (JSON.parse(out.join('\n')) as Record<string, unknown>) : {}, err };
+  }
+
+  it('delivers EXITEVENT_CERTISSUED to both, which read the certificate through callbacks', async () => {
+    expect((await json('setup', '--name', 'Process Module CA')).code).toBe(0);
+    const pythonFile = join(work, 'python.lines');
+    const shellFile = join(work, 'shell.lines');
+    const registered = await json(
+      'module',
+      'register',
+      'Example_Python.Exit',
+      '/usr/bin/env',
+      '--process',
+      '--arg',
+      'python3',
+      '--arg',
+      join(examples, 'exit-python/exit_module.py'),
+      '--env',
+      `ISSUED_LINE_FILE=${pythonFile}`,
+      '--env',
+      'PATH=/usr/bin:/bin',
+      '--env',
+      'SECRET_FOR_PYTHON=only-python',
+    );
+    expect(registered.code, registered.err.join()).toBe(0);
+    expect(registered.value).toMatchObject({
+      process: true,
+      environment: ['ISSUED_LINE_FILE', 'PATH', 'SECRET_FOR_PYTHON'],
+    });
+    expect(JSON.stringify(registered.value)).not.toContain('only-python');
+    expect(
+      (
+        await json(
+          'module',
+          'register',
+          'Example_Shell.Exit',
+          '/bin/sh',
+          '--process',
+          '--arg',
+          join(examples, 'exit-shell/exit-module.sh'),
+          '--env',
+          `ISSUED_LINE_FILE=${shellFile}`,
+          '--env',
+          'PATH=/usr/bin:/bin',
+        )
+      ).code,
+    ).toBe(0);
+
+    const loaded = await json('module', 'list', '--load');
+    const modules = loaded.value.modules as Array<{ progId: string; binding: string }>;
+    expect(modules.map((m) => m.progId)).toEqual(expect.arrayContaining(['Example_Python.Exit', 'Example_Shell.Exit']));
+
+    const { csr } = opensslRequest(work, 'carol');
+    const issued = await json('submit', '--attrib', 'CertificateTemplate:WebServer', csr);
+    expect(issued.value.deliveries).toEqual(
+      expect.arrayContaining([
+        { event: 'EXITEVENT_CERTISSUED', module: 'Example_Python.Exit', hresult: 'S_OK' },
+        { event: 'EXITEVENT_CERTISSUED', module: 'Example_Shell.Exit', hresult: 'S_OK' },
+      ]),
+    );
+    const pem = join(work, 'carol.pem');
+    expect((await json('retrieve', String(issued.value.requestId), pem)).code).toBe(0);
+    const der64 = readFileSync(pem, 'utf8').replace(/-----[A-Z ]+-----|\s/g, '');
+    const expected = `issued request=${issued.value.requestId} serial=${issued.value.serialNumber} certificate=${der64}`;
+    expect(readFileSync(pythonFile, 'utf8')).toContain(expected);
+    expect(readFileSync(shellFile, 'utf8')).toContain(expected);
+  });
+});
