@@ -18,6 +18,7 @@ export { type CrlPublication, type PublishCrlsOptions, type PublishedCrl, publis
 export { startCrlSchedule } from './crl/start-crl-schedule';
 export { runDemo } from './demo/run-demo';
 export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
+export { databaseDataSource } from './engine/database-data-source';
 export type { EngineServices } from './engine/engine-services';
 export { localParentCa } from './engine/local-parent-ca';
 export type { RequestOutcome } from './engine/request-outcome';
