@@ -93,4 +93,23 @@ describe('process modules (Python, shell) receive the engine events', () => {
     expect(readFileSync(pythonFile, 'utf8')).toContain(expected);
     expect(readFileSync(shellFile, 'utf8')).toContain(expected);
   });
+
+  it('hosts a dispatch-only module through the Automation adapter, which reads the certificate and EventID by name', async () => {
+    const out = join(work, 'dispatch.lines');
+    process.env.CERTEXIT_DISPATCH_TEST_FILE = out;
+    const module = fileURLToPath(new URL('../fixtures/dispatch-only-module.mjs', import.meta.url));
+    expect((await json('module', 'register', 'Test_Dispatch.Exit', module)).code).toBe(0);
+    const loaded = (await json('module', 'list', '--load')).value.modules as Array<{ progId: string; binding: string }>;
+    expect(loaded.find((m) => m.progId === 'Test_Dispatch.Exit')?.binding).toBe('automation');
+    const { csr } = opensslRequest(work, 'dave');
+    const issued = await json('submit', '--attrib', 'CertificateTemplate:WebServer', csr);
+    expect(issued.value.deliveries).toContainEqual({
+      event: 'EXITEVENT_CERTISSUED',
+      module: 'Test_Dispatch.Exit',
+      hresult: 'S_OK',
+    });
+    expect(readFileSync(out, 'utf8')).toMatch(
+      new RegExp(`^${issued.value.requestId} ${issued.value.serialNumber} Process Module CA/\\d+$`, 'm'),
+    );
+  });
 });
