@@ -2,7 +2,7 @@ import type { PropertyValue, ServerExitDataSource } from '@certexit/core';
 import type { CaCertificateState } from '../ca/ca-certificate-states';
 import { caCertificateStates } from '../ca/ca-certificate-states';
 import type { CaContext } from '../ca/ca-context';
-import type { CaCertificateRow } from '../store/ca-store';
+import type { CaCertificateRow, CertificateRow, RequestRow } from '../store/ca-store';
 
 /**
  * The engine's `ICertServerExit` data: request and certificate rows from the store, CA-scope values from the CA's
@@ -17,6 +17,26 @@ export function databaseDataSource(
   eventIdOf: (context: number) => string | undefined = () => undefined,
 ): ServerExitDataSource {
   let caCertificates: Promise<CaCertificateRow[]> | undefined;
+  // One callback object serves one Notify: its reads come from one load of each row (a module reading five
+  // properties parses the row once, not five times). A retry creates a new object and sees the current state.
+  const requests = new Map<number, Promise<RequestRow | undefined>>();
+  const certificateRows = new Map<number, Promise<CertificateRow | undefined>>();
+  const requestOf = (context: number) => {
+    let row = requests.get(context);
+    if (!row) {
+      row = ca.store.getRequest(context);
+      requests.set(context, row);
+    }
+    return row;
+  };
+  const certificateOf = (context: number) => {
+    let row = certificateRows.get(context);
+    if (!row) {
+      row = ca.store.getCertificate(context);
+      certificateRows.set(context, row);
+    }
+    return row;
+  };
   let caStates: Promise<CaCertificateState[]> | undefined;
   const certificates = () => {
     caCertificates ??= ca.store.listCaCertificates();
@@ -80,7 +100,7 @@ export function databaseDataSource(
   return {
     async contextKind(context) {
       if (context === 0) return 'ca';
-      return (await ca.store.getRequest(context)) ? 'request' : undefined;
+      return (await requestOf(context)) ? 'request' : undefined;
     },
     async getValue(context, property) {
       const name = property.definition.name;
@@ -90,15 +110,15 @@ export function databaseDataSource(
           return caValue(name, property.index);
         case 'request': {
           if (name === 'RawCACertificate') return caValue('RawCACertificate', undefined);
-          const row = await ca.store.getRequest(context);
+          const row = await requestOf(context);
           return row?.[name as keyof typeof row] as PropertyValue | undefined;
         }
         case 'request-name':
-          return (await ca.store.getRequest(context))?.requestName[name];
+          return (await requestOf(context))?.requestName[name];
         case 'request-system':
-          return (await ca.store.getRequest(context))?.system[name];
+          return (await requestOf(context))?.system[name];
         case 'certificate': {
-          const cert = await ca.store.getCertificate(context);
+          const cert = await certificateOf(context);
           if (!cert) return undefined;
           const direct = cert[name as keyof typeof cert];
           return direct !== undefined && name !== 'values' && name !== 'certificateName'
@@ -106,7 +126,7 @@ export function databaseDataSource(
             : cert.values[name];
         }
         case 'certificate-name':
-          return (await ca.store.getCertificate(context))?.certificateName[name];
+          return (await certificateOf(context))?.certificateName[name];
       }
     },
     getAttributes(context) {
