@@ -17,6 +17,8 @@ export interface LdapClientLike {
   startTLS(options?: ConnectionOptions): Promise<void>;
   search(baseDN: string, options?: SearchOptions): Promise<SearchResult>;
   modify(dn: string, changes: Change | Change[]): Promise<void>;
+  /** Needed only by {@link DirectoryConnection.addEntry} (the engine's CDP/AIA publication); ldapts has it. */
+  add?(dn: string, attributes: Attribute[]): Promise<void>;
   unbind(): Promise<void>;
 }
 
@@ -103,6 +105,23 @@ export interface DirectoryConnection {
     der: Uint8Array,
     remove: readonly Uint8Array[],
   ): Promise<{ status: 'added' | 'already-present'; removed: number }>;
+  /**
+   * Reads the binary values of `attribute` (with or without `;binary`) of the object at `dn`.
+   * @returns the values (empty when the attribute is absent), or `undefined` when the object does not exist.
+   */
+  readValues(dn: string, attribute: string): Promise<Uint8Array[] | undefined>;
+  /**
+   * Creates the object at `dn` with `attributes`; an existing object (LDAP 68) is left as it is.
+   * @returns `'exists'` when the object was already there.
+   */
+  addEntry(
+    dn: string,
+    attributes: Readonly<Record<string, string | readonly (string | Uint8Array)[]>>,
+  ): Promise<'added' | 'exists'>;
+  /** Replaces every value of `attribute` of `dn` with `values` (one modify). */
+  replaceValues(dn: string, attribute: string, values: readonly Uint8Array[]): Promise<void>;
+  /** Adds `value` to `attribute` of `dn`, keeping the other values; a value already there counts as success. */
+  addValue(dn: string, attribute: string, value: Uint8Array): Promise<'added' | 'already-present'>;
   /** Unbinds; never throws. */
   close(): Promise<void>;
 }
@@ -378,6 +397,64 @@ function _connection(
         }
       }
       return { status: present ? 'already-present' : await this.addUserCertificate(account, der), removed };
+    },
+    async readValues(dn, name) {
+      const variants = _attributeVariants(name);
+      try {
+        const result = await _bounded(timeoutMs, signal, () =>
+          client.search(dn, { scope: 'base', attributes: [name], explicitBufferAttributes: variants }),
+        );
+        const entry = result.searchEntries[0];
+        return entry && _certificateValues(entry, variants);
+      } catch (error) {
+        if (_ldapCode(error) === 32) return undefined; // noSuchObject
+        throw _operationError(error, server, dn, `read ${name} of`);
+      }
+    },
+    async addEntry(dn, attributes) {
+      if (!client.add) {
+        throw _configError(`the LDAP client cannot add entries, so ${dn} cannot be created on ${server}`);
+      }
+      const list = Object.entries(attributes).map(
+        ([type, value]) =>
+          new Attribute({
+            type,
+            // ldapts wants one kind per attribute: all strings, or all buffers.
+            values:
+              typeof value === 'string'
+                ? [value]
+                : value.every((v) => typeof v === 'string')
+                  ? [...(value as readonly string[])]
+                  : value.map((v) => Buffer.from(v)),
+          }),
+      );
+      try {
+        await _bounded(timeoutMs, signal, () => client.add!(dn, list));
+        return 'added';
+      } catch (error) {
+        if (_ldapCode(error) === 68) return 'exists'; // entryAlreadyExists
+        throw _operationError(error, server, dn, 'create');
+      }
+    },
+    async replaceValues(dn, name, values) {
+      const change = new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: name, values: values.map((v) => Buffer.from(v)) }),
+      });
+      await run(dn, `replace ${name} of`, () => client.modify(dn, change));
+    },
+    async addValue(dn, name, value) {
+      const change = new Change({
+        operation: 'add',
+        modification: new Attribute({ type: name, values: [Buffer.from(value)] }),
+      });
+      try {
+        await _bounded(timeoutMs, signal, () => client.modify(dn, change));
+        return 'added';
+      } catch (error) {
+        if (_ldapCode(error) === 20) return 'already-present'; // attributeOrValueExists
+        throw _operationError(error, server, dn, `add a value to ${name} of`);
+      }
     },
     async close() {
       await _quietUnbind(client);

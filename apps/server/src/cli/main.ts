@@ -4,6 +4,7 @@ import type { CliIo } from './cli-context';
 import { createCliContext } from './cli-context';
 import { registerCaCommands } from './commands/ca-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
+import { registerDsPublishCommands } from './commands/dspublish-commands';
 import { registerModuleCommands } from './commands/module-commands';
 import { registerRegistryCommands } from './commands/registry-commands';
 import { registerRequestCommands } from './commands/request-commands';
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerCaCommands(program, cli);
   registerRequestCommands(program, cli);
   registerRevocationCommands(program, cli);
+  registerDsPublishCommands(program, cli);
   registerDatabaseCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);

@@ -4,6 +4,7 @@ import {
   CSURL_ADDTOCRLCDP,
   CSURL_ADDTOFRESHESTCRL,
   CSURL_ADDTOIDP,
+  CSURL_PUBLISHRETRY,
   CSURL_SERVERPUBLISH,
   CSURL_SERVERPUBLISHDELTA,
   REGVAL_CRL_PUBLICATION_URLS,
@@ -23,6 +24,11 @@ export interface CrlLocations {
   files: string[];
   /** Server-publish locations not written here, with the reason. */
   skipped: Array<{ location: string; reason: string }>;
+  /**
+   * Server-publish `ldap:` locations (also listed in `skipped` until the directory publisher writes them), with
+   * whether a failed write is retried (`CSURL_PUBLISHRETRY`).
+   */
+  ldap: Array<{ location: string; retry: boolean }>;
 }
 
 /**
@@ -58,6 +64,7 @@ export function crlLocations(
     publishedLocations: [],
     files: [],
     skipped: [],
+    ldap: [],
   };
   for (const url of urls) {
     const own = expandPublicationUrl(url.template, { ...tokens, delta: isDelta });
@@ -70,6 +77,7 @@ export function crlLocations(
     const file = _localFile(own);
     if (file) result.files.push(file);
     else {
+      if (/^ldap:/i.test(own)) result.ldap.push({ location: own, retry: (url.flags & CSURL_PUBLISHRETRY) !== 0 });
       result.skipped.push({
         location: own,
         // LDAP publication is the directory issue's: the engine does not bind to the directory here.

@@ -1,4 +1,6 @@
 import type { Logger } from '@certexit/core';
+import { DirectoryRetryQueue } from '../directory/directory-retry-queue';
+import { publishToCaDirectory } from '../directory/publish-to-ca-directory';
 import type { EngineServices } from '../engine/engine-services';
 import { addPeriod, deltaCrlsEnabled, readCrlScheduleSettings } from './crl-schedule-settings';
 import type { CrlPublication } from './publish-crls';
@@ -34,6 +36,8 @@ export class CrlScheduler {
   private loop: Promise<void> | undefined;
   private readonly controller = new AbortController();
   private wake: (() => void) | undefined;
+  /** LDAP publications at `CSURL_PUBLISHRETRY` locations that failed, retried at each round until they succeed. */
+  readonly directoryRetries = new DirectoryRetryQueue();
 
   constructor(
     private readonly engine: EngineServices,
@@ -70,8 +74,11 @@ export class CrlScheduler {
   /** Publishes what is due now, if anything. */
   async runDue(): Promise<CrlPublication | undefined> {
     const { due } = await this.state();
-    if (!due) return undefined;
-    const publication = await publishCrls(this.engine, { delta: due === 'delta' });
+    if (!due) {
+      await this.retryDirectory();
+      return undefined;
+    }
+    const publication = await publishCrls(this.engine, { delta: due === 'delta', retryQueue: this.directoryRetries });
     this.options.logger.info(
       {
         crls: publication.crls.map((c) => ({
@@ -87,7 +94,30 @@ export class CrlScheduler {
     for (const failure of publication.failures) {
       this.options.logger.warn(failure, `a CRL could not be written to ${failure.file}`);
     }
+    for (const failure of publication.directoryFailures) {
+      this.options.logger.warn(
+        failure,
+        `could not publish to ${failure.location}${failure.willRetry ? '; retrying at the next round' : ''}`,
+      );
+    }
     return publication;
+  }
+
+  /** Publishes again what waits in {@link directoryRetries}; failures stay for the next round. */
+  async retryDirectory(): Promise<void> {
+    if (this.directoryRetries.size === 0) return;
+    const items = this.directoryRetries.items();
+    let results: Awaited<ReturnType<typeof publishToCaDirectory>>;
+    try {
+      results = await publishToCaDirectory(this.engine.ca, items);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      results = items.map((i) => ({ location: i.location, error: reason }));
+    }
+    this.directoryRetries.record(items, results ?? []);
+    const left = this.directoryRetries.list();
+    if (left.length > 0) this.options.logger.warn({ pending: left }, 'LDAP publications still failing; retrying later');
+    else this.options.logger.info({ locations: items.map((i) => i.location) }, 'LDAP publications retried');
   }
 
   /** Starts the schedule (once); returns this. */
@@ -110,6 +140,7 @@ export class CrlScheduler {
       try {
         if (await this.runDue()) continue;
         waitMs = (await this.state()).next.getTime() - this.engine.now().getTime();
+        if (this.directoryRetries.size > 0) waitMs = Math.min(waitMs, this.options.retryMs ?? 600_000);
       } catch (error) {
         if (signal.aborted) break;
         waitMs = this.options.retryMs ?? 600_000;

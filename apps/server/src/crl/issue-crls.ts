@@ -29,6 +29,8 @@ export interface IssuedCrl {
   files: string[];
   /** Server-publish locations not written here (LDAP is the directory publisher's), with the reason. */
   skipped: Array<{ location: string; reason: string }>;
+  /** Server-publish `ldap:` locations, for the directory publisher. */
+  ldap: Array<{ location: string; retry: boolean }>;
 }
 
 /** Options of {@link issueCrls}. */
@@ -103,6 +105,7 @@ export async function issueCrls(
         der: built.der,
         files: locations.files,
         skipped: locations.skipped,
+        ldap: locations.ldap,
       });
       if (!isDelta) base = { crlNumber: next, thisUpdate: times.thisUpdate };
       next++;

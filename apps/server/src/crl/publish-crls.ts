@@ -1,4 +1,8 @@
 import { EXITEVENT_CRLISSUED } from '@certexit/core';
+import { publishCaCertificateToDirectory } from '../ca/publish-ca-certificate-to-directory';
+import type { DirectoryRetryQueue } from '../directory/directory-retry-queue';
+import type { DirectoryPublicationResult } from '../directory/publish-to-ca-directory';
+import { publishToCaDirectory } from '../directory/publish-to-ca-directory';
 import type { EngineServices } from '../engine/engine-services';
 import type { DeliveryRecord } from '../hosting/exit-dispatcher';
 import type { CrlProgress, IssuedCrl } from './issue-crls';
@@ -11,14 +15,21 @@ export interface PublishCrlsOptions {
   delta?: boolean;
   /** Progress of long builds, every 100,000 entries. */
   onProgress?: (progress: CrlProgress) => void;
+  /**
+   * Where failed LDAP publications at `CSURL_PUBLISHRETRY` locations wait; what waits there is published again
+   * first. The CRL schedule passes its own. @default none: failures are only reported
+   */
+  retryQueue?: DirectoryRetryQueue;
 }
 
 /** One published CRL, without its bytes (read `RawCRL.N` / `RawDeltaCRL.N`, or the files, for those). */
-export type PublishedCrl = Omit<IssuedCrl, 'der' | 'files'> & {
+export type PublishedCrl = Omit<IssuedCrl, 'der' | 'files' | 'ldap'> & {
   /** DER size in bytes. */
   size: number;
   /** The files written. */
   files: string[];
+  /** The LDAP locations written (when `CA\Directory` names servers). */
+  directory: Array<{ location: string; dn: string; status: string; server: string }>;
 };
 
 /** What {@link publishCrls} did. */
@@ -26,6 +37,13 @@ export interface CrlPublication {
   crls: PublishedCrl[];
   /** Files that could not be written (the CRLs are stored all the same; publish again once fixed). */
   failures: Array<{ file: string; error: string }>;
+  /**
+   * LDAP publications that failed (CRLs, and the CA certificate's AIA locations), with whether they are retried on
+   * the next schedule round (`CSURL_PUBLISHRETRY` and a retry queue).
+   */
+  directoryFailures: Array<{ location: string; error: string; willRetry: boolean }>;
+  /** The CA certificate's LDAP AIA locations, checked at each publication. */
+  caCertificate: Array<{ location: string; dn: string; status: string; server: string }>;
   /** What each exit module made of `EXITEVENT_CRLISSUED`. */
   deliveries: DeliveryRecord[];
 }
@@ -49,10 +67,61 @@ export async function publishCrls(engine: EngineServices, options: PublishCrlsOp
     return crls;
   });
   const failures: CrlPublication['failures'] = [];
-  const crls = issued.map(({ der, files, ...crl }): PublishedCrl => {
+  const crls = issued.map(({ der, files, ldap: _ldap, ...crl }): PublishedCrl => {
     const written = writeCrlFiles(der, files);
     failures.push(...written.failures);
-    return { ...crl, size: der.length, files: written.written };
+    return { ...crl, size: der.length, files: written.written, directory: [] };
   });
-  return { crls, failures, deliveries: await engine.deliver(EXITEVENT_CRLISSUED, 0) };
+  const directory = await _publishToDirectory(engine, issued, crls, options.retryQueue);
+  return { crls, failures, ...directory, deliveries: await engine.deliver(EXITEVENT_CRLISSUED, 0) };
+}
+
+/**
+ * After the files: the CRLs to their `ldap:` locations, the CA certificate to its AIA locations (added when
+ * missing, so a failed or never-made AIA publication heals), and what waits in the retry queue; newer CRLs replace
+ * waiting ones for the same location. Nothing here throws: the CRLs are stored and announced whatever the directory
+ * does.
+ */
+async function _publishToDirectory(
+  engine: EngineServices,
+  issued: readonly IssuedCrl[],
+  crls: PublishedCrl[],
+  queue: DirectoryRetryQueue | undefined,
+): Promise<Pick<CrlPublication, 'directoryFailures' | 'caCertificate'>> {
+  const { ca } = engine;
+  const items = issued.flatMap((crl) =>
+    crl.ldap.map((l) => ({ location: l.location, der: crl.der, mode: 'replace' as const, retry: l.retry })),
+  );
+  const fresh = new Set(items.map((i) => i.location));
+  const waiting = (queue?.items() ?? []).filter((i) => !fresh.has(i.location));
+  const all = [...waiting, ...items];
+  const directoryFailures: CrlPublication['directoryFailures'] = [];
+  let results: DirectoryPublicationResult[] | undefined;
+  let caCertificate: DirectoryPublicationResult[] | undefined;
+  try {
+    results = await publishToCaDirectory(ca, all);
+    caCertificate = await publishCaCertificateToDirectory(ca);
+  } catch (error) {
+    // A broken CA\Directory configuration: every LDAP location failed, for that reason.
+    const reason = error instanceof Error ? error.message : String(error);
+    results = all.map((i) => ({ location: i.location, error: reason }));
+  }
+  if (results === undefined) return { directoryFailures, caCertificate: [] };
+  queue?.record(all, results);
+  for (const result of results) {
+    if ('status' in result) {
+      const crl = crls.find((_crl, i) => issued[i]!.ldap.some((l) => l.location === result.location));
+      crl?.directory.push(result);
+      if (crl) crl.skipped = crl.skipped.filter((s) => s.location !== result.location);
+    } else {
+      const retry = all.find((i) => i.location === result.location)?.retry === true;
+      directoryFailures.push({ location: result.location, error: result.error, willRetry: retry && !!queue });
+    }
+  }
+  const written: CrlPublication['caCertificate'] = [];
+  for (const result of caCertificate ?? []) {
+    if ('status' in result) written.push(result);
+    else directoryFailures.push({ location: result.location, error: result.error, willRetry: false });
+  }
+  return { directoryFailures, caCertificate: written };
 }

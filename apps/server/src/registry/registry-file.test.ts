@@ -49,4 +49,14 @@ describe('RegistryFile', () => {
     writeFileSync(path, '{ not json');
     expect(() => new RegistryFile(path)).toThrow(/registry\.json is not valid JSON/);
   });
+
+  it('lets a long-lived reader see the writes of another process without a restart', async () => {
+    const path = file();
+    const server = new RegistryFile(path, { refreshMs: 0 });
+    const view = () => server.getValue('CA\\Directory\\LdapServers');
+    expect(view()).toBeUndefined();
+    new RegistryFile(path).setValue('CA\\Directory\\LdapServers', ['ldaps://dc1:636']); // the CLI's setreg
+    expect(view()).toEqual(['ldaps://dc1:636']);
+    expect(server.root()).toMatchObject({ CA: { Directory: { LdapServers: ['ldaps://dc1:636'] } } });
+  });
 });

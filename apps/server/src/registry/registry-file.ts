@@ -17,10 +17,15 @@ export class RegistryFile {
    */
   constructor(
     readonly file: string,
-    private readonly options: { lockTimeoutMs?: number } = {},
+    private readonly options: { lockTimeoutMs?: number; refreshMs?: number } = {},
   ) {
     this.tree = RegistryFile.read(file);
+    this.seen = _stamp(file);
   }
+
+  /** The file's size and modification time when last read, to notice another process's writes. */
+  private seen: string;
+  private checkedAt = Date.now();
 
   /** Reads the file; a missing file is an empty registry, a corrupt one a clear error naming it. */
   static read(file: string): RegistryTree {
@@ -41,17 +46,28 @@ export class RegistryFile {
   }
 
   /** The current tree; views built on `() => file.root()` see every change. */
+  /**
+   * The current tree; views built on `() => file.root()` see every change. A change another process (the CLI's
+   * `setreg`) saved is picked up within `refreshMs` (default 500 ms): a running server needs no restart to see it.
+   */
   root(): RegistryTree {
+    const now = Date.now();
+    if (now - this.checkedAt >= (this.options.refreshMs ?? 500)) {
+      this.checkedAt = now;
+      if (_stamp(this.file) !== this.seen) this.reload();
+    }
     return this.tree;
   }
 
   /** Re-reads the file (another process, e.g. the CLI, may have changed it). */
   reload(): void {
+    this.seen = _stamp(this.file);
     this.tree = RegistryFile.read(this.file);
   }
 
   /** A value at a backslash path, or `undefined`. Names compare case-insensitively. */
   getValue(path: string): RegistryValue | undefined {
+    this.root(); // picks up another process's writes
     const segments = _split(path);
     const name = segments.pop();
     const parent = this.subtree(segments, false);
@@ -61,6 +77,7 @@ export class RegistryFile {
 
   /** A key at a backslash path, or `undefined`. */
   getKey(path: string): RegistryTree | undefined {
+    this.root();
     return this.subtree(_split(path), false);
   }
 
@@ -130,6 +147,7 @@ export class RegistryFile {
       { mode: 0o600 },
     );
     renameSync(temporary, this.file);
+    this.seen = _stamp(this.file);
   }
 
   private subtree(segments: readonly string[], create: boolean): RegistryTree | undefined {
@@ -161,3 +179,9 @@ function _lookup(tree: RegistryTree, name: string): [string, RegistryValue | Reg
 
 /** A synchronous sleep for the lock retry loop (configuration writes are rare and short). */
 const _sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Size and modification time of a file, or '' when it does not exist. */
+function _stamp(file: string): string {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat ? `${stat.size}:${stat.mtimeMs}` : '';
+}

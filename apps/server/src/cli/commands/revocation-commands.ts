@@ -65,6 +65,13 @@ export function registerRevocationCommands(program: Command, cli: CliContext): v
             .join('; ')}`,
         );
       }
+      if (publication.directoryFailures.length > 0) {
+        throw new Error(
+          `the CRLs are stored, but ${publication.directoryFailures.length} LDAP location(s) could not be written: ${publication.directoryFailures
+            .map((f) => `${f.location} (${f.error})`)
+            .join('; ')}`,
+        );
+      }
     });
 }
 
@@ -73,6 +80,8 @@ function _printPublication(cli: CliContext, publication: CrlPublication): void {
     {
       crls: publication.crls,
       failures: publication.failures,
+      directoryFailures: publication.directoryFailures,
+      caCertificate: publication.caCertificate,
       deliveries: publication.deliveries.map((d) => ({
         event: exitEventName(d.event),
         module: d.progId,
@@ -83,8 +92,13 @@ function _printPublication(cli: CliContext, publication: CrlPublication): void {
       ...publication.crls.flatMap((c) => [
         `${c.isDelta ? `Delta CRL ${c.crlNumber} (over base ${c.deltaOfBase})` : `Base CRL ${c.crlNumber}`} of key ${c.keyIndex}: ${c.entries} entries, ${c.size} bytes, next publish ${c.nextPublish.toISOString()}`,
         ...c.files.map((f) => `  written to ${f}`),
+        ...c.directory.map((d) => `  published to ${d.dn} on ${d.server} (${d.status})`),
         ...c.skipped.map((s) => `  not written to ${s.location}: ${s.reason}`),
       ]),
+      ...publication.caCertificate.map((d) => `CA certificate in ${d.dn} (${d.status})`),
+      ...publication.directoryFailures.map(
+        (f) => `  NOT published to ${f.location}: ${f.error}${f.willRetry ? ' (retried at the next round)' : ''}`,
+      ),
       ...publication.deliveries.map(
         (d) => `  ${exitEventName(d.event)} -> ${d.progId}: ${hresultName(d.hresult)} (${d.ms.toFixed(1)} ms)`,
       ),
