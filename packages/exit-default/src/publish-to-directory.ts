@@ -4,6 +4,7 @@ import {
   CERTSRV_E_PROPERTY_EMPTY,
   CT_FLAG_MACHINE_TYPE,
   CT_FLAG_PUBLISH_TO_DS,
+  CT_FLAG_PUBLISH_TO_KRA_CONTAINER,
   EXITPUB_REMOVEOLDCERTS,
   PROPTYPE_BINARY,
   PROPTYPE_LONG,
@@ -15,6 +16,7 @@ import { resolveBindPassword } from './default-exit-settings';
 import type { AccountKind, DirectoryAccount, LdapClientFactory } from './directory-client';
 import { accountFilter, connectDirectory } from './directory-client';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
+import { publishToKraContainer } from './publish-to-kra-container';
 import { parseRequesterName, samAccountNameFor } from './requester-name';
 import type { OldCertificate, RevocationLookup } from './select-old-certificates';
 import { selectOldCertificates } from './select-old-certificates';
@@ -64,6 +66,17 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
   const optional = readOptional;
   const enrollmentFlags = (await optional(() => server.GetCertificateProperty('EnrollmentFlags', PROPTYPE_LONG))) ?? 0;
   const requestId = await optional(() => server.GetRequestProperty('RequestID', PROPTYPE_LONG));
+  if ((enrollmentFlags & CT_FLAG_PUBLISH_TO_KRA_CONTAINER) !== 0) {
+    // KRA templates publish to the CN=KRA container instead of the requester's object (MS-WCCE §3.2.2.1.4).
+    const kra = await publishToKraContainer(options);
+    return {
+      status: kra.status === 'created' ? 'added' : kra.status,
+      dn: kra.dn,
+      server: kra.server,
+      attribute: directory.userCertificateAttribute,
+      removed: [],
+    };
+  }
   if ((enrollmentFlags & CT_FLAG_PUBLISH_TO_DS) === 0) {
     logger.debug(
       { requestId, enrollmentFlags },
