@@ -29,6 +29,7 @@ import { createDefaultExitManageModule } from './default-exit-manage-module';
 import type { CaFacts, DefaultExitSettings } from './default-exit-settings';
 import { describeDefaultExitSettings, readDefaultExitSettings } from './default-exit-settings';
 import type { LdapClientFactory } from './directory-client';
+import { createDirectoryConnectionPool } from './directory-connection-pool';
 import { DirectoryError } from './directory-error';
 import { FilePublishError } from './file-publish-error';
 import { MailError } from './mail-error';
@@ -107,6 +108,9 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
   let ca: CaFacts = { caType: undefined, domainDN: undefined, certEnroll: options.certEnrollDirectory };
   let settings: DefaultExitSettings | undefined;
   let manage: ICertManageModule | undefined;
+  // Bound connections are reused across publications and closed when the host stops.
+  const pool = createDirectoryConnectionPool();
+  services.signal.addEventListener('abort', () => void pool.close(), { once: true });
 
   const load = (why: string): DefaultExitSettings => {
     const result = readDefaultExitSettings(services.config, ca);
@@ -144,6 +148,7 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
           ldapClientFactory: options.ldapClientFactory,
           now: options.now,
           isRevoked: options.isRevoked,
+          pool,
         });
       } catch (error) {
         if (DirectoryError.isInstance(error)) {

@@ -112,3 +112,8 @@ export {
 
 import { createDefaultExitModule } from './create-default-exit-module';
 export default createDefaultExitModule;
+export {
+  createDirectoryConnectionPool,
+  type DirectoryConnectionPool,
+  type DirectoryConnectionPoolOptions,
+} from './directory-connection-pool';

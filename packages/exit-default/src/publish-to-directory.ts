@@ -13,8 +13,9 @@ import {
 } from '@certexit/core';
 import type { DefaultExitSettings } from './default-exit-settings';
 import { resolveBindPassword } from './default-exit-settings';
-import type { AccountKind, DirectoryAccount, LdapClientFactory } from './directory-client';
+import type { AccountKind, DirectoryAccount, DirectoryConnection, LdapClientFactory } from './directory-client';
 import { accountFilter, connectDirectory } from './directory-client';
+import type { DirectoryConnectionPool } from './directory-connection-pool';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
 import { publishToKraContainer } from './publish-to-kra-container';
 import { parseRequesterName, samAccountNameFor } from './requester-name';
@@ -32,6 +33,8 @@ export interface PublishToDirectoryOptions {
   now?: () => Date;
   /** Answers "revoked in this CA's database" for `EXITPUB_REMOVEOLDCERTS`; without it that rule never applies. */
   isRevoked?: RevocationLookup;
+  /** Reuses bound connections across publications; without it each publication connects and binds anew. */
+  pool?: DirectoryConnectionPool;
 }
 
 /** What {@link publishToDirectory} did. */
@@ -130,7 +133,7 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
   const now = options.now ?? (() => new Date());
   const started = now();
   try {
-    const connection = await connectDirectory({
+    const connect = {
       servers: directory.servers,
       bindDN: directory.bindDN,
       bindPassword: await resolveBindPassword(directory),
@@ -142,8 +145,19 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
       ldapClientFactory: options.ldapClientFactory,
       signal: options.signal,
       logger,
-    });
-    try {
+    };
+    const pool = options.pool;
+    const run = pool
+      ? <T>(work: (c: DirectoryConnection) => Promise<T>) => pool.use(connect, work)
+      : async <T>(work: (c: DirectoryConnection) => Promise<T>) => {
+          const connection = await connectDirectory(connect);
+          try {
+            return await work(connection);
+          } finally {
+            await connection.close();
+          }
+        };
+    return await run(async (connection) => {
       let target: DirectoryAccount | undefined;
       if (userDN !== undefined) {
         target = await connection.readAccount(userDN, kind);
@@ -214,10 +228,8 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
         server: connection.server,
         attribute: directory.userCertificateAttribute,
         removed,
-      };
-    } finally {
-      await connection.close();
-    }
+      } satisfies DirectoryPublishOutcome;
+    });
   } catch (error) {
     if (DirectoryError.isInstance(error)) throw fail(error);
     throw error;

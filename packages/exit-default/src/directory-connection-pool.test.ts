@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { LdapClientLike } from './directory-client';
+import { createDirectoryConnectionPool } from './directory-connection-pool';
+
+/** A fake directory that counts connections and can be told to fail the next search. */
+function fakeDirectory() {
+  const state = { connects: 0, unbinds: 0, failNextSearch: false };
+  const factory = (): LdapClientLike => {
+    state.connects++;
+    return {
+      bind: async () => undefined,
+      startTLS: async () => undefined,
+      modify: async () => undefined,
+      unbind: async () => {
+        state.unbinds++;
+      },
+      search: async () => {
+        if (state.failNextSearch) {
+          state.failNextSearch = false;
+          throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+        }
+        return { searchEntries: [], searchReferences: [] };
+      },
+    };
+  };
+  return { state, factory };
+}
+
+const options = (factory: () => LdapClientLike, password = 'pw') => ({
+  servers: ['ldap://127.0.0.1:389'],
+  bindDN: 'CN=x',
+  bindPassword: password,
+  startTLS: true, // the client never sends a password unencrypted
+  ldapClientFactory: factory,
+});
+
+describe('createDirectoryConnectionPool', () => {
+  it('reuses a bound connection, and connects anew for other credentials', async () => {
+    const { state, factory } = fakeDirectory();
+    const pool = createDirectoryConnectionPool();
+    for (let i = 0; i < 5; i++) await pool.use(options(factory), (c) => c.readValues('CN=a', 'userCertificate'));
+    expect(state.connects).toBe(1);
+    await pool.use(options(factory, 'rotated'), (c) => c.readValues('CN=a', 'userCertificate'));
+    expect(state.connects).toBe(2);
+    await pool.close();
+    expect(state.unbinds).toBe(2);
+  });
+
+  it('drops a connection that failed and tries a reused one once more on a fresh connection', async () => {
+    const { state, factory } = fakeDirectory();
+    const pool = createDirectoryConnectionPool();
+    await pool.use(options(factory), (c) => c.readValues('CN=a', 'userCertificate'));
+    state.failNextSearch = true;
+    await pool.use(options(factory), (c) => c.readValues('CN=a', 'userCertificate'));
+    expect(state.connects).toBe(2);
+    expect(state.unbinds).toBe(1);
+    const failing = pool.use(options(factory), async () => {
+      throw new Error('work failed');
+    });
+    await expect(failing).rejects.toThrow('work failed');
+    expect(state.unbinds).toBe(3);
+    await pool.close();
+  });
+
+  it('keeps at most maxIdle idle connections', async () => {
+    const { state, factory } = fakeDirectory();
+    const pool = createDirectoryConnectionPool({ maxIdle: 2 });
+    await Promise.all(Array.from({ length: 4 }, () => pool.use(options(factory), (c) => c.readValues('CN=a', 'x'))));
+    expect(state.connects).toBe(4);
+    expect(state.unbinds).toBe(2);
+    await pool.close();
+    expect(state.unbinds).toBe(4);
+  });
+});
