@@ -33,7 +33,10 @@ export function readSambaEnv(): SambaEnv {
       .split('\n')
       .map((line) => /^([A-Z_]+)=(.*)$/.exec(line.trim()))
       .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]!.replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1')]),
+      .map((m) => [
+        m[1],
+        m[2]!.replace(/^'(.*)'$/, (_, v: string) => v.replaceAll("'\\''", "'")).replace(/^"(.*)"$/, '$1'),
+      ]),
   );
   const get = (name: string) => {
     const value = values[`CERTEXIT_SAMBA_${name}`];

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'ldapts';
+import { readSambaEnv } from '../../../../tooling/test/samba-env';
 
 /** The connection facts `scripts/samba-dc.sh start` writes to `.tmp/samba/env`. */
 export interface SambaEnv {
@@ -23,36 +24,18 @@ const _REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
  * Reads the Samba env file (`$CERTEXIT_SAMBA_ENV_FILE`, else `<repo>/.tmp/samba/env`).
  * @throws when it is missing: the integration suite must fail, not skip, without a DC.
  */
+/** The DC's connection facts, from the shared reader (which fails clearly when the DC is not running). */
 export function loadSambaEnv(): SambaEnv {
-  const file = process.env.CERTEXIT_SAMBA_ENV_FILE ?? join(_REPO_ROOT, '.tmp/samba/env');
-  if (!existsSync(file)) {
-    throw new Error(
-      `the Samba AD DC is not running: ${file} does not exist. Start it with \`bash scripts/samba-dc.sh start\` ` +
-        '(from the repository root, as root), or point CERTEXIT_SAMBA_ENV_FILE at its env file.',
-    );
-  }
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (!match) continue;
-    let value = match[2]!;
-    if (value.startsWith("'") && value.endsWith("'")) value = value.slice(1, -1).replaceAll("'\\''", "'");
-    values[match[1]!] = value;
-  }
-  const need = (name: string): string => {
-    const value = values[name];
-    if (!value) throw new Error(`${file} has no ${name}; re-run \`bash scripts/samba-dc.sh start\``);
-    return value;
-  };
+  const env = readSambaEnv();
   return {
-    url: need('CERTEXIT_SAMBA_URL'),
-    ldapUrl: need('CERTEXIT_SAMBA_LDAP_URL'),
-    ca: need('CERTEXIT_SAMBA_CA'),
-    bindDN: need('CERTEXIT_SAMBA_BIND_DN'),
-    bindPassword: need('CERTEXIT_SAMBA_BIND_PASSWORD'),
-    baseDN: need('CERTEXIT_SAMBA_BASE_DN'),
-    domain: need('CERTEXIT_SAMBA_DOMAIN'),
-    realm: need('CERTEXIT_SAMBA_REALM'),
+    url: env.url,
+    ldapUrl: env.ldapUrl,
+    ca: env.caFile,
+    bindDN: env.bindDn,
+    bindPassword: env.bindPassword,
+    baseDN: env.baseDn,
+    domain: env.domain,
+    realm: env.realm,
   };
 }
 
