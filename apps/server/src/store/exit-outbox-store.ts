@@ -53,12 +53,19 @@ export interface ExitOutboxStore {
   claim(progId: string, claim: OutboxClaim): Promise<OutboxRow[]>;
   /** Marks a claimed row done; ignored when the row is no longer this owner's (dropped, or taken back). */
   complete(id: number, owner: string, hresult: number, now: Date): Promise<void>;
+  /** Marks several claimed rows done in one transaction (see {@link ExitOutboxStore.complete}). */
+  completeAll(done: ReadonlyArray<{ id: number; hresult: number }>, owner: string, now: Date): Promise<void>;
   /** Records a failed attempt: back to `pending` at `nextAttemptAt`, or `dead`. */
   fail(
     id: number,
     owner: string,
     failure: { hresult: number; error: string; nextAttemptAt: Date; dead: boolean; now: Date },
   ): Promise<void>;
+  /**
+   * Gives claimed rows that were never called back (pending, due now, the claim's attempt undone): a lane's
+   * read-ahead when its breaker opens or it stops.
+   */
+  unclaim(ids: readonly number[], owner: string, now: Date): Promise<number>;
   /** Gives an owner's claimed rows back (pending, due now), e.g. on stop with calls still in flight. */
   release(owner: string, now: Date): Promise<number>;
   /** Takes back rows whose claim lapsed or whose owner is gone (a crashed process): pending, due now. */

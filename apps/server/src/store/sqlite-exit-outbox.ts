@@ -2,7 +2,10 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ExitOutboxStore, OutboxCount, OutboxRow, OutboxStatus } from './exit-outbox-store';
 
 type Prepare = (sql: string) => StatementSync;
-/** Runs writes in the store's (group-committed) transaction queue, never inside another unit's transaction. */
+/**
+ * Runs writes in the store's group-committed transaction queue, never inside another unit's transaction: ahead of
+ * the issuances waiting there, so a lane's claim or outcome is committed within about a millisecond.
+ */
 type Write = <T>(work: () => T) => Promise<T>;
 
 /** Writes the outbox rows of one exit event; called by `recordExitEvent` inside the state change's transaction. */
@@ -63,6 +66,15 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
         ).run(hresult, now.getTime(), id, owner);
       });
     },
+    completeAll(done, owner, now) {
+      return write(() => {
+        const mark = prepare(
+          `UPDATE exit_outbox SET status = 'done', last_hresult = ?, last_error = NULL, owner = NULL,
+             lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering' AND owner = ?`,
+        );
+        for (const d of done) mark.run(d.hresult, now.getTime(), d.id, owner);
+      });
+    },
     fail(id, owner, failure) {
       return write(() => {
         prepare(
@@ -77,6 +89,17 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
           id,
           owner,
         );
+      });
+    },
+    unclaim(ids, owner, now) {
+      return write(() => {
+        const back = prepare(
+          `UPDATE exit_outbox SET status = 'pending', attempts = MAX(attempts - 1, 0), next_attempt_at = ?,
+             owner = NULL, lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering' AND owner = ?`,
+        );
+        let n = 0;
+        for (const id of ids) n += Number(back.run(now.getTime(), now.getTime(), id, owner).changes);
+        return n;
       });
     },
     release(owner, now) {

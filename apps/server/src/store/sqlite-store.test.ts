@@ -76,3 +76,71 @@ describe('sqlite store: group commit', () => {
     await store.close();
   });
 });
+
+describe('sqlite store: exit outbox bookkeeping', () => {
+  const claim = (limit: number) => ({
+    now: new Date(),
+    limit,
+    owner: 'host:1:test',
+    leaseUntil: new Date(Date.now() + 60_000),
+  });
+
+  it('commits a claim ahead of a long batch of transactions, and answers it only once committed', async () => {
+    const { file, store } = newStore();
+    store.setExitSubscribers(() => ['A.Exit']);
+    await store.transaction(async (tx) => tx.recordExitEvent(1, await tx.insertRequest(row(0))));
+    // Six units that each hold the transaction for 30 ms (as an issuance does while it signs), queued behind a
+    // first one so that they run as one batch.
+    const first = store.transaction(() => new Promise((r) => setTimeout(r, 5)));
+    const slowDone: number[] = [];
+    const slow = Array.from({ length: 6 }, (_, i) =>
+      store.transaction(async (tx) => {
+        await tx.insertRequest(row(i + 1));
+        await new Promise((r) => setTimeout(r, 30));
+        slowDone.push(i);
+      }),
+    );
+    await first;
+    await new Promise((r) => setTimeout(r, 10));
+    const claimed = await store.outbox.claim('A.Exit', claim(10));
+    expect(claimed.map((r) => r.context)).toEqual([1]);
+    // Answered after at most a unit or two of the batch, not after all six.
+    expect(slowDone.length).toBeLessThan(3);
+    const other = new DatabaseSync(file);
+    expect(other.prepare('SELECT status FROM exit_outbox WHERE outbox_id = ?').get(claimed[0]?.id ?? -1)?.status).toBe(
+      'delivering',
+    );
+    await Promise.all(slow);
+    expect(other.prepare('SELECT COUNT(*) AS n FROM requests').get()?.n).toBe(7);
+    other.close();
+    await store.close();
+  });
+
+  it('completes claimed rows together and gives unattempted ones back with their attempt undone', async () => {
+    const { store } = newStore();
+    store.setExitSubscribers(() => ['A.Exit']);
+    for (let i = 0; i < 4; i++) {
+      await store.transaction(async (tx) => tx.recordExitEvent(1, await tx.insertRequest(row(i))));
+    }
+    const rows = await store.outbox.claim('A.Exit', claim(10));
+    expect(rows.map((r) => r.attempts)).toEqual([1, 1, 1, 1]);
+    const [a, b, c, d] = rows.map((r) => r.id) as [number, number, number, number];
+    await store.outbox.completeAll(
+      [
+        { id: a, hresult: 0 },
+        { id: b, hresult: 0 },
+      ],
+      'host:1:test',
+      new Date(),
+    );
+    // Another owner's give-back changes nothing; the owner's own puts the rows back as never attempted.
+    expect(await store.outbox.unclaim([c, d], 'host:2:other', new Date())).toBe(0);
+    expect(await store.outbox.unclaim([c, d], 'host:1:test', new Date())).toBe(2);
+    const byId = new Map((await store.outbox.list({ limit: 10 })).map((r) => [r.id, r]));
+    expect([...byId.keys()]).toEqual([c, d]);
+    expect([byId.get(c)?.status, byId.get(c)?.attempts]).toEqual(['pending', 0]);
+    expect((await store.outbox.get(a))?.status).toBe('done');
+    expect((await store.outbox.get(b))?.status).toBe('done');
+    await store.close();
+  });
+});
