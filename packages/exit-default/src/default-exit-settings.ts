@@ -221,7 +221,7 @@ export function describeDefaultExitSettings(settings: DefaultExitSettings): Reco
  * @throws a {@link DirectoryError} `CONFIGURATION` when a bind DN has no usable password.
  */
 export async function resolveBindPassword(
-  directory: DirectorySettings,
+  directory: Pick<DirectorySettings, 'bindDN' | 'bindPasswordFile' | 'bindPasswordEnv'>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
   if (directory.bindDN === undefined) return undefined;
@@ -298,7 +298,7 @@ function _attributeName(config: RegistryKey, name: string, issues: SettingsIssue
   return undefined;
 }
 
-function _passwordSource(d: DirectorySettings): string | null {
+function _passwordSource(d: Pick<DirectorySettings, 'bindPasswordFile' | 'bindPasswordEnv'>): string | null {
   if (d.bindPasswordFile !== undefined) return `file ${d.bindPasswordFile}`;
   if (d.bindPasswordEnv !== undefined) return `environment variable ${d.bindPasswordEnv}`;
   return null;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { RegistryValue } from '@certexit/core';
 import type { CaFolderContext } from '../ca/open-ca-folder';
 
@@ -81,34 +80,6 @@ export function readCaDirectorySettings(ca: Pick<CaFolderContext, 'registry' | '
     binaryAttributes: (dword(n.LdapBinaryAttributes) ?? 0) !== 0,
     maxValueBytes: dword(n.MaxLdapValueBytes) || DEFAULT_MAX_LDAP_VALUE_BYTES,
   };
-}
-
-/**
- * The bind password from `LdapBindPasswordFile` (one trailing newline dropped) or the environment variable named by
- * `LdapBindPasswordEnv`; `undefined` for an anonymous bind. The password is never logged nor put in an error.
- */
-export async function readCaDirectoryPassword(
-  settings: CaDirectorySettings,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string | undefined> {
-  if (settings.bindDN === undefined) return undefined;
-  let password: string | undefined;
-  if (settings.bindPasswordFile !== undefined) {
-    try {
-      password = (await readFile(settings.bindPasswordFile, 'utf8')).replace(/\r?\n$/, '');
-    } catch (error) {
-      throw new Error(`cannot read LdapBindPasswordFile ${settings.bindPasswordFile}: ${(error as Error).message}`);
-    }
-  } else if (settings.bindPasswordEnv !== undefined) {
-    password = env[settings.bindPasswordEnv];
-    if (password === undefined)
-      throw new Error(`LdapBindPasswordEnv names ${settings.bindPasswordEnv}, which is not set`);
-  } else {
-    throw new Error('CA\\Directory\\LdapBindDN is set but neither LdapBindPasswordFile nor LdapBindPasswordEnv is');
-  }
-  // A DN with an empty password is an unauthenticated bind (RFC 4513 §5.1.2): refuse it.
-  if (password === '') throw new Error('the LDAP bind password of CA\\Directory is empty');
-  return password;
 }
 
 function _strings(value: RegistryValue | undefined, where: string): string[] {

@@ -1,8 +1,8 @@
 import type { Logger } from '@certexit/core';
-import { connectDirectory } from '@certexit/exit-default';
+import { connectDirectory, resolveBindPassword } from '@certexit/exit-default';
 import type { CaFolderContext } from '../ca/open-ca-folder';
 import type { CaDirectorySettings } from './ca-directory-settings';
-import { readCaDirectoryPassword, readCaDirectorySettings } from './ca-directory-settings';
+import { readCaDirectorySettings } from './ca-directory-settings';
 import type { LdapPublicationLocation } from './ldap-publication-location';
 import { parseLdapPublicationUrl } from './ldap-publication-location';
 import type { DirectoryValueMode, DirectoryValueStatus } from './publish-directory-value';
@@ -56,7 +56,8 @@ export async function publishToCaDirectory(
   if (ready.length === 0) return results;
   let connection: Awaited<ReturnType<typeof connectDirectory>>;
   try {
-    const password = await readCaDirectoryPassword(settings);
+    // The engine's bind password is resolved exactly as the default module resolves its own.
+    const password = await resolveBindPassword(settings);
     connection = await connectDirectory({
       servers: settings.servers,
       ...(settings.bindDN !== undefined && { bindDN: settings.bindDN }),
