@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCertificateBundle } from './certificate-bundle';
 import { toPem } from './pem';
 import type { TempDir } from './test-support/openssl';
-import { makeTempDir, opensslOk } from './test-support/openssl';
+import { makeTempDir, opensslOk, opensslSelfSigned } from './test-support/openssl';
 
 let tmp: TempDir;
 beforeAll(() => {
@@ -11,35 +11,10 @@ beforeAll(() => {
 });
 afterAll(() => tmp?.remove());
 
-/** A self-signed P-256 certificate made by OpenSSL with the given `-addext` values. */
-function opensslCertificate(name: string, ...addext: string[]): Uint8Array {
-  opensslOk([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    tmp.file(`${name}.key`),
-    '-subj',
-    `/CN=${name}`,
-    '-days',
-    '2',
-    ...addext.flatMap((e) => ['-addext', e]),
-    '-outform',
-    'DER',
-    '-out',
-    tmp.file(`${name}.der`),
-  ]);
-  return new Uint8Array(readFileSync(tmp.file(`${name}.der`)));
-}
-
 describe('readCertificateBundle', () => {
   it('reads DER, PEM with several blocks, and a PKCS#7 chain that OpenSSL built (DER and PEM)', () => {
-    const a = opensslCertificate('a', 'basicConstraints=critical,CA:TRUE');
-    const b = opensslCertificate('b', 'basicConstraints=critical,CA:TRUE');
+    const a = opensslSelfSigned(tmp, 'a', 'basicConstraints=critical,CA:TRUE');
+    const b = opensslSelfSigned(tmp, 'b', 'basicConstraints=critical,CA:TRUE');
     expect(readCertificateBundle(a)).toEqual([a]);
     const chainPem = tmp.write('chain.pem', toPem(a, 'CERTIFICATE') + toPem(b, 'CERTIFICATE'));
     expect(readCertificateBundle(readFileSync(chainPem, 'utf8'))).toEqual([a, b]);

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from './certificate-info';
 import { basicConstraints, caVersion, EXTENSION_OID, keyUsage } from './extensions';
 import { readCaExtensions } from './read-ca-extensions';
 import type { TempDir } from './test-support/openssl';
-import { makeTempDir, opensslOk } from './test-support/openssl';
+import { makeTempDir, opensslSelfSigned } from './test-support/openssl';
 
 let tmp: TempDir;
 beforeAll(() => {
@@ -12,35 +11,15 @@ beforeAll(() => {
 });
 afterAll(() => tmp?.remove());
 
-/** A self-signed P-256 certificate made by OpenSSL with the given `-addext` values. */
-function opensslCertificate(name: string, ...addext: string[]): Uint8Array {
-  opensslOk([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    tmp.file(`${name}.key`),
-    '-subj',
-    `/CN=${name}`,
-    '-days',
-    '2',
-    ...addext.flatMap((e) => ['-addext', e]),
-    '-outform',
-    'DER',
-    '-out',
-    tmp.file(`${name}.der`),
-  ]);
-  return new Uint8Array(readFileSync(tmp.file(`${name}.der`)));
-}
-
 describe('readCaExtensions', () => {
   it('reads what OpenSSL writes: a CA with a path length and CA key usages, and an end entity', async () => {
     const ca = await parseCertificate(
-      opensslCertificate('ca', 'basicConstraints=critical,CA:TRUE,pathlen:2', 'keyUsage=critical,keyCertSign,cRLSign'),
+      opensslSelfSigned(
+        tmp,
+        'ca',
+        'basicConstraints=critical,CA:TRUE,pathlen:2',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ),
     );
     expect(readCaExtensions(ca.extensions)).toEqual({
       isCa: true,
@@ -48,7 +27,12 @@ describe('readCaExtensions', () => {
       keyUsage: ['keyCertSign', 'cRLSign'],
     });
     const leaf = await parseCertificate(
-      opensslCertificate('leaf', 'basicConstraints=CA:FALSE', 'keyUsage=digitalSignature,keyEncipherment,decipherOnly'),
+      opensslSelfSigned(
+        tmp,
+        'leaf',
+        'basicConstraints=CA:FALSE',
+        'keyUsage=digitalSignature,keyEncipherment,decipherOnly',
+      ),
     );
     expect(readCaExtensions(leaf.extensions)).toEqual({
       isCa: false,

@@ -64,3 +64,28 @@ export function makeTempDir(prefix = 'certexit-x509-'): TempDir {
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
 }
+
+/** A self-signed P-256 certificate made by OpenSSL in `dir`, with the given `-addext` values (DER). */
+export function opensslSelfSigned(dir: TempDir, name: string, ...addext: string[]): Uint8Array {
+  opensslOk([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    dir.file(`${name}.key`),
+    '-subj',
+    `/CN=${name}`,
+    '-days',
+    '2',
+    ...addext.flatMap((e) => ['-addext', e]),
+    '-outform',
+    'DER',
+    '-out',
+    dir.file(`${name}.der`),
+  ]);
+  return new Uint8Array(readFileSync(dir.file(`${name}.der`)));
+}
