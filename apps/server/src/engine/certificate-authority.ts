@@ -83,6 +83,8 @@ export class CertificateAuthority {
       mode: options.delivery ?? 'first-attempt',
       firstAttemptWaitMs: options.firstAttemptWaitMs,
       onDelivered: options.onDelivered,
+      // CA\ExitOutboxRetentionDays (DWORD): how long delivered notifications stay for operators.
+      retentionMs: Number(ca.registry.getValue(`${ca.registryPath}\\ExitOutboxRetentionDays`) ?? 7) * 86_400_000,
     });
     await outbox.start();
     const services: EngineServices = {

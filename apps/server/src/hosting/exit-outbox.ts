@@ -27,6 +27,8 @@ export interface ExitOutboxOptions {
   readonly firstAttemptWaitMs?: number;
   /** In background mode, how often to look for rows other processes committed and for lapsed claims. @default 2000 */
   readonly pollMs?: number;
+  /** Delivered rows older than this are deleted (in background mode, at most once an hour). @default 7 days */
+  readonly retentionMs?: number;
   readonly onDelivered?: (record: DeliveryRecord) => void;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -71,10 +73,21 @@ export class ExitOutbox {
     const recovered = await this.options.store.recover(new Date(now()), (owner) => this.isGone(owner));
     if (recovered > 0) this.options.logger.info({ recovered }, 'exit outbox: took back notifications left in delivery');
     if (this.options.mode === 'background') {
+      let prunedAt = 0;
       this.poller = setInterval(() => {
         void this.options.store
           .recover(new Date(now()), (owner) => this.isGone(owner))
           .then(() => this.wake())
+          .then(async () => {
+            // Delivered rows are kept a while for operators, then deleted so the table does not grow for ever.
+            if (now() - prunedAt < 3_600_000) return;
+            prunedAt = now();
+            const pruned = await this.options.store.prune(
+              new Date(now() - (this.options.retentionMs ?? 7 * 86_400_000)),
+            );
+            if (pruned > 0)
+              this.options.logger.info({ pruned }, 'exit outbox: deleted delivered notifications past retention');
+          })
           .catch((error: unknown) => this.options.logger.error({ err: error }, 'exit outbox: poll failed'));
       }, this.options.pollMs ?? 2_000);
       this.poller.unref();

@@ -82,6 +82,8 @@ export interface ExitOutboxStore {
   retry(target: { id: number } | { progId: string }, now: Date): Promise<number>;
   /** Deletes a row that is not being delivered; false when there is no such row or it is in flight. */
   drop(id: number): Promise<boolean>;
+  /** Deletes delivered (`done`) rows last updated before `doneBefore`; returns how many. Open and dead rows stay. */
+  prune(doneBefore: Date): Promise<number>;
   /** The rows of one exit event (one per subscribed module). */
   forEvent(eventId: number): Promise<OutboxRow[]>;
   /** The newest exit event of this kind and context, for a caller that just committed it. */

@@ -199,6 +199,13 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
           1,
       );
     },
+    prune(doneBefore) {
+      return write(() =>
+        Number(
+          prepare(`DELETE FROM exit_outbox WHERE status = 'done' AND updated_at < ?`).run(doneBefore.getTime()).changes,
+        ),
+      );
+    },
     async forEvent(eventId) {
       return prepare('SELECT * FROM exit_outbox WHERE event_id = ? ORDER BY outbox_id').all(eventId).map(_row);
     },

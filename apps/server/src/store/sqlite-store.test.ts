@@ -143,4 +143,25 @@ describe('sqlite store: exit outbox bookkeeping', () => {
     expect((await store.outbox.get(b))?.status).toBe('done');
     await store.close();
   });
+
+  it('prunes delivered rows past retention, and keeps open and recent ones', async () => {
+    const { file, store } = newStore();
+    store.setExitSubscribers(() => ['A.Exit']);
+    for (let i = 0; i < 3; i++) {
+      await store.transaction(async (tx) => tx.recordExitEvent(1, await tx.insertRequest(row(i))));
+    }
+    const [old, recent] = (await store.outbox.claim('A.Exit', claim(2))).map((r) => r.id) as [number, number];
+    const longAgo = new Date(Date.now() - 30 * 86_400_000);
+    await store.outbox.completeAll([{ id: old, hresult: 0 }], 'host:1:test', longAgo);
+    await store.outbox.completeAll([{ id: recent, hresult: 0 }], 'host:1:test', new Date());
+    expect(await store.outbox.prune(new Date(Date.now() - 7 * 86_400_000))).toBe(1);
+    const other = new DatabaseSync(file);
+    const left = other.prepare('SELECT outbox_id, status FROM exit_outbox ORDER BY outbox_id').all();
+    expect(left.map((r) => [Number(r.outbox_id), r.status])).toEqual([
+      [recent, 'done'],
+      [recent + 1, 'pending'],
+    ]);
+    other.close();
+    await store.close();
+  });
 });
