@@ -195,6 +195,7 @@ export function createApiHandlers(
         certIndex: ca.certIndex,
         keyIndex: ca.keyIndex,
         keyAlgorithm: ca.keyAlgorithm,
+        exitModules: (engine.modules ?? []).map((m) => ({ progId: m.progId, description: m.description })),
       };
     },
 

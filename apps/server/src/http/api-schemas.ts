@@ -121,6 +121,16 @@ export const caInfoSchema = {
     certIndex: { type: 'integer', minimum: 0 },
     keyIndex: { type: 'integer', minimum: 0 },
     keyAlgorithm: { type: 'string' },
+    exitModules: {
+      type: 'array',
+      description:
+        'The loaded exit modules in ExitModules\\Active order: what ICertRequest2::GetCAProperty answers for CR_PROP_EXITCOUNT (the length) and CR_PROP_EXITDESCRIPTION (each description, by index).',
+      items: {
+        type: 'object',
+        required: ['progId', 'description'],
+        properties: { progId: { type: 'string' }, description: { type: 'string' } },
+      },
+    },
   },
 } as const;
 

@@ -10,6 +10,8 @@ import type { SubmitInput } from '../engine/submit-request';
  */
 export interface HttpApiEngine {
   readonly ca: CaContext;
+  /** The loaded exit modules, in ExitModules\\Active order (for CR_PROP_EXITCOUNT / CR_PROP_EXITDESCRIPTION). */
+  readonly modules?: ReadonlyArray<{ readonly progId: string; readonly description: string }>;
   submit(input: SubmitInput): Promise<RequestOutcome>;
   /** With `requesterName`, another requester's request answers `CERTSRV_E_NO_REQUEST`. */
   retrieve(requestId: number, options?: { requesterName?: string }): Promise<RequestOutcome>;

@@ -131,6 +131,8 @@ describe('HTTP API over HTTPS', () => {
         type: 3,
         typeName: 'standalone-root',
         certIndex: 0,
+        // CR_PROP_EXITCOUNT is the length, CR_PROP_EXITDESCRIPTION each description.
+        exitModules: [{ progId: 'Test_Http.Exit', description: 'Recording Test_Http.Exit' }],
       });
       expect(answer.json.certificate).toBe(toPem(server.authority.ca.certificate.der, 'CERTIFICATE'));
     });
