@@ -1,3 +1,6 @@
+import { CSURL_SERVERPUBLISH, REGVAL_CACERT_PUBLICATION_URLS } from '@certexit/core';
+import type { CaContext } from './ca-context';
+
 /** One `"<flags>:<template>"` entry of `CRLPublicationURLs` / `CACertPublicationURLs`. */
 export interface PublicationUrl {
   flags: number;
@@ -69,4 +72,35 @@ export function defaultPublicationUrls(certEnroll: string): { crl: string[]; aia
       '2:http://%1/CertEnroll/%1_%3%4.crt',
     ],
   };
+}
+
+/** The entries of a publication URL list value (`CRLPublicationURLs`, `CACertPublicationURLs`) of the CA's key. */
+export function publicationUrlEntries(ca: Pick<CaContext, 'registry' | 'registryPath'>, valueName: string): string[] {
+  const value = ca.registry.getValue(`${ca.registryPath}\\${valueName}`);
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+/** The token values of a CA for a certificate and key index (`%4`, `%8`); pass the CA itself for its current ones. */
+export function urlTokensOf(
+  ca: Pick<CaContext, 'machineDnsName' | 'sanitizedName' | 'shortName' | 'domainDn' | 'configDn'>,
+  indexes: { certIndex: number; keyIndex: number },
+): UrlTokenValues {
+  return {
+    serverDnsName: ca.machineDnsName,
+    caName: ca.sanitizedName,
+    shortName: ca.shortName,
+    certIndex: indexes.certIndex,
+    keyIndex: indexes.keyIndex,
+    domainDn: ca.domainDn,
+    configDn: ca.configDn,
+  };
+}
+
+/** Where the engine publishes the current CA certificate: the expanded `CSURL_SERVERPUBLISH` entries of `CACertPublicationURLs`. */
+export function caCertificatePublishTargets(ca: CaContext): string[] {
+  const tokens = urlTokensOf(ca, ca);
+  return parsePublicationUrls(publicationUrlEntries(ca, REGVAL_CACERT_PUBLICATION_URLS))
+    .filter((url) => url.flags & CSURL_SERVERPUBLISH)
+    .map((url) => expandPublicationUrl(url.template, tokens));
 }

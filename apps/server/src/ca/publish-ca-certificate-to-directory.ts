@@ -1,9 +1,8 @@
 import type { Logger } from '@certexit/core';
-import { CSURL_SERVERPUBLISH, REGVAL_CACERT_PUBLICATION_URLS } from '@certexit/core';
 import type { DirectoryPublicationResult } from '../directory/publish-to-ca-directory';
 import { publishToCaDirectory } from '../directory/publish-to-ca-directory';
 import type { CaContext } from './ca-context';
-import { expandPublicationUrl, parsePublicationUrls } from './publication-urls';
+import { caCertificatePublishTargets } from './publication-urls';
 
 /**
  * Adds the current CA certificate to `cACertificate` of every `ldap:` location of `CACertPublicationURLs` flagged
@@ -15,21 +14,7 @@ export async function publishCaCertificateToDirectory(
   ca: CaContext,
   options: { logger?: Logger } = {},
 ): Promise<DirectoryPublicationResult[] | undefined> {
-  const entries = ca.registry.getValue(`${ca.registryPath}\\${REGVAL_CACERT_PUBLICATION_URLS}`);
-  const locations: string[] = [];
-  for (const url of parsePublicationUrls(Array.isArray(entries) ? entries.map(String) : [])) {
-    if (!(url.flags & CSURL_SERVERPUBLISH)) continue;
-    const target = expandPublicationUrl(url.template, {
-      serverDnsName: ca.machineDnsName,
-      caName: ca.sanitizedName,
-      shortName: ca.shortName,
-      certIndex: ca.certIndex,
-      keyIndex: ca.keyIndex,
-      domainDn: ca.domainDn,
-      configDn: ca.configDn,
-    });
-    if (/^ldap:/i.test(target)) locations.push(target);
-  }
+  const locations = caCertificatePublishTargets(ca).filter((target) => /^ldap:/i.test(target));
   return publishToCaDirectory(
     ca,
     locations.map((location) => ({ location, der: ca.certificate.der, mode: 'add' as const })),

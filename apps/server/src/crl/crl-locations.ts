@@ -10,7 +10,7 @@ import {
   REGVAL_CRL_PUBLICATION_URLS,
 } from '@certexit/core';
 import type { CaFolderContext } from '../ca/open-ca-folder';
-import { expandPublicationUrl, parsePublicationUrls } from '../ca/publication-urls';
+import { expandPublicationUrl, parsePublicationUrls, publicationUrlEntries, urlTokensOf } from '../ca/publication-urls';
 
 /** What `CRLPublicationURLs` says about one CRL (one key index, base or delta). */
 export interface CrlLocations {
@@ -45,19 +45,8 @@ export function crlLocations(
   indexes: { certIndex: number; keyIndex: number },
   isDelta: boolean,
 ): CrlLocations {
-  const entries = ca.registry.getValue(`${ca.registryPath}\\${REGVAL_CRL_PUBLICATION_URLS}`);
-  const urls = parsePublicationUrls(
-    Array.isArray(entries) ? entries.map(String) : typeof entries === 'string' && entries ? [entries] : [],
-  );
-  const tokens = {
-    serverDnsName: ca.machineDnsName,
-    caName: ca.sanitizedName,
-    shortName: ca.shortName,
-    certIndex: indexes.certIndex,
-    keyIndex: indexes.keyIndex,
-    domainDn: ca.domainDn,
-    configDn: ca.configDn,
-  };
+  const urls = parsePublicationUrls(publicationUrlEntries(ca, REGVAL_CRL_PUBLICATION_URLS));
+  const tokens = urlTokensOf(ca, indexes);
   const result: CrlLocations = {
     freshest: [],
     issuingDistributionPoint: [],

@@ -12,7 +12,7 @@ import {
   REGVAL_CRL_PUBLICATION_URLS,
 } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
-import { expandPublicationUrl, parsePublicationUrls } from '../ca/publication-urls';
+import { expandPublicationUrl, parsePublicationUrls, publicationUrlEntries, urlTokensOf } from '../ca/publication-urls';
 import type { CertificateTemplate } from '../policy/certificate-template';
 import type { CertificateRow, StoredExtension } from '../store/ca-store';
 import type { ParsedCertificationRequest, X509Extension } from '../x509';
@@ -148,8 +148,8 @@ const _fixedCache = new WeakMap<CaContext, Map<string, { policy: X509Extension[]
  * encoded once. The key holds everything they derive from, so a `setreg` or template edit takes effect at once.
  */
 function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefined) {
-  const crlUrls = _multi(ca.registry.getValue(`${ca.registryPath}\\${REGVAL_CRL_PUBLICATION_URLS}`));
-  const aiaUrls = _multi(ca.registry.getValue(`${ca.registryPath}\\${REGVAL_CACERT_PUBLICATION_URLS}`));
+  const crlUrls = publicationUrlEntries(ca, REGVAL_CRL_PUBLICATION_URLS);
+  const aiaUrls = publicationUrlEntries(ca, REGVAL_CACERT_PUBLICATION_URLS);
   const key = JSON.stringify([template ?? null, crlUrls, aiaUrls, ca.certIndex, ca.keyIndex, ca.machineDnsName]);
   let byKey = _fixedCache.get(ca);
   if (!byKey) {
@@ -165,15 +165,7 @@ function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefin
   const server: X509Extension[] = [];
   if (ca.certificate.subjectKeyIdentifier)
     server.push(authorityKeyIdentifier(hexToBytes(ca.certificate.subjectKeyIdentifier)));
-  const tokens = {
-    serverDnsName: ca.machineDnsName,
-    caName: ca.sanitizedName,
-    shortName: ca.shortName,
-    certIndex: ca.certIndex,
-    keyIndex: ca.keyIndex,
-    domainDn: ca.domainDn,
-    configDn: ca.configDn,
-  };
+  const tokens = urlTokensOf(ca, ca);
   const urls = (entries: string[], flag: number) =>
     parsePublicationUrls(entries)
       .filter((u) => u.flags & flag)
@@ -187,11 +179,6 @@ function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefin
   if (byKey.size > 64) byKey.clear();
   byKey.set(key, fixed);
   return fixed;
-}
-
-function _multi(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
 /** The key identifier bytes inside the SKI extension's OCTET STRING. */
