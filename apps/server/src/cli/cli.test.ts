@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_FOREIGN, DB_DISP_ISSUED, DB_DISP_PENDING } from '@certexit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslRequest, opensslSelfSigned } from '../../test/support/openssl-request';
 import { caFolder, caKeyFile } from '../ca/ca-folder';
 import { openCa } from '../ca/open-ca';
 import { toPem } from '../x509';
@@ -25,28 +26,9 @@ async function json(...args: string[]): Promise<{ code: number; out: Record<stri
   return { code, out: lines.length ? (JSON.parse(lines.join('\n')) as Record<string, unknown>) : {}, err };
 }
 
+/** A request made by `openssl req` in the test folder. */
 function opensslCsr(name: string): string {
-  const file = join(work, `${name}.csr`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(work, `${name}.key`),
-      '-subj',
-      `/CN=${name}`,
-      '-out',
-      file,
-    ],
-    { stdio: 'pipe' },
-  );
-  return file;
+  return opensslRequest(work, name).csr;
 }
 
 beforeAll(async () => {
@@ -141,28 +123,7 @@ describe('certexit CLI (--json)', () => {
     expect(again.code).toBe(1);
     expect(again.err.join()).toMatch(/serial 7a11ce is already in the database/);
 
-    const foreign = join(work, 'foreign.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(work, 'foreign.key'),
-        '-subj',
-        '/CN=elsewhere',
-        '-days',
-        '1',
-        '-out',
-        foreign,
-      ],
-      { stdio: 'pipe' },
-    );
+    const foreign = opensslSelfSigned(work, 'foreign', { subject: '/CN=elsewhere' });
     const refused = await json('importcert', foreign);
     expect(refused.code).toBe(1);
     expect(refused.err.join()).toMatch(/was not issued by this CA.*--foreign/);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { runCli } from '../../src/cli/main';
 import { CrlScheduler } from '../../src/crl/crl-scheduler';
 import { publishCrls } from '../../src/crl/publish-crls';
 import { CertificateAuthority } from '../../src/engine/certificate-authority';
+import { opensslSelfSigned } from '../support/openssl-request';
 
 /**
  * The engine's directory publication on a real Samba AD DC: an enterprise CA whose `CA\Directory` points at the DC
@@ -164,28 +164,7 @@ describe('engine CDP/AIA publication to Samba AD', { timeout: 60_000 }, () => {
   });
 
   it('fails TLS verification against a wrong CA and writes nothing', async () => {
-    const wrongCa = join(work, 'wrong-ca.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-subj',
-        '/CN=Not the DC CA',
-        '-keyout',
-        join(work, 'wrong-ca.key'),
-        '-out',
-        wrongCa,
-        '-days',
-        '1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const wrongCa = opensslSelfSigned(work, 'wrong-ca', { subject: '/CN=Not the DC CA' });
     const before = await read(cdpDn, 'certificateRevocationList');
     await setreg('LdapCAFile', wrongCa);
     try {

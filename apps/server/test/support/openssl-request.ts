@@ -29,3 +29,42 @@ export function opensslRequest(dir: string, name: string, subject = `/CN=${name}
   );
   return { csr, key };
 }
+
+/**
+ * A self-signed EC P-256 certificate made by the real `openssl req -x509` in `dir` (a new key beside it), as a
+ * foreign CA or a stranger would bring it.
+ * @returns the path of the certificate file (`<name>.pem` or `<name>.der`).
+ */
+export function opensslSelfSigned(
+  dir: string,
+  name: string,
+  options: { subject?: string; addext?: readonly string[]; format?: 'PEM' | 'DER' } = {},
+): string {
+  const format = options.format ?? 'PEM';
+  const out = join(dir, `${name}.${format.toLowerCase()}`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, `${name}.key`),
+      '-subj',
+      options.subject ?? `/CN=${name}`,
+      '-days',
+      '2',
+      ...(options.addext ?? []).flatMap((e) => ['-addext', e]),
+      '-outform',
+      format,
+      '-out',
+      out,
+    ],
+    { stdio: 'pipe' },
+  );
+  return out;
+}

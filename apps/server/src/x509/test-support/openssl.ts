@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { opensslSelfSigned as opensslSelfSignedFile } from '../../../test/support/openssl-request';
 
 /** Outcome of one openssl invocation (stdout and stderr kept apart, exit status). */
 export interface OpensslResult {
@@ -67,25 +68,5 @@ export function makeTempDir(prefix = 'certexit-x509-'): TempDir {
 
 /** A self-signed P-256 certificate made by OpenSSL in `dir`, with the given `-addext` values (DER). */
 export function opensslSelfSigned(dir: TempDir, name: string, ...addext: string[]): Uint8Array {
-  opensslOk([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    dir.file(`${name}.key`),
-    '-subj',
-    `/CN=${name}`,
-    '-days',
-    '2',
-    ...addext.flatMap((e) => ['-addext', e]),
-    '-outform',
-    'DER',
-    '-out',
-    dir.file(`${name}.der`),
-  ]);
-  return new Uint8Array(readFileSync(dir.file(`${name}.der`)));
+  return new Uint8Array(readFileSync(opensslSelfSignedFile(dir.path, name, { addext, format: 'DER' })));
 }
