@@ -125,8 +125,22 @@ describe('publishCrls: base and delta CRLs from the database, judged by OpenSSL'
     expect(deltaText).toMatch(new RegExp(`Serial Number: ${held.serial.toUpperCase()}[\\s\\S]+Remove From CRL`));
     expect(deltaText).not.toContain('Freshest CRL');
     expect(openssl(['crl', '-in', deltaPem, '-CAfile', t.caPem, '-noout', '-verify']).output).toContain('verify OK');
+    // -extended_crl: without it, OpenSSL 3.0 up to 3.0.19 may take the newer delta for a complete CRL and ignore
+    // what only the base lists (openssl/openssl#31040, fixed by #31044); with it, deltas are combined per RFC 5280.
     const withDelta = (pem: string) =>
-      openssl(['verify', '-crl_check', '-use_deltas', '-CRLfile', base, '-CRLfile', deltaPem, '-CAfile', t.caPem, pem]);
+      openssl([
+        'verify',
+        '-crl_check',
+        '-extended_crl',
+        '-use_deltas',
+        '-CRLfile',
+        base,
+        '-CRLfile',
+        deltaPem,
+        '-CAfile',
+        t.caPem,
+        pem,
+      ]);
     expect(withDelta(held.pem).status).toBe(0);
     expect(withDelta(revoked.pem).output).toContain('certificate revoked');
     expect(withDelta(good.pem).status).toBe(0);

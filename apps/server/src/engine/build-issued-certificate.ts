@@ -45,19 +45,25 @@ const _POLICY_OWNED = new Set([
   '1.3.6.1.5.5.7.1.1',
 ]);
 
+/** A certificate built and signed for a request, and what the database will keep about it, not stored yet. */
+export interface IssuedCertificate {
+  /** The certificate row; the request ID is given when it is stored. */
+  row: Omit<CertificateRow, 'RequestID'>;
+  /** The request's extension list with flags and origins, disabled ones included (as AD CS records them). */
+  extensions: StoredExtension[];
+}
+
 /**
- * Builds and signs the certificate for a request, and everything the database keeps about it: the certificate
- * row with its properties and the extension list with flags and origins (disabled ones included, as AD CS
- * records them).
+ * Builds and signs the certificate for a request, and everything the database keeps about it. Nothing here needs
+ * the database, so it runs before the transaction that stores it (see `recordIssuedCertificate`).
  */
 export async function buildIssuedCertificate(
   ca: CaContext,
   request: ParsedCertificationRequest,
   template: CertificateTemplate | undefined,
-  requestId: number,
   now: Date,
   requestName?: Record<string, PropertyValue>,
-): Promise<{ row: CertificateRow; extensions: StoredExtension[] }> {
+): Promise<IssuedCertificate> {
   const recorded: StoredExtension[] = [];
   const inCertificate: X509Extension[] = [];
   const add = (extension: X509Extension, origin: number) => {
@@ -125,7 +131,6 @@ export async function buildIssuedCertificate(
   if (upn) values.UPN = upn;
   return {
     row: {
-      RequestID: requestId,
       RawCertificate: der,
       SerialNumber: serialToHex(serialNumber),
       CertificateHash: createHash('sha1').update(der).digest('hex'),

@@ -3,13 +3,16 @@ import {
   CERTSRV_E_NO_REQUEST,
   CertexitError,
   DB_DISP_DENIED,
+  DB_DISP_ISSUED,
   DB_DISP_PENDING,
   EXITEVENT_CERTDENIED,
   EXITEVENT_CERTISSUED,
 } from '@certexit/core';
 import type { RequestRow } from '../store/ca-store';
+import { parseCertificationRequest } from '../x509';
+import { buildIssuedCertificate } from './build-issued-certificate';
 import type { EngineServices } from './engine-services';
-import { issueForRequest } from './issue-for-request';
+import { recordIssuedCertificate } from './record-issued-certificate';
 import type { RequestOutcome } from './request-outcome';
 import { defaultRequesterName } from './submit-request';
 
@@ -19,10 +22,23 @@ export async function resubmitRequest(
   requestId: number,
   officer = defaultRequesterName(),
 ): Promise<RequestOutcome> {
-  await engine.ca.store.transaction(async (tx) => {
-    const row = await pendingRow(engine, requestId);
-    await issueForRequest(engine, tx, requestId, row.RawRequest!, engine.now());
-    await tx.updateRequest(requestId, { Officer: officer, DispositionMessage: `Resubmitted by ${officer}` });
+  const { ca } = engine;
+  const row = await pendingRow(engine, requestId);
+  const now = engine.now();
+  // Built before the transaction, with the template the policy recorded on the request.
+  const template = ca.templates.find((t) => t.name === row.CertificateTemplate);
+  const issued = await buildIssuedCertificate(ca, await parseCertificationRequest(row.RawRequest!), template, now);
+  await ca.store.transaction(async (tx) => {
+    // Still pending: a denial or another approval that committed meanwhile wins, and this certificate is dropped.
+    await pendingRow(engine, requestId);
+    await tx.updateRequest(requestId, {
+      Disposition: DB_DISP_ISSUED,
+      ResolvedWhen: now,
+      StatusCode: 0,
+      Officer: officer,
+      DispositionMessage: `Resubmitted by ${officer}`,
+    });
+    await recordIssuedCertificate(tx, requestId, issued);
   });
   return engine.describe(requestId, await engine.deliver(EXITEVENT_CERTISSUED, requestId));
 }

@@ -15,9 +15,10 @@ import { caRegistryPaths, REQDISP_ISSUE } from '../ca/ca-configuration-paths';
 import { decidePolicy } from '../policy/policy-decision';
 import type { ParsedCertificationRequest } from '../x509';
 import { nameAttributeValues, parseCertificationRequest } from '../x509';
+import { buildIssuedCertificate } from './build-issued-certificate';
 import type { EngineServices } from './engine-services';
-import { issueForRequest } from './issue-for-request';
 import { namePropertiesOf } from './name-properties-of';
+import { recordIssuedCertificate } from './record-issued-certificate';
 import { parseRequestAttributes } from './request-attributes';
 import type { RequestOutcome } from './request-outcome';
 import type { RequestRejection } from './request-rejection';
@@ -67,6 +68,10 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
   });
   const template = 'template' in decision ? decision.template : undefined;
   const requestName = namePropertiesOf(request.subjectDer);
+  const issued =
+    decision.disposition === DB_DISP_ISSUED
+      ? await buildIssuedCertificate(ca, request, template, now, requestName)
+      : undefined;
   const { requestId, event } = await ca.store.transaction(async (tx) => {
     const id = await tx.insertRequest({
       RawRequest: request.der,
@@ -88,8 +93,8 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
       system: {},
     });
     await tx.setAttributes(id, attributes);
-    if (decision.disposition === DB_DISP_ISSUED) {
-      await issueForRequest(engine, tx, id, request, now, { template, requestName });
+    if (issued) {
+      await recordIssuedCertificate(tx, id, issued);
       return { requestId: id, event: EXITEVENT_CERTISSUED };
     }
     await tx.setExtensions(

@@ -89,9 +89,10 @@ describe('sqlite store: exit outbox bookkeeping', () => {
     const { file, store } = newStore();
     store.setExitSubscribers(() => ['A.Exit']);
     await store.transaction(async (tx) => tx.recordExitEvent(1, await tx.insertRequest(row(0))));
-    // Six units that each hold the transaction for 30 ms (as an issuance does while it signs), queued behind a
-    // first one so that they run as one batch.
+    // Six units that each hold the transaction for 30 ms, queued behind a first one so that they run as one batch:
+    // the drain starts in the check phase, so the first one's batch begins before the six are queued.
     const first = store.transaction(() => new Promise((r) => setTimeout(r, 5)));
+    await new Promise((r) => setImmediate(r));
     const slowDone: number[] = [];
     const slow = Array.from({ length: 6 }, (_, i) =>
       store.transaction(async (tx) => {

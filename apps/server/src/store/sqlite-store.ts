@@ -15,6 +15,7 @@ import { propertiesFromJson, propertiesToJson, tagDates } from './property-json'
 import { insertOutboxRows, sqliteExitOutbox } from './sqlite-exit-outbox';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRevocations } from './sqlite-revocations';
+import { createWalCheckpointer } from './wal-checkpointer';
 
 /** Request-row fields and their columns; dates are stored as epoch milliseconds. */
 const _REQUEST_COLUMNS = {
@@ -47,10 +48,13 @@ const _REQUEST_COLUMNS = {
  */
 export function openSqliteStore(file: string): CaStore {
   const db = new DatabaseSync(file);
+  // journal_size_limit: the log is cut back to 64 MiB when it starts over, whatever a burst made it grow to.
   db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+    `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;
+     PRAGMA journal_size_limit = 67108864;`,
   );
   _migrate(db);
+  const checkpointer = createWalCheckpointer(db, file);
   // Preparing a statement costs more than running it: each SQL text is prepared once per connection.
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string): StatementSync => {
@@ -78,9 +82,24 @@ export function openSqliteStore(file: string): CaStore {
   // commits; 1 ms keeps most of both (see bench/outbox-issuance.bench.mjs).
   const urgent: Unit[] = [];
   const URGENT_AFTER_MS = 1;
+  // Transaction control runs several times per batch: prepared once, not parsed by exec each time.
+  const control = (sql: string) => () => void prepare(sql).run();
+  const begin = control('BEGIN IMMEDIATE');
+  const commit = control('COMMIT');
+  const rollback = control('ROLLBACK');
+  const savepoint = control('SAVEPOINT unit');
+  const release = control('RELEASE unit');
+  const rollbackUnit = control('ROLLBACK TO unit');
   let draining = false;
-  const drain = async () => {
+  // The drain starts in the check phase of the event loop, after the poll phase has run every I/O callback that
+  // completed meanwhile: all the units those callbacks queue (requests whose signatures came back from the thread
+  // pool together) share one COMMIT, with no timer added to anyone's latency.
+  const schedule = () => {
+    if (draining) return;
     draining = true;
+    setImmediate(() => void drain());
+  };
+  const drain = async () => {
     try {
       while (waiting.length > 0 || urgent.length > 0) {
         const isUrgent = urgent.length > 0;
@@ -88,7 +107,7 @@ export function openSqliteStore(file: string): CaStore {
         const began = performance.now();
         const settled: Array<{ unit: Unit; ok: boolean; value: unknown }> = [];
         try {
-          db.exec('BEGIN IMMEDIATE');
+          begin();
         } catch (error) {
           // A closed or broken database: every waiting unit fails now instead of never settling.
           for (const unit of batch) unit.reject(error);
@@ -100,22 +119,26 @@ export function openSqliteStore(file: string): CaStore {
             break;
           }
           const single = batch.length === 1;
-          if (!single) db.exec('SAVEPOINT unit');
+          if (!single) savepoint();
           try {
             const value = await unit.work(tx);
-            if (!single) db.exec('RELEASE unit');
+            if (!single) release();
             settled.push({ unit, ok: true, value });
           } catch (error) {
-            if (single) db.exec('ROLLBACK');
-            else db.exec('ROLLBACK TO unit; RELEASE unit');
+            if (single) rollback();
+            else {
+              rollbackUnit();
+              release();
+            }
             settled.push({ unit, ok: false, value: error });
           }
         }
         if (db.isTransaction) {
           try {
-            db.exec('COMMIT');
+            commit();
+            checkpointer.committed();
           } catch (error) {
-            db.exec('ROLLBACK');
+            rollback();
             for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: error });
           }
         }
@@ -131,9 +154,9 @@ export function openSqliteStore(file: string): CaStore {
   const tx: CaStoreTransaction = {
     async insertRequest(row) {
       const { names, values } = _requestValues(row);
-      const result = db
-        .prepare(`INSERT INTO requests (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
-        .run(...values);
+      const result = prepare(
+        `INSERT INTO requests (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+      ).run(...values);
       return Number(result.lastInsertRowid);
     },
     async updateRequest(id, changes) {
@@ -234,7 +257,7 @@ export function openSqliteStore(file: string): CaStore {
   const transaction = <T>(work: (tx: CaStoreTransaction) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       waiting.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      if (!draining) void drain();
+      schedule();
     });
 
   return {
@@ -244,7 +267,7 @@ export function openSqliteStore(file: string): CaStore {
       (work) =>
         new Promise((resolve, reject) => {
           urgent.push({ work: async () => work(), resolve: resolve as (v: unknown) => void, reject });
-          if (!draining) void drain();
+          schedule();
         }),
     ),
     setExitSubscribers(subscribers) {
@@ -381,6 +404,7 @@ export function openSqliteStore(file: string): CaStore {
       return Number(prepare('PRAGMA user_version').get()?.user_version ?? 0);
     },
     async close() {
+      await checkpointer.close();
       db.close();
     },
   };

@@ -3,11 +3,12 @@
  * WebCrypto parameters, PKCS#8 import/export, and the X.509 signature AlgorithmIdentifier.
  */
 import type { webcrypto } from 'node:crypto';
-import { createPrivateKey, KeyObject, sign as nodeSign } from 'node:crypto';
+import { createPrivateKey, KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { toArrayBuffer } from './der';
 import { fromPem, toPem } from './pem';
+import { signOnSignatureThread } from './signature-thread';
 import { X509ArgumentError, X509ParseError, X509UnsupportedAlgorithmError } from './x509-error';
 
 /** CA/issuing key algorithms, named like the AD CS `CSP`/key-length choices they mirror. */
@@ -198,26 +199,41 @@ export function signatureAlgorithmIdentifierDer(alg: KeyAlgorithmName): Uint8Arr
 
 const _algorithmIdentifierDer = new Map<KeyAlgorithmName, Uint8Array>();
 
-/**
- * Signs `data` with `key` and returns the signature in X.509 form (ECDSA converted from WebCrypto's
- * raw r||s to DER ECDSA-Sig-Value; RSA unchanged).
- */
+/** Signs `data` with `key` and returns the signature in X.509 form (ECDSA as a DER ECDSA-Sig-Value). */
 export async function signData(key: webcrypto.CryptoKey, alg: KeyAlgorithmName, data: Uint8Array): Promise<Uint8Array> {
-  const params = keyAlgorithmParams(alg);
-  if (key.type !== 'private') throw new X509ArgumentError(`signing needs a private key, got a ${key.type} key`);
-  if (keyAlgorithmOfKey(key) !== alg) {
-    throw new X509ArgumentError(`signing key is ${keyAlgorithmOfKey(key)}, but ${alg} was requested`);
-  }
-  // node:crypto's one-shot sign is synchronous (no thread-pool hop per certificate) and gives ECDSA signatures in
-  // the DER form X.509 wants. The KeyObject is derived from the CryptoKey once and kept beside it.
-  let keyObject = _keyObjects.get(key);
-  if (!keyObject) {
-    keyObject = KeyObject.from(key);
-    _keyObjects.set(key, keyObject);
-  }
-  const hash =
-    'hash' in params.sign ? String(params.sign.hash) : params.ecCoordinateSize === 48 ? 'SHA-384' : 'SHA-256';
-  return new Uint8Array(nodeSign(hash.replace('-', '').toLowerCase(), data, { key: keyObject, dsaEncoding: 'der' }));
+  const signer = _signerOf(key, alg);
+  return signOnSignatureThread(signer.hash, data, signer.keyObject);
 }
 
+/**
+ * The KeyObject and hash that sign for `key`, checked and derived once per key; the signature thread makes the
+ * signature.
+ */
+function _signerOf(key: webcrypto.CryptoKey, alg: KeyAlgorithmName): _Signer {
+  let signer = _signers.get(key);
+  if (signer?.alg !== alg) {
+    const params = keyAlgorithmParams(alg);
+    if (key.type !== 'private') throw new X509ArgumentError(`signing needs a private key, got a ${key.type} key`);
+    if (keyAlgorithmOfKey(key) !== alg) {
+      throw new X509ArgumentError(`signing key is ${keyAlgorithmOfKey(key)}, but ${alg} was requested`);
+    }
+    const hash =
+      'hash' in params.sign ? String(params.sign.hash) : params.ecCoordinateSize === 48 ? 'SHA-384' : 'SHA-256';
+    signer = {
+      alg,
+      keyObject: _keyObjects.get(key) ?? KeyObject.from(key),
+      hash: hash.replace('-', '').toLowerCase(),
+    };
+    _signers.set(key, signer);
+  }
+  return signer;
+}
+
+interface _Signer {
+  alg: KeyAlgorithmName;
+  keyObject: KeyObject;
+  hash: string;
+}
+
+const _signers = new WeakMap<webcrypto.CryptoKey, _Signer>();
 const _keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>();

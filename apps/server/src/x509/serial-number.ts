@@ -2,6 +2,7 @@
  * Certificate serial numbers, handled as the content octets of the DER INTEGER (big-endian,
  * two's complement, minimal) — exactly the bytes that appear in the certificate and CRL.
  */
+import { randomFillSync } from 'node:crypto';
 import { bytesToHex, hexToBytes } from './der';
 import { X509ArgumentError } from './x509-error';
 
@@ -14,10 +15,20 @@ export const SERIAL_NUMBER_LENGTH = 16;
  * never a leading zero byte, so the length is always 16), leaving 126 random bits.
  */
 export function newSerialNumber(): Uint8Array {
-  const bytes = crypto.getRandomValues(new Uint8Array(SERIAL_NUMBER_LENGTH));
+  if (_poolOffset + SERIAL_NUMBER_LENGTH > _pool.length) {
+    randomFillSync(_pool);
+    _poolOffset = 0;
+  }
+  const bytes = _pool.slice(_poolOffset, _poolOffset + SERIAL_NUMBER_LENGTH);
+  _poolOffset += SERIAL_NUMBER_LENGTH;
   bytes[0] = (bytes[0]! & 0x3f) | 0x40;
   return bytes;
 }
+
+// CSPRNG output fetched 256 serials at a time (as node's randomUUID caches its random bytes): one call per
+// serial cost more than encoding the certificate's whole validity. Each byte is handed out once.
+const _pool = new Uint8Array(SERIAL_NUMBER_LENGTH * 256);
+let _poolOffset = _pool.length;
 
 /**
  * Lowercase hex of the serial as stored (the INTEGER content octets), like the AD CS

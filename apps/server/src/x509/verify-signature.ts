@@ -1,9 +1,8 @@
 /**
  * Verifies an X.509-style signature (as found in PKCS#10 requests, certificates, CRLs) with
- * WebCrypto, given the signer's DER SubjectPublicKeyInfo.
+ * node:crypto, given the signer's DER SubjectPublicKeyInfo.
  */
-import type { KeyObject, VerifyKeyObjectInput } from 'node:crypto';
-import { constants, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { constants } from 'node:crypto';
 import { decodeOid, integerValue, readChildren, readSingleElement, TAG_INTEGER, TAG_OID, TAG_SEQUENCE } from './der';
 import {
   describePublicKey,
@@ -13,6 +12,7 @@ import {
   OID_RSA_ENCRYPTION,
   OID_RSASSA_PSS,
 } from './public-key-info';
+import { verifyOnSignatureThread } from './signature-thread';
 import { X509ParseError, X509UnsupportedAlgorithmError } from './x509-error';
 
 /** An AlgorithmIdentifier as the asn1 classes expose it (`AlgorithmIdentifier` from asn1-x509 fits). */
@@ -67,10 +67,8 @@ export async function verifySignature(input: VerifySignatureInput): Promise<bool
   const { signatureAlgorithm, spki, data, signature } = input;
   const key = describePublicKey(spki);
   const oid = signatureAlgorithm.algorithm;
-  // node:crypto's one-shot verify is synchronous: no thread-pool hop and no key import per call, which is most
-  // of the cost of a WebCrypto verify on the issuance path.
   let hash: string | null;
-  let options: Omit<VerifyKeyObjectInput, 'key'> = {};
+  let options: { padding: number; saltLength: number } | undefined;
   const rsaHash = RSA_PKCS1[oid];
   const ecdsaHash = ECDSA[oid];
   if (rsaHash) {
@@ -85,8 +83,7 @@ export async function verifySignature(input: VerifySignatureInput): Promise<bool
     if (key.algorithmOid !== OID_EC_PUBLIC_KEY) return false;
     const curve = key.curveOid ? EC_CURVES[key.curveOid] : undefined;
     if (!curve) throw new X509UnsupportedAlgorithmError(`unsupported elliptic curve ${key.curveOid ?? '(none)'}`);
-    hash = _nodeHash(ecdsaHash);
-    options = { dsaEncoding: 'der' };
+    hash = _nodeHash(ecdsaHash); // DER ECDSA-Sig-Value is node's default dsaEncoding
   } else if (oid === OID_ED25519) {
     if (key.algorithmOid !== OID_ED25519) return false;
     hash = null;
@@ -94,21 +91,12 @@ export async function verifySignature(input: VerifySignatureInput): Promise<bool
     throw new X509UnsupportedAlgorithmError(`unsupported signature algorithm ${oid}`);
   }
 
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey({
-      key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength),
-      format: 'der',
-      type: 'spki',
-    });
-  } catch (err) {
-    throw new X509ParseError(`public key cannot be imported for ${oid}: ${(err as Error).message}`);
+  // A malformed signature value (e.g. a broken ECDSA-Sig-Value) simply does not verify.
+  const result = await verifyOnSignatureThread({ hash, data, spki, signature, ...(options && { options }) });
+  if ('importError' in result) {
+    throw new X509ParseError(`public key cannot be imported for ${oid}: ${result.importError}`);
   }
-  try {
-    return nodeVerify(hash, data, { key: publicKey, ...options }, signature);
-  } catch {
-    return false; // a malformed signature value (e.g. a broken ECDSA-Sig-Value) simply does not verify
-  }
+  return result.ok;
 }
 
 function _nodeHash(hash: Hash): string {

@@ -1,0 +1,54 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DB_DISP_ISSUED } from '@certexit/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { opensslRequest } from '../support/openssl-request';
+
+const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+
+/**
+ * One-shot commands of the built `certexit` binary end on their own: the signature thread and the store's threads
+ * keep a process alive only while they have work. Each command must exit 0 well within the timeout.
+ */
+describe('the built certexit binary, one command per process', () => {
+  const work = mkdtempSync(join(tmpdir(), 'certexit-cli-process-'));
+  const dir = join(work, 'ca');
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const cli = (...args: string[]) => {
+    expect(existsSync(CLI), `${CLI} is missing: build first (pnpm build)`).toBe(true);
+    return execFileSync(process.execPath, [CLI, '--dir', dir, '--json', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+  };
+
+  it('sets up a CA, issues, revokes and publishes CRLs that OpenSSL checks, each process exiting by itself', () => {
+    const setup = JSON.parse(cli('setup', '--name', 'Process Test CA')) as { files: string[] };
+    const caPem = join(work, 'ca.pem');
+    execFileSync('openssl', ['x509', '-inform', 'DER', '-in', setup.files[0]!, '-out', caPem]);
+    const { csr } = opensslRequest(work, 'process');
+    const certPath = join(work, 'process.pem');
+    const issued = JSON.parse(cli('submit', '--attrib', 'CertificateTemplate:WebServer', csr, certPath)) as {
+      disposition: number;
+      serialNumber: string;
+    };
+    expect(issued.disposition).toBe(DB_DISP_ISSUED);
+    const verifyWithCrl = () => {
+      const published = JSON.parse(cli('crl')) as { crls: Array<{ isDelta: boolean; files: string[] }> };
+      const base = published.crls.find((c) => !c.isDelta)!.files[0]!;
+      const crlPem = join(work, 'base.crl.pem');
+      execFileSync('openssl', ['crl', '-inform', 'DER', '-in', base, '-out', crlPem]);
+      const run = spawnSync('openssl', ['verify', '-crl_check', '-CAfile', caPem, '-CRLfile', crlPem, certPath], {
+        encoding: 'utf8',
+      });
+      return run.stdout + run.stderr;
+    };
+    expect(verifyWithCrl()).toContain(': OK');
+    cli('revoke', issued.serialNumber, 'KeyCompromise');
+    expect(verifyWithCrl()).toContain('certificate revoked');
+    expect(readFileSync(certPath, 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+});
