@@ -144,25 +144,27 @@ export async function buildIssuedCertificate(
   };
 }
 
-/** Per CA context, the encoded extensions that do not depend on the request, by template and configuration. */
-const _fixedCache = new WeakMap<CaContext, Map<string, { policy: X509Extension[]; server: X509Extension[] }>>();
+type _Fixed = { policy: X509Extension[]; server: X509Extension[] };
+
+/** Per CA context and template (templates are read once and never changed), the last fixed extensions built. */
+const _fixedCache = new WeakMap<CaContext, Map<CertificateTemplate | undefined, { key: string; fixed: _Fixed }>>();
 
 /**
  * The policy extensions of a template (KU, EKU, basic constraints, template information) and the server's
  * (AKI, CDP, AIA): the same for every certificate of a template until the configuration changes, so they are
- * encoded once. The key holds everything they derive from, so a `setreg` or template edit takes effect at once.
+ * encoded once. The key holds the configuration they derive from, so a `setreg` takes effect at once.
  */
-function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefined) {
+function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefined): _Fixed {
   const crlUrls = publicationUrlEntries(ca, REGVAL_CRL_PUBLICATION_URLS);
   const aiaUrls = publicationUrlEntries(ca, REGVAL_CACERT_PUBLICATION_URLS);
-  const key = JSON.stringify([template ?? null, crlUrls, aiaUrls, ca.certIndex, ca.keyIndex, ca.machineDnsName]);
-  let byKey = _fixedCache.get(ca);
-  if (!byKey) {
-    byKey = new Map();
-    _fixedCache.set(ca, byKey);
+  const key = [ca.certIndex, ca.keyIndex, ca.machineDnsName, ...crlUrls, '', ...aiaUrls].join('\n');
+  let byTemplate = _fixedCache.get(ca);
+  if (!byTemplate) {
+    byTemplate = new Map();
+    _fixedCache.set(ca, byTemplate);
   }
-  const cached = byKey.get(key);
-  if (cached) return cached;
+  const cached = byTemplate.get(template);
+  if (cached?.key === key) return cached.fixed;
   const policy: X509Extension[] = [keyUsage(template?.keyUsage ?? ['digitalSignature', 'keyEncipherment'], true)];
   if (template?.extendedKeyUsage.length) policy.push(extendedKeyUsage(template.extendedKeyUsage));
   policy.push(basicConstraints(template?.isCa === true, template?.isCa ? 0 : undefined, true));
@@ -181,8 +183,7 @@ function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefin
   const ocsp = urls(aiaUrls, CSURL_ADDTOCERTOCSP);
   if (caIssuers.length + ocsp.length > 0) server.push(authorityInfoAccess({ caIssuers, ocsp }));
   const fixed = { policy, server };
-  if (byKey.size > 64) byKey.clear();
-  byKey.set(key, fixed);
+  byTemplate.set(template, { key, fixed });
   return fixed;
 }
 

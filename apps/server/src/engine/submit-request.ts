@@ -72,12 +72,13 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
     decision.disposition === DB_DISP_ISSUED
       ? await buildIssuedCertificate(ca, request, template, now, requestName)
       : undefined;
+  const statusCode = decision.disposition === DB_DISP_DENIED ? decision.statusCode : 0;
   const { requestId, event } = await ca.store.transaction(async (tx) => {
     const id = await tx.insertRequest({
       RawRequest: request.der,
       RequestType: CR_IN_PKCS10,
       RequestFlags: 0,
-      StatusCode: decision.disposition === DB_DISP_DENIED ? decision.statusCode : 0,
+      StatusCode: statusCode,
       Disposition: decision.disposition,
       DispositionMessage: decision.message,
       SubmittedWhen: now,
@@ -109,7 +110,16 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
     await tx.recordExitEvent(pendingOrDenied, id);
     return { requestId: id, event: pendingOrDenied };
   });
-  return engine.describe(requestId, await engine.deliver(event, requestId));
+  // The outcome is what the transaction committed: no need to read it back.
+  const deliveries = await engine.deliver(event, requestId);
+  return {
+    requestId,
+    disposition: decision.disposition,
+    message: decision.message,
+    statusCode,
+    ...(issued && { serialNumber: issued.row.SerialNumber, certificate: issued.row.RawCertificate }),
+    deliveries,
+  };
 }
 
 /** Records a request that cannot be processed as a failed or denied row, with `EXITEVENT_CERTDENIED`. */

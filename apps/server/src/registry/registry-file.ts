@@ -63,16 +63,26 @@ export class RegistryFile {
   reload(): void {
     this.seen = _stamp(this.file);
     this.tree = RegistryFile.read(this.file);
+    this.values.clear();
   }
+
+  /**
+   * Values by path as last read, until the tree changes (reload or save): issuance reads the same few values for
+   * every request, and each read otherwise walks the tree comparing every key without case.
+   */
+  private readonly values = new Map<string, RegistryValue | undefined>();
 
   /** A value at a backslash path, or `undefined`. Names compare case-insensitively. */
   getValue(path: string): RegistryValue | undefined {
     this.root(); // picks up another process's writes
+    if (this.values.has(path)) return this.values.get(path);
     const segments = _split(path);
     const name = segments.pop();
     const parent = this.subtree(segments, false);
     const entry = parent && name !== undefined ? _lookup(parent, name)?.[1] : undefined;
-    return isRegistrySubtree(entry) ? undefined : entry;
+    const value = isRegistrySubtree(entry) ? undefined : entry;
+    this.values.set(path, value);
+    return value;
   }
 
   /** A key at a backslash path, or `undefined`. */
@@ -148,6 +158,7 @@ export class RegistryFile {
     );
     renameSync(temporary, this.file);
     this.seen = _stamp(this.file);
+    this.values.clear();
   }
 
   private subtree(segments: readonly string[], create: boolean): RegistryTree | undefined {

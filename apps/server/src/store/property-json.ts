@@ -6,7 +6,9 @@ import type { PropertyValue } from '@certexit/core';
  */
 export function propertiesToJson(values: Record<string, PropertyValue>): string {
   return JSON.stringify(values, (_key, value: unknown) => {
-    if (value instanceof Uint8Array) return { $b64: Buffer.from(value).toString('base64') };
+    // A view, not a copy (Buffer.from(uint8Array) copies the bytes first).
+    if (value instanceof Uint8Array)
+      return { $b64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
     return value;
   });
 }

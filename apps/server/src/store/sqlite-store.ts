@@ -153,11 +153,7 @@ export function openSqliteStore(file: string): CaStore {
 
   const tx: CaStoreTransaction = {
     async insertRequest(row) {
-      const { names, values } = _requestValues(row);
-      const result = prepare(
-        `INSERT INTO requests (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-      ).run(...values);
-      return Number(result.lastInsertRowid);
+      return Number(prepare(_INSERT_REQUEST).run(..._insertRequestValues(row)).lastInsertRowid);
     },
     async updateRequest(id, changes) {
       const { names, values } = _requestValues(changes);
@@ -448,6 +444,28 @@ function _requestValues(row: Partial<Omit<RequestRow, 'RequestID'>>): { names: s
     values.push(propertiesToJson(row.system));
   }
   return { names, values };
+}
+
+/** Every request column, in {@link _insertRequestValues}' order: one statement serves every insert. */
+const _INSERT_REQUEST = `INSERT INTO requests (${[...Object.values(_REQUEST_COLUMNS), 'request_name_json', 'system_json'].join(', ')})
+  VALUES (${[...Object.values(_REQUEST_COLUMNS), '', ''].map(() => '?').join(', ')})`;
+
+/** Columns with a NOT NULL default in the schema, and the default an absent field gets. */
+const _REQUEST_DEFAULTS: Partial<Record<keyof typeof _REQUEST_COLUMNS, SQLInputValue>> = {
+  RequestFlags: 0,
+  StatusCode: 0,
+};
+
+function _insertRequestValues(row: Omit<RequestRow, 'RequestID'>): SQLInputValue[] {
+  const values: SQLInputValue[] = [];
+  for (const field of Object.keys(_REQUEST_COLUMNS) as Array<keyof typeof _REQUEST_COLUMNS>) {
+    const value = row[field];
+    values.push(
+      value === undefined ? (_REQUEST_DEFAULTS[field] ?? null) : value instanceof Date ? value.getTime() : value,
+    );
+  }
+  values.push(propertiesToJson(row.requestName ?? {}), propertiesToJson(row.system ?? {}));
+  return values;
 }
 
 function _requestFromRow(row: Record<string, SQLInputValue | unknown>): RequestRow {

@@ -180,19 +180,26 @@ function _encodeOid(oid: string): Uint8Array {
 
 /** Decodes OBJECT IDENTIFIER content octets to dotted form. */
 export function decodeOid(contents: Uint8Array): string {
-  const arcs: bigint[] = [];
-  let v = 0n;
+  // Arcs are numbers while they fit well inside 2^53 and become bigints beyond (UUID OIDs under 2.25 have 128-bit
+  // arcs): bigint arithmetic on every byte made this the costliest step of parsing a request. An unterminated last
+  // arc is left out, as before.
+  const arcs: Array<number | bigint> = [];
+  let v = 0;
+  let big: bigint | undefined;
   for (const b of contents) {
-    v = (v << 7n) | BigInt(b & 0x7f);
+    if (big === undefined && v < 2 ** 45) v = v * 128 + (b & 0x7f);
+    else big = ((big ?? BigInt(v)) << 7n) | BigInt(b & 0x7f);
     if ((b & 0x80) === 0) {
-      arcs.push(v);
-      v = 0n;
+      arcs.push(big ?? v);
+      v = 0;
+      big = undefined;
     }
   }
   const [head, ...rest] = arcs;
   if (head === undefined) throw new X509ParseError('empty OBJECT IDENTIFIER');
-  const first = head < 80n ? head / 40n : 2n;
-  return [first, head - first * 40n, ...rest].join('.');
+  if (typeof head === 'bigint') return [2n, head - 80n, ...rest].join('.');
+  const first = head < 80 ? Math.floor(head / 40) : 2;
+  return [first, head - first * 40, ...rest].join('.');
 }
 
 /**

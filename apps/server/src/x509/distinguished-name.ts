@@ -116,11 +116,7 @@ const NEEDS_QUOTES_RE = /[,+="\\<>#;\r\n]|^\s|\s$|^$/;
  */
 export function nameToDer(name: Name | Uint8Array): Uint8Array {
   if (name instanceof Uint8Array) {
-    // The issuer name is the same array for every certificate: validate it once.
-    if (!_validNames.has(name)) {
-      walkName(name);
-      _validNames.add(name);
-    }
+    walkName(name); // validates (once per array: see walkName)
     return name;
   }
   return new Uint8Array(AsnConvert.serialize(name));
@@ -155,7 +151,7 @@ export function distinguishedNameToDer(dn: string): Uint8Array {
 /** Formats a name AD CS style (`CN=alice, OU=Users, DC=certexit, DC=test`); accepts a `Name` or its DER. */
 export function nameToString(name: Name | Uint8Array): string {
   return walkName(nameToDer(name))
-    .reverse()
+    .toReversed()
     .map((rdn) => rdn.map((ava) => `${keywordOf(ava.oid)}=${formatValue(ava.tag, ava.raw, ava.contents)}`).join(' + '))
     .join(', ');
 }
@@ -167,7 +163,7 @@ export function nameToString(name: Name | Uint8Array): string {
  */
 export function nameAttributeValues(name: Name | Uint8Array): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const rdn of walkName(nameToDer(name)).reverse()) {
+  for (const rdn of walkName(nameToDer(name)).toReversed()) {
     for (const ava of rdn) {
       const text = decodeStringValue(ava.tag, ava.contents) ?? `#${bytesToHex(ava.raw)}`;
       const list = out.get(ava.oid);
@@ -192,8 +188,23 @@ interface WalkedAva {
   contents: Uint8Array;
 }
 
-/** Walks Name DER → RDNs (DER order) → AVAs, validating shape. */
-function walkName(der: Uint8Array): WalkedAva[][] {
+/**
+ * Walks Name DER → RDNs (DER order) → AVAs, validating shape. The walk of an array is kept with it: a request's
+ * subject is read five ways (string form, rejection check, name properties, encoding) and the issuer name is the
+ * same array for every certificate. Name arrays are never changed in place; walks are read, never changed.
+ */
+function walkName(der: Uint8Array): readonly (readonly WalkedAva[])[] {
+  let walked = _walks.get(der);
+  if (!walked) {
+    walked = _walk(der);
+    _walks.set(der, walked);
+  }
+  return walked;
+}
+
+const _walks = new WeakMap<Uint8Array, readonly (readonly WalkedAva[])[]>();
+
+function _walk(der: Uint8Array): WalkedAva[][] {
   let seq: ReturnType<typeof readSingleElement>;
   try {
     seq = readSingleElement(der, 'Name');
@@ -220,19 +231,24 @@ function keywordOf(oid: string): string {
   return BY_OID.get(oid)?.keyword ?? `OID.${oid}`;
 }
 
+// One-shot decode() keeps no state between calls: one decoder of each kind serves every value.
+const _UTF8 = new TextDecoder('utf-8');
+const _LATIN1 = new TextDecoder('latin1');
+const _UTF16BE = new TextDecoder('utf-16be');
+
 /** Decodes a character-string value, or undefined if the tag is not a string type. */
 function decodeStringValue(tag: number, contents: Uint8Array): string | undefined {
   switch (tag) {
     case TAG_UTF8_STRING:
-      return new TextDecoder('utf-8').decode(contents);
+      return _UTF8.decode(contents);
     case TAG_PRINTABLE_STRING:
     case TAG_IA5_STRING:
     case TAG_VISIBLE_STRING:
     case TAG_NUMERIC_STRING:
     case TAG_TELETEX_STRING: // Windows treats T61 as 8-bit; Latin-1 is the usual reading.
-      return new TextDecoder('latin1').decode(contents);
+      return _LATIN1.decode(contents);
     case TAG_BMP_STRING:
-      return new TextDecoder('utf-16be').decode(contents);
+      return _UTF16BE.decode(contents);
     case TAG_UNIVERSAL_STRING: {
       const cps: number[] = [];
       for (let i = 0; i + 3 < contents.length; i += 4) {
@@ -436,5 +452,3 @@ class DnParser {
     }
   }
 }
-
-const _validNames = new WeakSet<Uint8Array>();

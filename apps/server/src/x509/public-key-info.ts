@@ -29,8 +29,23 @@ export interface PublicKeyDescription {
   publicKey: Uint8Array;
 }
 
-/** Parses a DER SPKI; throws {@link X509ParseError} if it is not one. */
+/**
+ * Parses a DER SPKI; throws {@link X509ParseError} if it is not one. The description of an array is kept with it
+ * (issuance asks about the same request key four times: parsing, verifying, encoding, recording); SPKI arrays are
+ * never changed in place, and a description is not to be changed either.
+ */
 export function describePublicKey(spki: Uint8Array): PublicKeyDescription {
+  let description = _descriptions.get(spki);
+  if (!description) {
+    description = _describe(spki);
+    _descriptions.set(spki, description);
+  }
+  return description;
+}
+
+const _descriptions = new WeakMap<Uint8Array, PublicKeyDescription>();
+
+function _describe(spki: Uint8Array): PublicKeyDescription {
   const seq = readSingleElement(spki, 'SubjectPublicKeyInfo');
   const [alg, key] = seq.tag === TAG_SEQUENCE ? readChildren(seq.contents) : [];
   if (!alg || alg.tag !== TAG_SEQUENCE || !key || key.tag !== TAG_BIT_STRING || key.contents.length < 1) {

@@ -72,7 +72,12 @@ type _Job =
       signature: Uint8Array;
       options?: { padding: number; saltLength: number };
     };
-type _Result = { signature: Uint8Array } | { error: string } | { ok: boolean } | { importError: string };
+type _Result = { id: number } & (
+  | { signature: Uint8Array }
+  | { error: string }
+  | { ok: boolean }
+  | { importError: string }
+);
 interface _Pending {
   job: _Job;
   crashes: number;
@@ -81,8 +86,8 @@ interface _Pending {
 }
 interface _Thread {
   worker: Worker;
-  /** Posted, awaiting their results, in order. */
-  posted: _Pending[];
+  /** Posted, awaiting their results, by job id. */
+  posted: Map<number, _Pending>;
   /** Waiting for the next batch. */
   outgoing: _Pending[];
   flushQueued: boolean;
@@ -94,30 +99,40 @@ const _MAX_CRASHES = 3;
 let _thread: _Thread | undefined;
 const _keyIds = new WeakMap<KeyObject, number>();
 let _nextKeyId = 1;
+let _nextJobId = 1;
 
 function _submit(pending: _Pending): void {
   const thread = _thread ?? _start();
-  if (thread.posted.length === 0 && thread.outgoing.length === 0) thread.worker.ref();
+  if (thread.posted.size === 0 && thread.outgoing.length === 0) thread.worker.ref();
   thread.outgoing.push(pending);
-  if (!thread.flushQueued) {
+  // An idle thread gets the job at once; a busy one gets every job queued by the code running now in one message
+  // (it would not start on them sooner, and one message costs the event loop less than several).
+  if (thread.posted.size === 0) _flush(thread);
+  else if (!thread.flushQueued) {
     thread.flushQueued = true;
-    // Every job queued by the code running now goes in one message.
-    queueMicrotask(() => _flush(thread));
+    queueMicrotask(() => {
+      thread.flushQueued = false;
+      _flush(thread);
+    });
   }
 }
 
 function _start(): _Thread {
   const worker = new Worker(SIGNATURE_THREAD_PROGRAM, { eval: true, name: 'certexit signature thread' });
-  const thread: _Thread = { worker, posted: [], outgoing: [], flushQueued: false, keyIds: new Set() };
+  const thread: _Thread = { worker, posted: new Map(), outgoing: [], flushQueued: false, keyIds: new Set() };
   worker.unref();
   worker.on('message', (results: _Result[]) => {
-    for (const result of results) thread.posted.shift()?.settle(result);
-    if (thread.posted.length === 0 && thread.outgoing.length === 0) worker.unref();
+    for (const result of results) {
+      const pending = thread.posted.get(result.id);
+      thread.posted.delete(result.id);
+      pending?.settle(result);
+    }
+    if (thread.posted.size === 0 && thread.outgoing.length === 0) worker.unref();
   });
   const died = (why: string) => {
     if (_thread !== thread) return;
     _thread = undefined;
-    for (const pending of [...thread.posted, ...thread.outgoing]) {
+    for (const pending of [...thread.posted.values(), ...thread.outgoing]) {
       pending.crashes++;
       if (pending.crashes >= _MAX_CRASHES) {
         pending.fail(new Error(`the signature thread stopped ${pending.crashes} times with this job pending: ${why}`));
@@ -131,12 +146,12 @@ function _start(): _Thread {
 }
 
 function _flush(thread: _Thread): void {
-  thread.flushQueued = false;
   if (_thread !== thread || thread.outgoing.length === 0) return;
   const batch = thread.outgoing.splice(0);
   const message: unknown[] = [];
   for (const pending of batch) {
     const { job } = pending;
+    const jobId = _nextJobId++;
     if (job.op === 'sign') {
       let id = _keyIds.get(job.key);
       if (id === undefined) {
@@ -147,9 +162,9 @@ function _flush(thread: _Thread): void {
         message.push({ op: 'key', id, key: job.key });
         thread.keyIds.add(id);
       }
-      message.push({ op: 'sign', hash: job.hash, data: job.data, keyId: id });
-    } else message.push(job);
-    thread.posted.push(pending);
+      message.push({ op: 'sign', id: jobId, hash: job.hash, data: job.data, keyId: id });
+    } else message.push({ ...job, id: jobId });
+    thread.posted.set(jobId, pending);
   }
   thread.worker.postMessage(message);
 }
