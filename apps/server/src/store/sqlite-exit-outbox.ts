@@ -13,13 +13,12 @@ export function insertOutboxRows(
   prepare: Prepare,
   row: { eventId: number; event: number; context: number; progIds: readonly string[]; now: number },
 ): void {
-  const insert = prepare(
+  if (row.progIds.length === 0) return;
+  // One statement for the event's rows (one per subscribed module): each statement costs a round of binding.
+  prepare(
     `INSERT INTO exit_outbox (prog_id, event_id, event, context, status, attempts, next_attempt_at, created_at,
-       updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-  );
-  for (const progId of row.progIds) {
-    insert.run(progId, row.eventId, row.event, row.context, row.now, row.now, row.now);
-  }
+       updated_at) VALUES ${row.progIds.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?, ?)").join(', ')}`,
+  ).run(...row.progIds.flatMap((progId) => [progId, row.eventId, row.event, row.context, row.now, row.now, row.now]));
 }
 
 /** The exit outbox's queries over node:sqlite (see {@link ExitOutboxStore}). */

@@ -166,3 +166,44 @@ describe('sqlite store: exit outbox bookkeeping', () => {
     await store.close();
   });
 });
+
+describe('sqlite store: committed rows shared by readers', () => {
+  it('serves one committed row to every reader, frozen, and the new one after its own update', async () => {
+    const { store } = newStore();
+    const id = await store.transaction((tx) => tx.insertRequest(row(1)));
+    const first = await store.getRequest(id);
+    expect(await store.getRequest(id)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first?.requestName)).toBe(true);
+    await store.transaction((tx) => tx.updateRequest(id, { Disposition: 20, DispositionMessage: 'Issued' }));
+    expect(await store.getRequest(id)).toMatchObject({ Disposition: 20, DispositionMessage: 'Issued' });
+    await store.close();
+  });
+
+  it('never keeps what a transaction wrote and then rolled back', async () => {
+    const { store } = newStore();
+    const id = await store.transaction((tx) => tx.insertRequest(row(2)));
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.updateRequest(id, { Disposition: 31 });
+        // Read inside the transaction: sees the uncommitted write, which must not outlive the rollback.
+        expect((await store.getRequest(id))?.Disposition).toBe(31);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await store.getRequest(id))?.Disposition).toBe(9);
+    await store.close();
+  });
+
+  it('sees a change another connection committed (a CLI revoke while the server runs)', async () => {
+    const { file, store } = newStore();
+    const id = await store.transaction((tx) => tx.insertRequest(row(3)));
+    expect((await store.getRequest(id))?.Disposition).toBe(9);
+    const other = new DatabaseSync(file);
+    other.prepare('UPDATE requests SET disposition = 21 WHERE request_id = ?').run(id);
+    other.close();
+    await new Promise((r) => setTimeout(r, 5)); // data_version is looked at once a millisecond at most
+    expect((await store.getRequest(id))?.Disposition).toBe(21);
+    await store.close();
+  });
+});
