@@ -94,7 +94,7 @@ await Promise.all(
       await steady.ca.store.transaction(async (tx) =>
         tx.recordExitEvent(EXITEVENT_CERTISSUED, await tx.insertRequest(requestRow())),
       );
-      steady.outbox.wake();
+      steady.wakeExitOutbox();
     }
   }),
 );

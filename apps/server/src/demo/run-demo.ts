@@ -60,7 +60,7 @@ export async function runDemo(options: {
   try {
     writeFileSync(caPem, toPem(authority.ca.certificate.der, 'CERTIFICATE'));
     io.out('Exit modules (ExitModules\\Active, in order):');
-    for (const m of authority.modules) io.out(`  ${m.progId} [${m.hosted.binding}] "${m.description}"`);
+    for (const m of authority.modules) io.out(`  ${m.progId} [${m.binding}] "${m.description}"`);
 
     const keys = await generateKeyPair('ECDSA_P256');
     const csr = toPem(

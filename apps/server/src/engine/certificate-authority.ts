@@ -4,12 +4,11 @@ import { openCa } from '../ca/open-ca';
 import type { CrlPublication, PublishCrlsOptions } from '../crl/publish-crls';
 import { publishCrls } from '../crl/publish-crls';
 import type { DeliveryRecord } from '../hosting/exit-dispatcher';
-import { ExitDispatcher } from '../hosting/exit-dispatcher';
-import type { DeliveryMode } from '../hosting/exit-outbox';
-import { ExitOutbox } from '../hosting/exit-outbox';
-import { InFlightDeliveries } from '../hosting/in-flight-deliveries';
-import type { BuiltinExitModules, LoadedExitModule } from '../hosting/load-exit-modules';
-import { loadExitModules } from '../hosting/load-exit-modules';
+import type { ExitHost, ExitModuleInfo } from '../hosting/exit-host';
+import type { DeliveryMode, ExitOutbox } from '../hosting/exit-outbox';
+import type { InProcessExitHost } from '../hosting/in-process-exit-host';
+import { startInProcessExitHost } from '../hosting/in-process-exit-host';
+import type { BuiltinExitModules } from '../hosting/load-exit-modules';
 import type { EngineServices } from './engine-services';
 import { importCertificate } from './import-certificate';
 import { denyRequest, resubmitRequest } from './pending-requests';
@@ -49,54 +48,50 @@ export interface CertificateAuthorityOptions {
 export class CertificateAuthority {
   private constructor(
     readonly ca: CaContext,
-    readonly modules: readonly LoadedExitModule[],
-    private readonly dispatcher: ExitDispatcher,
-    /** The exit outbox's delivery lanes. */
-    readonly outbox: ExitOutbox,
+    private readonly host: ExitHost,
     /** What the operations work with. */
     readonly services: EngineServices,
-    private readonly controller: AbortController,
   ) {}
+
+  /** The loaded exit modules, in `ExitModules\Active` order. */
+  get modules(): readonly ExitModuleInfo[] {
+    return this.host.modules;
+  }
+
+  /** The exit outbox's delivery lanes (breakers), when the modules run on this thread. */
+  get outbox(): ExitOutbox | undefined {
+    return 'outbox' in this.host ? (this.host as InProcessExitHost).outbox : undefined;
+  }
 
   /** Opens the CA of a folder and loads its active exit modules. */
   static async open(options: CertificateAuthorityOptions): Promise<CertificateAuthority> {
     const ca = await openCa(options.dir);
-    const controller = new AbortController();
-    const inFlight = new InFlightDeliveries();
-    const modules = await loadExitModules(ca, {
-      builtins: options.builtins ?? {},
-      logger: options.logger,
-      signal: controller.signal,
-      notifyTimeoutMs: options.notifyTimeoutMs,
-      inFlight,
-    });
+    let host: ExitHost;
+    try {
+      host = await startInProcessExitHost(ca, {
+        builtins: options.builtins ?? {},
+        logger: options.logger,
+        notifyTimeoutMs: options.notifyTimeoutMs,
+        delivery: options.delivery ?? 'first-attempt',
+        firstAttemptWaitMs: options.firstAttemptWaitMs,
+        onDelivered: options.onDelivered,
+      });
+    } catch (error) {
+      await ca.store.close();
+      throw error;
+    }
     // Each event gets an outbox row per subscribed module, in the transaction of its state change.
-    ca.store.setExitSubscribers((event) => modules.filter((m) => (m.mask & event) !== 0).map((m) => m.progId));
-    // EXITEVENT_SHUTDOWN stays a direct, bounded call; every other event goes through the outbox.
-    const dispatcher = new ExitDispatcher(modules, { logger: options.logger, onDelivered: options.onDelivered });
-    const outbox = new ExitOutbox({
-      store: ca.store.outbox,
-      modules,
-      inFlight,
-      sanitizedCaName: ca.sanitizedName,
-      logger: options.logger,
-      mode: options.delivery ?? 'first-attempt',
-      firstAttemptWaitMs: options.firstAttemptWaitMs,
-      onDelivered: options.onDelivered,
-      // CA\ExitOutboxRetentionDays (DWORD): how long delivered notifications stay for operators.
-      retentionMs: Number(ca.registry.getValue(`${ca.registryPath}\\ExitOutboxRetentionDays`) ?? 7) * 86_400_000,
-    });
-    await outbox.start();
+    ca.store.setExitSubscribers((event) => host.modules.filter((m) => (m.mask & event) !== 0).map((m) => m.progId));
     const services: EngineServices = {
       ca,
       now: () => options.now?.() ?? new Date(),
-      deliver: (event, context) => outbox.deliver(event, context),
+      deliver: (event, context) => host.deliver(event, context),
       async describe(requestId, deliveries) {
         const outcome = await ca.store.getOutcome(requestId);
         return { requestId, disposition: 0, message: '', statusCode: 0, ...outcome, deliveries };
       },
     };
-    return new CertificateAuthority(ca, modules, dispatcher, outbox, services, controller);
+    return new CertificateAuthority(ca, host, services);
   }
 
   /** Submits a PKCS#10 request with `Name:Value` attributes, as certreq does. */
@@ -146,7 +141,7 @@ export class CertificateAuthority {
 
   /** Looks for due exit-outbox rows now (after an operator's retry). */
   wakeExitOutbox(): void {
-    this.outbox.wake();
+    this.host.wake();
   }
 
   /**
@@ -154,11 +149,13 @@ export class CertificateAuthority {
    * `EXITEVENT_SHUTDOWN` unless told not to, and closes the store.
    */
   async stop(options: { sendShutdownEvent?: boolean; graceMs?: number } = {}): Promise<void> {
-    await this.outbox.stop(options.graceMs ?? 10_000);
-    await this.dispatcher.shutdown(options);
-    this.controller.abort();
-    // Module processes end with the engine (after the shutdown event), so a one-shot command can exit.
-    await Promise.allSettled(this.modules.map((m) => m.dispose?.()));
-    await this.ca.store.close();
+    try {
+      await this.host.stop({
+        graceMs: options.graceMs ?? 10_000,
+        sendShutdownEvent: options.sendShutdownEvent !== false,
+      });
+    } finally {
+      await this.ca.store.close();
+    }
   }
 }

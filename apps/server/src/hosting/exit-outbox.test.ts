@@ -190,7 +190,7 @@ describe('exit outbox: durable, isolated delivery', () => {
 
     up = true;
     expect(await outbox.retry({ id: dead!.id }, new Date())).toBe(1);
-    authority.outbox.wake();
+    authority.wakeExitOutbox();
     await eventually(async () => expect((await outbox.get(dead!.id))?.status).toBe('done'));
     expect(calls).toHaveLength(4);
     expect(new Set(calls.map((c) => c.eventId)).size).toBe(1);
@@ -211,7 +211,7 @@ describe('exit outbox: durable, isolated delivery', () => {
       },
     });
     await issue(authority, 'one');
-    const lane = authority.outbox.lane('Broken.Exit')!;
+    const lane = authority.outbox!.lane('Broken.Exit')!;
     await eventually(() => expect(lane.breaker.state).toBe('open'));
     const whileOpen = calls.length;
     expect(whileOpen).toBe(2);

@@ -122,7 +122,7 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
         await cli.withEngine(async (a) => {
           const rows = a.modules.map((m) => ({
             progId: m.progId,
-            binding: m.hosted.binding,
+            binding: m.binding,
             description: m.description,
             events: exitEventMaskNames(m.mask),
           }));
