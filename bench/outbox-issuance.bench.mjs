@@ -1,55 +1,38 @@
 // Issuance throughput with three subscribed exit modules, each reading five properties per event through
 // services.createServerExit(), against the throughput with no module, in the same run: 16 concurrent submitters,
-// the engine in background delivery mode (what `certexit serve` runs). Only issuance is timed, but every
-// notification must really be delivered: at the end the outbox is drained and each module's count is checked.
+// the engine as `certexit serve` runs it (background delivery, the modules on the exit-module thread, loaded from
+// bench/support/reading-modules.mjs). Only issuance is timed, but every notification must really be delivered: at
+// the end the outbox is drained and each module's successful deliveries are counted.
 // Prints `bench <name>: ratio <x> (target >= <y>)` as its last line. Run: node bench/outbox-issuance.bench.mjs
 // after `npx pnpm@10.34.8 exec turbo run build --filter=@certexit/server...`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthority, setupCa, x509 } from '../apps/server/dist/index.js';
+import { READING_MODULES } from './support/reading-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_OUTBOX_COUNT ?? 2000);
 const ROUNDS = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 3);
 const SUBMITTERS = 16;
-const EXITEVENT_CERTISSUED = 0x1;
-const [PROPTYPE_LONG, PROPTYPE_DATE, PROPTYPE_BINARY, PROPTYPE_STRING] = [1, 2, 3, 4];
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-const MODULES = ['Bench_A.Exit', 'Bench_B.Exit', 'Bench_C.Exit'];
-
-/** A module that reads five properties of each issued certificate and counts its calls. */
-function readingModule(progId, counts) {
-  counts.set(progId, 0);
-  return {
-    specificationVersion: 'v1',
-    progId,
-    version: '0.0.0',
-    create: (services) => ({
-      Initialize: () => EXITEVENT_CERTISSUED,
-      GetDescription: () => `bench ${progId}`,
-      async Notify(_event, context) {
-        const server = services.createServerExit();
-        await server.SetContext(context);
-        const id = await server.GetRequestProperty('RequestID', PROPTYPE_LONG);
-        await server.GetRequestProperty('RequesterName', PROPTYPE_STRING);
-        await server.GetCertificateProperty('SerialNumber', PROPTYPE_STRING);
-        await server.GetCertificateProperty('NotAfter', PROPTYPE_DATE);
-        const raw = await server.GetCertificateProperty('RawCertificate', PROPTYPE_BINARY);
-        if (id !== context || !(raw instanceof Uint8Array) || raw.length === 0)
-          throw new Error(`${progId}: wrong properties for request ${context}`);
-        counts.set(progId, counts.get(progId) + 1);
-      },
-    }),
-  };
-}
+const MODULES_URL = new URL('./support/reading-modules.mjs', import.meta.url).href;
 
 async function openCa(active) {
   const dir = mkdtempSync(join(tmpdir(), 'certexit-bench-outbox-'));
   await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: active });
-  const counts = new Map();
-  const builtins = Object.fromEntries(active.map((p) => [p, readingModule(p, counts)]));
-  const authority = await CertificateAuthority.open({ dir, logger: silent, builtins, delivery: 'background' });
-  return { dir, authority, counts };
+  const counts = new Map(active.map((p) => [p, 0]));
+  const failures = [];
+  const authority = await CertificateAuthority.open({
+    dir,
+    logger: silent,
+    delivery: 'background',
+    exitModuleThread: { builtins: MODULES_URL },
+    onDelivered(record) {
+      if (record.ok) counts.set(record.progId, counts.get(record.progId) + 1);
+      else failures.push(record);
+    },
+  });
+  return { dir, authority, counts, failures };
 }
 
 const keyPair = await x509.generateKeyPair('ECDSA_P256');
@@ -75,7 +58,7 @@ async function issue(authority, n) {
 
 /** Issuances per second on a fresh CA with these modules; then waits for the outbox to drain and checks it. */
 async function run(active) {
-  const { dir, authority, counts } = await openCa(active);
+  const { dir, authority, counts, failures } = await openCa(active);
   await issue(authority, 50); // warm-up
   const started = performance.now();
   await issue(authority, COUNT);
@@ -88,6 +71,7 @@ async function run(active) {
     await new Promise((r) => setTimeout(r, 5));
   }
   const drainMs = performance.now() - issuedAt;
+  if (failures.length > 0) throw new Error(`${failures.length} deliveries failed, e.g. ${JSON.stringify(failures[0])}`);
   for (const [progId, n] of counts) if (n !== total) throw new Error(`${progId} got ${n} of ${total} events`);
   const dead = await authority.ca.store.outbox.list({ status: 'dead' });
   if (dead.length > 0) throw new Error(`${dead.length} notifications dead-lettered`);
@@ -101,7 +85,7 @@ let bare = 0;
 let subscribed = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const a = await run([]);
-  const b = await run(MODULES);
+  const b = await run(READING_MODULES);
   console.log(
     `round ${round + 1}: no module ${a.perSecond.toFixed(0)}/s; three modules ${b.perSecond.toFixed(0)}/s, ` +
       `${3 * (COUNT + 50)} deliveries checked, outbox drained ${b.drainMs.toFixed(0)} ms after the last issuance`,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { REGVAL_ACTIVE } from '@certexit/core';
 import { RegistryFile } from '../registry/registry-file';
 import type { CaStore } from '../store/ca-store';
+import type { SqliteStoreOptions } from '../store/sqlite-store';
 import { openSqliteStore } from '../store/sqlite-store';
 import type { KeyAlgorithmName } from '../x509';
 import { isKeyAlgorithmName } from '../x509';
@@ -38,7 +39,7 @@ export interface CaFolderContext {
  * Opens the configuration and store of a folder made by `setupCa`, with clear errors for what is missing or broken.
  * The caller closes `store`.
  */
-export function openCaFolder(dir: string): CaFolderContext {
+export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions } = {}): CaFolderContext {
   const folder = caFolder(dir);
   if (!existsSync(folder.registry))
     throw new Error(`${folder.root} holds no CA; run "certexit setup --dir ${dir}" first`);
@@ -58,7 +59,7 @@ export function openCaFolder(dir: string): CaFolderContext {
   return {
     folder,
     registry,
-    store: openSqliteStore(folder.database),
+    store: openSqliteStore(folder.database, options.store),
     commonName: text('CommonName') ?? sanitizedName,
     sanitizedName,
     shortName: sanitizedShortName(sanitizedName),

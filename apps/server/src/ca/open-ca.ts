@@ -3,6 +3,7 @@ import { CA_DISP_UNDER_SUBMISSION, CA_DISP_VALID } from '@certexit/core';
 import type { CertificateTemplate } from '../policy/certificate-template';
 import { parseCertificateTemplates } from '../policy/certificate-template-schema';
 import type { CaCertificateRow } from '../store/ca-store';
+import type { SqliteStoreOptions } from '../store/sqlite-store';
 import type { KeyAlgorithmName } from '../x509';
 import { importPrivateKeyPem, parseCertificate } from '../x509';
 import { caCertificateStates } from './ca-certificate-states';
@@ -17,8 +18,8 @@ import { openCaFolder } from './open-ca-folder';
  * the parent has not issued yet cannot be opened: the error says where its request is and how to install the
  * certificate.
  */
-export async function openCa(dir: string): Promise<CaContext> {
-  const base = openCaFolder(dir);
+export async function openCa(dir: string, options: { store?: SqliteStoreOptions } = {}): Promise<CaContext> {
+  const base = openCaFolder(dir, options);
   try {
     const rows = await base.store.listCaCertificates();
     const current = rows.filter((c) => c.raw && c.state === CA_DISP_VALID).at(-1);

@@ -5,10 +5,12 @@ import type { CrlPublication, PublishCrlsOptions } from '../crl/publish-crls';
 import { publishCrls } from '../crl/publish-crls';
 import type { DeliveryRecord } from '../hosting/exit-dispatcher';
 import type { ExitHost, ExitModuleInfo } from '../hosting/exit-host';
+import { startExitHostThread } from '../hosting/exit-host-thread';
 import type { DeliveryMode, ExitOutbox } from '../hosting/exit-outbox';
 import type { InProcessExitHost } from '../hosting/in-process-exit-host';
 import { startInProcessExitHost } from '../hosting/in-process-exit-host';
 import type { BuiltinExitModules } from '../hosting/load-exit-modules';
+import { EngineActivity } from './engine-activity';
 import type { EngineServices } from './engine-services';
 import { importCertificate } from './import-certificate';
 import { denyRequest, resubmitRequest } from './pending-requests';
@@ -38,6 +40,13 @@ export interface CertificateAuthorityOptions {
   delivery?: DeliveryMode;
   /** @default 5000 */
   firstAttemptWaitMs?: number;
+  /**
+   * Run the exit modules on a thread of their own (see `startExitHostThread`); `background` delivery only, from
+   * the built server. `builtins` is the URL of a module exporting `builtinExitModules()` (default: the server's);
+   * the heap limit, the watchdog and the thread's niceness default to `CA\ExitModuleThreadMaxHeapMb` (1024),
+   * `CA\ExitModuleThreadWatchdogMs` (30000) and `CA\ExitModuleThreadNiceness` (10).
+   */
+  exitModuleThread?: boolean | { builtins?: string; maxHeapMb?: number; watchdogMs?: number };
 }
 
 /**
@@ -51,6 +60,7 @@ export class CertificateAuthority {
     private readonly host: ExitHost,
     /** What the operations work with. */
     readonly services: EngineServices,
+    private readonly activity: EngineActivity,
   ) {}
 
   /** The loaded exit modules, in `ExitModules\Active` order. */
@@ -65,22 +75,51 @@ export class CertificateAuthority {
 
   /** Opens the CA of a folder and loads its active exit modules. */
   static async open(options: CertificateAuthorityOptions): Promise<CertificateAuthority> {
-    const ca = await openCa(options.dir);
+    const thread = options.exitModuleThread;
+    if (thread && options.delivery !== 'background') {
+      throw new Error('exit modules run on a thread of their own only with background delivery');
+    }
+    // With the modules' thread recording deliveries on its own connection, the engine's writer never sleeps on
+    // the database lock: it tries again a millisecond later.
+    const ca = await openCa(options.dir, thread ? { store: { lockWait: 'yield' } } : {});
+    const activity = new EngineActivity();
     let host: ExitHost;
     try {
-      host = await startInProcessExitHost(ca, {
-        builtins: options.builtins ?? {},
-        logger: options.logger,
-        notifyTimeoutMs: options.notifyTimeoutMs,
-        delivery: options.delivery ?? 'first-attempt',
-        firstAttemptWaitMs: options.firstAttemptWaitMs,
-        onDelivered: options.onDelivered,
-      });
+      if (thread) {
+        const dword = (name: string) => {
+          const value = ca.registry.getValue(`${ca.registryPath}\\${name}`);
+          return typeof value === 'number' ? value : undefined;
+        };
+        const settings = typeof thread === 'object' ? thread : {};
+        host = await startExitHostThread(ca, {
+          logger: options.logger,
+          ...(settings.builtins !== undefined && { builtins: settings.builtins }),
+          notifyTimeoutMs: options.notifyTimeoutMs,
+          onDelivered: options.onDelivered,
+          engineBusy: () => activity.busySinceLastLook(),
+          maxHeapMb: settings.maxHeapMb ?? dword('ExitModuleThreadMaxHeapMb'),
+          watchdogMs: settings.watchdogMs ?? dword('ExitModuleThreadWatchdogMs'),
+          niceness: dword('ExitModuleThreadNiceness'),
+          shareUnderLoad: ((share) => (share === undefined ? undefined : share / 100))(
+            dword('ExitModuleThreadShareUnderLoad'),
+          ),
+        });
+      } else {
+        host = await startInProcessExitHost(ca, {
+          builtins: options.builtins ?? {},
+          logger: options.logger,
+          notifyTimeoutMs: options.notifyTimeoutMs,
+          delivery: options.delivery ?? 'first-attempt',
+          firstAttemptWaitMs: options.firstAttemptWaitMs,
+          onDelivered: options.onDelivered,
+        });
+      }
     } catch (error) {
       await ca.store.close();
       throw error;
     }
-    // Each event gets an outbox row per subscribed module, in the transaction of its state change.
+    // Each event lists its subscribed modules, in the transaction of its state change; their outbox rows are made
+    // from it (see sqliteExitOutbox).
     ca.store.setExitSubscribers((event) => host.modules.filter((m) => (m.mask & event) !== 0).map((m) => m.progId));
     const services: EngineServices = {
       ca,
@@ -91,32 +130,32 @@ export class CertificateAuthority {
         return { requestId, disposition: 0, message: '', statusCode: 0, ...outcome, deliveries };
       },
     };
-    return new CertificateAuthority(ca, host, services);
+    return new CertificateAuthority(ca, host, services, activity);
   }
 
   /** Submits a PKCS#10 request with `Name:Value` attributes, as certreq does. */
   submit(input: SubmitInput): Promise<RequestOutcome> {
-    return submitRequest(this.services, input);
+    return this.activity.track(submitRequest(this.services, input));
   }
 
   /** Approves a pending request (`certutil -resubmit`). */
   resubmit(requestId: number, officer?: string): Promise<RequestOutcome> {
-    return resubmitRequest(this.services, requestId, officer);
+    return this.activity.track(resubmitRequest(this.services, requestId, officer));
   }
 
   /** Denies a pending request (`certutil -deny`). */
   deny(requestId: number, officer?: string): Promise<RequestOutcome> {
-    return denyRequest(this.services, requestId, officer);
+    return this.activity.track(denyRequest(this.services, requestId, officer));
   }
 
   /** Retrieves a request (`certreq -retrieve`); a formerly pending, now issued one raises `EXITEVENT_CERTRETRIEVEPENDING`. */
   retrieve(requestId: number, options?: { requesterName?: string }): Promise<RequestOutcome> {
-    return retrieveRequest(this.services, requestId, options);
+    return this.activity.track(retrieveRequest(this.services, requestId, options));
   }
 
   /** Imports a certificate (`certutil -importcert`), raising `EXITEVENT_CERTIMPORTED`. */
   importCertificate(certificate: string | Uint8Array, options?: { foreign?: boolean }): Promise<RequestOutcome> {
-    return importCertificate(this.services, certificate, options);
+    return this.activity.track(importCertificate(this.services, certificate, options));
   }
 
   /** Lists requests like `certutil -view` (restrictions and columns by property name). */
@@ -126,17 +165,17 @@ export class CertificateAuthority {
 
   /** Revokes an issued certificate (`certutil -revoke <serial> <reason>`), raising `EXITEVENT_CERTREVOKED`. */
   revoke(serialNumber: string, options: RevokeOptions): Promise<RequestOutcome> {
-    return revokeCertificate(this.services, serialNumber, options);
+    return this.activity.track(revokeCertificate(this.services, serialNumber, options));
   }
 
   /** Releases a certificate from hold (`certutil -revoke <serial> unrevoke`), raising `EXITEVENT_CERTREVOKED`. */
   unrevoke(serialNumber: string, officer?: string): Promise<RequestOutcome> {
-    return unrevokeCertificate(this.services, serialNumber, officer);
+    return this.activity.track(unrevokeCertificate(this.services, serialNumber, officer));
   }
 
   /** Publishes base (and delta) CRLs, or only deltas (`certutil -crl [delta]`), raising `EXITEVENT_CRLISSUED`. */
   publishCrls(options?: PublishCrlsOptions): Promise<CrlPublication> {
-    return publishCrls(this.services, options);
+    return this.activity.track(publishCrls(this.services, options));
   }
 
   /** Looks for due exit-outbox rows now (after an operator's retry). */

@@ -1,7 +1,9 @@
+import { RPC_S_CALL_FAILED_HRESULT } from '@certexit/automation';
 import type { Logger } from '@certexit/core';
 import { exitEventName } from '@certexit/core';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
 import { CircuitBreaker } from './circuit-breaker';
+import type { DeliveryPacer } from './delivery-pacer';
 import type { DeliveryRecord } from './exit-dispatcher';
 import { logExitModuleError } from './exit-module-event-log';
 import type { InFlightDeliveries } from './in-flight-deliveries';
@@ -24,6 +26,10 @@ export interface DeliveryLaneOptions {
   readonly random?: () => number;
   /** Every attempt's outcome, for waiters, metrics and tests. */
   readonly onAttempt: (record: DeliveryRecord, row: OutboxRow) => void;
+  /** Called just before each `Notify` (the exit-module thread's watchdog names the module that blocks it). */
+  readonly onCall?: (progId: string, context: number) => void;
+  /** When given, the lane starts calls and takes rows only while it is open (see `createDeliveryPacer`). */
+  readonly pacer?: DeliveryPacer;
 }
 
 /**
@@ -53,6 +59,7 @@ export class DeliveryLane {
   private lastClaimFull = false;
   private pumping = false;
   private again = false;
+  private pacedOut = false;
   private stopped = false;
   /** Set when stop's grace has passed: late calls are abandoned, their rows were given back. */
   private abandoned = false;
@@ -106,7 +113,7 @@ export class DeliveryLane {
         const allowance = this.breaker.allowance();
         if (this.running >= module.settings.concurrency || this.ahead.length > 0 || allowance <= 0) break;
         const limit = allowance === Number.POSITIVE_INFINITY ? CLAIM_BATCH - this.running : allowance - this.running;
-        if (limit <= 0) break;
+        if (limit <= 0 || this.heldByPacer()) break;
         // Draining a backlog with a module that answers at once makes claims, calls and completions one unbroken
         // chain of promises: between full batches, yield to the event loop so requests and timers get their turn.
         if (this.lastClaimFull) {
@@ -130,7 +137,8 @@ export class DeliveryLane {
         this.lastClaimFull = rows.length === limit;
         if (this.lastClaimFull) this.again = true;
       } while (this.again && !this.stopped);
-      await this.arm();
+      // Held back by the pacer, the lane is woken when it lets go: nothing to time.
+      if (!this.pacedOut) await this.arm();
     } catch (error) {
       this.options.logger.error({ module: module.progId, err: error }, 'exit outbox lane failed to claim');
     } finally {
@@ -138,10 +146,25 @@ export class DeliveryLane {
     }
   }
 
+  /** True while the pacer holds delivery back; the lane wakes when it lets go. */
+  private heldByPacer(): boolean {
+    const pacer = this.options.pacer;
+    if (!pacer || pacer.open) return false;
+    if (!this.pacedOut) {
+      this.pacedOut = true;
+      void pacer.whenOpen().then(() => {
+        this.pacedOut = false;
+        this.wake();
+      });
+    }
+    return true;
+  }
+
   /** Calls the read-ahead's rows up to `MaxConcurrency` and the breaker's allowance. */
   private startAhead(): void {
     while (this.ahead.length > 0 && !this.stopped) {
       if (this.running >= this.options.module.settings.concurrency || this.breaker.allowance() <= 0) break;
+      if (this.heldByPacer()) break;
       this.start(this.ahead.shift() as OutboxRow);
     }
     if (this.ahead.length > 0 && this.breaker.state !== 'closed') void this.giveBack();
@@ -218,10 +241,24 @@ export class DeliveryLane {
   private async deliver(row: OutboxRow): Promise<void> {
     const { module, outbox, owner, logger } = this.options;
     const eventId = formatEventId(this.options.sanitizedCaName, row.eventId);
-    const end = this.options.inFlight.begin(module.progId, row.context, eventId);
     const started = performance.now();
-    const outcome = await module.hosted.doNotify(row.event, row.context);
-    end();
+    let outcome: Awaited<ReturnType<typeof module.hosted.doNotify>>;
+    if (isExhausted(module.settings.retry, row.attempts - 1)) {
+      // Claimed again after MaxAttempts attempts that ended with no outcome: the module's host died during each
+      // (a module that crashes or blocks it every time). Called again, it would do so for ever.
+      outcome = {
+        ok: false,
+        hresult: RPC_S_CALL_FAILED_HRESULT,
+        error: new Error(
+          `claimed ${row.attempts - 1} times without an outcome (the module's host stopped during each attempt); not called again`,
+        ),
+      };
+    } else {
+      const end = this.options.inFlight.begin(module.progId, row.context, eventId);
+      this.options.onCall?.(module.progId, row.context);
+      outcome = await module.hosted.doNotify(row.event, row.context);
+      end();
+    }
     const record: DeliveryRecord = {
       event: row.event,
       context: row.context,

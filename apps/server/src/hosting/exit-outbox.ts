@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '@certexit/core';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
 import { DeliveryLane } from './delivery-lane';
+import type { DeliveryPacer } from './delivery-pacer';
 import type { DeliveryRecord } from './exit-dispatcher';
 import type { InFlightDeliveries } from './in-flight-deliveries';
 import type { LoadedExitModule } from './load-exit-modules';
@@ -30,6 +31,10 @@ export interface ExitOutboxOptions {
   /** Delivered rows older than this are deleted (in background mode, at most once an hour). @default 7 days */
   readonly retentionMs?: number;
   readonly onDelivered?: (record: DeliveryRecord) => void;
+  /** Called just before each `Notify`. */
+  readonly onCall?: (progId: string, context: number) => void;
+  /** Holds delivery back while the engine is saturated (the exit-module thread). */
+  readonly pacer?: DeliveryPacer;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -62,6 +67,8 @@ export class ExitOutbox {
           now,
           ...(this.own && { only: this.own }),
           ...(options.random && { random: options.random }),
+          ...(options.onCall && { onCall: options.onCall }),
+          ...(options.pacer && { pacer: options.pacer }),
           onAttempt: (record, row) => this.attempted(record, row),
         }),
     );
@@ -70,13 +77,13 @@ export class ExitOutbox {
   /** Takes back rows of crashed processes and starts the lanes (and, in background mode, the poller). */
   async start(): Promise<void> {
     const now = this.options.now ?? Date.now;
-    const recovered = await this.options.store.recover(new Date(now()), (owner) => this.isGone(owner));
+    const recovered = await this.options.store.recover(new Date(now()), this.owner);
     if (recovered > 0) this.options.logger.info({ recovered }, 'exit outbox: took back notifications left in delivery');
     if (this.options.mode === 'background') {
       let prunedAt = 0;
       this.poller = setInterval(() => {
         void this.options.store
-          .recover(new Date(now()), (owner) => this.isGone(owner))
+          .recover(new Date(now()), this.owner)
           .then(() => this.wake())
           .then(async () => {
             // Delivered rows are kept a while for operators, then deleted so the table does not grow for ever.
@@ -161,19 +168,5 @@ export class ExitOutbox {
   private attempted(record: DeliveryRecord, row: OutboxRow): void {
     this.options.onDelivered?.(record);
     this.waiters.get(row.eventId)?.(record);
-  }
-
-  /** True when a claim's owner is not this process and is a process of this host that no longer runs. */
-  private isGone(owner: string): boolean {
-    if (owner === this.owner) return false;
-    const [host, pid] = owner.split(':');
-    if (host !== hostname()) return false;
-    if (Number(pid) === process.pid) return true;
-    try {
-      process.kill(Number(pid), 0);
-      return false;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ESRCH';
-    }
   }
 }

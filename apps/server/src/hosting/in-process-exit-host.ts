@@ -1,5 +1,6 @@
 import type { Logger } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
+import type { DeliveryPacer } from './delivery-pacer';
 import type { DeliveryRecord } from './exit-dispatcher';
 import { ExitDispatcher } from './exit-dispatcher';
 import type { ExitHost, ExitModuleInfo } from './exit-host';
@@ -19,6 +20,10 @@ export interface InProcessExitHostOptions {
   /** @default 5000 */
   firstAttemptWaitMs?: number;
   onDelivered?: (record: DeliveryRecord) => void;
+  /** Called just before each `Notify` through the outbox. */
+  onCall?: (progId: string, context: number) => void;
+  /** Holds delivery back while the engine is saturated (the exit-module thread). */
+  pacer?: DeliveryPacer;
 }
 
 /** An exit host on this thread, with its outbox (for tests and operators: lanes, breakers). */
@@ -54,6 +59,8 @@ export async function startInProcessExitHost(
     mode: options.delivery,
     firstAttemptWaitMs: options.firstAttemptWaitMs,
     onDelivered: options.onDelivered,
+    onCall: options.onCall,
+    pacer: options.pacer,
     // CA\ExitOutboxRetentionDays (DWORD): how long delivered notifications stay for operators.
     retentionMs: Number(ca.registry.getValue(`${ca.registryPath}\\ExitOutboxRetentionDays`) ?? 7) * 86_400_000,
   });

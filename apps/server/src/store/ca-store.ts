@@ -102,8 +102,9 @@ export interface CaStoreTransaction {
   updateCaCertificate(certIndex: number, changes: { raw?: Uint8Array; state?: number }): Promise<void>;
   addCrl(row: CrlRow): Promise<void>;
   /**
-   * Records an exit event in this transaction, with one exit-outbox row per module the subscriber callback names
-   * ({@link CaStore.setExitSubscribers}); it is delivered only if the transaction commits.
+   * Records an exit event in this transaction with the modules the subscriber callback names
+   * ({@link CaStore.setExitSubscribers}): each gets an exit-outbox row, made from the event once it has committed;
+   * it is delivered only if the transaction commits.
    */
   recordExitEvent(event: number, context: number): Promise<number>;
 }

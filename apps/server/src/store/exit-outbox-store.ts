@@ -68,8 +68,11 @@ export interface ExitOutboxStore {
   unclaim(ids: readonly number[], owner: string, now: Date): Promise<number>;
   /** Gives an owner's claimed rows back (pending, due now), e.g. on stop with calls still in flight. */
   release(owner: string, now: Date): Promise<number>;
-  /** Takes back rows whose claim lapsed or whose owner is gone (a crashed process): pending, due now. */
-  recover(now: Date, ownerIsGone: (owner: string) => boolean): Promise<number>;
+  /**
+   * Takes back rows whose claim lapsed or whose owner is gone (a crashed process, or an earlier exit-module thread
+   * of this one; see `claimOwnerIsGone`): pending, due now. The rows of `self` stay.
+   */
+  recover(now: Date, self: string): Promise<number>;
   /** When the module's next pending row in backoff becomes due (the first due time after `now`), if it has one. */
   nextDueAfter(progId: string, now: Date): Promise<Date | undefined>;
   /** Rows for operators, oldest first; done rows only when asked for by status. */

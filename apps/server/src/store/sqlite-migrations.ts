@@ -144,4 +144,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX exit_outbox_status ON exit_outbox (prog_id, status, created_at);
   CREATE INDEX exit_outbox_event ON exit_outbox (event_id);
   `,
+  // 6: an exit event lists the modules to notify (ProgIDs, one per line), written with the state change; their
+  // outbox rows are made from it by the delivery side, up to the cursor (see sqliteExitOutbox). Events before this
+  // version already have their rows: the cursor starts after them.
+  `
+  ALTER TABLE exit_events ADD COLUMN modules TEXT;
+  CREATE TABLE exit_outbox_cursor (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_event_id INTEGER NOT NULL
+  );
+  INSERT INTO exit_outbox_cursor (id, last_event_id) SELECT 1, COALESCE(MAX(event_id), 0) FROM exit_events;
+  `,
 ];
