@@ -1,15 +1,19 @@
 import type { Logger } from '@certexit/core';
+import { REGVAL_ACTIVE } from '@certexit/core';
+import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { CaContext } from '../ca/ca-context';
+import { caFolder } from '../ca/ca-folder';
 import { openCa } from '../ca/open-ca';
 import type { CrlPublication, PublishCrlsOptions } from '../crl/publish-crls';
 import { publishCrls } from '../crl/publish-crls';
 import type { DeliveryRecord } from '../hosting/exit-dispatcher';
 import type { ExitHost, ExitModuleInfo } from '../hosting/exit-host';
-import { startExitHostThread } from '../hosting/exit-host-thread';
+import { exitHostThreadAvailable, startExitHostThread } from '../hosting/exit-host-thread';
 import type { DeliveryMode, ExitOutbox } from '../hosting/exit-outbox';
 import type { InProcessExitHost } from '../hosting/in-process-exit-host';
 import { startInProcessExitHost } from '../hosting/in-process-exit-host';
 import type { BuiltinExitModules } from '../hosting/load-exit-modules';
+import { RegistryFile } from '../registry/registry-file';
 import { EngineActivity } from './engine-activity';
 import type { EngineServices } from './engine-services';
 import { importCertificate } from './import-certificate';
@@ -42,11 +46,15 @@ export interface CertificateAuthorityOptions {
   firstAttemptWaitMs?: number;
   /**
    * Run the exit modules on a thread of their own (see `startExitHostThread`); `background` delivery only, from
-   * the built server. `builtins` is the URL of a module exporting `builtinExitModules()` (default: the server's);
+   * the built server. `auto` (what `certexit serve` asks for): on their own thread when the server runs from its
+   * bundle and `CA\ExitModuleThread` is not 0, on the engine's thread otherwise. `builtins` is the URL of a module exporting `builtinExitModules()` (default: the server's);
    * the heap limit, the watchdog and the thread's niceness default to `CA\ExitModuleThreadMaxHeapMb` (1024),
    * `CA\ExitModuleThreadWatchdogMs` (30000) and `CA\ExitModuleThreadNiceness` (10).
    */
-  exitModuleThread?: boolean | { builtins?: string; maxHeapMb?: number; watchdogMs?: number };
+  exitModuleThread?:
+    | boolean
+    | 'auto'
+    | { builtins?: string; maxHeapMb?: number; watchdogMs?: number; restartBackoffMs?: number };
 }
 
 /**
@@ -68,6 +76,11 @@ export class CertificateAuthority {
     return this.host.modules;
   }
 
+  /** True when the exit modules run on a thread of their own. */
+  get exitModulesThread(): boolean {
+    return !('outbox' in this.host);
+  }
+
   /** The exit outbox's delivery lanes (breakers), when the modules run on this thread. */
   get outbox(): ExitOutbox | undefined {
     return 'outbox' in this.host ? (this.host as InProcessExitHost).outbox : undefined;
@@ -75,7 +88,10 @@ export class CertificateAuthority {
 
   /** Opens the CA of a folder and loads its active exit modules. */
   static async open(options: CertificateAuthorityOptions): Promise<CertificateAuthority> {
-    const thread = options.exitModuleThread;
+    const thread =
+      options.exitModuleThread === 'auto'
+        ? exitHostThreadAvailable() && _exitModuleThreadEnabled(options.dir)
+        : options.exitModuleThread;
     if (thread && options.delivery !== 'background') {
       throw new Error('exit modules run on a thread of their own only with background delivery');
     }
@@ -99,6 +115,7 @@ export class CertificateAuthority {
           engineBusy: () => activity.busySinceLastLook(),
           maxHeapMb: settings.maxHeapMb ?? dword('ExitModuleThreadMaxHeapMb'),
           watchdogMs: settings.watchdogMs ?? dword('ExitModuleThreadWatchdogMs'),
+          ...(settings.restartBackoffMs !== undefined && { restartBackoffMs: settings.restartBackoffMs }),
           niceness: dword('ExitModuleThreadNiceness'),
           shareUnderLoad: ((share) => (share === undefined ? undefined : share / 100))(
             dword('ExitModuleThreadShareUnderLoad'),
@@ -197,4 +214,14 @@ export class CertificateAuthority {
       await this.ca.store.close();
     }
   }
+}
+
+/**
+ * `CA\ExitModuleThread` (DWORD, default 1): 0 keeps the exit modules on the engine's thread. Read before the CA
+ * opens, since the store opens differently with the thread.
+ */
+function _exitModuleThreadEnabled(dir: string): boolean {
+  const registry = new RegistryFile(caFolder(dir).registry);
+  const name = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
+  return typeof name !== 'string' || registry.getValue(`${caRegistryPaths.ca(name)}\\ExitModuleThread`) !== 0;
 }

@@ -1,4 +1,3 @@
-import { RPC_S_CALL_FAILED_HRESULT } from '@certexit/automation';
 import type { Logger } from '@certexit/core';
 import { exitEventName } from '@certexit/core';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
@@ -26,8 +25,11 @@ export interface DeliveryLaneOptions {
   readonly random?: () => number;
   /** Every attempt's outcome, for waiters, metrics and tests. */
   readonly onAttempt: (record: DeliveryRecord, row: OutboxRow) => void;
-  /** Called just before each `Notify` (the exit-module thread's watchdog names the module that blocks it). */
-  readonly onCall?: (progId: string, context: number) => void;
+  /**
+   * Called as each `Notify` starts; what it returns is called when it returns (the exit-module thread records the
+   * call it is inside, to blame the right module if the thread dies in it).
+   */
+  readonly onCall?: (progId: string, context: number) => (() => void) | undefined;
   /** When given, the lane starts calls and takes rows only while it is open (see `createDeliveryPacer`). */
   readonly pacer?: DeliveryPacer;
 }
@@ -241,24 +243,12 @@ export class DeliveryLane {
   private async deliver(row: OutboxRow): Promise<void> {
     const { module, outbox, owner, logger } = this.options;
     const eventId = formatEventId(this.options.sanitizedCaName, row.eventId);
+    const end = this.options.inFlight.begin(module.progId, row.context, eventId);
     const started = performance.now();
-    let outcome: Awaited<ReturnType<typeof module.hosted.doNotify>>;
-    if (isExhausted(module.settings.retry, row.attempts - 1)) {
-      // Claimed again after MaxAttempts attempts that ended with no outcome: the module's host died during each
-      // (a module that crashes or blocks it every time). Called again, it would do so for ever.
-      outcome = {
-        ok: false,
-        hresult: RPC_S_CALL_FAILED_HRESULT,
-        error: new Error(
-          `claimed ${row.attempts - 1} times without an outcome (the module's host stopped during each attempt); not called again`,
-        ),
-      };
-    } else {
-      const end = this.options.inFlight.begin(module.progId, row.context, eventId);
-      this.options.onCall?.(module.progId, row.context);
-      outcome = await module.hosted.doNotify(row.event, row.context);
-      end();
-    }
+    const endCall = this.options.onCall?.(module.progId, row.context);
+    const outcome = await module.hosted.doNotify(row.event, row.context);
+    endCall?.();
+    end();
     const record: DeliveryRecord = {
       event: row.event,
       context: row.context,

@@ -10,6 +10,13 @@ export interface DeliveryPacerOptions {
   sampleMs?: number;
   /** Also called at every look (the exit-module thread reads the engine's wake counter there). */
   onSample?: () => void;
+  /**
+   * Calls in flight when the previous thread died, when there were several: one call at a time until each of them
+   * has been made again, or `serialMs` has passed, so that another death names its call.
+   */
+  suspects?: ReadonlyArray<{ progId: string; context: number }>;
+  /** @default 60000 */
+  serialMs?: number;
 }
 
 /** What the delivery lanes ask before they start work. */
@@ -18,6 +25,10 @@ export interface DeliveryPacer {
   readonly open: boolean;
   /** Resolves when they may. */
   whenOpen(): Promise<void>;
+  /** A `Notify` starts; the function returned is called when it returns. */
+  callStarted(call: { progId: string; context: number }): () => void;
+  /** True while calls are made one at a time (see {@link DeliveryPacerOptions.suspects}). */
+  readonly serial: boolean;
   stop(): void;
 }
 
@@ -33,29 +44,52 @@ export function createDeliveryPacer(options: DeliveryPacerOptions): DeliveryPace
   const share = options.share ?? 0.1;
   const window: number[] = [];
   let last = performance.eventLoopUtilization();
-  let open = true;
+  let paced = true;
+  let inFlight = 0;
+  const suspects = new Set((options.suspects ?? []).map(_key));
+  const serialUntil = suspects.size > 0 ? Date.now() + (options.serialMs ?? 60_000) : 0;
+  const serial = () => suspects.size > 0 && Date.now() < serialUntil;
+  const isOpen = () => paced && !(serial() && inFlight > 0);
   const waiting: Array<() => void> = [];
+  const release = () => {
+    if (isOpen()) for (const resolve of waiting.splice(0)) resolve();
+  };
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     window.push(performance.eventLoopUtilization(now, last).utilization);
     last = now;
     if (window.length > 10) window.shift();
     const used = window.reduce((a, b) => a + b, 0) / window.length;
-    open = !options.engineBusy() || used < share;
-    if (open) for (const resolve of waiting.splice(0)) resolve();
+    paced = !options.engineBusy() || used < share;
+    release();
     options.onSample?.();
   }, options.sampleMs ?? 10);
   timer.unref();
   return {
     get open() {
-      return open;
+      return isOpen();
+    },
+    get serial() {
+      return serial();
     },
     whenOpen() {
-      return open ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+      return isOpen() ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    callStarted(call) {
+      inFlight++;
+      return () => {
+        inFlight--;
+        suspects.delete(_key(call));
+        release();
+      };
     },
     stop() {
       clearInterval(timer);
       for (const resolve of waiting.splice(0)) resolve();
     },
   };
+}
+
+function _key(call: { progId: string; context: number }): string {
+  return `${call.progId.toLowerCase()}\u0000${call.context}`;
 }

@@ -23,30 +23,68 @@ export interface ExitHostThreadData {
   readonly signals: SharedArrayBuffer;
   /** The share (0 to 1) of its time the thread may deliver with while the engine is busy. */
   readonly shareUnderLoad: number;
-  /** Shared with the engine: the `Notify` the thread entered last (see {@link writeLastCall}). */
-  readonly lastCall: SharedArrayBuffer;
+  /** Shared with the engine: the `Notify` calls in flight on the thread (see {@link recordCall}). */
+  readonly calls: SharedArrayBuffer;
+  /**
+   * Calls that were in flight when the previous thread died, more than one: this thread makes one call at a time
+   * until each of them has been made again (or a minute has passed), so that a death names its call.
+   */
+  readonly suspects?: readonly CallInFlight[];
 }
 
-/** Size of {@link ExitHostThreadData.lastCall}: the context, the ProgID's length, and the ProgID (COM caps it at 39). */
-export const LAST_CALL_BYTES = 8 + 128;
-
-/** Records the `Notify` the thread enters: a watchdog that finds the thread blocked names this module. */
-export function writeLastCall(buffer: SharedArrayBuffer, progId: string, context: number): void {
-  const view = new DataView(buffer);
-  const { written } = _encoder.encodeInto(progId, new Uint8Array(buffer, 8, LAST_CALL_BYTES - 8));
-  view.setInt32(0, context);
-  view.setInt32(4, written);
+/** One `Notify` in flight on the exit-module thread. */
+export interface CallInFlight {
+  readonly progId: string;
+  readonly context: number;
 }
 
-/** The `Notify` the thread entered last, if any (read while the thread is blocked, so nothing writes meanwhile). */
-export function readLastCall(buffer: SharedArrayBuffer): { progId: string; context: number } | undefined {
+/**
+ * Layout of {@link ExitHostThreadData.calls}: a header word set when more calls were in flight than there are slots,
+ * then slots of the context, the ProgID's length and the ProgID (COM caps a ProgID at 39 characters).
+ */
+const _HEADER = 8;
+const _SLOT_BYTES = 128;
+const _SLOTS = 256;
+export const CALLS_BYTES = _HEADER + _SLOT_BYTES * _SLOTS;
+
+/**
+ * Records a `Notify` the thread enters; the function returned forgets it when it returns. If the thread dies or
+ * blocks, the engine blames the calls recorded (see {@link takeCalls}).
+ */
+export function recordCall(buffer: SharedArrayBuffer, call: CallInFlight): () => void {
   const view = new DataView(buffer);
-  const length = view.getInt32(4);
-  if (length === 0) return undefined;
-  return {
-    context: view.getInt32(0),
-    progId: new TextDecoder().decode(new Uint8Array(buffer, 8, length).slice()),
-  };
+  for (let slot = 0; slot < _SLOTS; slot++) {
+    const at = _HEADER + slot * _SLOT_BYTES;
+    if (view.getInt32(at + 4) !== 0) continue;
+    const { written } = _encoder.encodeInto(call.progId, new Uint8Array(buffer, at + 8, _SLOT_BYTES - 8));
+    view.setInt32(at, call.context);
+    view.setInt32(at + 4, written);
+    return () => view.setInt32(at + 4, 0);
+  }
+  view.setInt32(0, 1);
+  return () => undefined;
+}
+
+/**
+ * The calls in flight, and whether some could not be recorded (read while the thread is blocked or dead, so
+ * nothing writes meanwhile); the table is cleared.
+ */
+export function takeCalls(buffer: SharedArrayBuffer): { calls: CallInFlight[]; complete: boolean } {
+  const view = new DataView(buffer);
+  const calls: CallInFlight[] = [];
+  for (let slot = 0; slot < _SLOTS; slot++) {
+    const at = _HEADER + slot * _SLOT_BYTES;
+    const length = view.getInt32(at + 4);
+    if (length === 0) continue;
+    calls.push({
+      context: view.getInt32(at),
+      progId: new TextDecoder().decode(new Uint8Array(buffer, at + 8, length).slice()),
+    });
+    view.setInt32(at + 4, 0);
+  }
+  const complete = view.getInt32(0) === 0;
+  view.setInt32(0, 0);
+  return { calls, complete };
 }
 
 const _encoder = new TextEncoder();

@@ -31,8 +31,8 @@ export interface ExitOutboxOptions {
   /** Delivered rows older than this are deleted (in background mode, at most once an hour). @default 7 days */
   readonly retentionMs?: number;
   readonly onDelivered?: (record: DeliveryRecord) => void;
-  /** Called just before each `Notify`. */
-  readonly onCall?: (progId: string, context: number) => void;
+  /** Called as each `Notify` starts; what it returns, when it returns. */
+  readonly onCall?: (progId: string, context: number) => (() => void) | undefined;
   /** Holds delivery back while the engine is saturated (the exit-module thread). */
   readonly pacer?: DeliveryPacer;
   readonly now?: () => number;

@@ -20,8 +20,8 @@ export interface InProcessExitHostOptions {
   /** @default 5000 */
   firstAttemptWaitMs?: number;
   onDelivered?: (record: DeliveryRecord) => void;
-  /** Called just before each `Notify` through the outbox. */
-  onCall?: (progId: string, context: number) => void;
+  /** Called as each `Notify` through the outbox starts; what it returns, when it returns. */
+  onCall?: (progId: string, context: number) => (() => void) | undefined;
   /** Holds delivery back while the engine is saturated (the exit-module thread). */
   pacer?: DeliveryPacer;
 }

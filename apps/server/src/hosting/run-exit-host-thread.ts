@@ -11,7 +11,7 @@ import type {
   ThreadLogLevel,
   ToExitHostThread,
 } from './exit-host-thread-protocol';
-import { SIGNAL_ENGINE_BUSY, SIGNAL_WAKE, THREAD_LOG_LEVELS, writeLastCall } from './exit-host-thread-protocol';
+import { recordCall, SIGNAL_ENGINE_BUSY, SIGNAL_WAKE, THREAD_LOG_LEVELS } from './exit-host-thread-protocol';
 import type { InProcessExitHost } from './in-process-exit-host';
 import { startInProcessExitHost } from './in-process-exit-host';
 import type { BuiltinExitModules } from './load-exit-modules';
@@ -66,11 +66,18 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
     if (typeof imported.builtinExitModules !== 'function') {
       throw new Error(`${data.builtins} does not export builtinExitModules()`);
     }
+    if (data.suspects) {
+      logger.warn(
+        { suspects: data.suspects.map((c) => `${c.progId} (context ${c.context})`) },
+        'the previous exit-module thread died with several calls in flight: one call at a time until they are made again',
+      );
+    }
     const signals = new Int32Array(data.signals);
     let wakes = Atomics.load(signals, SIGNAL_WAKE);
     pacer = createDeliveryPacer({
       engineBusy: () => Atomics.load(signals, SIGNAL_ENGINE_BUSY) === 1,
       share: data.shareUnderLoad,
+      ...(data.suspects && { suspects: data.suspects }),
       onSample() {
         const now = Atomics.load(signals, SIGNAL_WAKE);
         if (now !== wakes) {
@@ -88,7 +95,15 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
         if (records.length === 0) setImmediate(flush);
         records.push(record);
       },
-      onCall: (progId, context) => writeLastCall(data.lastCall, progId, context),
+      onCall(progId, context) {
+        const call = { progId, context };
+        const forget = recordCall(data.calls, call);
+        const ended = pacer?.callStarted(call);
+        return () => {
+          forget();
+          ended?.();
+        };
+      },
       pacer,
     });
     post({ type: 'ready', modules: host.modules });

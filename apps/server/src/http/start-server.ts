@@ -1,6 +1,7 @@
 import type pino from 'pino';
 import { builtinExitModules } from '../builtin-exit-modules';
 import { startCrlSchedule } from '../crl/start-crl-schedule';
+import type { CertificateAuthorityOptions } from '../engine/certificate-authority';
 import { CertificateAuthority } from '../engine/certificate-authority';
 import type { BuiltinExitModules } from '../hosting/load-exit-modules';
 import { createLogger } from '../logging/create-logger';
@@ -31,6 +32,8 @@ export interface StartServerOptions {
   /** Exit-module factories by ProgID. @default builtinExitModules() */
   builtins?: BuiltinExitModules;
   notifyTimeoutMs?: number;
+  /** Where the exit modules run (see `CertificateAuthorityOptions.exitModuleThread`). @default 'auto' */
+  exitModuleThread?: CertificateAuthorityOptions['exitModuleThread'];
   /** Also export Node's process metrics. @default true */
   processMetrics?: boolean;
   /** `info.version` of the OpenAPI document. */
@@ -77,8 +80,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     notifyTimeoutMs: options.notifyTimeoutMs,
     onDelivered: (record) => metrics.observeDelivery(record),
-    // The server never waits for exit modules: the outbox delivers after commit, in the background.
+    // The server never waits for exit modules: the outbox delivers after commit, in the background, from the
+    // modules' own thread when the server runs from its bundle.
     delivery: 'background',
+    exitModuleThread: options.exitModuleThread ?? 'auto',
   });
   registerExitQueueMetrics(metrics.registry, authority.ca.store.outbox);
   const callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
@@ -100,7 +105,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger.warn({}, 'no API callers are configured: add one with "certexit caller add <DOMAIN\\user> --role manager"');
   }
   logger.info(
-    { url, ca: authority.ca.commonName, tls: Boolean(options.tls), clientCertificates: Boolean(options.tls?.clientCa) },
+    {
+      url,
+      ca: authority.ca.commonName,
+      tls: Boolean(options.tls),
+      clientCertificates: Boolean(options.tls?.clientCa),
+      exitModules: authority.exitModulesThread ? 'own thread' : "engine's thread",
+    },
     'certexit API listening',
   );
 

@@ -62,6 +62,23 @@ export interface ExitOutboxStore {
     failure: { hresult: number; error: string; nextAttemptAt: Date; dead: boolean; now: Date },
   ): Promise<void>;
   /**
+   * Records a failed attempt for the row of `progId` and `context` that is being delivered, whatever its owner: its
+   * host died inside the call (an exit-module thread that a module blocked or ran out of memory). Back to `pending`
+   * at `nextAttemptAt(attempts)`, or `dead` once it has had `maxAttempts` attempts. Answers what became of it and
+   * its event; undefined when no such row is being delivered.
+   */
+  failDelivering(
+    progId: string,
+    context: number,
+    failure: {
+      hresult: number;
+      error: string;
+      maxAttempts: number;
+      nextAttemptAt: (attempts: number) => Date;
+      now: Date;
+    },
+  ): Promise<{ fate: 'pending' | 'dead'; event: number } | undefined>;
+  /**
    * Gives claimed rows that were never called back (pending, due now, the claim's attempt undone): a lane's
    * read-ahead when its breaker opens or it stops.
    */

@@ -142,6 +142,29 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
         );
       });
     },
+    failDelivering(progId, context, failure) {
+      return write(() => {
+        const r = prepare(
+          `SELECT outbox_id, attempts, event FROM exit_outbox WHERE prog_id = ? AND context = ? AND status = 'delivering'
+            ORDER BY outbox_id LIMIT 1`,
+        ).get(progId, context);
+        if (!r) return undefined;
+        const attempts = Number(r.attempts);
+        const fate = attempts >= failure.maxAttempts ? 'dead' : 'pending';
+        prepare(
+          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, next_attempt_at = ?, owner = NULL,
+             lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering'`,
+        ).run(
+          fate,
+          failure.hresult,
+          failure.error.slice(0, 2000),
+          failure.nextAttemptAt(attempts).getTime(),
+          failure.now.getTime(),
+          Number(r.outbox_id),
+        );
+        return { fate, event: Number(r.event) } as const;
+      });
+    },
     unclaim(ids, owner, now) {
       return write(() => {
         const back = prepare(
