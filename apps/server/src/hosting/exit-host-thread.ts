@@ -110,7 +110,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
       const thread = new Worker(_PROGRAM, {
         eval: true,
         workerData: data,
-        execArgv: _bundleExecArgv(process.execArgv),
+        ...(_hasConditions(process.execArgv) && { execArgv: _withoutConditions(process.execArgv) }),
         name: 'certexit exit modules',
         resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
       });
@@ -289,10 +289,15 @@ export function serverBundleUrl(): string {
 }
 
 /**
- * The process's Node flags without export conditions: the thread runs the bundle, whose dependencies resolve the
- * default way (a test runner's `--conditions` would point them at TypeScript sources).
+ * The thread runs the bundle, whose dependencies resolve the default way: a test runner's `--conditions` would point
+ * them at TypeScript sources. Only then are the flags given explicitly (Node inherits the others on its own, and
+ * refuses per-process flags such as `--expose-gc` when they are given).
  */
-function _bundleExecArgv(execArgv: readonly string[]): string[] {
+function _hasConditions(execArgv: readonly string[]): boolean {
+  return execArgv.some((flag) => flag === '--conditions' || flag === '-C' || flag.startsWith('--conditions='));
+}
+
+function _withoutConditions(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const flag = execArgv[i]!;

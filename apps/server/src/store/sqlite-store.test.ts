@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { openSqliteStore } from './sqlite-store';
 
 const dirs: string[] = [];
@@ -204,6 +205,47 @@ describe('sqlite store: committed rows shared by readers', () => {
     other.close();
     await new Promise((r) => setTimeout(r, 5)); // data_version is looked at once a millisecond at most
     expect((await store.getRequest(id))?.Disposition).toBe(21);
+    await store.close();
+  });
+});
+
+describe('sqlite store: outbox rows made from the event (migration 6)', () => {
+  it('keeps the rows of events from before the migration, and makes those of new events once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certexit-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'ca.db');
+    // A database at schema version 5: one event with its outbox row already written, as version 5 wrote them.
+    const old = new DatabaseSync(file);
+    for (const migration of SQLITE_MIGRATIONS.slice(0, 5)) old.exec(migration);
+    old.exec('PRAGMA user_version = 5');
+    old.exec(`INSERT INTO requests (request_type, disposition, submitted_when) VALUES (256, 20, 1)`);
+    old.exec(`INSERT INTO exit_events (event, context, created_at) VALUES (1, 1, 1)`);
+    old.exec(`INSERT INTO exit_outbox (prog_id, event_id, event, context, status, attempts, next_attempt_at, created_at,
+      updated_at) VALUES ('A.Exit', 1, 1, 1, 'pending', 0, 1, 1, 1)`);
+    old.close();
+
+    const store = openSqliteStore(file);
+    expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+    store.setExitSubscribers(() => ['A.Exit', 'B.Exit']);
+    const id = await store.transaction(async (tx) => {
+      const request = await tx.insertRequest(row(2));
+      await tx.recordExitEvent(1, request);
+      return request;
+    });
+    // The transaction wrote the event with its modules, not their rows.
+    const other = new DatabaseSync(file);
+    expect(other.prepare('SELECT modules FROM exit_events WHERE context = ?').get(id)?.modules).toBe('A.Exit\nB.Exit');
+    expect(other.prepare('SELECT COUNT(*) AS n FROM exit_outbox').get()?.n).toBe(1);
+    // Any look at the outbox makes them: the old event's row stays single, the new event gets one row per module.
+    const rows = await store.outbox.list({});
+    expect(rows.map((r) => [r.progId, r.context, r.status])).toEqual([
+      ['A.Exit', 1, 'pending'],
+      ['A.Exit', id, 'pending'],
+      ['B.Exit', id, 'pending'],
+    ]);
+    await store.outbox.list({});
+    expect(other.prepare('SELECT COUNT(*) AS n FROM exit_outbox').get()?.n).toBe(3);
+    other.close();
     await store.close();
   });
 });

@@ -3,7 +3,7 @@
  * WebCrypto parameters, PKCS#8 import/export, and the X.509 signature AlgorithmIdentifier.
  */
 import type { webcrypto } from 'node:crypto';
-import { createPrivateKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, KeyObject, sign as nodeSign } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { toArrayBuffer } from './der';
@@ -202,8 +202,18 @@ const _algorithmIdentifierDer = new Map<KeyAlgorithmName, Uint8Array>();
 /** Signs `data` with `key` and returns the signature in X.509 form (ECDSA as a DER ECDSA-Sig-Value). */
 export async function signData(key: webcrypto.CryptoKey, alg: KeyAlgorithmName, data: Uint8Array): Promise<Uint8Array> {
   const signer = _signerOf(key, alg);
+  if (data.byteLength > INLINE_SIGNATURE_ABOVE) {
+    return Promise.resolve(new Uint8Array(nodeSign(signer.hash, data, signer.keyObject)));
+  }
   return signOnSignatureThread(signer.hash, data, signer.keyObject);
 }
+
+/**
+ * Inputs above this many bytes are signed and checked on the calling thread: a CRL's to-be-signed part can be tens
+ * of megabytes, which posted to the signature thread would be copied twice (out of the encoder's buffer, then into
+ * the message; a million-entry CRL's publication peaked 120 MB higher). Their cost is the hash, once per CRL.
+ */
+export const INLINE_SIGNATURE_ABOVE = 1 << 20;
 
 /**
  * The KeyObject and hash that sign for `key`, checked and derived once per key; the signature thread makes the

@@ -73,3 +73,18 @@ describe('the signature thread', () => {
     });
   });
 });
+
+describe('signatures over large inputs (a CRL of many entries)', () => {
+  it('signs and verifies inputs above INLINE_SIGNATURE_ABOVE on the calling thread, with the same results', async () => {
+    const { generateKeyPair, exportSpki, signData, INLINE_SIGNATURE_ABOVE } = await import('./key-algorithm');
+    const { verifySignature } = await import('./verify-signature');
+    const keys = await generateKeyPair('ECDSA_P256');
+    const spki = await exportSpki(keys.publicKey);
+    const big = new Uint8Array(INLINE_SIGNATURE_ABOVE + 1).fill(3);
+    const signature = await signData(keys.privateKey, 'ECDSA_P256', big);
+    const algorithm = { algorithm: '1.2.840.10045.4.3.2' };
+    expect(await verifySignature({ signatureAlgorithm: algorithm, spki, data: big, signature })).toBe(true);
+    big[0] = 4;
+    expect(await verifySignature({ signatureAlgorithm: algorithm, spki, data: big, signature })).toBe(false);
+  });
+});

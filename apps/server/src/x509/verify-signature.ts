@@ -2,8 +2,10 @@
  * Verifies an X.509-style signature (as found in PKCS#10 requests, certificates, CRLs) with
  * node:crypto, given the signer's DER SubjectPublicKeyInfo.
  */
-import { constants } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { constants, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { decodeOid, integerValue, readChildren, readSingleElement, TAG_INTEGER, TAG_OID, TAG_SEQUENCE } from './der';
+import { INLINE_SIGNATURE_ABOVE } from './key-algorithm';
 import {
   describePublicKey,
   EC_CURVES,
@@ -12,6 +14,7 @@ import {
   OID_RSA_ENCRYPTION,
   OID_RSASSA_PSS,
 } from './public-key-info';
+import type { SignatureCheckResult } from './signature-thread';
 import { verifyOnSignatureThread } from './signature-thread';
 import { X509ParseError, X509UnsupportedAlgorithmError } from './x509-error';
 
@@ -92,11 +95,35 @@ export async function verifySignature(input: VerifySignatureInput): Promise<bool
   }
 
   // A malformed signature value (e.g. a broken ECDSA-Sig-Value) simply does not verify.
-  const result = await verifyOnSignatureThread({ hash, data, spki, signature, ...(options && { options }) });
+  const result =
+    data.byteLength > INLINE_SIGNATURE_ABOVE
+      ? _verifyHere(hash, data, spki, signature, options)
+      : await verifyOnSignatureThread({ hash, data, spki, signature, ...(options && { options }) });
   if ('importError' in result) {
     throw new X509ParseError(`public key cannot be imported for ${oid}: ${result.importError}`);
   }
   return result.ok;
+}
+
+/** Verifies on this thread (a large input, see INLINE_SIGNATURE_ABOVE), answering as the signature thread does. */
+function _verifyHere(
+  hash: string | null,
+  data: Uint8Array,
+  spki: Uint8Array,
+  signature: Uint8Array,
+  options: { padding: number; saltLength: number } | undefined,
+): SignatureCheckResult {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch (error) {
+    return { importError: (error as Error).message };
+  }
+  try {
+    return { ok: nodeVerify(hash, data, options ? { key, ...options } : key, signature) };
+  } catch {
+    return { ok: false };
+  }
 }
 
 function _nodeHash(hash: Hash): string {
