@@ -120,6 +120,7 @@ export class CertificateAuthority {
           shareUnderLoad: ((share) => (share === undefined ? undefined : share / 100))(
             dword('ExitModuleThreadShareUnderLoad'),
           ),
+          holdUnderLoadMs: dword('ExitModuleThreadHoldUnderLoadMs'),
         });
       } else {
         host = await startInProcessExitHost(ca, {

@@ -23,7 +23,7 @@ describe('delivery pacer', () => {
 
   it('closes while the engine is busy and delivery has used its share, and opens when the engine is idle again', async () => {
     let engineBusy = true;
-    const pacer = createDeliveryPacer({ engineBusy: () => engineBusy, share: 0.1 });
+    const pacer = createDeliveryPacer({ engineBusy: () => engineBusy, share: 0.1, holdMs: 0 });
     await busyFor(150);
     expect(pacer.open).toBe(false);
     const opened = pacer.whenOpen().then(() => 'opened');
@@ -34,11 +34,38 @@ describe('delivery pacer', () => {
   });
 
   it('opens again, with the engine still busy, once this thread has been idle long enough to be under its share', async () => {
-    const pacer = createDeliveryPacer({ engineBusy: () => true, share: 0.5 });
+    const pacer = createDeliveryPacer({ engineBusy: () => true, share: 0.5, holdMs: 0 });
     await busyFor(150);
     expect(pacer.open).toBe(false);
     await new Promise((r) => setTimeout(r, 200)); // idle: utilization over the last 100 ms falls to about 0
     expect(pacer.open).toBe(true);
+    pacer.stop();
+  });
+});
+
+describe('delivery pacer: the hold at the start of load', () => {
+  it('holds delivery for the first holdMs of load even with the thread idle, then gives it its share', async () => {
+    const pacer = createDeliveryPacer({ engineBusy: () => true, share: 0.5, holdMs: 300 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pacer.open).toBe(false); // idle thread, well under its share: still held
+    const opened = pacer.whenOpen().then(() => performance.now());
+    const started = performance.now();
+    expect(await opened).toBeGreaterThan(started + 100);
+    expect(pacer.open).toBe(true);
+    pacer.stop();
+  });
+
+  it('starts the hold again after the engine has been idle', async () => {
+    let engineBusy = true;
+    const pacer = createDeliveryPacer({ engineBusy: () => engineBusy, share: 1, holdMs: 200 });
+    await pacer.whenOpen(); // after the first hold
+    engineBusy = false;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pacer.open).toBe(true);
+    engineBusy = true;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pacer.open).toBe(false); // a new stretch of load: held again
+    await pacer.whenOpen();
     pacer.stop();
   });
 });

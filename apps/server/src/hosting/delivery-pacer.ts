@@ -6,6 +6,11 @@ export interface DeliveryPacerOptions {
   engineBusy: () => boolean;
   /** The share (0 to 1) of this thread's time delivery may take while the engine is busy. @default 0.1 */
   share?: number;
+  /**
+   * For this long (ms) after the engine becomes busy, delivery waits entirely; only a longer stretch of load gives it
+   * its {@link share}. @default 1000
+   */
+  holdMs?: number;
   /** How often the state is looked at, in ms. @default 10 */
   sampleMs?: number;
   /** Also called at every look (the exit-module thread reads the engine's wake counter there). */
@@ -33,15 +38,18 @@ export interface DeliveryPacer {
 }
 
 /**
- * Requests first: while the engine has requests in flight, delivery on the exit-module thread takes at most `share`
- * of that thread's time (its own event-loop utilization over the last 100 ms); otherwise as much as it needs.
- * Notifications are never dropped, only delayed while the CA is serving, and the backlog drains at full speed as
- * soon as it is not. On two cores, delivering to three modules as fast as they could go took a third of issuance's
- * CPU (bench/outbox-issuance.bench.mjs); at 10%, delivery still keeps up with about a thousand certificates a
- * second for three modules.
+ * Requests first: for the first `holdMs` of load, delivery on the exit-module thread waits; while the load goes on,
+ * it takes at most `share` of that thread's time (its own event-loop utilization over the last 100 ms); otherwise as
+ * much as it needs. Notifications are never dropped, only delayed while the CA is serving, and the backlog drains at
+ * full speed as soon as it is not. On two cores a delivery to a module reading five properties costs about 70 µs of
+ * the thread and issuance about 360 µs of CPU: delivering three modules' notifications as fast as they came took a
+ * third of issuance's throughput; at a 10% share they still cost it 6 to 10% (bench/outbox-issuance.bench.mjs), so a
+ * burst shorter than the hold pays nothing and a longer one pays the share.
  */
 export function createDeliveryPacer(options: DeliveryPacerOptions): DeliveryPacer {
   const share = options.share ?? 0.1;
+  const holdMs = options.holdMs ?? 1000;
+  let busySince: number | undefined;
   const window: number[] = [];
   let last = performance.eventLoopUtilization();
   let paced = true;
@@ -60,7 +68,10 @@ export function createDeliveryPacer(options: DeliveryPacerOptions): DeliveryPace
     last = now;
     if (window.length > 10) window.shift();
     const used = window.reduce((a, b) => a + b, 0) / window.length;
-    paced = !options.engineBusy() || used < share;
+    const at = performance.now();
+    if (!options.engineBusy()) busySince = undefined;
+    else busySince ??= at;
+    paced = busySince === undefined || (at - busySince >= holdMs && used < share);
     release();
     options.onSample?.();
   }, options.sampleMs ?? 10);

@@ -23,6 +23,8 @@ export interface ExitHostThreadData {
   readonly signals: SharedArrayBuffer;
   /** The share (0 to 1) of its time the thread may deliver with while the engine is busy. */
   readonly shareUnderLoad: number;
+  /** How long (ms) it waits entirely once the engine becomes busy, before it takes that share. */
+  readonly holdUnderLoadMs: number;
   /** Shared with the engine: the `Notify` calls in flight on the thread (see {@link recordCall}). */
   readonly calls: SharedArrayBuffer;
   /**

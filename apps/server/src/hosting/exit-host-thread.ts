@@ -44,10 +44,12 @@ export interface ExitHostThreadOptions {
    */
   niceness?: number;
   /**
-   * The share (0 to 1) of the thread's time delivery may take while the engine is busy; 1 never holds delivery
-   * back. @default 0.1
+   * The share (0 to 1) of the thread's time delivery may take while the engine is busy (after
+   * {@link holdUnderLoadMs}); 1, with a hold of 0, never holds delivery back. @default 0.1
    */
   shareUnderLoad?: number;
+  /** How long (ms) delivery waits entirely once the engine becomes busy, before it takes its share. @default 1000 */
+  holdUnderLoadMs?: number;
   /** Whether the engine had operations in flight since the last look (sampled every 50 ms). @default never busy */
   engineBusy?: () => boolean;
 }
@@ -89,6 +91,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
     niceness: options.niceness ?? 10,
     signals,
     shareUnderLoad: options.shareUnderLoad ?? 0.1,
+    holdUnderLoadMs: options.holdUnderLoadMs ?? 1000,
   };
   const watchdogMs = options.watchdogMs ?? 30_000;
   let modules: readonly ExitModuleInfo[] = [];

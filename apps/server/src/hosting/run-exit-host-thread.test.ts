@@ -59,6 +59,7 @@ describe('runExitHostThread', () => {
       calls,
       signals,
       shareUnderLoad: 1,
+      holdUnderLoadMs: 0,
     });
     const ready = await eventually(() => {
       const m = messages.find((x) => x.type === 'ready');
@@ -109,6 +110,7 @@ describe('runExitHostThread', () => {
       calls: new SharedArrayBuffer(CALLS_BYTES),
       signals: new SharedArrayBuffer(8),
       shareUnderLoad: 1,
+      holdUnderLoadMs: 0,
     });
     const message = await failed;
     expect(message).toMatchObject({ type: 'failed', error: expect.stringMatching(/holds no CA/) });

@@ -77,6 +77,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
     pacer = createDeliveryPacer({
       engineBusy: () => Atomics.load(signals, SIGNAL_ENGINE_BUSY) === 1,
       share: data.shareUnderLoad,
+      holdMs: data.holdUnderLoadMs,
       ...(data.suspects && { suspects: data.suspects }),
       onSample() {
         const now = Atomics.load(signals, SIGNAL_WAKE);
