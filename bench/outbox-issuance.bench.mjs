@@ -14,7 +14,7 @@ import { CertificateAuthority, setupCa, x509 } from '../apps/server/dist/index.j
 import { READING_MODULES } from './support/reading-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_OUTBOX_COUNT ?? 2000);
-const ROUNDS = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 6);
 const SUBMITTERS = 16;
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const MODULES_URL = new URL('./support/reading-modules.mjs', import.meta.url).href;
