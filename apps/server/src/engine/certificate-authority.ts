@@ -102,10 +102,7 @@ export class CertificateAuthority {
     let host: ExitHost;
     try {
       if (thread) {
-        const dword = (name: string) => {
-          const value = ca.registry.getValue(`${ca.registryPath}\\${name}`);
-          return typeof value === 'number' ? value : undefined;
-        };
+        const dword = (name: string) => ca.registry.getNumber(`${ca.registryPath}\\${name}`);
         const settings = typeof thread === 'object' ? thread : {};
         host = await startExitHostThread(ca, {
           logger: options.logger,

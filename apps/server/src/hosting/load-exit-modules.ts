@@ -94,10 +94,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
       if (processSpec) {
         // A module in its own process (any language): late-bound calls over the wire protocol, with only the
         // environment configured for it and limits from its key.
-        const dword = (name: string) => {
-          const value = ca.registry.getValue(`${location}\\${name}`);
-          return typeof value === 'number' ? value : undefined;
-        };
+        const dword = (name: string) => ca.registry.getNumber(`${location}\\${name}`);
         const hostedProcess = hostOutOfProcessModule(
           {
             command: processSpec.command,

@@ -44,6 +44,15 @@ describe('RegistryFile', () => {
     expect(new RegistryFile(path).getValue('K\\V')).toBe(1);
   });
 
+  it('reads a number as a number and anything else as missing', () => {
+    const registry = new RegistryFile(file());
+    registry.setValue('CA\\Niceness', 10);
+    registry.setValue('CA\\Text', '10');
+    expect(registry.getNumber('ca\\niceness')).toBe(10);
+    expect(registry.getNumber('CA\\Text')).toBeUndefined();
+    expect(registry.getNumber('CA\\Missing')).toBeUndefined();
+  });
+
   it('names a corrupt file instead of overwriting it', () => {
     const path = file();
     writeFileSync(path, '{ not json');

@@ -85,6 +85,12 @@ export class RegistryFile {
     return value;
   }
 
+  /** A number (REG_DWORD) at a backslash path; `undefined` when the value is missing or is not a number. */
+  getNumber(path: string): number | undefined {
+    const value = this.getValue(path);
+    return typeof value === 'number' ? value : undefined;
+  }
+
   /** A key at a backslash path, or `undefined`. */
   getKey(path: string): RegistryTree | undefined {
     this.root();

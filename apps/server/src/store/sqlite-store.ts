@@ -208,6 +208,18 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     }
     return !db.isTransaction;
   };
+  /** A row from `rows`, else read by `load` and kept when it was read outside a transaction. */
+  const readThrough = <Row extends object>(
+    rows: CommittedRowCache<Row>,
+    id: number,
+    load: () => Row | undefined,
+  ): Row | undefined => {
+    const committed = readsCommitted();
+    const kept = rows.get(id);
+    if (kept) return kept;
+    const row = load();
+    return row && committed ? rows.keep(id, row) : row;
+  };
   const revocationStatements = new Map<string, StatementSync>();
   let exitSubscribers: (event: number) => readonly string[] = () => [];
 
@@ -334,30 +346,26 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       exitSubscribers = subscribers;
     },
     async getRequest(id) {
-      const committed = readsCommitted();
-      const cached = requestRows.get(id);
-      if (cached) return cached;
-      const row = prepare('SELECT * FROM requests WHERE request_id = ?').get(id);
-      if (!row) return undefined;
-      return committed ? requestRows.keep(id, _requestFromRow(row)) : _requestFromRow(row);
+      return readThrough(requestRows, id, () => {
+        const row = prepare('SELECT * FROM requests WHERE request_id = ?').get(id);
+        return row && _requestFromRow(row);
+      });
     },
     async getCertificate(requestId) {
-      const committed = readsCommitted();
-      const cached = certificateRows.get(requestId);
-      if (cached) return cached;
-      const row = prepare('SELECT * FROM certificates WHERE request_id = ?').get(requestId);
-      if (!row) return undefined;
-      const certificate = {
-        RequestID: Number(row.request_id),
-        RawCertificate: _bytes(row.raw_certificate),
-        SerialNumber: String(row.serial_number),
-        CertificateHash: String(row.certificate_hash),
-        NotBefore: new Date(Number(row.not_before)),
-        NotAfter: new Date(Number(row.not_after)),
-        values: propertiesFromJson(row.values_json as string),
-        certificateName: propertiesFromJson(row.certificate_name_json as string),
-      } satisfies CertificateRow;
-      return committed ? certificateRows.keep(requestId, certificate) : certificate;
+      return readThrough(certificateRows, requestId, () => {
+        const row = prepare('SELECT * FROM certificates WHERE request_id = ?').get(requestId);
+        if (!row) return undefined;
+        return {
+          RequestID: Number(row.request_id),
+          RawCertificate: _bytes(row.raw_certificate),
+          SerialNumber: String(row.serial_number),
+          CertificateHash: String(row.certificate_hash),
+          NotBefore: new Date(Number(row.not_before)),
+          NotAfter: new Date(Number(row.not_after)),
+          values: propertiesFromJson(row.values_json as string),
+          certificateName: propertiesFromJson(row.certificate_name_json as string),
+        } satisfies CertificateRow;
+      });
     },
     async getAttributes(requestId) {
       return db
