@@ -3,10 +3,13 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from '@certexit/core';
 import type { Filter, SearchOptions, SearchResult } from 'ldapts';
-import { AndFilter, Attribute, Change, Client, EqualityFilter } from 'ldapts';
+import { AndFilter, Attribute, Change, Client, EqualityFilter, OrFilter } from 'ldapts';
+import { batchWhileBusy } from './batch-while-busy';
 import type { DirectoryErrorCode } from './directory-error';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
 import { escapeFilterValue } from './escape-filter-value';
+
+type Entry = SearchResult['searchEntries'][number];
 
 /**
  * The part of an LDAP client the directory publisher uses; ldapts' `Client` satisfies it as it is. A test may
@@ -301,17 +304,24 @@ function _connection(
     _bounded(timeoutMs, signal, operation).catch((error: unknown) => {
       throw _operationError(error, server, dn, what);
     });
-  const toAccount = (entry: SearchResult['searchEntries'][number], kind: AccountKind): DirectoryAccount => ({
+  const toAccount = (entry: Entry, kind: AccountKind): DirectoryAccount => ({
     dn: entry.dn,
     kind,
     userCertificates: _certificateValues(entry, bufferAttributes),
   });
 
-  return {
-    server,
-    async findAccount(baseDN, samAccountName, kind) {
-      const { filter, text } = accountFilter(samAccountName, kind, schema);
-      const result = await run(baseDN, `search ${text}`, () =>
+  // Lookups made while one is running go out as one search (an OR of the names): a burst of publications sharing
+  // this connection costs the directory a search per batch instead of one per certificate.
+  const lookups = new Map<string, (name: string) => Promise<(name: string) => Entry[]>>();
+  const searchAccounts = async (
+    baseDN: string,
+    names: readonly string[],
+    kind: AccountKind,
+  ): Promise<(name: string) => Entry[]> => {
+    const unique = [...new Set(names)];
+    if (unique.length === 1) {
+      const { filter } = accountFilter(unique[0]!, kind, schema);
+      const result = await _bounded(timeoutMs, signal, () =>
         client.search(baseDN, {
           scope: 'sub',
           filter,
@@ -319,8 +329,43 @@ function _connection(
           explicitBufferAttributes: bufferAttributes,
         }),
       );
-      const entries = result.searchEntries;
+      return () => result.searchEntries;
+    }
+    const filter = new AndFilter({
+      filters: [
+        _classFilter(kind, schema),
+        new OrFilter({
+          filters: unique.map((name) => new EqualityFilter({ attribute: schema.nameAttribute, value: name })),
+        }),
+      ],
+    });
+    const result = await _bounded(timeoutMs, signal, () =>
+      client.search(baseDN, {
+        scope: 'sub',
+        filter,
+        attributes: [attribute, schema.nameAttribute],
+        explicitBufferAttributes: bufferAttributes,
+      }),
+    );
+    return (name) => _entriesNamed(result.searchEntries, schema.nameAttribute, name);
+  };
+
+  return {
+    server,
+    async findAccount(baseDN, samAccountName, kind) {
+      const group = `${kind}\n${baseDN}`;
+      let lookup = lookups.get(group);
+      if (!lookup) {
+        lookup = batchWhileBusy((names) => searchAccounts(baseDN, names, kind), _MAX_LOOKUP_BATCH);
+        lookups.set(group, lookup);
+      }
+      const entries = await lookup(samAccountName)
+        .then((matching) => matching(samAccountName))
+        .catch((error: unknown) => {
+          throw _operationError(error, server, baseDN, `search ${accountFilter(samAccountName, kind, schema).text}`);
+        });
       if (entries.length > 1) {
+        const { text } = accountFilter(samAccountName, kind, schema);
         throw new DirectoryError({
           code: DIRECTORY_ERROR_CODES.ACCOUNT_AMBIGUOUS,
           hresult: DIRECTORY_HRESULTS.GENERIC,
@@ -628,7 +673,7 @@ function _attributeVariants(attribute: string): string[] {
   return [...new Set([...names, ...names.map((n) => n.toLowerCase())])];
 }
 
-function _certificateValues(entry: SearchResult['searchEntries'][number], variants: readonly string[]): Uint8Array[] {
+function _certificateValues(entry: Entry, variants: readonly string[]): Uint8Array[] {
   const wanted = new Set(variants.map((v) => v.toLowerCase()));
   const values: Uint8Array[] = [];
   for (const [key, value] of Object.entries(entry)) {
@@ -708,4 +753,26 @@ function _ldapCode(error: unknown): number | undefined {
 function _reason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Lookups batched into one search, at most: the OR filter stays well inside directories' request limits. */
+const _MAX_LOOKUP_BATCH = 100;
+
+/**
+ * The entries of a batched search that answer `name`: those whose naming attribute holds it exactly, else those
+ * holding it in another case (AD's `sAMAccountName` and `uid` match without regard to case, and the directory
+ * returns the stored spelling).
+ */
+function _entriesNamed(entries: readonly Entry[], nameAttribute: string, name: string): Entry[] {
+  const wanted = nameAttribute.toLowerCase();
+  const valuesOf = (entry: Entry): string[] => {
+    for (const [key, value] of Object.entries(entry)) {
+      if (key.toLowerCase() === wanted) return (Array.isArray(value) ? value : [value]).map(String);
+    }
+    return [];
+  };
+  const exact = entries.filter((entry) => valuesOf(entry).includes(name));
+  if (exact.length > 0) return exact;
+  const folded = name.toLowerCase();
+  return entries.filter((entry) => valuesOf(entry).some((value) => value.toLowerCase() === folded));
 }

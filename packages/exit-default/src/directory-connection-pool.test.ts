@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LdapClientLike } from './directory-client';
 import { createDirectoryConnectionPool } from './directory-connection-pool';
+import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
 
 /** A fake directory that counts connections and can be told to fail the next search. */
 function fakeDirectory() {
@@ -64,11 +65,48 @@ describe('createDirectoryConnectionPool', () => {
 
   it('keeps at most maxIdle idle connections', async () => {
     const { state, factory } = fakeDirectory();
-    const pool = createDirectoryConnectionPool({ maxIdle: 2 });
+    const pool = createDirectoryConnectionPool({ maxIdle: 2, maxSharing: 1 });
     await Promise.all(Array.from({ length: 4 }, () => pool.use(options(factory), (c) => c.readValues('CN=a', 'x'))));
     expect(state.connects).toBe(4);
     expect(state.unbinds).toBe(2);
     await pool.close();
     expect(state.unbinds).toBe(4);
+  });
+
+  it('shares a connection among concurrent publications, up to maxSharing', async () => {
+    const { state, factory } = fakeDirectory();
+    const shared = createDirectoryConnectionPool();
+    await Promise.all(Array.from({ length: 6 }, () => shared.use(options(factory), (c) => c.readValues('CN=a', 'x'))));
+    expect(state.connects).toBe(1);
+    const split = createDirectoryConnectionPool({ maxSharing: 2 });
+    await Promise.all(Array.from({ length: 6 }, () => split.use(options(factory), (c) => c.readValues('CN=a', 'x'))));
+    expect(state.connects).toBe(4);
+    await Promise.all([shared.close(), split.close()]);
+    expect(state.unbinds).toBe(4);
+  });
+
+  it("keeps a connection after the directory's answer, and retires one that broke once its users are done", async () => {
+    const { state, factory } = fakeDirectory();
+    const pool = createDirectoryConnectionPool();
+    const notFound = new DirectoryError({ code: DIRECTORY_ERROR_CODES.ACCOUNT_NOT_FOUND, hresult: 1, message: 'none' });
+    await pool.use(options(factory), (c) => c.readValues('CN=a', 'x'));
+    await expect(
+      pool.use(options(factory), async () => {
+        throw notFound;
+      }),
+    ).rejects.toBe(notFound);
+    expect(state.connects).toBe(1); // not retried, not reconnected
+    let finish: () => void = () => undefined;
+    const slow = pool.use(options(factory), () => new Promise<void>((resolve) => (finish = resolve)));
+    state.failNextSearch = true;
+    // The reset breaks the shared connection: the retry runs on a fresh one, the slow user keeps the old one.
+    await pool.use(options(factory), (c) => c.readValues('CN=a', 'x'));
+    expect(state.connects).toBe(2);
+    expect(state.unbinds).toBe(0);
+    finish();
+    await slow;
+    expect(state.unbinds).toBe(1);
+    await pool.close();
+    expect(state.unbinds).toBe(2);
   });
 });

@@ -22,6 +22,7 @@ import {
   DIRECTORY_HRESULTS,
   DirectoryError,
 } from '../../src';
+import { publishBurst } from './publish-burst';
 import type { SambaEnv } from './samba-fixture';
 import {
   adminClient,
@@ -286,6 +287,48 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
 
     const after = await Promise.all(Object.values(users).map((u) => readUserCertificates(admin, u.dn)));
     expect(after.map((v) => v.length)).toEqual(before.map((v) => v.length));
+  });
+
+  it('publishes a burst on one shared connection, its lookups batched, each certificate to its own account', async () => {
+    const burst: TestAccount[] = [];
+    for (let i = 0; i < 6; i++) {
+      const sam = `${RUN}burst${i}`;
+      const dn = `CN=${sam},CN=Users,${env.baseDN}`;
+      await admin.add(dn, {
+        objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+        sAMAccountName: sam,
+        userAccountControl: '514',
+      });
+      created.push(dn);
+      burst.push({ sam, dn });
+    }
+    // AD matches names without regard to case and answers with the stored spelling; a wildcard and an unknown
+    // name in the same batch find nobody.
+    const names = [...burst.map((u, i) => (i % 2 === 0 ? u.sam.toUpperCase() : u.sam)), `${RUN}*`, `${RUN}nobody`];
+    const ders = names.map((_, i) => selfSignedCertificateDer(scratch.path, `${RUN}-burst-${i}`));
+    const before = await Promise.all(Object.values(users).map((u) => readUserCertificates(admin, u.dn)));
+
+    const outcome = await publishBurst(
+      names.map((n) => `${env.domain}\\${n}`),
+      ders,
+      config(),
+    );
+
+    expect(outcome.results.slice(0, 6)).toEqual(burst.map(() => ({ status: 'fulfilled', value: 0 })));
+    for (const result of outcome.results.slice(6)) {
+      expect(result.status).toBe('rejected');
+      expect(((result as PromiseRejectedResult).reason as DirectoryError).code).toBe(
+        DIRECTORY_ERROR_CODES.ACCOUNT_NOT_FOUND,
+      );
+    }
+    for (const [i, account] of burst.entries()) {
+      const values = await readUserCertificates(admin, account.dn);
+      expect(values.map((v) => v.toString('hex'))).toEqual([Buffer.from(ders[i]!).toString('hex')]);
+    }
+    const after = await Promise.all(Object.values(users).map((u) => readUserCertificates(admin, u.dn)));
+    expect(after.map((v) => v.length)).toEqual(before.map((v) => v.length));
+    expect(outcome.connections).toBe(1);
+    expect(outcome.searches).toBeLessThan(names.length);
   });
 
   it('fails over: a closed port first, then the real DC', async () => {

@@ -18,6 +18,7 @@ import { createTestServices, defaultFixture } from '@certexit/testing';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultExitModule, DIRECTORY_ERROR_CODES, DirectoryError } from '../../src';
+import { publishBurst } from './publish-burst';
 import { scratchDir, secretFile } from './samba-fixture';
 import { issueTestCertificate, makeTestCa } from './test-pki';
 
@@ -158,5 +159,35 @@ describe('default exit module → OpenLDAP slapd (userCertificate;binary, uid)',
     expect(DirectoryError.isInstance(error)).toBe(true);
     expect((error as DirectoryError).code).toBe(DIRECTORY_ERROR_CODES.ACCOUNT_NOT_FOUND);
     expect((error as Error).message).toContain('(&(objectClass=user)(sAMAccountName=');
+  });
+
+  it('publishes a burst concurrently with batched uid lookups, each certificate to its own person', async () => {
+    const uids = [`${RUN}f0`, `${RUN}f1`, `${RUN}f2`, `${RUN}f3`];
+    const dns = await Promise.all(uids.map(person));
+    const ca = makeTestCa(scratch.path, `${RUN}-ca3`);
+    const names = [...uids.map((u, i) => (i === 0 ? u.toUpperCase() : u)), `${RUN}nobody`];
+    const ders = names.map((_, i) => issueTestCertificate(scratch.path, ca, { cn: `${RUN}-f${i}`, days: 30 }).der);
+
+    const outcome = await publishBurst(
+      names.map((n) => `CERTEXIT\\${n}`),
+      ders,
+      config(),
+    );
+
+    expect(outcome.results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
+    expect(((outcome.results[4] as PromiseRejectedResult).reason as DirectoryError).code).toBe(
+      DIRECTORY_ERROR_CODES.ACCOUNT_NOT_FOUND,
+    );
+    for (const [i, dn] of dns.entries()) {
+      expect((await certificates(dn)).map((v) => v.toString('hex'))).toEqual([Buffer.from(ders[i]!).toString('hex')]);
+    }
+    expect(outcome.connections).toBe(1);
+    expect(outcome.searches).toBeLessThan(names.length);
   });
 });
