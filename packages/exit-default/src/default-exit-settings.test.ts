@@ -47,6 +47,7 @@ describe('readDefaultExitSettings', () => {
         LdapCAFile: '/etc/certexit/ca.pem',
         LdapStartTLS: 0,
         LdapTimeoutMs: 2500,
+        LdapConnectionSharing: 1,
         DomainDN: 'DC=example',
         UserCertificateAttribute: 'userCertificate;binary',
       },
@@ -62,6 +63,7 @@ describe('readDefaultExitSettings', () => {
       startTLS: false,
       domainDN: 'DC=example',
       timeoutMs: 2500,
+      connectionSharing: 1,
       userCertificateAttribute: 'userCertificate;binary',
       accountSchema: { nameAttribute: 'sAMAccountName', userObjectClass: 'user', computerObjectClass: 'computer' },
     });

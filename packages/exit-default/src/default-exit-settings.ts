@@ -26,6 +26,7 @@ export const DEFAULT_EXIT_VALUE_NAMES = {
   LdapCAFile: 'LdapCAFile',
   LdapStartTLS: 'LdapStartTLS',
   LdapTimeoutMs: 'LdapTimeoutMs',
+  LdapConnectionSharing: 'LdapConnectionSharing',
   DomainDN: 'DomainDN',
   UserCertificateAttribute: 'UserCertificateAttribute',
   AccountFilterAttribute: 'AccountFilterAttribute',
@@ -38,6 +39,8 @@ export const DEFAULT_EXIT_VALUE_NAMES = {
 
 /** @default 10000 */
 export const DEFAULT_LDAP_TIMEOUT_MS = 10_000;
+/** Publications that share one pooled connection before another is opened. @default 8 */
+export const DEFAULT_LDAP_CONNECTION_SHARING = 8;
 /** @default 'userCertificate' (AD); OpenLDAP wants 'userCertificate;binary'. */
 export const DEFAULT_USER_CERTIFICATE_ATTRIBUTE = 'userCertificate';
 
@@ -53,6 +56,8 @@ export interface DirectorySettings {
   /** The search base: `DomainDN` from the configuration, else the CA's `DomainDN` property. */
   readonly domainDN: string | undefined;
   readonly timeoutMs: number;
+  /** `LdapConnectionSharing`: publications pipelined on one connection; 1 gives each its own. */
+  readonly connectionSharing: number;
   readonly userCertificateAttribute: string;
   /** How the requester's object is found (`AccountFilterAttribute`, `UserObjectClass`, `ComputerObjectClass`). */
   readonly accountSchema: AccountSchema;
@@ -134,6 +139,7 @@ export function readDefaultExitSettings(
     startTLS,
     domainDN: _string(config, names.DomainDN, issues) ?? (ca.domainDN || undefined),
     timeoutMs,
+    connectionSharing: _dword(config, names.LdapConnectionSharing, issues) || DEFAULT_LDAP_CONNECTION_SHARING,
     userCertificateAttribute:
       _string(config, names.UserCertificateAttribute, issues) ?? DEFAULT_USER_CERTIFICATE_ATTRIBUTE,
     accountSchema: {
@@ -203,6 +209,7 @@ export function describeDefaultExitSettings(settings: DefaultExitSettings): Reco
     ldapStartTLS: d.startTLS,
     domainDN: d.domainDN ?? null,
     ldapTimeoutMs: d.timeoutMs,
+    ldapConnectionSharing: d.connectionSharing,
     userCertificateAttribute: d.userCertificateAttribute,
     accountFilterAttribute: d.accountSchema.nameAttribute,
     userObjectClass: d.accountSchema.userObjectClass,

@@ -81,8 +81,15 @@ describe('createDirectoryConnectionPool', () => {
     const split = createDirectoryConnectionPool({ maxSharing: 2 });
     await Promise.all(Array.from({ length: 6 }, () => split.use(options(factory), (c) => c.readValues('CN=a', 'x'))));
     expect(state.connects).toBe(4);
+    // LdapConnectionSharing=1: a connection per publication.
+    await Promise.all(
+      Array.from({ length: 3 }, () =>
+        shared.use(options(factory), (c) => c.readValues('CN=a', 'x'), { maxSharing: 1 }),
+      ),
+    );
+    expect(state.connects).toBe(6);
     await Promise.all([shared.close(), split.close()]);
-    expect(state.unbinds).toBe(4);
+    expect(state.unbinds).toBe(6);
   });
 
   it("keeps a connection after the directory's answer, and retires one that broke once its users are done", async () => {

@@ -24,7 +24,11 @@ export interface DirectoryConnectionPool {
    * failure) takes no new work and is closed when its last user is done; such a failure on a connection that had
    * already served (the directory may have dropped it while idle) is tried once more on a fresh one.
    */
-  use<T>(options: DirectoryClientOptions, work: (connection: DirectoryConnection) => Promise<T>): Promise<T>;
+  use<T>(
+    options: DirectoryClientOptions,
+    work: (connection: DirectoryConnection) => Promise<T>,
+    limits?: { maxSharing?: number },
+  ): Promise<T>;
   /** Closes every idle connection, and every busy one once its users are done. */
   close(): Promise<void>;
 }
@@ -48,7 +52,7 @@ interface Slot {
 export function createDirectoryConnectionPool(options: DirectoryConnectionPoolOptions = {}): DirectoryConnectionPool {
   const maxIdle = options.maxIdle ?? 4;
   const idleMs = options.idleMs ?? 30_000;
-  const maxSharing = Math.max(1, options.maxSharing ?? 8);
+  const defaultSharing = options.maxSharing ?? 8;
   const slots = new Map<string, Slot[]>();
   const factoryIds = new WeakMap<object, number>();
   let factories = 0;
@@ -81,7 +85,7 @@ export function createDirectoryConnectionPool(options: DirectoryConnectionPoolOp
     return slot.ready.then((c) => c.close()).catch(() => undefined);
   };
   // The busiest connection with room, so a burst stays on as few connections as it needs.
-  const pick = (key: string) => {
+  const pick = (key: string, maxSharing: number) => {
     let best: Slot | undefined;
     for (const slot of slots.get(key) ?? []) {
       if (!slot.broken && slot.users < maxSharing && (!best || slot.users > best.users)) best = slot;
@@ -120,9 +124,9 @@ export function createDirectoryConnectionPool(options: DirectoryConnectionPoolOp
   };
 
   return {
-    async use(connectOptions, work) {
+    async use(connectOptions, work, limits) {
       const key = keyOf(connectOptions);
-      const reused = pick(key);
+      const reused = pick(key, Math.max(1, limits?.maxSharing ?? defaultSharing));
       if (!reused?.served) return attempt(reused ?? open(key, connectOptions), work);
       try {
         return await attempt(reused, work);

@@ -148,7 +148,8 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
     };
     const pool = options.pool;
     const run = pool
-      ? <T>(work: (c: DirectoryConnection) => Promise<T>) => pool.use(connect, work)
+      ? <T>(work: (c: DirectoryConnection) => Promise<T>) =>
+          pool.use(connect, work, { maxSharing: directory.connectionSharing })
       : async <T>(work: (c: DirectoryConnection) => Promise<T>) => {
           const connection = await connectDirectory(connect);
           try {
