@@ -11,7 +11,7 @@ import {
   isEnterpriseCaType,
   REGVAL_PUBLISH_CERT_FLAGS,
 } from '@certexit/core';
-import type { AccountSchema } from './directory-client';
+import type { AccountSchema, DirectoryClientOptions } from './directory-client';
 import { AD_ACCOUNT_SCHEMA } from './directory-client';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
 import { REMOVE_OLD_CERTS_DEFAULT_RULES } from './select-old-certificates';
@@ -218,6 +218,31 @@ export function describeDefaultExitSettings(settings: DefaultExitSettings): Reco
     removeOldCertsRules: `0x${settings.removeOldCertsRules.toString(16)}`,
     fileDirectories: settings.files.directories,
     certEnrollDirectory: settings.files.certEnroll ?? null,
+  };
+}
+
+/**
+ * How to connect for `directory` (the module's settings, or the engine's `CA\\Directory`): its servers, bind, TLS,
+ * timeout and schema, with the bind password read now (so a rotated password is picked up by the next publication).
+ */
+export async function directoryClientOptions(
+  directory: Pick<
+    DirectorySettings,
+    'servers' | 'bindDN' | 'bindPasswordFile' | 'bindPasswordEnv' | 'caFile' | 'startTLS' | 'timeoutMs'
+  > &
+    Partial<Pick<DirectorySettings, 'userCertificateAttribute' | 'accountSchema'>>,
+  extra: Pick<DirectoryClientOptions, 'ldapClientFactory' | 'signal' | 'logger'> = {},
+): Promise<DirectoryClientOptions> {
+  return {
+    servers: directory.servers,
+    bindDN: directory.bindDN,
+    bindPassword: await resolveBindPassword(directory),
+    caFile: directory.caFile,
+    startTLS: directory.startTLS,
+    timeoutMs: directory.timeoutMs,
+    userCertificateAttribute: directory.userCertificateAttribute,
+    accountSchema: directory.accountSchema,
+    ...extra,
   };
 }
 

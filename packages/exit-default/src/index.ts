@@ -29,6 +29,7 @@ export {
   type DefaultExitSettings,
   type DirectorySettings,
   describeDefaultExitSettings,
+  directoryClientOptions,
   type FileSettings,
   readDefaultExitSettings,
   resolveBindPassword,

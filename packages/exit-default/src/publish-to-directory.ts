@@ -12,7 +12,7 @@ import {
   readOptional,
 } from '@certexit/core';
 import type { DefaultExitSettings } from './default-exit-settings';
-import { resolveBindPassword } from './default-exit-settings';
+import { directoryClientOptions } from './default-exit-settings';
 import type { AccountKind, DirectoryAccount, DirectoryConnection, LdapClientFactory } from './directory-client';
 import { accountFilter, connectDirectory } from './directory-client';
 import type { DirectoryConnectionPool } from './directory-connection-pool';
@@ -133,19 +133,11 @@ export async function publishToDirectory(options: PublishToDirectoryOptions): Pr
   const now = options.now ?? (() => new Date());
   const started = now();
   try {
-    const connect = {
-      servers: directory.servers,
-      bindDN: directory.bindDN,
-      bindPassword: await resolveBindPassword(directory),
-      caFile: directory.caFile,
-      startTLS: directory.startTLS,
-      timeoutMs: directory.timeoutMs,
-      userCertificateAttribute: directory.userCertificateAttribute,
-      accountSchema: directory.accountSchema,
+    const connect = await directoryClientOptions(directory, {
       ldapClientFactory: options.ldapClientFactory,
       signal: options.signal,
       logger,
-    };
+    });
     const pool = options.pool;
     const run = pool
       ? <T>(work: (c: DirectoryConnection) => Promise<T>) =>

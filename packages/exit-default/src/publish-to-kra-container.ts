@@ -1,5 +1,5 @@
 import { PROPTYPE_BINARY, PROPTYPE_LONG, PROPTYPE_STRING, readOptional } from '@certexit/core';
-import { resolveBindPassword } from './default-exit-settings';
+import { directoryClientOptions } from './default-exit-settings';
 import { connectDirectory } from './directory-client';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
 import { escapeDnValue } from './escape-dn-value';
@@ -45,19 +45,13 @@ export async function publishToKraContainer(options: PublishToDirectoryOptions):
     });
   }
   const dn = `CN=${escapeDnValue(name)},CN=KRA,CN=Public Key Services,CN=Services,${configDN}`;
-  const connection = await connectDirectory({
-    servers: directory.servers,
-    bindDN: directory.bindDN,
-    bindPassword: await resolveBindPassword(directory),
-    caFile: directory.caFile,
-    startTLS: directory.startTLS,
-    timeoutMs: directory.timeoutMs,
-    userCertificateAttribute: directory.userCertificateAttribute,
-    accountSchema: directory.accountSchema,
-    ldapClientFactory: options.ldapClientFactory,
-    signal: options.signal,
-    logger,
-  });
+  const connection = await connectDirectory(
+    await directoryClientOptions(directory, {
+      ldapClientFactory: options.ldapClientFactory,
+      signal: options.signal,
+      logger,
+    }),
+  );
   try {
     const attribute = directory.userCertificateAttribute;
     const created = await connection.addEntry(dn, {

@@ -1,5 +1,5 @@
 import type { Logger } from '@certexit/core';
-import { connectDirectory, resolveBindPassword } from '@certexit/exit-default';
+import { connectDirectory, directoryClientOptions } from '@certexit/exit-default';
 import type { CaFolderContext } from '../ca/open-ca-folder';
 import type { CaDirectorySettings } from './ca-directory-settings';
 import { readCaDirectorySettings } from './ca-directory-settings';
@@ -56,17 +56,10 @@ export async function publishToCaDirectory(
   if (ready.length === 0) return results;
   let connection: Awaited<ReturnType<typeof connectDirectory>>;
   try {
-    // The engine's bind password is resolved exactly as the default module resolves its own.
-    const password = await resolveBindPassword(settings);
-    connection = await connectDirectory({
-      servers: settings.servers,
-      ...(settings.bindDN !== undefined && { bindDN: settings.bindDN }),
-      ...(password !== undefined && { bindPassword: password }),
-      ...(settings.caFile !== undefined && { caFile: settings.caFile }),
-      startTLS: settings.startTLS,
-      timeoutMs: settings.timeoutMs,
-      ...(options.logger && { logger: options.logger }),
-    });
+    // The engine connects and resolves its bind password exactly as the default module does.
+    connection = await connectDirectory(
+      await directoryClientOptions(settings, options.logger ? { logger: options.logger } : {}),
+    );
   } catch (error) {
     return [...results, ...ready.map(({ item }) => ({ location: item.location, error: _reason(error) }))];
   }
