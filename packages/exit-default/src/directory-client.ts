@@ -319,35 +319,27 @@ function _connection(
     kind: AccountKind,
   ): Promise<(name: string) => Entry[]> => {
     const unique = [...new Set(names)];
-    if (unique.length === 1) {
-      const { filter } = accountFilter(unique[0]!, kind, schema);
-      const result = await _bounded(timeoutMs, signal, () =>
-        client.search(baseDN, {
-          scope: 'sub',
-          filter,
-          attributes: [attribute],
-          explicitBufferAttributes: bufferAttributes,
-        }),
-      );
-      return () => result.searchEntries;
-    }
-    const filter = new AndFilter({
-      filters: [
-        _classFilter(kind, schema),
-        new OrFilter({
-          filters: unique.map((name) => new EqualityFilter({ attribute: schema.nameAttribute, value: name })),
-        }),
-      ],
-    });
-    const result = await _bounded(timeoutMs, signal, () =>
+    const single = unique.length === 1;
+    // A lone lookup sends the plain account filter; a batch ORs the names and asks for them back, to sort the answers.
+    const filter = single
+      ? accountFilter(unique[0]!, kind, schema).filter
+      : new AndFilter({
+          filters: [
+            _classFilter(kind, schema),
+            new OrFilter({
+              filters: unique.map((name) => new EqualityFilter({ attribute: schema.nameAttribute, value: name })),
+            }),
+          ],
+        });
+    const { searchEntries } = await _bounded(timeoutMs, signal, () =>
       client.search(baseDN, {
         scope: 'sub',
         filter,
-        attributes: [attribute, schema.nameAttribute],
+        attributes: single ? [attribute] : [attribute, schema.nameAttribute],
         explicitBufferAttributes: bufferAttributes,
       }),
     );
-    return (name) => _entriesNamed(result.searchEntries, schema.nameAttribute, name);
+    return single ? () => searchEntries : (name) => _entriesNamed(searchEntries, schema.nameAttribute, name);
   };
 
   return {

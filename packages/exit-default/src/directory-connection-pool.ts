@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_LDAP_CONNECTION_SHARING } from './default-exit-settings';
 import type { DirectoryClientOptions, DirectoryConnection } from './directory-client';
 import { connectDirectory } from './directory-client';
 import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
@@ -11,7 +12,7 @@ export interface DirectoryConnectionPoolOptions {
   idleMs?: number;
   /**
    * Publications that share one connection at a time, their requests pipelined on it; a new connection is opened
-   * only when every open one is this busy. @default 8
+   * only when every open one is this busy. @default {@link DEFAULT_LDAP_CONNECTION_SHARING} (8)
    */
   maxSharing?: number;
 }
@@ -52,7 +53,7 @@ interface Slot {
 export function createDirectoryConnectionPool(options: DirectoryConnectionPoolOptions = {}): DirectoryConnectionPool {
   const maxIdle = options.maxIdle ?? 4;
   const idleMs = options.idleMs ?? 30_000;
-  const defaultSharing = options.maxSharing ?? 8;
+  const defaultSharing = options.maxSharing ?? DEFAULT_LDAP_CONNECTION_SHARING;
   const slots = new Map<string, Slot[]>();
   const factoryIds = new WeakMap<object, number>();
   let factories = 0;
