@@ -1,5 +1,7 @@
-// The structural check of the workspace (what manypkg/konsistent do): every publishable package under packages/
-// has the same shape, so a new one cannot drift. Prints every problem, exits 1 if there is any.
+// The structural check of the workspace (what manypkg/konsistent do): every package under packages/ and apps/ has
+// the same shape, so a new one cannot drift. Libraries (packages/) are scoped, side-effect free and built by the
+// shared tsup one-liner; an app (apps/) may have its own name and extra entries (its command). Prints every
+// problem, exits 1 if there is any.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,14 +10,23 @@ const problems = [];
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const tsupOneLiner = readFileSync(join(root, 'packages/core/tsup.config.ts'), 'utf8');
 
-for (const dir of readdirSync(join(root, 'packages')).sort()) {
-  const base = join(root, 'packages', dir);
+const workspaces = ['packages', 'apps'].flatMap((group) =>
+  existsSync(join(root, group))
+    ? readdirSync(join(root, group))
+        .sort()
+        .map((dir) => ({ group, dir, path: `${group}/${dir}` }))
+    : [],
+);
+for (const { group, path } of workspaces) {
+  const base = join(root, path);
   if (!existsSync(join(base, 'package.json'))) continue;
+  const library = group === 'packages';
   const pkg = readJson(join(base, 'package.json'));
-  const say = (message) => problems.push(`packages/${dir}: ${message}`);
-  if (!pkg.name?.startsWith('@certexit/')) say(`name ${pkg.name} is not in the @certexit/ scope`);
+  const say = (message) => problems.push(`${path}: ${message}`);
+  if (library && !pkg.name?.startsWith('@certexit/')) say(`name ${pkg.name} is not in the @certexit/ scope`);
   if (pkg.type !== 'module') say('"type" must be "module" (ESM only)');
-  if (pkg.sideEffects !== false) say('"sideEffects" must be false');
+  if (library ? pkg.sideEffects !== false : pkg.sideEffects !== false && !Array.isArray(pkg.sideEffects))
+    say(library ? '"sideEffects" must be false' : '"sideEffects" must be false or list the files that have them');
   const dot = pkg.exports?.['.'];
   if (!dot || Object.keys(dot)[0] !== '@certexit/source' || dot['@certexit/source'] !== './src/index.ts') {
     say('exports["."] must start with the "@certexit/source": "./src/index.ts" condition');
@@ -28,11 +39,11 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   for (const script of ['build', 'typecheck', 'lint', 'test'])
     if (!pkg.scripts?.[script]) say(`missing the "${script}" script`);
   if (!existsSync(join(base, 'vitest.config.ts'))) say('missing vitest.config.ts');
-  if (
-    !existsSync(join(base, 'tsup.config.ts')) ||
-    readFileSync(join(base, 'tsup.config.ts'), 'utf8') !== tsupOneLiner
-  ) {
+  const tsup = existsSync(join(base, 'tsup.config.ts')) ? readFileSync(join(base, 'tsup.config.ts'), 'utf8') : '';
+  if (library && tsup !== tsupOneLiner) {
     say('tsup.config.ts must be the shared one-liner (copy packages/core/tsup.config.ts)');
+  } else if (!library && !tsup.includes('baseConfig(import.meta.url')) {
+    say("tsup.config.ts must build with the shared baseConfig (tooling/tsup/base.ts), adding only the app's entries");
   }
   for (const [section, deps] of Object.entries({ peerDependencies: pkg.peerDependencies ?? {} })) {
     for (const [name, range] of Object.entries(deps))
@@ -42,7 +53,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   if (!readme.startsWith(`# ${pkg.name}`)) say('README.md must start with "# <package name>"');
   if (pkg.private !== true) {
     if (pkg.publishConfig?.access !== 'public') say('publishConfig.access must be "public"');
-    if (pkg.repository?.directory !== `packages/${dir}`) say(`repository.directory must be "packages/${dir}"`);
+    if (pkg.repository?.directory !== path) say(`repository.directory must be "${path}"`);
     if (!readme.includes(`pnpm add`) || !readme.includes(pkg.name))
       say('README.md needs the "pnpm add <name>" install line');
     if (!readme.includes('```ts')) say('README.md needs a minimal TypeScript example');

@@ -1,8 +1,7 @@
 import type { Logger } from '@certexit/core';
+import type { CaContext } from '@certexit/engine';
+import { CertificateAuthority, openCa } from '@certexit/engine';
 import { builtinExitModules } from '../builtin-exit-modules';
-import type { CaContext } from '../ca/ca-context';
-import { openCa } from '../ca/open-ca';
-import { CertificateAuthority } from '../engine/certificate-authority';
 import { createLogger } from '../logging/create-logger';
 
 /** Where the CLI writes; tests capture it. */

@@ -8,8 +8,8 @@ import {
   exitEventName,
   hresultName,
 } from '@certexit/core';
-import type { RequestOutcome } from '../engine/request-outcome';
-import { toPem } from '../x509';
+import type { RequestOutcome } from '@certexit/engine';
+import { toPem } from '@certexit/x509';
 import type { CliContext } from './cli-context';
 
 /** The words certreq prints for a disposition. */

@@ -6,7 +6,7 @@ import {
   E_INVALIDARG,
   HRESULT_FROM_WIN32,
 } from '@certexit/core';
-import { X509Error } from '../x509';
+import { X509Error } from '@certexit/x509';
 import type { HttpErrorStatus } from './http-error';
 import { HTTP_ERROR_CODES, HttpError } from './http-error';
 

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXITEVENT_SHUTDOWN } from '@certexit/core';
+import { setupCa } from '@certexit/engine';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setupCa } from '../../src/ca/setup-ca';
+import type { SeenEvent } from '../../../../packages/engine/test/support/recording-module';
+import { recordingModule } from '../../../../packages/engine/test/support/recording-module';
 import { serveUntilSignal } from '../../src/http/serve-until-signal';
 import { startServer } from '../../src/http/start-server';
-import type { SeenEvent } from '../support/recording-module';
-import { recordingModule } from '../support/recording-module';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main';
 import type { RunningServer } from '../../src/http/start-server';
 import { startServer } from '../../src/http/start-server';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
 import { httpsCall } from '../support/https-test-client';
 import type { TestPki } from '../support/openssl-test-pki';
 import { createTestPki } from '../support/openssl-test-pki';

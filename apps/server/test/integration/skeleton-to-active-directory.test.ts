@@ -3,14 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROGID_DEFAULT_EXIT } from '@certexit/core';
+import { caRegistryPaths, openCa } from '@certexit/engine';
+import { fromPem } from '@certexit/x509';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslRequest } from '../../../../tooling/test/openssl-request';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
-import { caRegistryPaths } from '../../src/ca/ca-configuration-paths';
-import { openCa } from '../../src/ca/open-ca';
 import { runCli } from '../../src/cli/main';
-import { fromPem } from '../../src/x509';
-import { opensslRequest } from '../support/openssl-request';
 
 /**
  * The walking skeleton, on real parts: a CA set up by the CLI accepts a PKCS#10 request made by `openssl req`,

@@ -10,18 +10,13 @@ import {
   EXITEVENT_CERTISSUED,
   EXITPUB_ACTIVEDIRECTORY,
 } from '@certexit/core';
+import { connectDirectory, DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture, TestServices } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import type { Client } from 'ldapts';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  connectDirectory,
-  createDefaultExitModule,
-  DIRECTORY_ERROR_CODES,
-  DIRECTORY_HRESULTS,
-  DirectoryError,
-} from '../../src';
+import { createDefaultExitModule } from '../../src';
 import { publishBurst } from './publish-burst';
 import type { SambaEnv } from './samba-fixture';
 import {

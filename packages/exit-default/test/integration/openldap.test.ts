@@ -13,11 +13,12 @@ import {
   EXITPUB_ACTIVEDIRECTORY,
   EXITPUB_REMOVEOLDCERTS,
 } from '@certexit/core';
+import { DIRECTORY_ERROR_CODES, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDefaultExitModule, DIRECTORY_ERROR_CODES, DirectoryError } from '../../src';
+import { createDefaultExitModule } from '../../src';
 import { publishBurst } from './publish-burst';
 import { scratchDir, secretFile } from './samba-fixture';
 import { issueTestCertificate, makeTestCa } from './test-pki';

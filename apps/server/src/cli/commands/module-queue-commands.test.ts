@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openCa, setupCa } from '@certexit/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCa } from '../../ca/open-ca';
-import { setupCa } from '../../ca/setup-ca';
 import { runCli } from '../main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-queue-'));
