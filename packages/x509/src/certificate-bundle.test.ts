@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempDir } from '../test/support/openssl';
-import { makeTempDir, opensslOk, opensslSelfSigned } from '../test/support/openssl';
+import type { TempDir } from '../../../tooling/test/test-pki';
+import { makeTempDir, opensslOk, opensslSelfSignedDer } from '../../../tooling/test/test-pki';
 import { readCertificateBundle } from './certificate-bundle';
 import { toPem } from './pem';
 
@@ -13,8 +13,8 @@ afterAll(() => tmp?.remove());
 
 describe('readCertificateBundle', () => {
   it('reads DER, PEM with several blocks, and a PKCS#7 chain that OpenSSL built (DER and PEM)', () => {
-    const a = opensslSelfSigned(tmp, 'a', 'basicConstraints=critical,CA:TRUE');
-    const b = opensslSelfSigned(tmp, 'b', 'basicConstraints=critical,CA:TRUE');
+    const a = opensslSelfSignedDer(tmp.path, 'a', { addext: ['basicConstraints=critical,CA:TRUE'] });
+    const b = opensslSelfSignedDer(tmp.path, 'b', { addext: ['basicConstraints=critical,CA:TRUE'] });
     expect(readCertificateBundle(a)).toEqual([a]);
     const chainPem = tmp.write('chain.pem', toPem(a, 'CERTIFICATE') + toPem(b, 'CERTIFICATE'));
     expect(readCertificateBundle(readFileSync(chainPem, 'utf8'))).toEqual([a, b]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempDir } from '../test/support/openssl';
-import { makeTempDir, openssl } from '../test/support/openssl';
+import type { TempDir } from '../../../tooling/test/test-pki';
+import { makeTempDir, openssl } from '../../../tooling/test/test-pki';
 import { createSelfSignedCaCertificate } from './ca-certificate';
 import { parseCertificate } from './certificate-info';
 import type { CrlHeaderInput } from './crl-encoder';

@@ -1,7 +1,7 @@
 import type { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempDir } from '../test/support/openssl';
-import { makeTempDir, openssl, opensslOk } from '../test/support/openssl';
+import type { TempDir } from '../../../tooling/test/test-pki';
+import { makeTempDir, openssl, opensslOk } from '../../../tooling/test/test-pki';
 import { createSelfSignedCaCertificate } from './ca-certificate';
 import { parseCertificate } from './certificate-info';
 import type { CreateCrlInput } from './crl';

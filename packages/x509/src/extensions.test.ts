@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempDir } from '../test/support/openssl';
-import { makeTempDir, opensslOk } from '../test/support/openssl';
+import type { TempDir } from '../../../tooling/test/test-pki';
+import { makeTempDir, opensslOk } from '../../../tooling/test/test-pki';
 import { parseCertificate } from './certificate-info';
 import { createCertificationRequest } from './create-certification-request';
 import { bytesToHex } from './der';

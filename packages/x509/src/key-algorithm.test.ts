@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempDir } from '../test/support/openssl';
-import { makeTempDir, openssl, opensslOk } from '../test/support/openssl';
+import type { TempDir } from '../../../tooling/test/test-pki';
+import { makeTempDir, openssl, opensslOk } from '../../../tooling/test/test-pki';
 import { bytesToHex } from './der';
 import type { KeyAlgorithmName } from './key-algorithm';
 import {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TempDir } from '../test/support/openssl';
-import { makeTempDir, opensslSelfSigned } from '../test/support/openssl';
+import type { TempDir } from '../../../tooling/test/test-pki';
+import { makeTempDir, opensslSelfSignedDer } from '../../../tooling/test/test-pki';
 import { parseCertificate } from './certificate-info';
 import { basicConstraints, caVersion, EXTENSION_OID, keyUsage } from './extensions';
 import { readCaExtensions } from './read-ca-extensions';
@@ -14,12 +14,9 @@ afterAll(() => tmp?.remove());
 describe('readCaExtensions', () => {
   it('reads what OpenSSL writes: a CA with a path length and CA key usages, and an end entity', async () => {
     const ca = await parseCertificate(
-      opensslSelfSigned(
-        tmp,
-        'ca',
-        'basicConstraints=critical,CA:TRUE,pathlen:2',
-        'keyUsage=critical,keyCertSign,cRLSign',
-      ),
+      opensslSelfSignedDer(tmp.path, 'ca', {
+        addext: ['basicConstraints=critical,CA:TRUE,pathlen:2', 'keyUsage=critical,keyCertSign,cRLSign'],
+      }),
     );
     expect(readCaExtensions(ca.extensions)).toEqual({
       isCa: true,
@@ -27,12 +24,9 @@ describe('readCaExtensions', () => {
       keyUsage: ['keyCertSign', 'cRLSign'],
     });
     const leaf = await parseCertificate(
-      opensslSelfSigned(
-        tmp,
-        'leaf',
-        'basicConstraints=CA:FALSE',
-        'keyUsage=digitalSignature,keyEncipherment,decipherOnly',
-      ),
+      opensslSelfSignedDer(tmp.path, 'leaf', {
+        addext: ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature,keyEncipherment,decipherOnly'],
+      }),
     );
     expect(readCaExtensions(leaf.extensions)).toEqual({
       isCa: false,

@@ -6,7 +6,7 @@ import { DB_DISP_FOREIGN, DB_DISP_ISSUED, DB_DISP_PENDING } from '@certexit/core
 import { caFolder, caKeyFile, openCa } from '@certexit/engine';
 import { toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opensslRequest, opensslSelfSigned } from '../../../../tooling/test/openssl-request';
+import { opensslRequest, opensslSelfSigned } from '../../../../tooling/test/test-pki';
 import { runCli } from './main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-'));

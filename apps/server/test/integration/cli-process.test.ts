@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DB_DISP_ISSUED } from '@certexit/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { opensslRequest } from '../../../../tooling/test/openssl-request';
+import { opensslRequest } from '../../../../tooling/test/test-pki';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { CertificateAuthority, CrlScheduler, openCa, publishCrls } from '@certexit/engine';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opensslSelfSigned } from '../../../../tooling/test/openssl-request';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
+import { opensslSelfSigned } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
 
 /**

@@ -19,12 +19,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeenEvent } from '../../../../packages/engine/test/support/recording-module';
 import { recordingModule } from '../../../../packages/engine/test/support/recording-module';
 import { eventually } from '../../../../tooling/test/eventually';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import { createTestPki } from '../../../../tooling/test/test-pki';
 import { API_ROUTES } from '../../src/http/api-routes';
 import type { RunningServer } from '../../src/http/start-server';
 import { startServer } from '../../src/http/start-server';
 import { httpsCall } from '../support/https-test-client';
-import type { TestPki } from '../support/openssl-test-pki';
-import { createTestPki } from '../support/openssl-test-pki';
 
 /**
  * The HTTP API on a real HTTPS server (port 0, certificate for 127.0.0.1 from an openssl test CA), called with

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { opensslRequest } from '../../../../tooling/test/openssl-request';
+import { opensslRequest } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
 
 /**

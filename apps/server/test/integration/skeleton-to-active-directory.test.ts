@@ -7,8 +7,8 @@ import { caRegistryPaths, openCa } from '@certexit/engine';
 import { fromPem } from '@certexit/x509';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opensslRequest } from '../../../../tooling/test/openssl-request';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
+import { opensslRequest } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
 
 /**

@@ -19,7 +19,7 @@ import {
   toPem,
 } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
-import { opensslOk } from '../../../x509/test/support/openssl';
+import { opensslOk } from '../../../../tooling/test/test-pki';
 import { issueLeaf, openEngine, opensslVerify, tempFolders, writePem } from '../../test/support/ca-fixtures';
 import { databaseDataSource } from '../engine/database-data-source';
 import { localParentCa } from '../engine/local-parent-ca';

@@ -12,7 +12,7 @@ import {
 } from '@certexit/core';
 import { parseCertificate, readCaExtensions } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openssl, opensslOk } from '../../../x509/test/support/openssl';
+import { openssl, opensslOk } from '../../../../tooling/test/test-pki';
 import { issueLeaf, openEngine, opensslVerify, tempFolders, writePem } from '../../test/support/ca-fixtures';
 import { databaseDataSource } from '../engine/database-data-source';
 import { caCertificateStates } from './ca-certificate-states';

@@ -12,7 +12,7 @@ import {
 } from '@certexit/core';
 import { parseCrl } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openssl, opensslOk } from '../../../x509/test/support/openssl';
+import { openssl, opensslOk } from '../../../../tooling/test/test-pki';
 import type { CrlTestCa } from '../../test/support/crl-test-ca';
 import { crlTestCa } from '../../test/support/crl-test-ca';
 

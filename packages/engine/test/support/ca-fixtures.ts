@@ -10,7 +10,7 @@ import { createCapturingLogger } from '@certexit/testing';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { expect } from 'vitest';
-import { openssl } from '../../../x509/test/support/openssl';
+import { openssl } from '../../../../tooling/test/test-pki';
 import { CertificateAuthority } from '../../src/engine/certificate-authority';
 
 /** Temporary folders removed by {@link TempFolders.removeAll} (call it in afterEach). */

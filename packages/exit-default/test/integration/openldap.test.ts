@@ -18,10 +18,10 @@ import type { ServerExitFixture } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { issueTestCertificate, makeTestCa } from '../../../../tooling/test/test-pki';
 import { createDefaultExitModule } from '../../src';
 import { publishBurst } from './publish-burst';
 import { scratchDir, secretFile } from './samba-fixture';
-import { issueTestCertificate, makeTestCa } from './test-pki';
 
 const RUN = `ol${randomBytes(3).toString('hex')}`;
 const ATTRIBUTE = 'userCertificate;binary';

@@ -5,7 +5,7 @@ import { DB_DISP_ISSUED, DB_DISP_REVOKED } from '@certexit/core';
 import { defaultRequesterName, openCa, setupCa } from '@certexit/engine';
 import { parseCrl } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opensslRequest } from '../../../../../tooling/test/openssl-request';
+import { opensslRequest } from '../../../../../tooling/test/test-pki';
 import { runCli } from '../main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-revocation-'));
