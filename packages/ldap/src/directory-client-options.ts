@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { AccountSchema, DirectoryClientOptions } from './directory-client';
+import type { AccountSchema } from './account-lookup';
+import type { DirectoryClientOptions } from './connect-directory';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LdapClientLike } from './directory-client';
 import { createDirectoryConnectionPool } from './directory-connection-pool';
 import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
+import type { LdapClientLike } from './ldap-client';
 
 /** A fake directory that counts connections and can be told to fail the next search. */
 function fakeDirectory() {

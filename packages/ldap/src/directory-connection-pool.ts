@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { DirectoryClientOptions, DirectoryConnection } from './directory-client';
-import { connectDirectory } from './directory-client';
+import type { DirectoryClientOptions } from './connect-directory';
+import { connectDirectory } from './connect-directory';
+import type { DirectoryConnection } from './directory-connection';
 import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
 
 /** Publications that share one pooled connection before another is opened. @default 8 */

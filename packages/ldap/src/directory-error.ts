@@ -78,7 +78,7 @@ export class DirectoryError extends CertexitError {
   readonly server: string | undefined;
   /** The DN concerned (search base or target object), when known. */
   readonly dn: string | undefined;
-  /** The message without the `[certexit] [exit-default]` prefix and HRESULT suffix, for wrapping. */
+  /** The message without the `[certexit] [ldap]` prefix and HRESULT suffix, for wrapping. */
   readonly detail: string;
 
   constructor(options: {
@@ -93,7 +93,7 @@ export class DirectoryError extends CertexitError {
     super({
       hresult: options.hresult,
       message: options.message,
-      source: 'exit-default',
+      source: 'ldap',
       cause: options.cause,
       isRetryable: options.isRetryable ?? false,
     });

@@ -1,7 +1,7 @@
 import type { EqualityFilter } from 'ldapts';
 import { AndFilter, FilterParser } from 'ldapts';
 import { describe, expect, it } from 'vitest';
-import { accountFilter } from './directory-client';
+import { accountFilter } from './account-lookup';
 import { escapeFilterValue } from './escape-filter-value';
 
 describe('escapeFilterValue (RFC 4515)', () => {

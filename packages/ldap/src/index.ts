@@ -4,26 +4,22 @@
  * @packageDocumentation
  */
 
-export { batchWhileBusy } from './batch-while-busy';
 export {
   type AccountKind,
+  type AccountLookup,
   type AccountSchema,
   AD_ACCOUNT_SCHEMA,
   accountFilter,
-  connectDirectory,
   type DirectoryAccount,
-  type DirectoryClientOptions,
-  type DirectoryConnection,
-  defaultLdapClientFactory,
-  type LdapClientFactory,
-  type LdapClientLike,
-  type LdapClientOptions,
-} from './directory-client';
+} from './account-lookup';
+export { batchWhileBusy } from './batch-while-busy';
+export { connectDirectory, type DirectoryClientOptions } from './connect-directory';
 export {
   type DirectoryConnectionSettings,
   directoryClientOptions,
   resolveBindPassword,
 } from './directory-client-options';
+export type { DirectoryConnection } from './directory-connection';
 export {
   createDirectoryConnectionPool,
   DEFAULT_LDAP_CONNECTION_SHARING,
@@ -36,5 +32,12 @@ export {
   DirectoryError,
   type DirectoryErrorCode,
 } from './directory-error';
+export type { DirectoryWrites } from './directory-writes';
 export { escapeDnValue } from './escape-dn-value';
 export { escapeFilterValue } from './escape-filter-value';
+export {
+  defaultLdapClientFactory,
+  type LdapClientFactory,
+  type LdapClientLike,
+  type LdapClientOptions,
+} from './ldap-client';

@@ -1,8 +1,8 @@
 import type { SearchOptions } from 'ldapts';
 import { describe, expect, it } from 'vitest';
-import type { LdapClientLike } from './directory-client';
-import { connectDirectory } from './directory-client';
+import { connectDirectory } from './connect-directory';
 import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
+import type { LdapClientLike } from './ldap-client';
 
 /** A fake directory of accounts that answers equality filters on sAMAccountName without regard to case. */
 function fakeDirectory(accounts: ReadonlyArray<{ dn: string; sAMAccountName: string }>) {
