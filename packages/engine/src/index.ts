@@ -48,7 +48,7 @@ export type { RequestOutcome } from './engine/request-outcome';
 export type { RevokeOptions } from './engine/revoke-certificate';
 export { defaultRequesterName, type SubmitInput } from './engine/submit-request';
 export type { ViewOptions, ViewResult } from './engine/view-requests';
-export type { DeliveryRecord } from './hosting/exit-dispatcher';
+export type { DeliveryRecord } from './hosting/delivery-record';
 export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
 export { type ExitHostThreadOptions, startExitHostThread } from './hosting/exit-host-thread';
 export type { ExitHostThreadData } from './hosting/exit-host-thread-protocol';

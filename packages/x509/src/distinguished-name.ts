@@ -174,11 +174,6 @@ export function nameAttributeValues(name: Name | Uint8Array): Map<string, string
   return out;
 }
 
-/** The output keyword for an attribute OID (`CN`, `S`, ... or `OID.1.2.3`). */
-export function nameAttributeKeyword(oid: string): string {
-  return keywordOf(oid);
-}
-
 // ---------------------------------------------------------------------------------------------
 
 interface WalkedAva {

@@ -4,7 +4,7 @@ import type { DirectoryRetryQueue } from '../directory/directory-retry-queue';
 import type { DirectoryPublicationResult } from '../directory/publish-to-ca-directory';
 import { publishToCaDirectory } from '../directory/publish-to-ca-directory';
 import type { EngineServices } from '../engine/engine-services';
-import type { DeliveryRecord } from '../hosting/exit-dispatcher';
+import type { DeliveryRecord } from '../hosting/delivery-record';
 import type { CrlProgress, IssuedCrl } from './issue-crls';
 import { issueCrls } from './issue-crls';
 import { writeCrlFiles } from './write-crl-files';

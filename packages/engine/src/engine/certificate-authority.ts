@@ -6,7 +6,7 @@ import { caFolder } from '../ca/ca-folder';
 import { openCa } from '../ca/open-ca';
 import type { CrlPublication, PublishCrlsOptions } from '../crl/publish-crls';
 import { publishCrls } from '../crl/publish-crls';
-import type { DeliveryRecord } from '../hosting/exit-dispatcher';
+import type { DeliveryRecord } from '../hosting/delivery-record';
 import type { ExitHost, ExitModuleInfo } from '../hosting/exit-host';
 import { exitHostThreadAvailable, startExitHostThread } from '../hosting/exit-host-thread';
 import type { DeliveryMode, ExitOutbox } from '../hosting/exit-outbox';
@@ -63,7 +63,7 @@ export interface CertificateAuthorityOptions {
 }
 
 /**
- * The reference server engine: a CA with the AD CS request lifecycle. Every state change commits together with
+ * The CA engine: a CA with the AD CS request lifecycle. Every state change commits together with
  * its exit event; the event is delivered to the exit modules after commit, so their outcome never changes the
  * request's. Each operation lives in its own file as a function over {@link EngineServices}; this class composes.
  */

@@ -1,5 +1,5 @@
 import type { CaContext } from '../ca/ca-context';
-import type { DeliveryRecord } from '../hosting/exit-dispatcher';
+import type { DeliveryRecord } from '../hosting/delivery-record';
 import type { RequestOutcome } from './request-outcome';
 
 /**

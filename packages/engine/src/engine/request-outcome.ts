@@ -1,4 +1,4 @@
-import type { DeliveryRecord } from '../hosting/exit-dispatcher';
+import type { DeliveryRecord } from '../hosting/delivery-record';
 
 /** What a submission, approval, denial, revocation or retrieval ended in. */
 export interface RequestOutcome {

@@ -3,7 +3,7 @@ import { exitEventName } from '@certexit/core';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
 import { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryPacer } from './delivery-pacer';
-import type { DeliveryRecord } from './exit-dispatcher';
+import type { DeliveryRecord } from './delivery-record';
 import { logExitModuleError } from './exit-module-event-log';
 import type { InFlightDeliveries } from './in-flight-deliveries';
 import { formatEventId } from './in-flight-deliveries';

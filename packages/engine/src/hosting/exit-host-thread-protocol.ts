@@ -1,4 +1,4 @@
-import type { DeliveryRecord } from './exit-dispatcher';
+import type { DeliveryRecord } from './delivery-record';
 import type { ExitModuleInfo } from './exit-host';
 
 /** What the exit-module thread is started with (its `workerData`). */

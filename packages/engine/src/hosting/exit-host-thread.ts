@@ -5,8 +5,8 @@ import { RPC_S_CALL_FAILED_HRESULT } from '@certexit/automation';
 import type { Logger } from '@certexit/core';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { CaContext } from '../ca/ca-context';
+import type { DeliveryRecord } from './delivery-record';
 import { readDeliverySettings } from './delivery-settings';
-import type { DeliveryRecord } from './exit-dispatcher';
 import type { ExitHost, ExitModuleInfo } from './exit-host';
 import type {
   CallInFlight,

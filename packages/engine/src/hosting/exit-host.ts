@@ -1,4 +1,4 @@
-import type { DeliveryRecord } from './exit-dispatcher';
+import type { DeliveryRecord } from './delivery-record';
 
 /** A loaded exit module as the engine sees it, wherever the module runs. */
 export interface ExitModuleInfo {

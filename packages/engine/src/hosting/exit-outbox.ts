@@ -4,7 +4,7 @@ import type { Logger } from '@certexit/core';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
 import { DeliveryLane } from './delivery-lane';
 import type { DeliveryPacer } from './delivery-pacer';
-import type { DeliveryRecord } from './exit-dispatcher';
+import type { DeliveryRecord } from './delivery-record';
 import type { InFlightDeliveries } from './in-flight-deliveries';
 import type { LoadedExitModule } from './load-exit-modules';
 

@@ -1,14 +1,14 @@
 import type { Logger } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
 import type { DeliveryPacer } from './delivery-pacer';
-import type { DeliveryRecord } from './exit-dispatcher';
-import { ExitDispatcher } from './exit-dispatcher';
+import type { DeliveryRecord } from './delivery-record';
 import type { ExitHost, ExitModuleInfo } from './exit-host';
 import type { DeliveryMode } from './exit-outbox';
 import { ExitOutbox } from './exit-outbox';
 import { InFlightDeliveries } from './in-flight-deliveries';
 import type { BuiltinExitModules } from './load-exit-modules';
 import { loadExitModules } from './load-exit-modules';
+import { notifyShutdown } from './notify-shutdown';
 
 /** Options of {@link startInProcessExitHost}. */
 export interface InProcessExitHostOptions {
@@ -49,7 +49,6 @@ export async function startInProcessExitHost(
     notifyTimeoutMs: options.notifyTimeoutMs,
     inFlight,
   });
-  const dispatcher = new ExitDispatcher(modules, { logger: options.logger, onDelivered: options.onDelivered });
   const outbox = new ExitOutbox({
     store: ca.store.outbox,
     modules,
@@ -79,7 +78,9 @@ export async function startInProcessExitHost(
     wake: () => outbox.wake(),
     async stop({ graceMs, sendShutdownEvent }) {
       await outbox.stop(graceMs);
-      await dispatcher.shutdown({ graceMs, sendShutdownEvent });
+      if (sendShutdownEvent) {
+        await notifyShutdown(modules, { logger: options.logger, graceMs, onDelivered: options.onDelivered });
+      }
       controller.abort();
       // Module processes end with the engine (after the shutdown event), so a one-shot command can exit.
       await Promise.allSettled(modules.map((m) => m.dispose?.()));

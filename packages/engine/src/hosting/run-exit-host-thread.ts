@@ -4,7 +4,7 @@ import type { CaContext } from '../ca/ca-context';
 import { openCa } from '../ca/open-ca';
 import type { DeliveryPacer } from './delivery-pacer';
 import { createDeliveryPacer } from './delivery-pacer';
-import type { DeliveryRecord } from './exit-dispatcher';
+import type { DeliveryRecord } from './delivery-record';
 import type {
   ExitHostThreadData,
   FromExitHostThread,

@@ -83,7 +83,7 @@ export function createWalCheckpointer(db: DatabaseSync, file: string): WalCheckp
 }
 
 // The thread's program, as source text so it runs the same from `src` and from the bundle (see
-// x509/signature-thread-program.ts). Its connection syncs like the writer's (NORMAL: the log before a checkpoint,
+// signature-thread-program.ts in @certexit/x509). Its connection syncs like the writer's (NORMAL: the log before a checkpoint,
 // the database after it) and keeps the log file at most 64 MiB after a checkpoint.
 const _PROGRAM = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');

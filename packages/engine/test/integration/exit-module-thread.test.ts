@@ -13,27 +13,27 @@ const DIST = resolve(import.meta.dirname, '../../dist/index.js');
 const MODULES = ['Thread_Good.Exit', 'Thread_Spin.Exit', 'Thread_Leak.Exit'];
 
 /**
- * The exit-module thread of the built server (the worker runs the bundle, so this imports it too): modules that
+ * The exit-module thread of the built engine (the worker runs the bundle, so this imports it too): modules that
  * spin for ever or leak memory end the thread, not the CA. The watchdog names the module, the thread starts again,
  * the poison notification is dead-lettered after MaxAttempts, issuance never waits, and every other notification
  * reaches every module.
  */
-describe('exit modules on their own thread (built server)', () => {
+describe('exit modules on their own thread (built engine)', () => {
   const work = mkdtempSync(join(tmpdir(), 'certexit-exit-thread-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('contains a module stuck in a loop and one that leaks, and delivers everything else', async () => {
     expect(existsSync(DIST), `${DIST} is missing: build first (pnpm build)`).toBe(true);
-    const server = (await import(pathToFileURL(DIST).href)) as typeof import('../../src/index');
+    const engine = (await import(pathToFileURL(DIST).href)) as typeof import('../../src/index');
     const dir = join(work, 'ca');
-    await server.setupCa({ dir, commonName: 'Thread CA', type: 'standalone-root', exitModules: MODULES });
+    await engine.setupCa({ dir, commonName: 'Thread CA', type: 'standalone-root', exitModules: MODULES });
     const registry = new RegistryFile(join(dir, 'registry.json'));
     for (const progId of ['Thread_Spin.Exit', 'Thread_Leak.Exit']) {
       registry.setValue(`${caRegistryPaths.exitModule('Thread CA', progId)}\\MaxAttempts`, 2);
     }
     const logger = createCapturingLogger();
     const records: Array<{ progId: string; context: number; ok: boolean }> = [];
-    const authority = await server.CertificateAuthority.open({
+    const authority = await engine.CertificateAuthority.open({
       dir,
       logger,
       delivery: 'background',

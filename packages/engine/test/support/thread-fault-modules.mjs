@@ -1,4 +1,4 @@
-// Exit modules for test/integration/exit-module-thread.test.ts, loaded by the built server's exit-module thread
+// Exit modules for test/integration/exit-module-thread.test.ts, loaded by the built engine's exit-module thread
 // (plain JavaScript: the thread imports them with Node's own loader). Each reads the requester name: a request from
 // CERTEXIT\spin makes Thread_Spin.Exit loop for ever inside Notify; one from CERTEXIT\leak makes Thread_Leak.Exit
 // hoard memory until the thread's heap limit ends it. Every other call succeeds.
