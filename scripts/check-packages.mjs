@@ -2,8 +2,8 @@
 // the same shape, so a new one cannot drift. Libraries (packages/) are scoped, side-effect free and built by the
 // shared tsup one-liner; an app (apps/) may have its own name and extra entries (its command). Prints every
 // problem, exits 1 if there is any.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = process.env.CERTEXIT_CHECK_ROOT ?? new URL('..', import.meta.url).pathname;
 const problems = [];
@@ -59,6 +59,65 @@ for (const { group, path } of workspaces) {
     if (!readme.includes('```ts')) say('README.md needs a minimal TypeScript example');
   }
 }
+// Folder cycles inside a package's src (Biome's noImportCycles sees files, not folders): src/<folder> importing a
+// folder that imports it back means the folders are not layers, and a newcomer cannot read one without the other.
+const importRe = /(?:from\s+|import\s*\(?\s*)'(\.{1,2}\/[^']*)'/g;
+for (const { path } of workspaces) {
+  const src = join(root, path, 'src');
+  if (!existsSync(src)) continue;
+  const edges = new Map();
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.(ts|mts|mjs)$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) {
+        const from = relative(src, file).split(sep)[0];
+        for (const [, specifier] of readFileSync(file, 'utf8').matchAll(importRe)) {
+          const to = relative(src, resolve(dirname(file), specifier)).split(sep)[0];
+          if (
+            to === from ||
+            to.startsWith('..') ||
+            !existsSync(join(src, to)) ||
+            !statSync(join(src, to)).isDirectory()
+          )
+            continue;
+          if (!edges.has(from)) edges.set(from, new Map());
+          edges.get(from).set(to, relative(join(root, path), file));
+        }
+      }
+    }
+  };
+  walk(src);
+  const reported = new Set();
+  for (const [from, targets] of edges) {
+    for (const [to, via] of targets) {
+      const back = edges.get(to)?.get(from);
+      const key = [from, to].sort().join(' <-> ');
+      if (back && !reported.has(key)) {
+        reported.add(key);
+        problems.push(`${path}: src/${from} and src/${to} import each other (${via}; ${back})`);
+      }
+    }
+  }
+  // Longer cycles: a folder that reaches itself again.
+  const reaches = (start) => {
+    const seen = new Set();
+    const stack = [...(edges.get(start)?.keys() ?? [])];
+    while (stack.length > 0) {
+      const next = stack.pop();
+      if (next === start) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(...(edges.get(next)?.keys() ?? []));
+    }
+    return false;
+  };
+  for (const folder of edges.keys()) {
+    if (reaches(folder) && ![...reported].some((k) => k.split(' <-> ').includes(folder)))
+      problems.push(`${path}: src/${folder} is part of an import cycle between folders`);
+  }
+}
+
 const peculiar = new Set();
 for (const line of readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').split('\n')) {
   const m = /^\s+"?(@peculiar\/[a-z0-9-]+)"?:\s*(\S+)/.exec(line);

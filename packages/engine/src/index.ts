@@ -19,7 +19,6 @@ export { type CaFolderContext, openCaFolder } from './ca/open-ca-folder';
 export type { ParentCa, ParentCaSubmission } from './ca/parent-ca';
 export { type RenewCaOptions, type RenewCaResult, renewCa } from './ca/renew-ca';
 export { sanitizeCaName } from './ca/sanitize-ca-name';
-export { CA_SETUP_TYPES, type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './ca/setup-ca';
 export {
   type CrlPeriod,
   type CrlScheduleSettings,
@@ -28,7 +27,13 @@ export {
 } from './crl/crl-schedule-settings';
 export { CrlScheduler, type CrlSchedulerOptions, type CrlScheduleState } from './crl/crl-scheduler';
 export type { CrlProgress } from './crl/issue-crls';
-export { type CrlPublication, type PublishCrlsOptions, type PublishedCrl, publishCrls } from './crl/publish-crls';
+export {
+  type CrlPublication,
+  type CrlPublishingServices,
+  type PublishCrlsOptions,
+  type PublishedCrl,
+  publishCrls,
+} from './crl/publish-crls';
 export { startCrlSchedule } from './crl/start-crl-schedule';
 export { type CaDirectorySettings, readCaDirectorySettings } from './directory/ca-directory-settings';
 export { type DsPublishCertificateKind, dsPublishCertificateUrl, dsPublishCrlUrl } from './directory/ds-publish-target';
@@ -40,14 +45,16 @@ export {
 } from './directory/publish-to-ca-directory';
 export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
 export { REVOCATION_REASONS } from './engine/crl-reason-names';
-export { databaseDataSource } from './engine/database-data-source';
+export { dispositionText } from './engine/disposition-text';
 export type { EngineServices } from './engine/engine-services';
 export { localParentCa } from './engine/local-parent-ca';
 export { parseRequestAttributes } from './engine/request-attributes';
 export type { RequestOutcome } from './engine/request-outcome';
 export type { RevokeOptions } from './engine/revoke-certificate';
+export { CA_SETUP_TYPES, type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './engine/setup-ca';
 export { defaultRequesterName, type SubmitInput } from './engine/submit-request';
 export type { ViewOptions, ViewResult } from './engine/view-requests';
+export { databaseDataSource } from './hosting/database-data-source';
 export type { DeliveryRecord } from './hosting/delivery-record';
 export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
 export { type ExitHostThreadOptions, startExitHostThread } from './hosting/exit-host-thread';

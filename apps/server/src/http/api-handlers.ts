@@ -17,6 +17,7 @@ import {
 import type { RequestOutcome } from '@certexit/engine';
 import {
   deltaCrlsEnabled,
+  dispositionText,
   dropExitQueueItem,
   exitQueueReport,
   parseRequestAttributes,
@@ -27,7 +28,6 @@ import {
 import { toPem } from '@certexit/x509';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { dispositionText } from '../cli/request-outcome-output';
 import type { ApiOperationId } from './api-routes';
 import type { Caller } from './caller-directory';
 import { E_ACCESSDENIED } from './error-response-of';

@@ -1,7 +1,7 @@
 import { exitEventName, hresultName } from '@certexit/core';
 import type { DeliveryRecord, RequestOutcome, RequestRow } from '@certexit/engine';
+import { dispositionText } from '@certexit/engine';
 import { toPem } from '@certexit/x509';
-import { dispositionText } from '../cli/request-outcome-output';
 
 /** The API's shape of an operation's outcome: the CLI's `--json` fields, with the certificate as PEM. */
 export function outcomeJson(outcome: RequestOutcome): Record<string, unknown> {

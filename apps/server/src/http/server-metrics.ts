@@ -1,7 +1,7 @@
 import { exitEventName } from '@certexit/core';
 import type { DeliveryRecord, RequestOutcome } from '@certexit/engine';
+import { dispositionText } from '@certexit/engine';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { dispositionText } from '../cli/request-outcome-output';
 
 /** The metrics of one server, on a registry of its own (never prom-client's global one). */
 export interface ServerMetrics {

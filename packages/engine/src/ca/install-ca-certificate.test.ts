@@ -21,14 +21,14 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { opensslOk } from '../../../../tooling/test/test-pki';
 import { issueLeaf, openEngine, opensslVerify, tempFolders, writePem } from '../../test/support/ca-fixtures';
-import { databaseDataSource } from '../engine/database-data-source';
 import { localParentCa } from '../engine/local-parent-ca';
+import { setupCa } from '../engine/setup-ca';
+import { databaseDataSource } from '../hosting/database-data-source';
 import { caFolder } from './ca-folder';
 import { installCaCertificate } from './install-ca-certificate';
 import { openCa } from './open-ca';
 import { openCaFolder } from './open-ca-folder';
 import { renewCa } from './renew-ca';
-import { setupCa } from './setup-ca';
 
 const folders = tempFolders();
 afterEach(() => folders.removeAll());

@@ -14,12 +14,12 @@ import { parseCertificate, readCaExtensions } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openssl, opensslOk } from '../../../../tooling/test/test-pki';
 import { issueLeaf, openEngine, opensslVerify, tempFolders, writePem } from '../../test/support/ca-fixtures';
-import { databaseDataSource } from '../engine/database-data-source';
+import { setupCa } from '../engine/setup-ca';
+import { databaseDataSource } from '../hosting/database-data-source';
 import { caCertificateStates } from './ca-certificate-states';
 import { caFolder } from './ca-folder';
 import { openCa } from './open-ca';
 import { renewCa } from './renew-ca';
-import { setupCa } from './setup-ca';
 
 const folders = tempFolders();
 afterEach(() => folders.removeAll());

@@ -1,9 +1,8 @@
 import type { Logger } from '@certexit/core';
 import { DirectoryRetryQueue } from '../directory/directory-retry-queue';
 import { publishToCaDirectory } from '../directory/publish-to-ca-directory';
-import type { EngineServices } from '../engine/engine-services';
 import { addPeriod, deltaCrlsEnabled, readCrlScheduleSettings } from './crl-schedule-settings';
-import type { CrlPublication } from './publish-crls';
+import type { CrlPublication, CrlPublishingServices } from './publish-crls';
 import { publishCrls } from './publish-crls';
 
 /** Options of {@link CrlScheduler}. */
@@ -40,7 +39,7 @@ export class CrlScheduler {
   readonly directoryRetries = new DirectoryRetryQueue();
 
   constructor(
-    private readonly engine: EngineServices,
+    private readonly engine: CrlPublishingServices,
     private readonly options: CrlSchedulerOptions,
   ) {
     options.signal?.addEventListener('abort', () => this.controller.abort(), { once: true });

@@ -1,13 +1,24 @@
 import { EXITEVENT_CRLISSUED } from '@certexit/core';
-import { publishCaCertificateToDirectory } from '../ca/publish-ca-certificate-to-directory';
+import type { CaContext } from '../ca/ca-context';
 import type { DirectoryRetryQueue } from '../directory/directory-retry-queue';
+import { publishCaCertificateToDirectory } from '../directory/publish-ca-certificate-to-directory';
 import type { DirectoryPublicationResult } from '../directory/publish-to-ca-directory';
 import { publishToCaDirectory } from '../directory/publish-to-ca-directory';
-import type { EngineServices } from '../engine/engine-services';
 import type { DeliveryRecord } from '../hosting/delivery-record';
 import type { CrlProgress, IssuedCrl } from './issue-crls';
 import { issueCrls } from './issue-crls';
 import { writeCrlFiles } from './write-crl-files';
+
+/**
+ * What publishing CRLs needs of the engine (its `EngineServices` has it): the CA, its clock, and delivery of the
+ * `EXITEVENT_CRLISSUED` committed with the CRLs.
+ */
+export interface CrlPublishingServices {
+  readonly ca: CaContext;
+  now(): Date;
+  /** Delivers an exit event that was committed with its state change. Never rejects. */
+  deliver(event: number, context: number): Promise<DeliveryRecord[]>;
+}
 
 /** Options of {@link publishCrls}. */
 export interface PublishCrlsOptions {
@@ -55,7 +66,10 @@ export interface CrlPublication {
  * then rename), and delivers the event once for the whole call.
  * @throws when delta CRLs are asked for but disabled, or the configuration is invalid; nothing is stored then
  */
-export async function publishCrls(engine: EngineServices, options: PublishCrlsOptions = {}): Promise<CrlPublication> {
+export async function publishCrls(
+  engine: CrlPublishingServices,
+  options: PublishCrlsOptions = {},
+): Promise<CrlPublication> {
   const now = engine.now();
   const issued = await engine.ca.store.transaction(async (tx) => {
     const crls = await issueCrls(engine.ca, tx, {
@@ -83,7 +97,7 @@ export async function publishCrls(engine: EngineServices, options: PublishCrlsOp
  * does.
  */
 async function _publishToDirectory(
-  engine: EngineServices,
+  engine: CrlPublishingServices,
   issued: readonly IssuedCrl[],
   crls: PublishedCrl[],
   queue: DirectoryRetryQueue | undefined,

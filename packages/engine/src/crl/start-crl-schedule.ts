@@ -1,6 +1,6 @@
 import type { Logger } from '@certexit/core';
-import type { EngineServices } from '../engine/engine-services';
 import { CrlScheduler } from './crl-scheduler';
+import type { CrlPublishingServices } from './publish-crls';
 
 /**
  * Starts publishing CRLs on schedule; `serve` calls it once the engine is open.
@@ -17,7 +17,7 @@ import { CrlScheduler } from './crl-scheduler';
  * - Its timers never keep the process alive by themselves.
  */
 export function startCrlSchedule(
-  engine: EngineServices | { readonly services: EngineServices },
+  engine: CrlPublishingServices | { readonly services: CrlPublishingServices },
   options: { logger: Logger; signal?: AbortSignal },
 ): CrlScheduler {
   const services = 'services' in engine ? engine.services : engine;

@@ -35,8 +35,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SeenEvent } from '../../test/support/recording-module';
 import { readOrError, recordingModule } from '../../test/support/recording-module';
 import { requestMutations } from '../../test/support/request-mutations';
-import { setupCa } from '../ca/setup-ca';
 import { CertificateAuthority } from './certificate-authority';
+import { setupCa } from './setup-ca';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -13,8 +13,9 @@ import {
 } from '@certexit/core';
 import type { ParsedCertificationRequest } from '@certexit/x509';
 import { nameAttributeValues, parseCertificationRequest } from '@certexit/x509';
-import { caRegistryPaths, REQDISP_ISSUE } from '../ca/ca-configuration-paths';
+import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { decidePolicy } from '../policy/policy-decision';
+import { REQDISP_ISSUE } from '../policy/request-disposition';
 import { buildIssuedCertificate } from './build-issued-certificate';
 import type { EngineServices } from './engine-services';
 import { namePropertiesOf } from './name-properties-of';

@@ -9,7 +9,7 @@ import {
   resolveCertificateProperty,
   resolveRequestProperty,
 } from '@certexit/core';
-import { databaseDataSource } from './database-data-source';
+import { databaseDataSource } from '../hosting/database-data-source';
 import type { EngineServices } from './engine-services';
 
 /** The columns `view` shows when none are named. */

@@ -19,9 +19,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { openCa } from '../ca/open-ca';
-import { setupCa } from '../ca/setup-ca';
 import type { CertificateAuthorityOptions } from '../engine/certificate-authority';
 import { CertificateAuthority } from '../engine/certificate-authority';
+import { setupCa } from '../engine/setup-ca';
 
 /** One Notify call as a scripted module saw it. */
 interface Call {

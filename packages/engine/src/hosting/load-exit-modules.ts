@@ -20,7 +20,7 @@ import {
 import { hostDirectModule, isCertExit } from '@certexit/direct';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { CaContext } from '../ca/ca-context';
-import { databaseDataSource } from '../engine/database-data-source';
+import { databaseDataSource } from './database-data-source';
 import type { DeliverySettings } from './delivery-settings';
 import { readDeliverySettings } from './delivery-settings';
 import { logExitModuleError } from './exit-module-event-log';

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
 import { threadSeen } from '../../test/support/thread-builtins';
 import { openCa } from '../ca/open-ca';
-import { setupCa } from '../ca/setup-ca';
+import { setupCa } from '../engine/setup-ca';
 import type { FromExitHostThread } from './exit-host-thread-protocol';
 import { CALLS_BYTES, SIGNAL_WAKE, takeCalls } from './exit-host-thread-protocol';
 import { runExitHostThread } from './run-exit-host-thread';

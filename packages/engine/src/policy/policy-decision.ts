@@ -7,8 +7,8 @@ import {
   isEnterpriseCaType,
   normalizeAttributeName,
 } from '@certexit/core';
-import { REQDISP_PENDINGFIRST } from '../ca/ca-configuration-paths';
 import type { CertificateTemplate } from './certificate-template';
+import { REQDISP_PENDINGFIRST } from './request-disposition';
 
 /** What the built-in policy decided for a request. */
 export type PolicyDecision =

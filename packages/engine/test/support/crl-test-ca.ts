@@ -16,8 +16,8 @@ import {
 } from '@certexit/core';
 import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
-import { setupCa } from '../../src/ca/setup-ca';
 import { CertificateAuthority } from '../../src/engine/certificate-authority';
+import { setupCa } from '../../src/engine/setup-ca';
 import type { SeenEvent } from './recording-module';
 import { readOrError, recordingModule } from './recording-module';
 

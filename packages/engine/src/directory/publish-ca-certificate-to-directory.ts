@@ -1,8 +1,8 @@
 import type { Logger } from '@certexit/core';
-import type { DirectoryPublicationResult } from '../directory/publish-to-ca-directory';
-import { publishToCaDirectory } from '../directory/publish-to-ca-directory';
-import type { CaContext } from './ca-context';
-import { caCertificatePublishTargets } from './publication-urls';
+import type { CaContext } from '../ca/ca-context';
+import { caCertificatePublishTargets } from '../ca/publication-urls';
+import type { DirectoryPublicationResult } from './publish-to-ca-directory';
+import { publishToCaDirectory } from './publish-to-ca-directory';
 
 /**
  * Adds the current CA certificate to `cACertificate` of every `ldap:` location of `CACertPublicationURLs` flagged

@@ -20,8 +20,8 @@ import {
 import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupCa } from '../ca/setup-ca';
-import { CertificateAuthority } from './certificate-authority';
+import { CertificateAuthority } from '../engine/certificate-authority';
+import { setupCa } from '../engine/setup-ca';
 import { databaseDataSource } from './database-data-source';
 
 /** Every property must answer a value of its type or CERTSRV_E_PROPERTY_EMPTY; these must have a value. */

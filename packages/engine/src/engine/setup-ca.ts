@@ -16,20 +16,21 @@ import {
   generateKeyPair,
   parseDistinguishedName,
 } from '@certexit/x509';
+import { caRegistryPaths } from '../ca/ca-configuration-paths';
+import { caFolder, caKeyFile } from '../ca/ca-folder';
+import type { InstalledCaCertificate } from '../ca/install-ca-certificate';
+import { openCa } from '../ca/open-ca';
+import { openCaFolder } from '../ca/open-ca-folder';
+import type { ParentCa } from '../ca/parent-ca';
+import { defaultPublicationUrls } from '../ca/publication-urls';
+import { publishCaCertificateFiles } from '../ca/publish-ca-certificate-files';
+import { requestCaCertificate } from '../ca/request-ca-certificate';
+import { sanitizeCaName } from '../ca/sanitize-ca-name';
 import { publishInitialCrls } from '../crl/publish-initial-crls';
 import { defaultTemplates } from '../policy/default-templates';
+import { PROGID_DEFAULT_POLICY, REQDISP_ISSUE, REQDISP_PENDINGFIRST } from '../policy/request-disposition';
 import { RegistryFile } from '../registry/registry-file';
 import { openSqliteStore } from '../store/sqlite-store';
-import { caRegistryPaths, PROGID_DEFAULT_POLICY, REQDISP_ISSUE, REQDISP_PENDINGFIRST } from './ca-configuration-paths';
-import { caFolder, caKeyFile } from './ca-folder';
-import type { InstalledCaCertificate } from './install-ca-certificate';
-import { openCa } from './open-ca';
-import { openCaFolder } from './open-ca-folder';
-import type { ParentCa } from './parent-ca';
-import { defaultPublicationUrls } from './publication-urls';
-import { publishCaCertificateFiles } from './publish-ca-certificate-files';
-import { requestCaCertificate } from './request-ca-certificate';
-import { sanitizeCaName } from './sanitize-ca-name';
 
 /** The CA types of setup, as AD CS names them; each maps to an `ENUM_CATYPES` value. */
 export type CaSetupType = 'enterprise-root' | 'standalone-root' | 'enterprise-sub' | 'standalone-sub';
