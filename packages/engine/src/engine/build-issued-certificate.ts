@@ -19,7 +19,6 @@ import {
   bytesToHex,
   certificateTemplateInformation,
   crlDistributionPoints,
-  decodeOid,
   describePublicKey,
   EXTENSION_OID,
   extendedKeyUsage,
@@ -27,8 +26,8 @@ import {
   issueCertificate,
   keyUsage,
   newSerialNumber,
-  readChildren,
-  readSingleElement,
+  readSubjectAltName,
+  readSubjectKeyIdentifier,
   serialToHex,
   subjectKeyIdentifier,
 } from '@certexit/x509';
@@ -119,7 +118,7 @@ export async function buildIssuedCertificate(
   });
   const key = describePublicKey(request.subjectPublicKeyInfo);
   const values: Record<string, PropertyValue> = {
-    SubjectKeyIdentifier: (bytesToHex(_skiBytes(ski.value)).match(/../g) ?? []).join(' '),
+    SubjectKeyIdentifier: (bytesToHex(readSubjectKeyIdentifier(ski.value)).match(/../g) ?? []).join(' '),
     RawPublicKey: key.publicKey,
     PublicKeyLength: key.bits,
     PublicKeyAlgorithm: key.algorithmOid,
@@ -191,24 +190,13 @@ function _fixedExtensions(ca: CaContext, template: CertificateTemplate | undefin
   return fixed;
 }
 
-/** The key identifier bytes inside the SKI extension's OCTET STRING. */
-function _skiBytes(extnValue: Uint8Array): Uint8Array {
-  return readSingleElement(extnValue, 'subjectKeyIdentifier').contents;
-}
-
 /** The first UPN (otherName 1.3.6.1.4.1.311.20.2.3) of a subjectAltName, if any. */
 function _upnOf(san: Uint8Array | undefined): string | undefined {
   if (!san) return undefined;
   try {
-    for (const name of readChildren(readSingleElement(san, 'subjectAltName').contents)) {
-      if (name.tag !== 0xa0) continue;
-      const [oid, value] = readChildren(name.contents);
-      if (!oid || !value || decodeOid(oid.contents) !== '1.3.6.1.4.1.311.20.2.3') continue;
-      const inner = readChildren(value.contents)[0];
-      if (inner) return new TextDecoder().decode(inner.contents);
-    }
+    return readSubjectAltName(san).upn?.[0];
   } catch {
     // A malformed SAN only means no UPN property; the certificate itself was built from validated input.
+    return undefined;
   }
-  return undefined;
 }

@@ -19,7 +19,7 @@ import {
   describePublicKey,
   EXTENSION_OID,
   parseCertificate,
-  readSingleElement,
+  readCertificateTemplate,
   verifyCertificateSignature,
 } from '@certexit/x509';
 import type { EngineServices } from './engine-services';
@@ -74,8 +74,8 @@ export async function importCertificate(
       SubjectKeyIdentifier: (info.subjectKeyIdentifier.match(/../g) ?? []).join(' '),
     }),
   };
-  const template = info.extensions.find((e) => e.oid === EXTENSION_OID.certificateTemplateName);
-  if (template) values.CertificateTemplate = _bmpString(template.value);
+  const template = _templateName(info);
+  if (template !== undefined) values.CertificateTemplate = template;
   const requestId = await ca.store.transaction(async (tx) => {
     const id = await tx.insertRequest({
       RequestType: CR_IN_PKCS10,
@@ -125,14 +125,13 @@ async function _issuedByThisCa(engine: EngineServices, info: CertificateInfo): P
   return false;
 }
 
-/** The template name of the Microsoft `1.3.6.1.4.1.311.20.2` extension (a BMPString), or its hex when odd. */
-function _bmpString(extnValue: Uint8Array): string {
+/** The template name of the Microsoft `1.3.6.1.4.1.311.20.2` extension, or the extension's hex when it is odd. */
+function _templateName(info: CertificateInfo): string | undefined {
+  const extension = info.extensions.find((e) => e.oid === EXTENSION_OID.certificateTemplateName);
+  if (!extension) return undefined;
   try {
-    const content = readSingleElement(extnValue, 'certificateTemplateName').contents;
-    let text = '';
-    for (let i = 0; i + 1 < content.length; i += 2) text += String.fromCharCode((content[i]! << 8) | content[i + 1]!);
-    return text;
+    return readCertificateTemplate([extension]).name;
   } catch {
-    return bytesToHex(extnValue);
+    return bytesToHex(extension.value);
   }
 }
