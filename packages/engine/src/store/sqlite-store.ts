@@ -14,6 +14,7 @@ import type {
 import { CommittedRowCache } from './committed-row-cache';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
+import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRevocations } from './sqlite-revocations';
 import { createWalCheckpointer } from './wal-checkpointer';
@@ -85,102 +86,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     }
     return statement;
   };
-  // Group commit: node:sqlite has one connection, so transactions run one after another; those that arrive while
-  // one runs are committed together (one COMMIT, one WAL write), each inside its own savepoint so a failing unit
-  // rolls back alone. No caller is answered before its unit is committed.
-  // A synchronous unit (the outbox's bookkeeping) runs without an await: a batch of them holds the write lock only
-  // for its statements. Awaiting each one let queued microtasks (module code on the exit-module thread) run with
-  // the transaction open, which held the lock for most of a burst.
-  type Unit =
-    | { sync: false; work: (tx: CaStoreTransaction) => Promise<unknown>; resolve: Settle; reject: Settle }
-    | { sync: true; work: () => unknown; resolve: Settle; reject: Settle };
-  type Settle = (value: unknown) => void;
-  const waiting: Unit[] = [];
-  // The exit outbox's bookkeeping (claim, done, retry-later): short and synchronous. It goes at the head of the next
-  // batch and shares its COMMIT (in transactions of their own, claims and completions doubled the commits under a
-  // burst: 2,850 for 6,100 issuances). It must not wait behind a long batch (a delivery lane records each outcome
-  // before its next call, so that wait would cap every module at MaxConcurrency calls per batch): once a batch that
-  // carries bookkeeping, or has bookkeeping waiting, has run for URGENT_AFTER_MS, it commits what it has done.
-  const urgent: Unit[] = [];
-  const URGENT_AFTER_MS = 1;
-  // Transaction control runs several times per batch: prepared once, not parsed by exec each time.
-  const control = (sql: string) => () => void prepare(sql).run();
-  const begin = control('BEGIN IMMEDIATE');
-  const commit = control('COMMIT');
-  const rollback = control('ROLLBACK');
-  const savepoint = control('SAVEPOINT unit');
-  const release = control('RELEASE unit');
-  const rollbackUnit = control('ROLLBACK TO unit');
-  let draining = false;
-  // The drain starts in the check phase of the event loop, after the poll phase has run every I/O callback that
-  // completed meanwhile: all the units those callbacks queue (requests whose signatures came back from the thread
-  // pool together) share one COMMIT, with no timer added to anyone's latency.
-  const schedule = () => {
-    if (draining) return;
-    draining = true;
-    setImmediate(() => void drain());
-  };
-  const drain = async () => {
-    let lockedOut = false;
-    try {
-      while (waiting.length > 0 || urgent.length > 0) {
-        const head = urgent.splice(0, 256);
-        const rest = waiting.splice(0, 256);
-        const batch = head.concat(rest);
-        const began = performance.now();
-        const settled: Array<{ unit: Unit; ok: boolean; value: unknown }> = [];
-        try {
-          begin();
-        } catch (error) {
-          if (yieldOnLock && _isBusy(error)) {
-            // Another connection writes: the batch waits for the next try, in order.
-            urgent.unshift(...head);
-            waiting.unshift(...rest);
-            lockedOut = true;
-            break;
-          }
-          // A closed or broken database: every waiting unit fails now instead of never settling.
-          for (const unit of batch) unit.reject(error);
-          continue;
-        }
-        for (const [index, unit] of batch.entries()) {
-          // Bookkeeping, in this batch or arrived since, is answered within about URGENT_AFTER_MS.
-          const bookkeeping = head.length > 0 || urgent.length > 0;
-          if (index >= head.length && index > 0 && bookkeeping && performance.now() - began >= URGENT_AFTER_MS) {
-            waiting.unshift(...batch.slice(index));
-            break;
-          }
-          const single = batch.length === 1;
-          if (!single) savepoint();
-          try {
-            const value = unit.sync ? unit.work() : await unit.work(tx);
-            if (!single) release();
-            settled.push({ unit, ok: true, value });
-          } catch (error) {
-            if (single) rollback();
-            else {
-              rollbackUnit();
-              release();
-            }
-            settled.push({ unit, ok: false, value: error });
-          }
-        }
-        if (db.isTransaction) {
-          try {
-            commit();
-            checkpointer.committed();
-          } catch (error) {
-            rollback();
-            for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: error });
-          }
-        }
-        for (const s of settled) (s.ok ? s.unit.resolve : s.unit.reject)(s.value);
-      }
-    } finally {
-      if (lockedOut) setTimeout(() => void drain(), 1);
-      else draining = false;
-    }
-  };
+  // Transactions run in groups (see sqlite-group-commit.ts): one COMMIT for what arrives while a batch runs.
+  const groupCommit = createSqliteGroupCommit({
+    db,
+    prepare,
+    yieldOnLock,
+    onCommit: () => checkpointer.committed(),
+  });
   // Committed request and certificate rows, shared by the readers of one event (see CommittedRowCache). A kept row
   // is committed and unwritten since (a write forgets it), so it serves reads inside transactions too; but a row
   // read inside one may hold uncommitted writes, so only rows read outside are kept. Another connection's commit (a
@@ -327,21 +239,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
 
   const transaction = <T>(work: (tx: CaStoreTransaction) => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      waiting.push({ sync: false, work, resolve: resolve as Settle, reject });
-      schedule();
-    });
+    groupCommit.transaction(() => work(tx));
 
   return {
     transaction,
-    outbox: sqliteExitOutbox(
-      prepare,
-      (work) =>
-        new Promise((resolve, reject) => {
-          urgent.push({ sync: true, work, resolve: resolve as Settle, reject });
-          schedule();
-        }),
-    ),
+    outbox: sqliteExitOutbox(prepare, (work) => groupCommit.bookkeeping(work)),
     setExitSubscribers(subscribers) {
       exitSubscribers = subscribers;
     },
@@ -484,11 +386,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       db.close();
     },
   };
-}
-
-/** SQLITE_BUSY (5), with or without an extended code: another connection holds the lock. */
-function _isBusy(error: unknown): boolean {
-  return ((error as { errcode?: number }).errcode ?? 0) % 256 === 5;
 }
 
 function _migrate(db: DatabaseSync): void {
