@@ -1,4 +1,4 @@
-import { HRESULT_FROM_WIN32 } from '@certexit/core';
+import { HRESULT_DS_SERVER_DOWN } from '@certexit/core';
 import { describe, expect, it } from 'vitest';
 import { connectDirectory } from './connect-directory';
 import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
@@ -82,7 +82,7 @@ describe('connectDirectory', () => {
     }).catch((e: unknown) => e);
     expect(either).toMatchObject({
       code: DIRECTORY_ERROR_CODES.SERVER_UNREACHABLE,
-      hresult: HRESULT_FROM_WIN32(8250),
+      hresult: HRESULT_DS_SERVER_DOWN,
       isRetryable: true,
     });
     expect((either as DirectoryError).message).toMatch(

@@ -7,6 +7,7 @@ import {
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
   DB_DISP_REVOKED,
+  E_ACCESSDENIED,
   E_INVALIDARG,
   ENUM_ENTERPRISE_ROOTCA,
   ENUM_ENTERPRISE_SUBCA,
@@ -30,7 +31,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ApiOperationId } from './api-routes';
 import type { Caller } from './caller-directory';
-import { E_ACCESSDENIED } from './error-response-of';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
 import { deliveryJson, outcomeJson, requestSummaryJson } from './request-json';

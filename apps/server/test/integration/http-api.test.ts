@@ -8,6 +8,7 @@ import {
   DB_DISP_DENIED,
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
+  E_ACCESSDENIED,
   EXITEVENT_CERTPENDING,
   EXITEVENT_CERTREVOKED,
   EXITEVENT_CRLISSUED,
@@ -110,7 +111,7 @@ describe('HTTP API over HTTPS', () => {
       expect(answer.headers['www-authenticate']).toBe('Bearer realm="certexit"');
       expect(answer.json).toMatchObject({
         error: 'unauthorized',
-        hresult: 0x80070005,
+        hresult: E_ACCESSDENIED,
         message: expect.stringMatching(/bearer token/),
       });
     });

@@ -16,6 +16,7 @@ import {
   EXITEVENT_CERTPENDING,
   EXITEVENT_SHUTDOWN,
   EXTENSION_DISABLE_FLAG,
+  HRESULT_INVALID_DATA,
   HRESULT_TIMEOUT,
   NTE_BAD_SIGNATURE,
   PROPTYPE_BINARY,
@@ -233,7 +234,7 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
       ['not a request', DB_DISP_ERROR, CRYPT_E_ASN1_BADTAG, /Error Parsing Request/],
       [fromPem(good).der.subarray(0, 40), DB_DISP_ERROR, CRYPT_E_ASN1_EOD, /Error Parsing Request/],
       [tampered, DB_DISP_ERROR, NTE_BAD_SIGNATURE, /signature does not verify/],
-      [new Uint8Array(70_000), DB_DISP_ERROR, 0x8007000d, /more than the limit of 65536/],
+      [new Uint8Array(70_000), DB_DISP_ERROR, HRESULT_INVALID_DATA, /more than the limit of 65536/],
       [
         await csr(false, 'CN=evil\\0AInjected: header'),
         DB_DISP_DENIED,

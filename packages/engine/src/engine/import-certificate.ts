@@ -6,11 +6,10 @@ import {
   DB_DISP_FOREIGN,
   DB_DISP_ISSUED,
   E_INVALIDARG,
-  ERROR_ALREADY_EXISTS,
   EXITEVENT_CERTIMPORTED,
   EXTENSION_CRITICAL_FLAG,
   EXTENSION_ORIGIN_IMPORTEDCERT,
-  HRESULT_FROM_WIN32,
+  HRESULT_ALREADY_EXISTS,
 } from '@certexit/core';
 import type { CertificateInfo } from '@certexit/x509';
 import {
@@ -59,7 +58,7 @@ export async function importCertificate(
   }
   if ((await ca.store.findRequestIdBySerial(info.serialNumberHex)) !== undefined) {
     throw new CertexitError({
-      hresult: HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS),
+      hresult: HRESULT_ALREADY_EXISTS,
       message: `a certificate with serial ${info.serialNumberHex} is already in the database`,
     });
   }

@@ -4,8 +4,7 @@ import {
   CRYPT_E_ASN1_EOD,
   DB_DISP_DENIED,
   DB_DISP_ERROR,
-  ERROR_INVALID_DATA,
-  HRESULT_FROM_WIN32,
+  HRESULT_INVALID_DATA,
   NTE_BAD_ALGID,
   NTE_BAD_SIGNATURE,
 } from '@certexit/core';
@@ -56,7 +55,7 @@ export function rejectionOf(error: unknown): RequestRejection {
 export function oversizedRejection(size: number): RequestRejection {
   return {
     disposition: DB_DISP_ERROR,
-    statusCode: HRESULT_FROM_WIN32(ERROR_INVALID_DATA) | 0,
+    statusCode: HRESULT_INVALID_DATA | 0,
     message: `Error Parsing Request: the request is ${size} bytes, more than the limit of ${MAX_REQUEST_BYTES}`,
   };
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { RPC_S_CALL_FAILED_HRESULT } from '@certexit/automation';
 import type { Logger } from '@certexit/core';
+import { HRESULT_RPC_CALL_FAILED } from '@certexit/core';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { CaContext } from '../ca/ca-context';
 import type { DeliveryRecord } from './delivery-record';
@@ -200,7 +200,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
     try {
       const settings = readDeliverySettings(ca.registry, caRegistryPaths.exitModule(ca.sanitizedName, call.progId));
       const failed = await ca.store.outbox.failDelivering(call.progId, call.context, {
-        hresult: RPC_S_CALL_FAILED_HRESULT,
+        hresult: HRESULT_RPC_CALL_FAILED,
         error: why,
         maxAttempts: settings.retry.maxAttempts,
         nextAttemptAt: (attempts) => new Date(Date.now() + retryDelayMs(settings.retry, attempts)),
@@ -210,7 +210,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
         progId: call.progId,
         description: modules.find((m) => m.progId === call.progId)?.description ?? call.progId,
         method: 'Notify',
-        hresult: RPC_S_CALL_FAILED_HRESULT,
+        hresult: HRESULT_RPC_CALL_FAILED,
         error: new Error(failed?.fate === 'dead' ? `${why}; dead-lettered after the maximum attempts` : why),
         ...(failed && { event: failed.event }),
         context: call.context,

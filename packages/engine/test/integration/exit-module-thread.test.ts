@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { formatHResult, HRESULT_RPC_CALL_FAILED } from '@certexit/core';
 import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,7 +102,11 @@ describe('exit modules on their own thread (built engine)', () => {
       expect(new Set(event46.map((e) => (e.fields as { module: string }).module))).toEqual(
         new Set(['Thread_Spin.Exit']),
       );
-      expect(event46.at(-1)?.fields).toMatchObject({ method: 'Notify', hresult: '0x800706be', context: spin.id });
+      expect(event46.at(-1)?.fields).toMatchObject({
+        method: 'Notify',
+        hresult: formatHResult(HRESULT_RPC_CALL_FAILED),
+        context: spin.id,
+      });
       expect(event46.at(-1)?.msg).toMatch(/dead-lettered after the maximum attempts/);
 
       // Leak: the heap limit ends the thread.
