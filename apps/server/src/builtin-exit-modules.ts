@@ -29,6 +29,15 @@ export function builtinExitModules(): Record<string, (ca?: CaContext) => ExitMod
 }
 
 /**
+ * Imports the code registered for a ProgID by package name: from here, so that package names resolve from where
+ * certexit is installed (its own dependencies, the default and inventory modules, included). The engine's
+ * exit-module thread finds this function beside {@link builtinExitModules} in this package's bundle.
+ */
+export function importExitModule(specifier: string): Promise<unknown> {
+  return import(specifier);
+}
+
+/**
  * The URL of a module exporting {@link builtinExitModules}, for the engine's exit-module thread (which cannot be
  * handed functions): this package's bundle, `dist/index.js`. `undefined` when running from source (the tests); the
  * engine then keeps the modules on its own thread.

@@ -2,7 +2,7 @@
  * certexit: the `certexit` command and the reference server composed of the certexit packages (the engine, the
  * default and inventory exit modules, the HTTP API). The engine itself is `@certexit/engine`.
  */
-export { builtinExitModules, builtinExitModulesUrl } from './builtin-exit-modules';
+export { builtinExitModules, builtinExitModulesUrl, importExitModule } from './builtin-exit-modules';
 export { type CliIo, runCli } from './cli/main';
 export { runDemo } from './demo/run-demo';
 export { API_ROUTES, type ApiRoute } from './http/api-routes';

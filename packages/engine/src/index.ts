@@ -67,7 +67,7 @@ export {
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
-export type { BuiltinExitModules, LoadedExitModule } from './hosting/load-exit-modules';
+export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
 export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
 export { runExitHostThread } from './hosting/run-exit-host-thread';
 export type { CertificateTemplate } from './policy/certificate-template';

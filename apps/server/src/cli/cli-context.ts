@@ -1,7 +1,7 @@
 import type { Logger } from '@certexit/core';
 import type { CaContext } from '@certexit/engine';
 import { CertificateAuthority, openCa } from '@certexit/engine';
-import { builtinExitModules } from '../builtin-exit-modules';
+import { builtinExitModules, importExitModule } from '../builtin-exit-modules';
 import { createLogger } from '../logging/create-logger';
 
 /** Where the CLI writes; tests capture it. */
@@ -42,6 +42,7 @@ export function createCliContext(io: CliIo, options: () => { dir: string; json?:
       const authority = await CertificateAuthority.open({
         dir: options().dir,
         builtins: builtinExitModules(),
+        importModule: importExitModule,
         logger: logger(),
       });
       try {

@@ -4,7 +4,7 @@ import type { Logger } from '@certexit/core';
 import { exitEventName, hresultName, PROGID_DEFAULT_EXIT } from '@certexit/core';
 import { CertificateAuthority, caFolder, caRegistryPaths, openCa, setupCa } from '@certexit/engine';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
-import { builtinExitModules } from '../builtin-exit-modules';
+import { builtinExitModules, importExitModule } from '../builtin-exit-modules';
 import { createLogger } from '../logging/create-logger';
 
 const _INVENTORY = 'CertExit_Inventory.Exit';
@@ -47,6 +47,7 @@ export async function runDemo(options: {
   const authority = await CertificateAuthority.open({
     dir: folder.root,
     builtins: builtinExitModules(),
+    importModule: importExitModule,
     logger: options.logger ?? createLogger('warn'),
     onDelivered: (d) =>
       io.out(

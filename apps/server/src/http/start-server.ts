@@ -1,7 +1,7 @@
 import type { BuiltinExitModules, CertificateAuthorityOptions } from '@certexit/engine';
 import { CertificateAuthority, startCrlSchedule } from '@certexit/engine';
 import type pino from 'pino';
-import { builtinExitModules, builtinExitModulesUrl } from '../builtin-exit-modules';
+import { builtinExitModules, builtinExitModulesUrl, importExitModule } from '../builtin-exit-modules';
 import { createLogger } from '../logging/create-logger';
 import { CallerDirectory } from './caller-directory';
 import type { HttpApi, HttpTlsOptions } from './create-http-api';
@@ -76,6 +76,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     dir: options.dir,
     builtins: options.builtins ?? builtinExitModules(),
     ...(options.builtins === undefined && { builtinsUrl: builtinExitModulesUrl() }),
+    importModule: importExitModule,
     logger,
     notifyTimeoutMs: options.notifyTimeoutMs,
     onDelivered: (record) => metrics.observeDelivery(record),

@@ -12,7 +12,7 @@ import { exitHostThreadAvailable, startExitHostThread } from '../hosting/exit-ho
 import type { DeliveryMode, ExitOutbox } from '../hosting/exit-outbox';
 import type { InProcessExitHost } from '../hosting/in-process-exit-host';
 import { startInProcessExitHost } from '../hosting/in-process-exit-host';
-import type { BuiltinExitModules } from '../hosting/load-exit-modules';
+import type { BuiltinExitModules, ExitModuleImporter } from '../hosting/load-exit-modules';
 import { RegistryFile } from '../registry/registry-file';
 import { EngineActivity } from './engine-activity';
 import type { EngineServices } from './engine-services';
@@ -38,6 +38,12 @@ export interface CertificateAuthorityOptions {
    * exit-module thread loads, since functions cannot be handed to a thread (the `certexit` app gives its bundle).
    */
   builtinsUrl?: string;
+  /**
+   * Imports the code registered for a ProgID by package name or file, so that package names resolve from the app
+   * (`certexit` gives `importExitModule`; on the exit-module thread, the module at `builtinsUrl` may export it).
+   * @default a dynamic import from this package
+   */
+  importModule?: ExitModuleImporter;
   logger: Logger;
   onDelivered?: (record: DeliveryRecord) => void;
   notifyTimeoutMs?: number;
@@ -134,6 +140,7 @@ export class CertificateAuthority {
       } else {
         host = await startInProcessExitHost(ca, {
           builtins: options.builtins ?? {},
+          ...(options.importModule && { importModule: options.importModule }),
           logger: options.logger,
           notifyTimeoutMs: options.notifyTimeoutMs,
           delivery: options.delivery ?? 'first-attempt',

@@ -6,7 +6,7 @@ import type { ExitHost, ExitModuleInfo } from './exit-host';
 import type { DeliveryMode } from './exit-outbox';
 import { ExitOutbox } from './exit-outbox';
 import { InFlightDeliveries } from './in-flight-deliveries';
-import type { BuiltinExitModules } from './load-exit-modules';
+import type { BuiltinExitModules, ExitModuleImporter } from './load-exit-modules';
 import { loadExitModules } from './load-exit-modules';
 import { notifyShutdown } from './notify-shutdown';
 
@@ -14,6 +14,8 @@ import { notifyShutdown } from './notify-shutdown';
 export interface InProcessExitHostOptions {
   /** Exit-module factories composed in by the app, by ProgID. */
   builtins: BuiltinExitModules;
+  /** How registered packages are imported (see `LoadExitModulesOptions.importModule`). */
+  importModule?: ExitModuleImporter;
   logger: Logger;
   notifyTimeoutMs?: number;
   delivery: DeliveryMode;
@@ -44,6 +46,7 @@ export async function startInProcessExitHost(
   const inFlight = new InFlightDeliveries();
   const modules = await loadExitModules(ca, {
     builtins: options.builtins,
+    ...(options.importModule && { importModule: options.importModule }),
     logger: options.logger,
     signal: controller.signal,
     notifyTimeoutMs: options.notifyTimeoutMs,

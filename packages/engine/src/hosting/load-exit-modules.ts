@@ -44,10 +44,18 @@ export interface LoadedExitModule {
 /** Module factories the app composes in, by ProgID: a factory, or a function of the opened CA returning one. */
 export type BuiltinExitModules = Readonly<Record<string, ExitModuleFactory | ((ca: CaContext) => ExitModuleFactory)>>;
 
+/**
+ * Imports the code registered by package name (or file URL) for a ProgID. The app gives its own, so that package
+ * names resolve from where the app is installed, not from the engine's package.
+ */
+export type ExitModuleImporter = (specifier: string) => Promise<unknown>;
+
 /** Options of {@link loadExitModules}. */
 export interface LoadExitModulesOptions {
   /** Module factories the app composes in explicitly, by ProgID (the default module, the samples). */
   builtins: BuiltinExitModules;
+  /** @default `(specifier) => import(specifier)`, resolving package names from this package */
+  importModule?: ExitModuleImporter;
   logger: Logger;
   /** Aborted when the host stops. */
   signal: AbortSignal;
@@ -111,7 +119,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
         hosted = hostedProcess;
         dispose = () => hostedProcess.close(2_000);
       } else {
-        const factory = await _resolveFactory(progId, registrations, ca, options.builtins);
+        const factory = await _resolveFactory(progId, registrations, ca, options);
         const object = await factory.create(services);
         if (isCertExit(object)) hosted = hostDirectModule(object, hostOptions);
         else if (isDispatch(object)) hosted = hostAutomationModule(object, hostOptions);
@@ -184,8 +192,9 @@ async function _resolveFactory(
   progId: string,
   registrations: ModuleRegistrations,
   ca: CaContext,
-  builtins: LoadExitModulesOptions['builtins'],
+  options: Pick<LoadExitModulesOptions, 'builtins' | 'importModule'>,
 ): Promise<ExitModuleFactory> {
+  const { builtins } = options;
   const source = registrations.sourceOf(progId);
   let candidate: unknown;
   if (source === undefined) {
@@ -198,7 +207,10 @@ async function _resolveFactory(
   } else {
     const isPath = source.startsWith('.') || isAbsolute(source);
     const specifier = isPath ? pathToFileURL(resolve(ca.folder.root, source)).href : source;
-    const imported = (await import(specifier)) as { default?: unknown; exitModule?: unknown };
+    const imported = (await (options.importModule ?? _importModule)(specifier)) as {
+      default?: unknown;
+      exitModule?: unknown;
+    };
     candidate = imported.default ?? imported.exitModule;
     if (candidate === undefined)
       throw new Error(`${source} has no default export (a module factory or a function returning one)`);
@@ -222,4 +234,8 @@ async function _resolveFactory(
 function _child(logger: Logger, bindings: object): Logger {
   const withChild = logger as Logger & { child?: (b: object) => Logger };
   return typeof withChild.child === 'function' ? withChild.child(bindings) : logger;
+}
+
+function _importModule(specifier: string): Promise<unknown> {
+  return import(specifier);
 }

@@ -14,7 +14,7 @@ import type {
 import { recordCall, SIGNAL_ENGINE_BUSY, SIGNAL_WAKE, THREAD_LOG_LEVELS } from './exit-host-thread-protocol';
 import type { InProcessExitHost } from './in-process-exit-host';
 import { startInProcessExitHost } from './in-process-exit-host';
-import type { BuiltinExitModules } from './load-exit-modules';
+import type { BuiltinExitModules, ExitModuleImporter } from './load-exit-modules';
 import { lowerThreadPriority } from './lower-thread-priority';
 
 /**
@@ -62,7 +62,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
     // Its own connection reads the requests and records the deliveries (the engine's writer yields to it, never
     // sleeps on the lock); the engine's checkpoints the log.
     ca = await openCa(data.dir, { store: { backgroundCheckpoints: false } });
-    const builtins = data.builtins === undefined ? {} : await _importBuiltins(data.builtins);
+    const composed = data.builtins === undefined ? { builtins: {} } : await _importComposition(data.builtins);
     if (data.suspects) {
       logger.warn(
         { suspects: data.suspects.map((c) => `${c.progId} (context ${c.context})`) },
@@ -85,7 +85,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
       },
     });
     host = await startInProcessExitHost(ca, {
-      builtins,
+      ...composed,
       logger,
       notifyTimeoutMs: data.notifyTimeoutMs,
       delivery: 'background',
@@ -155,9 +155,21 @@ function _safeJson(value: object): string {
   });
 }
 
-/** The factories of a module exporting `builtinExitModules()` (the app's bundle gives its own). */
-async function _importBuiltins(url: string): Promise<BuiltinExitModules> {
-  const imported = (await import(url)) as { builtinExitModules?: () => BuiltinExitModules };
+/**
+ * What the app composes in, from a module exporting `builtinExitModules()` (the app's bundle gives its own): the
+ * factories, and `importExitModule(specifier)` when it exports one, so that registered packages resolve from the
+ * app as they do on the engine's thread.
+ */
+async function _importComposition(
+  url: string,
+): Promise<{ builtins: BuiltinExitModules; importModule?: ExitModuleImporter }> {
+  const imported = (await import(url)) as {
+    builtinExitModules?: () => BuiltinExitModules;
+    importExitModule?: ExitModuleImporter;
+  };
   if (typeof imported.builtinExitModules !== 'function') throw new Error(`${url} does not export builtinExitModules()`);
-  return imported.builtinExitModules();
+  return {
+    builtins: imported.builtinExitModules(),
+    ...(typeof imported.importExitModule === 'function' && { importModule: imported.importExitModule }),
+  };
 }

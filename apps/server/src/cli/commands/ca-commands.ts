@@ -21,7 +21,7 @@ import {
 import { isKeyAlgorithmName, KEY_ALGORITHM_NAMES } from '@certexit/x509';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { builtinExitModules } from '../../builtin-exit-modules';
+import { builtinExitModules, importExitModule } from '../../builtin-exit-modules';
 import type { CliContext } from '../cli-context';
 import { positiveInt } from '../request-outcome-output';
 
@@ -175,6 +175,7 @@ async function _withParent<T>(
   const authority = await CertificateAuthority.open({
     dir: parentDir,
     builtins: builtinExitModules(),
+    importModule: importExitModule,
     logger: cli.logger(),
   });
   try {
