@@ -82,5 +82,21 @@ export type {
   RequestRow,
   StoredExtension,
 } from './store/ca-store';
+export type { AuditEntry, AuditRecord } from './store/audit-log';
 export type { ExitOutboxStore, OutboxClaim, OutboxCount, OutboxRow, OutboxStatus } from './store/exit-outbox-store';
+export {
+  assertRequestViewQuery,
+  REQUEST_VIEW_COLUMN_TYPES,
+  REQUEST_VIEW_FOLDERS,
+  REQUEST_VIEW_MAX_LIMIT,
+  REQUEST_VIEW_SORTS,
+  type RequestViewColumn,
+  type RequestViewCursor,
+  type RequestViewFilter,
+  type RequestViewFilterOp,
+  type RequestViewFolder,
+  type RequestViewPage,
+  type RequestViewQuery,
+  type RequestViewRow,
+} from './store/request-view-query';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
