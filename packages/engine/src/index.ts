@@ -64,6 +64,7 @@ export {
   dropExitQueueItem,
   type ExitQueueItem,
   type ExitQueueReport,
+  exitQueueItem,
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
