@@ -7,8 +7,8 @@ import { baseConfig } from '../../tooling/tsup/base';
 export default defineConfig([
   baseConfig(import.meta.url, { clean: false }),
   {
-    entry: { console: 'src/app/main.tsx' },
-    outDir: 'dist/public/assets',
+    entry: { 'assets/console': 'src/app/main.tsx' },
+    outDir: 'dist/public',
     format: ['esm'],
     platform: 'browser',
     target: 'es2022',

@@ -73,6 +73,7 @@ export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-r
 export { runExitHostThread } from './hosting/run-exit-host-thread';
 export type { CertificateTemplate } from './policy/certificate-template';
 export { RegistryFile } from './registry/registry-file';
+export type { AuditEntry, AuditRecord } from './store/audit-log';
 export type {
   CaCertificateRow,
   CaStore,
@@ -83,7 +84,6 @@ export type {
   RequestRow,
   StoredExtension,
 } from './store/ca-store';
-export type { AuditEntry, AuditRecord } from './store/audit-log';
 export type { ExitOutboxStore, OutboxClaim, OutboxCount, OutboxRow, OutboxStatus } from './store/exit-outbox-store';
 export {
   assertRequestViewQuery,

@@ -261,10 +261,13 @@ export function changeCaPropertyTab(ca: CaContext, tab: PropertyTab, change: Pro
     case 'crl-schedule': {
       const values = change.crlSchedule;
       if (!values || Object.keys(values).length === 0) throw new Error('the CRL schedule tab takes crlSchedule values');
-      const next = { ..._crlSchedule(ca), ...values };
+      const current = _crlSchedule(ca);
+      const next = { ...current, ...values };
       if (next.CRLPeriodUnits < 1) throw new Error('CRLPeriodUnits must be at least 1: base CRLs need a period');
       for (const [name, value] of Object.entries(values)) {
         if (!(name in CRL_SCHEDULE_DEFAULTS)) throw new Error(`${name} is not a CRL schedule value`);
+        // A value equal to what the CA runs on now (its default, when absent) is no change.
+        if (current[name as keyof CrlScheduleValues] === value) continue;
         writes.push({ target: `${ca.registryPath}\\${name}`, value: value as RegistryValue });
       }
       break;

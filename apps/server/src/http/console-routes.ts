@@ -81,7 +81,8 @@ export function sessionCaller(
  * token (`{ token }`) or the TLS client certificate of the connection (`{ certificate: true }`), always under a new
  * session id (a session id known before sign-in is worth nothing after it); `GET /console/session` answers who is
  * signed in and the session's CSRF token (readable by the console's own origin only); `POST
- * /console/session/sign-out` ends the session and clears the cookie.
+ * /console/session/sign-out` ends the session and clears the cookie. Without a session, `GET /console/session`
+ * answers `signedIn: false` and how one may sign in (whether the connection presented a client certificate).
  */
 export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRouteOptions): void {
   const cookie = sessionCookieName(options.tls);
@@ -119,27 +120,23 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
     return served.body;
   });
 
+  // Answers 200 either way: a page load without a session is normal, and the browser logs every 4xx as an error.
   app.get('/console/session', { config: { access: 'public', console: true } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
-    const caller = sessionCaller(request, options);
-    const session = options.sessions.get(readCookie(request, cookie))!;
-    return {
-      ...sessionJson(caller, session),
-      certificateSignIn: options.clientCertificates,
-    };
-  });
-
-  app.get('/console/sign-in-options', { config: { access: 'public', console: true } }, async (request, reply) => {
-    reply.header('cache-control', 'no-store');
+    const id = readCookie(request, cookie);
+    const session = options.sessions.get(id);
+    const caller = session && options.callers.current(session.identity, session.credential);
+    if (session && caller) return { signedIn: true, ...sessionJson(caller, session) };
+    if (session) options.sessions.destroy(id);
     const socket = request.raw.socket as TLSSocket;
     const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+    const presented = Boolean(peer?.raw) && socket.authorized === true;
     return {
+      signedIn: false,
       caName: options.caName,
-      certificate: options.clientCertificates,
-      certificatePresented: Boolean(peer?.raw) && socket.authorized === true,
-      ...(peer?.raw &&
-        socket.authorized === true &&
-        peer.subject?.CN && { certificateSubject: String(peer.subject.CN) }),
+      certificateSignIn: options.clientCertificates,
+      certificatePresented: presented,
+      ...(presented && peer?.subject?.CN && { certificateSubject: String(peer.subject.CN) }),
     };
   });
 
