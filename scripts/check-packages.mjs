@@ -7,6 +7,12 @@ const root = process.env.CERTEXIT_CHECK_ROOT ?? new URL('..', import.meta.url).p
 const problems = [];
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const tsupOneLiner = readFileSync(join(root, 'packages/core/tsup.config.ts'), 'utf8');
+// The root package.json is the one place for the Node.js range and the repository every package repeats.
+const rootPkg = readJson(join(root, 'package.json'));
+const nodeRange = rootPkg.engines?.node;
+const repositoryUrl = rootPkg.repository?.url;
+if (!nodeRange) problems.push('package.json: engines.node must give the Node.js range every package requires');
+if (!repositoryUrl) problems.push('package.json: repository.url must name the GitHub repository');
 
 for (const dir of readdirSync(join(root, 'packages')).sort()) {
   const base = join(root, 'packages', dir);
@@ -24,7 +30,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
     say('exports["."] needs types and default in dist/');
   if (pkg.exports?.['./package.json'] !== './package.json') say('exports must expose ./package.json');
   if (!pkg.files?.includes('dist')) say('"files" must include dist');
-  if (pkg.engines?.node !== '>=22') say('engines.node must be ">=22"');
+  if (pkg.engines?.node !== nodeRange) say(`engines.node must be "${nodeRange}", as in the root package.json`);
   for (const script of ['build', 'typecheck', 'lint', 'test'])
     if (!pkg.scripts?.[script]) say(`missing the "${script}" script`);
   if (!existsSync(join(base, 'vitest.config.ts'))) say('missing vitest.config.ts');
@@ -43,9 +49,25 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   if (pkg.private !== true) {
     if (pkg.publishConfig?.access !== 'public') say('publishConfig.access must be "public"');
     if (pkg.repository?.directory !== `packages/${dir}`) say(`repository.directory must be "packages/${dir}"`);
+    if (pkg.repository?.url !== repositoryUrl)
+      say(`repository.url must be "${repositoryUrl}", as in the root package.json`);
     if (!readme.includes(`pnpm add`) || !readme.includes(pkg.name))
       say('README.md needs the "pnpm add <name>" install line');
     if (!readme.includes('```ts')) say('README.md needs a minimal TypeScript example');
+  }
+}
+// Packages outside packages/ (the app, the e2e workspace) run on the same Node.js.
+for (const group of ['apps', 'e2e']) {
+  const dirs = group === 'e2e' ? [''] : readdirSync(join(root, group)).sort();
+  for (const dir of dirs) {
+    const file = join(root, group, dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = readJson(file);
+    const where = join(group, dir);
+    if (pkg.engines?.node !== nodeRange)
+      problems.push(`${where}: engines.node must be "${nodeRange}", as in the root package.json`);
+    if (pkg.private !== true && pkg.repository?.url !== repositoryUrl)
+      problems.push(`${where}: repository.url must be "${repositoryUrl}", as in the root package.json`);
   }
 }
 const peculiar = new Set();
