@@ -1,6 +1,7 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import type { CommandResult, RunCommandOptions } from './run-command';
 import { credentialFreeEnv, runCommand, runPnpm, runPnpmAsync } from './run-command';
 import { listWorkspacePackages } from './workspace-packages';
@@ -24,23 +25,24 @@ export interface ScratchRepository {
  * `main`, and installs its dependencies from the pnpm store, offline. The source is only read.
  */
 export function createScratchRepository(source: string, prefix = 'certexit-scratch-'): ScratchRepository {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const listed = runCommand('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source });
-  for (const file of new Set(listed.stdout.split('\0').filter(Boolean))) {
-    if (!existsSync(join(source, file))) continue; // deleted in the working tree, not yet committed
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    cpSync(join(source, file), join(dir, file));
-  }
+  const dir = copyWorkingTree(source, prefix);
   for (const { path } of listWorkspacePackages(source)) {
     if (existsSync(join(source, path, 'dist')))
       cpSync(join(source, path, 'dist'), join(dir, path, 'dist'), { recursive: true });
   }
 
+  // The copy installs from the store the checkout was installed from (pnpm would pick another one for a folder on
+  // another file system); the variable reaches the pnpm that package scripts start, too.
+  const store = { npm_config_store_dir: installedStore(source) };
   const git = (...args: string[]) => runCommand('git', args, { cwd: dir }).stdout;
-  const pnpm = (args: readonly string[], options: Partial<RunCommandOptions> = {}) =>
-    runPnpm(args, { cwd: dir, env: credentialFreeEnv({ CI: 'true' }), ...options });
+  const withStore = (options: Partial<RunCommandOptions>) => ({
+    cwd: dir,
+    ...options,
+    env: { ...(options.env ?? credentialFreeEnv({ CI: 'true' })), ...store },
+  });
+  const pnpm = (args: readonly string[], options: Partial<RunCommandOptions> = {}) => runPnpm(args, withStore(options));
   const pnpmAsync = (args: readonly string[], options: Partial<RunCommandOptions> = {}) =>
-    runPnpmAsync(args, { cwd: dir, env: credentialFreeEnv({ CI: 'true' }), ...options });
+    runPnpmAsync(args, withStore(options));
   const scratch: ScratchRepository = {
     dir,
     git,
@@ -60,4 +62,28 @@ export function createScratchRepository(source: string, prefix = 'certexit-scrat
   // Offline: everything comes from the store the checkout was installed from; the release must not need the network.
   pnpm(['install', '--offline', '--frozen-lockfile']);
   return scratch;
+}
+
+/**
+ * Copies the files of `source`'s working tree that git lists (tracked and untracked, not what .gitignore ignores)
+ * into a new temporary folder, and returns it.
+ */
+export function copyWorkingTree(source: string, prefix = 'certexit-copy-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const listed = runCommand('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source });
+  for (const file of new Set(listed.stdout.split('\0').filter(Boolean))) {
+    if (!existsSync(join(source, file))) continue; // deleted in the working tree, not yet committed
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(source, file), join(dir, file));
+  }
+  return dir;
+}
+
+/** The pnpm store `source`'s node_modules were installed from. */
+function installedStore(source: string): string {
+  const modules = join(source, 'node_modules', '.modules.yaml');
+  if (!existsSync(modules)) throw new Error(`${source} is not installed (no ${modules}): run pnpm install first`);
+  const { storeDir } = parse(readFileSync(modules, 'utf8')) as { storeDir?: string };
+  if (!storeDir) throw new Error(`${modules} names no storeDir`);
+  return storeDir;
 }
