@@ -25,15 +25,10 @@ export interface ScratchRepository {
  * `main`, and installs its dependencies from the pnpm store, offline. The source is only read.
  */
 export function createScratchRepository(source: string, prefix = 'certexit-scratch-'): ScratchRepository {
-  const dir = copyWorkingTree(source, prefix);
-  for (const { path } of listWorkspacePackages(source)) {
-    if (existsSync(join(source, path, 'dist')))
-      cpSync(join(source, path, 'dist'), join(dir, path, 'dist'), { recursive: true });
-  }
-
   // The copy installs from the store the checkout was installed from (pnpm would pick another one for a folder on
   // another file system); the variable reaches the pnpm that package scripts start, too.
   const store = { npm_config_store_dir: installedStore(source) };
+  const dir = copyWorkingTree(source, prefix);
   const git = (...args: string[]) => runCommand('git', args, { cwd: dir }).stdout;
   const withStore = (options: Partial<RunCommandOptions>) => ({
     cwd: dir,
@@ -54,13 +49,22 @@ export function createScratchRepository(source: string, prefix = 'certexit-scrat
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
-  git('init', '--quiet', '--initial-branch=main');
-  git('config', 'user.name', 'certexit e2e');
-  git('config', 'user.email', 'e2e@certexit.invalid');
-  git('config', 'commit.gpgsign', 'false');
-  scratch.commitAll('scratch copy of the working tree');
-  // Offline: everything comes from the store the checkout was installed from; the release must not need the network.
-  pnpm(['install', '--offline', '--frozen-lockfile']);
+  try {
+    for (const { path } of listWorkspacePackages(source)) {
+      if (existsSync(join(source, path, 'dist')))
+        cpSync(join(source, path, 'dist'), join(dir, path, 'dist'), { recursive: true });
+    }
+    git('init', '--quiet', '--initial-branch=main');
+    git('config', 'user.name', 'certexit e2e');
+    git('config', 'user.email', 'e2e@certexit.invalid');
+    git('config', 'commit.gpgsign', 'false');
+    scratch.commitAll('scratch copy of the working tree');
+    // Offline: everything comes from the checkout's store; the release must not need the network.
+    pnpm(['install', '--offline', '--frozen-lockfile']);
+  } catch (error) {
+    scratch.remove();
+    throw error;
+  }
   return scratch;
 }
 
@@ -69,12 +73,17 @@ export function createScratchRepository(source: string, prefix = 'certexit-scrat
  * into a new temporary folder, and returns it.
  */
 export function copyWorkingTree(source: string, prefix = 'certexit-copy-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
   const listed = runCommand('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source });
-  for (const file of new Set(listed.stdout.split('\0').filter(Boolean))) {
-    if (!existsSync(join(source, file))) continue; // deleted in the working tree, not yet committed
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    cpSync(join(source, file), join(dir, file));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    for (const file of new Set(listed.stdout.split('\0').filter(Boolean))) {
+      if (!existsSync(join(source, file))) continue; // deleted in the working tree, not yet committed
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      cpSync(join(source, file), join(dir, file));
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
   return dir;
 }
