@@ -6,7 +6,8 @@
 # refuse to switch (pnpm 10.34.9 refuses a pinned release whose registry signature it cannot verify), and corepack
 # fails on some machines (signature errors). npx puts the pinned pnpm first on PATH, so the `pnpm` that package
 # scripts (ci:version) and turbo call is the pinned one too.
-PNPM_VERSION=$(sed -n 's/^ *"packageManager": *"pnpm@\([0-9][0-9.]*\)".*$/\1/p' package.json 2>/dev/null)
+# The version, without a "+sha512..." integrity suffix if packageManager has one.
+PNPM_VERSION=$(sed -n 's/^ *"packageManager": *"pnpm@\([0-9][0-9A-Za-z.-]*\)[^"]*".*$/\1/p' package.json 2>/dev/null)
 if [ -z "$PNPM_VERSION" ]; then
   echo 'scripts/lib/pnpm.sh: no "packageManager": "pnpm@<version>" in ./package.json (source it from the repository root)' >&2
   return 1 2>/dev/null || exit 1
