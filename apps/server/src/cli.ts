@@ -2,6 +2,7 @@
 // The Node.js check runs before anything else is loaded: static imports are hoisted, and on an older Node.js the
 // engine's `node:sqlite` would fail to load ("No such built-in module") before a line of this file ran. So this
 // entry imports only the check, and the CLI dynamically once the check has passed.
+import { quietSqliteExperimentalWarning } from './cli/quiet-sqlite-warning';
 import { unsupportedNodeMessage } from './cli/supported-node';
 
 const unsupported = unsupportedNodeMessage(process.versions.node);
@@ -9,6 +10,7 @@ if (unsupported) {
   process.stderr.write(`${unsupported}\n`);
   process.exitCode = 1;
 } else {
+  quietSqliteExperimentalWarning();
   const { runCli } = await import('./cli/main');
   process.exitCode = await runCli(process.argv.slice(2));
 }
