@@ -45,7 +45,8 @@ function _number(text: string): number | undefined {
 
 function _constant(name: string): number | undefined {
   const value = (core as Record<string, unknown>)[name];
-  return /^(EXITEVENT|EXITPUB|CSURL|CT_FLAG|CR_FLG|EXTENSION)_[A-Z_]+$/.test(name) && typeof value === 'number'
+  return /^(EXITEVENT|EXITPUB|CSURL|CT_FLAG|CR_FLG|EXTENSION|EDITF|CRLF)_[A-Z0-9_]+$/.test(name) &&
+    typeof value === 'number'
     ? value
     : undefined;
 }
