@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DB_DISP_ISSUED, DB_DISP_REVOKED } from '@certexit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslRequest } from '../../../test/support/openssl-request';
+import { offerTemplates } from '../../../test/support/policy-fixtures';
 import { openCa } from '../../ca/open-ca';
 import { setupCa } from '../../ca/setup-ca';
 import { defaultRequesterName } from '../../engine/submit-request';
@@ -39,6 +40,7 @@ async function issue(name: string): Promise<string> {
 
 beforeAll(async () => {
   await setupCa({ dir, commonName: 'CLI Revocation CA', type: 'enterprise-root', exitModules: [] });
+  offerTemplates(dir, 'WebServer');
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
