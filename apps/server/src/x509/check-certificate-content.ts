@@ -71,6 +71,8 @@ export function checkCertificateContent(
   content: CertificateContent,
   options: { trusted?: ReadonlySet<X509Extension> } = {},
 ): void {
+  // The subject first: a value over its bound says more than the size it makes.
+  const subjectValues = checkName(content.subjectDer, 'subject', 'subject');
   if (content.tbsLength !== undefined && content.tbsLength > MAX_CERTIFICATE_BYTES) {
     throw new CertificateContentError(
       'too-large',
@@ -78,7 +80,6 @@ export function checkCertificateContent(
       `the certificate would be ${content.tbsLength} bytes, more than the limit of ${MAX_CERTIFICATE_BYTES}`,
     );
   }
-  const subjectValues = checkName(content.subjectDer, 'subject', 'subject');
   _strict(content.subjectPublicKeyInfo, 'publicKey', 'the public key');
   const seen = new Set<string>();
   let san: X509Extension | undefined;

@@ -32,6 +32,8 @@ export function registerRegistryCommands(program: Command, cli: CliContext): voi
     .description('change configuration, like certutil -setreg (+X/-X edit flags and lists)')
     .argument('<path>', 'value path, e.g. exit\\PublishCertFlags')
     .argument('<value>', 'number, text, a\\nb for a list, or +X / -X')
+    // certutil's -X (clear a flag, remove an entry) is a value here, not an option.
+    .allowUnknownOption()
     .action((path: string, input: string) =>
       cli.withCa(async (ca) => {
         const full = resolveRegistryPath(ca, path);

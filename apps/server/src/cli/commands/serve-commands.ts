@@ -113,6 +113,7 @@ export function registerServeCommands(program: Command, cli: CliContext, options
     .description("show or edit a caller's groups: +Group adds, -Group removes, bare names replace the list")
     .argument('<DOMAIN\\user>')
     .argument('[edits...]')
+    .allowUnknownOption()
     .action((identity: string, edits: string[]) =>
       cli.withCa(async (ca) => {
         const callers = new CallerDirectory(ca.registry, ca.registryPath);

@@ -45,6 +45,8 @@ export function registerTemplateCommands(program: Command, cli: CliContext): voi
     .argument('<name>')
     .argument('<field>')
     .argument('<value>', 'a number, +CT_FLAG_X / -CT_FLAG_X, +Item / -Item, or +Principal / -Principal')
+    // -X removes, certutil-style: a value, not an option.
+    .allowUnknownOption()
     .action((name: string, field: string, value: string) =>
       cli.withCa(async (ca) => {
         const change = setTemplateField(ca, name, field, value);
@@ -72,6 +74,7 @@ export function registerTemplateCommands(program: Command, cli: CliContext): voi
     .command('catemplates')
     .description("the CA's template list, like certutil -CATemplates; +Name adds, -Name removes, bare names replace it")
     .argument('[edits...]')
+    .allowUnknownOption()
     .action((edits: string[]) =>
       cli.withCa(async (ca) => {
         const result = editCaTemplates(ca, edits);
