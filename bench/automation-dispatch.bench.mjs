@@ -7,7 +7,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, databaseDataSource, setupCa, x509 } from '../apps/server/dist/index.js';
+import {
+  CertificateAuthority,
+  databaseDataSource,
+  editCaTemplateNames,
+  PRINCIPALS,
+  setupCa,
+  x509,
+} from '../apps/server/dist/index.js';
 import {
   callByName,
   createAutomationServices,
@@ -53,6 +60,7 @@ const authority = await CertificateAuthority.open({
   dir: caDir,
   logger: { debug() {}, info() {}, warn() {}, error() {} },
 });
+editCaTemplateNames(authority.ca, ['+WebServer']);
 const keys = await x509.generateKeyPair('ECDSA_P256');
 const csr = x509.toPem(
   await x509.createCertificationRequest({ keyPair: keys, keyAlgorithm: 'ECDSA_P256', subject: 'CN=bench' }),
@@ -66,7 +74,15 @@ const issued = [];
 await Promise.all(
   Array.from({ length: 16 }, async (_, w) => {
     for (let i = w; i < REQUESTS; i += 16) {
-      issued.push((await authority.submit({ request: csr, attributes: 'CertificateTemplate:WebServer' })).requestId);
+      issued.push(
+        (
+          await authority.submit({
+            request: csr,
+            attributes: 'CertificateTemplate:WebServer',
+            requesterGroups: [PRINCIPALS.administrators],
+          })
+        ).requestId,
+      );
     }
   }),
 );

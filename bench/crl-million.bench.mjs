@@ -125,12 +125,13 @@ async function main() {
 
 /** Child: a CA with deltas off (the base alone is timed) and ENTRIES revoked certificates, plus OpenSSL's index. */
 async function fill(dir) {
-  const { setupCa, CertificateAuthority, x509 } = await import(SERVER);
+  const { setupCa, CertificateAuthority, editCaTemplateNames, PRINCIPALS, x509 } = await import(SERVER);
   const started = performance.now();
   await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: [] });
   const authority = await CertificateAuthority.open({ dir, logger: silent, builtins: {} });
   const { ca } = authority;
   ca.registry.setValue(`${ca.registryPath}\\CRLDeltaPeriodUnits`, 0);
+  editCaTemplateNames(ca, ['+WebServer']);
   const opensslDir = join(dir, 'openssl');
   mkdirSync(opensslDir, { recursive: true });
   writeFileSync(join(opensslDir, 'ca.pem'), x509.toPem(ca.certificate.der, 'CERTIFICATE'));
@@ -157,6 +158,7 @@ async function fill(dir) {
     request: csr,
     attributes: 'CertificateTemplate:WebServer',
     requesterName: 'BENCH\\user',
+    requesterGroups: [PRINCIPALS.administrators],
   });
   const sampleRequest = await ca.store.getRequest(sample.requestId);
   const sampleCertificate = await ca.store.getCertificate(sample.requestId);

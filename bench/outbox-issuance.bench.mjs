@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, setupCa, x509 } from '../apps/server/dist/index.js';
+import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa, x509 } from '../apps/server/dist/index.js';
 import { READING_MODULES } from './support/reading-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_OUTBOX_COUNT ?? 2000);
@@ -34,6 +34,8 @@ async function openCa(active) {
       else failures.push(record);
     },
   });
+  // WebServer (the enrollee supplies the subject) is offered, and the bench submits as the CA's administrators.
+  editCaTemplateNames(authority.ca, ['+WebServer']);
   return { dir, authority, counts, failures };
 }
 
@@ -51,6 +53,7 @@ async function issue(authority, n) {
           request: csr,
           attributes: 'CertificateTemplate:WebServer',
           requesterName: 'BENCH\\user',
+          requesterGroups: [PRINCIPALS.administrators],
         });
         if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
       }

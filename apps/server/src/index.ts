@@ -38,4 +38,24 @@ export { serveUntilSignal } from './http/serve-until-signal';
 export { createServerMetrics, type ServerMetrics } from './http/server-metrics';
 export { type RunningServer, type StartServerOptions, startServer } from './http/start-server';
 export { createLogger } from './logging/create-logger';
+export {
+  defaultCaTemplateNames,
+  editCaTemplateNames,
+  enrolleeSuppliesNames,
+  REGVAL_CA_TEMPLATES,
+  readCaTemplateNames,
+} from './policy/ca-template-list';
+export { ADMINISTRATOR_GROUPS, effectiveGroups, PRINCIPALS } from './policy/certexit-principals';
+export type { CertificateTemplate, TemplateKeyAlgorithm } from './policy/certificate-template';
+export { defaultTemplates } from './policy/default-templates';
+export { evaluateRequest, type IssuancePlan, type PolicyVerdict } from './policy/evaluate-request';
+export {
+  copyTemplate,
+  editCaTemplates,
+  listTemplateViews,
+  setTemplateField,
+  type TemplateView,
+  templateWarnings,
+} from './policy/template-administration';
+export { hasTemplateRight, type TemplateAccessEntry, type TemplateRight } from './policy/template-permissions';
 export * as x509 from './x509';

@@ -50,6 +50,8 @@ describe('certexit serve and caller (CLI)', () => {
     expect(setup.code, setup.out.join('\n')).toBe(0);
     writeFileSync(join(dir, 'file-module.mjs'), FILE_MODULE);
     expect((await cli('module', 'register', 'Test_File.Exit', join(dir, 'file-module.mjs'))).code).toBe(0);
+    // WebServer is off a new CA's list (the enrollee supplies its subject): the administrator offers it.
+    expect((await cli('catemplates', '+WebServer')).code).toBe(0);
   });
 
   afterAll(() => {
@@ -124,7 +126,8 @@ describe('certexit serve and caller (CLI)', () => {
     expect(signals.listenerCount('SIGTERM')).toBe(1);
 
     const erin = JSON.parse(
-      (await cli('--json', 'caller', 'add', 'CERTEXIT\\erin', '--role', 'requester')).out[0]!,
+      (await cli('--json', 'caller', 'add', 'CERTEXIT\\erin', '--role', 'requester', '--group', 'Domain Admins'))
+        .out[0]!,
     ).token;
     const keyPair = await generateKeyPair('ECDSA_P256');
     const request = toPem(
@@ -134,7 +137,7 @@ describe('certexit serve and caller (CLI)', () => {
     const issued = await httpsCall(`${url}/v1/requests`, {
       ca: pki.caPem,
       token: erin,
-      body: { request, attributes: ['CertificateTemplate:User'] },
+      body: { request, attributes: ['CertificateTemplate:WebServer'] },
     });
     expect(issued.status).toBe(201);
     expect(issued.json.dispositionText).toBe('Issued');
