@@ -25,7 +25,9 @@ describe('the built certexit binary, one command per process', () => {
     });
   };
 
-  it('sets up a CA, issues, revokes and publishes CRLs that OpenSSL checks, each process exiting by itself', { timeout: 60_000 }, () => {
+  it('sets up a CA, issues, revokes and publishes CRLs that OpenSSL checks, each process exiting by itself', {
+    timeout: 60_000,
+  }, () => {
     const setup = JSON.parse(cli('setup', '--name', 'Process Test CA')) as { files: string[] };
     // WebServer is off a new CA's list (the enrollee supplies its subject): the administrator offers it.
     cli('catemplates', '+WebServer');
