@@ -102,10 +102,9 @@ const readIssued = async (server: import('@certexit/core').ICertServerExit) => {
 
 describe('CertificateAuthority (engine + hosting on the embedded store)', () => {
   it('issues by template, commits the event with the change, and lets modules read the database', async () => {
-    // A standalone CA set to issue at once takes the names from the request (an enterprise CA would build a User
-    // certificate's names from the directory: test/integration/policy-directory-names.test.ts).
-    const dir = await newCa(['Test_A.Exit', 'Test_B.Exit'], 'standalone-root');
-    setRequestDisposition(dir, REQDISP_ISSUE);
+    // WebServer takes the names from the request (User builds them from the directory, which this CA has not:
+    // test/integration/policy-directory-names.test.ts).
+    const dir = await newCa(['Test_A.Exit', 'Test_B.Exit']);
     const seenA: SeenEvent[] = [];
     const seenB: SeenEvent[] = [];
     const order: string[] = [];
@@ -120,8 +119,9 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     });
     const outcome = await authority.submit({
       request: await csr(true),
-      attributes: 'CertificateTemplate:User',
+      attributes: 'CertificateTemplate:WebServer',
       requesterName: 'CERTEXIT\\bob',
+      ...AS_ADMINISTRATOR,
     });
     expect(outcome.disposition).toBe(DB_DISP_ISSUED);
     // Each module has its own delivery lane (a slow one never delays another), so the calls may finish in any
@@ -134,14 +134,14 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     expect(reads).toMatchObject({
       RequesterName: 'CERTEXIT\\bob',
       Disposition: DB_DISP_ISSUED,
-      CertificateTemplate: 'User',
+      CertificateTemplate: 'WebServer',
       CommonName: 'bob',
       IssuedCN: 'bob',
       UPN: 'bob@certexit.test',
-      Template: 'User',
+      Template: 'WebServer',
       SanitizedCAName: 'Engine !0028Test!0029 CA',
     });
-    expect(Number(reads.EnrollmentFlags) & CT_FLAG_PUBLISH_TO_DS).toBe(CT_FLAG_PUBLISH_TO_DS);
+    expect(Number(reads.EnrollmentFlags) & CT_FLAG_PUBLISH_TO_DS).toBe(0);
     expect(String(reads.SerialNumber)).toMatch(/^[0-9a-f]{16,}$/);
     expect(String(reads.ModuleRegistryLocation)).toMatch(/ExitModules\\Test_A\.Exit$/);
     // The requested EKU is recorded but disabled: the template's EKU is the one in the certificate.

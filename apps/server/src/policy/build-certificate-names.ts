@@ -52,8 +52,6 @@ export interface CertificateNames {
 /** What the names are built from. */
 export interface CertificateNameInputs {
   template: CertificateTemplate | undefined;
-  /** Enterprise CAs build names from the directory; standalone CAs take the request's. */
-  enterprise: boolean;
   requestSubjectDer: Uint8Array;
   requestAltName: X509Extension | undefined;
   /** `DOMAIN\name`: the NetBIOS domain name comes from it. */
@@ -64,9 +62,9 @@ export interface CertificateNameInputs {
   editFlags: number;
 }
 
-/** True when the template's subject comes from directory flags on this CA (the requester's object is needed). */
-export function namesNeedDirectory(template: CertificateTemplate | undefined, enterprise: boolean): boolean {
-  if (!enterprise || !template) return false;
+/** True when the template builds names from the requester's directory object (the object is needed). */
+export function namesNeedDirectory(template: CertificateTemplate | undefined): boolean {
+  if (!template) return false;
   const suppliesSubject = (template.nameFlags & CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT) !== 0;
   const suppliesAltName = suppliesSubject || (template.nameFlags & CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME) !== 0;
   const directorySubject =
@@ -92,7 +90,8 @@ export function namesNeedDirectory(template: CertificateTemplate | undefined, en
 
 /**
  * Builds the subject and subject alternative name as AD CS's policy module does (MS-WCCE 3.2.2.6.2.1.4.5.9):
- * - a standalone CA, or a template with `CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT`, takes the request's subject and SAN;
+ * - a request without a template (a standalone CA), or a template with `CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT`, takes the
+ *   request's subject and SAN;
  * - `CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME` alone takes the request's SAN;
  * - otherwise the names come from the requester's directory object, whatever the request asks:
  *   `CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH` (the DN), `_COMMON_NAME` / `_DNS_AS_CN` (CN = cn, or dNSHostName for a
@@ -103,9 +102,9 @@ export function namesNeedDirectory(template: CertificateTemplate | undefined, en
  * (`CERTSRV_E_SUBJECT_UPN_REQUIRED`, `_EMAIL_`, `_DNS_`, `_DIRECTORY_GUID_`; `EDITF_EMAILOPTIONAL` waives e-mail).
  */
 export function buildCertificateNames(inputs: CertificateNameInputs): CertificateNames | PolicyRefusal {
-  const { template, enterprise } = inputs;
+  const { template } = inputs;
   const flags = template?.nameFlags ?? 0;
-  const fromRequest = !enterprise || !template;
+  const fromRequest = !template;
   const suppliesSubject = fromRequest || (flags & CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT) !== 0;
   const suppliesAltName = suppliesSubject || (flags & CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME) !== 0;
 

@@ -136,7 +136,15 @@ export async function evaluateRequest(
     );
   }
 
-  const needsDirectory = namesNeedDirectory(template, enterprise);
+  const needsDirectory = namesNeedDirectory(template);
+  if (needsDirectory && !enterprise)
+    return refuse(
+      deniedBy(
+        CERTSRV_E_UNSUPPORTED_CERT_TYPE,
+        `the template ${template!.name} builds the names from the requester's directory object, which a standalone CA does not look up`,
+      ),
+      template,
+    );
   let requester: RequesterDirectoryEntry | undefined;
   if (enterprise) {
     const lookup = await (context.findRequester ?? _findRequester)(ca, input.requesterName);
@@ -198,7 +206,6 @@ export async function evaluateRequest(
 
   const names = buildCertificateNames({
     template,
-    enterprise,
     requestSubjectDer: input.request.subjectDer,
     requestAltName: input.request.extensions.find((e) => e.oid === EXTENSION_OID.subjectAltName),
     requesterName: input.requesterName,

@@ -166,6 +166,14 @@ describe('the policy against attacks, on the built server over HTTPS', () => {
       HRESULT_FROM_WIN32(ERROR_NO_SUCH_USER),
       /builds the names from the requester's directory object/,
     );
+    // The standalone CA set to issue looks no requester up: it does not offer User at all.
+    await expectRefused(
+      standalone,
+      await submit(standalone, tokens.standaloneMallory, request, ['CertificateTemplate:User']),
+      DB_DISP_DENIED,
+      CERTSRV_E_UNSUPPORTED_CERT_TYPE,
+      /standalone CA does not look up/,
+    );
     // WebServer takes names from the request, so requesters may not enroll for it.
     await expectRefused(
       enterprise,
