@@ -84,6 +84,16 @@ describe('certexit serve and caller (CLI)', () => {
       /is not DOMAIN\\user/,
     );
     expect((await cli('caller', 'add', 'CERTEXIT\\x', '--role', 'admin')).code).not.toBe(0);
+
+    // Groups: given at add, edited certutil-style (-X is a value, not an option), listed.
+    expect((await cli('caller', 'groups', 'CERTEXIT\\carol', '+Domain Admins', '+PKI Web')).out).toEqual([
+      'CERTEXIT\\carol: Domain Admins, PKI Web',
+    ]);
+    expect((await cli('caller', 'groups', 'CERTEXIT\\carol', '-Domain Admins')).out).toEqual([
+      'CERTEXIT\\carol: PKI Web',
+    ]);
+    expect((await cli('caller', 'list')).out.join('\n')).toMatch(/CERTEXIT\\carol {2}requester {2}groups PKI Web/);
+    expect((await cli('caller', 'groups', 'CERTEXIT\\nobody')).out.at(-1)).toMatch(/is not a caller/);
   });
 
   it('refuses plain HTTP on a non-loopback address, and a certificate without its key', async () => {
