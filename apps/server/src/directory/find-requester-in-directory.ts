@@ -10,7 +10,7 @@ import {
 import { AndFilter, EqualityFilter, OrFilter } from 'ldapts';
 import type { CaFolderContext } from '../ca/open-ca-folder';
 import type { CaDirectorySettings } from './ca-directory-settings';
-import { readCaDirectorySettings } from './ca-directory-settings';
+import { CA_DIRECTORY_KEY, CA_DIRECTORY_VALUE_NAMES, readCaDirectorySettings } from './ca-directory-settings';
 
 /** What the policy reads of a requester's directory object (AD's user or computer). */
 export interface RequesterDirectoryEntry {
@@ -47,6 +47,8 @@ export async function findRequesterInDirectory(
   requesterName: string,
   options: { settings?: CaDirectorySettings; logger?: Logger } = {},
 ): Promise<RequesterLookup> {
+  // Most CAs have no directory: one value says so, before the rest of the settings are read.
+  if (!options.settings && !_hasServers(ca)) return { status: 'not-configured' };
   const settings = options.settings ?? readCaDirectorySettings(ca);
   if (settings.servers.length === 0) return { status: 'not-configured' };
   const samAccountName = requesterName.slice(requesterName.lastIndexOf('\\') + 1);
@@ -147,6 +149,17 @@ export async function findRequesterInDirectory(
   } finally {
     await connection.close();
   }
+}
+
+function _hasServers(ca: Pick<CaFolderContext, 'registry' | 'registryPath'>): boolean {
+  const value = ca.registry.getValue(
+    `${ca.registryPath}\\${CA_DIRECTORY_KEY}\\${CA_DIRECTORY_VALUE_NAMES.LdapServers}`,
+  );
+  return typeof value === 'string'
+    ? value.trim() !== ''
+    : Array.isArray(value)
+      ? value.length > 0
+      : value !== undefined;
 }
 
 async function _defaultNamingContext(ldap: LdapClientLike): Promise<string> {

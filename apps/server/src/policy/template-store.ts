@@ -4,14 +4,19 @@ import { parseCertificateTemplates } from './certificate-template-schema';
 
 /**
  * A CA folder's `templates.json`: read when opened, read again when another process (`certexit template set`)
- * changed it, written whole and atomically (a temporary file renamed over it), so a running server never sees half a
- * file and a bad edit is refused before anything is written.
+ * changed it (looked for at most every `refreshMs`, as the registry file is), written whole and atomically (a
+ * temporary file renamed over it), so a running server never sees half a file and a bad edit is refused before
+ * anything is written. A change saved through this store is in force at once.
  */
 export class TemplateStore {
   private templates: readonly CertificateTemplate[];
   private signature: string;
+  private checkedAt = Date.now();
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly options: { refreshMs?: number } = {},
+  ) {
     this.templates = this.read();
     this.signature = this.stat();
   }
@@ -24,6 +29,10 @@ export class TemplateStore {
    * invalid leaves the last good templates in force (see {@link lastError}); `certexit template` commands refuse it.
    */
   list(): readonly CertificateTemplate[] {
+    // Issuance asks for the templates several times a request; a stat each time is most of the policy's cost.
+    const now = Date.now();
+    if (now - this.checkedAt < (this.options.refreshMs ?? 500)) return this.templates;
+    this.checkedAt = now;
     const signature = this.stat();
     if (signature !== this.signature) {
       this.signature = signature;
@@ -55,6 +64,7 @@ export class TemplateStore {
     renameSync(temporary, this.file);
     this.templates = checked;
     this.signature = this.stat();
+    this.checkedAt = Date.now();
   }
 
   private read(): CertificateTemplate[] {
