@@ -141,7 +141,7 @@ export interface TemplateChange {
  * Changes one field of a template, certutil-style: DWORD flags take a number or `+CT_FLAG_X` / `-CT_FLAG_X`; lists
  * (`keyAlgorithms`, `extendedKeyUsage`, `keyUsage`) take `+X`, `-X` or a comma-separated list; `Enroll`,
  * `AutoEnroll`, `DenyEnroll`, `DenyAutoEnroll` take `+Principal` / `-Principal` (the template's ACL). The whole
- * template is validated before `templates.json` is written; a running server sees the change at its next request.
+ * template is validated before `templates.json` is written; a running server sees it within half a second.
  */
 export function setTemplateField(ca: CaContext, name: string, field: string, input: string): TemplateChange {
   const template = requireTemplate(ca, name);

@@ -53,7 +53,7 @@ export function registerTemplateCommands(program: Command, cli: CliContext): voi
         cli.print(change, [
           `${change.template.name} ${change.field}: ${_text(change.old)} -> ${_text(change.value)}`,
           ...change.template.warnings.map((w) => `WARNING ${w}`),
-          'A running server uses the change from its next request.',
+          'A running server uses the change within half a second.',
         ]);
       }),
     );
@@ -81,7 +81,7 @@ export function registerTemplateCommands(program: Command, cli: CliContext): voi
         cli.print(result, [
           ...result.templates.map((n) => `  ${n}`),
           ...result.warnings.map((w) => `WARNING ${w}`),
-          ...(edits.length > 0 ? ['A running server uses the list from its next request.'] : []),
+          ...(edits.length > 0 ? ['A running server uses the list within half a second.'] : []),
         ]);
       }),
     );
