@@ -1,7 +1,7 @@
 import type { RegistryValue } from '@certexit/core';
 import * as core from '@certexit/core';
-import type { CaContext } from '../ca/ca-context';
-import { defaultEditFlags, POLICY_VALUE_NAMES, policyModuleKey, REGVAL_CRL_FLAGS } from '../policy/policy-settings';
+import type { CaContext } from '@certexit/engine';
+import { defaultEditFlags, POLICY_VALUE_NAMES, policyModuleKey, REGVAL_CRL_FLAGS } from '@certexit/engine';
 
 /**
  * The value the CA acts on when a registry value is absent, for the flag words whose default is not 0:

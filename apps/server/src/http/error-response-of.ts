@@ -1,17 +1,7 @@
-import {
-  CERTSRV_E_BAD_REQUESTSTATUS,
-  CERTSRV_E_NO_REQUEST,
-  CertexitError,
-  E_FAIL,
-  E_INVALIDARG,
-  HRESULT_FROM_WIN32,
-} from '@certexit/core';
-import { X509Error } from '../x509';
+import { CERTSRV_E_BAD_REQUESTSTATUS, CERTSRV_E_NO_REQUEST, CertexitError, E_FAIL, E_INVALIDARG } from '@certexit/core';
+import { X509Error } from '@certexit/x509';
 import type { HttpErrorStatus } from './http-error';
 import { HTTP_ERROR_CODES, HttpError } from './http-error';
-
-/** `HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)`, E_ACCESSDENIED: what 401 and 403 report. */
-export const E_ACCESSDENIED = HRESULT_FROM_WIN32(5);
 
 /** The JSON body of every error the API answers. */
 export interface ErrorBody {

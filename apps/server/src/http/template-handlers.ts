@@ -1,5 +1,5 @@
 import { CERTSRV_E_UNSUPPORTED_CERT_TYPE, E_INVALIDARG } from '@certexit/core';
-import { editCaTemplates, listTemplateViews, setTemplateField, templateView } from '../policy/template-administration';
+import { editCaTemplates, listTemplateViews, setTemplateField, templateView } from '@certexit/engine';
 import type { ApiHandler } from './api-handlers';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';

@@ -14,20 +14,25 @@ import {
   DB_DISP_ERROR,
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
-  ERROR_NO_SUCH_USER,
   EXITEVENT_CERTDENIED,
-  HRESULT_FROM_WIN32,
+  HRESULT_NO_SUCH_USER,
 } from '@certexit/core';
+import { fromPem, subjectAltName } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromPem, subjectAltName } from '../../src/x509';
-import { encodeOid, encodeSequence, encodeTlv, TAG_BMP_STRING, TAG_UTF8_STRING } from '../../src/x509/der';
+import {
+  encodeOid,
+  encodeSequence,
+  encodeTlv,
+  TAG_BMP_STRING,
+  TAG_UTF8_STRING,
+} from '../../../../tooling/test/der-builder';
+import { eventually } from '../../../../tooling/test/eventually';
+import { parseStrictly } from '../../../../tooling/test/strict-parsers';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import { createTestPki } from '../../../../tooling/test/test-pki';
 import { craftedRequest, rawGeneralNames, rawName, rawUpn } from '../support/crafted-request';
-import { eventually } from '../support/eventually';
-import type { TestPki } from '../support/openssl-test-pki';
-import { createTestPki } from '../support/openssl-test-pki';
 import type { ServedCa } from '../support/served-ca';
 import { serveCa } from '../support/served-ca';
-import { parseStrictly } from '../support/strict-parsers';
 
 const CN = '2.5.4.3';
 const OU = '2.5.4.11';
@@ -163,7 +168,7 @@ describe('the policy against attacks, on the built server over HTTPS', () => {
       enterprise,
       await submit(enterprise, tokens.mallory, request, ['CertificateTemplate:User']),
       DB_DISP_DENIED,
-      HRESULT_FROM_WIN32(ERROR_NO_SUCH_USER),
+      HRESULT_NO_SUCH_USER,
       /builds the names from the requester's directory object/,
     );
     // The standalone CA set to issue looks no requester up: it does not offer User at all.

@@ -11,23 +11,22 @@ import {
   CT_FLAG_SUBJECT_REQUIRE_DNS_AS_CN,
   DB_DISP_DENIED,
   DB_DISP_ISSUED,
-  ERROR_NO_SUCH_USER,
   EXITEVENT_CERTDENIED,
-  HRESULT_FROM_WIN32,
+  HRESULT_NO_SUCH_USER,
 } from '@certexit/core';
+import { fromPem, subjectAltName } from '@certexit/x509';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TAG_UTF8_STRING } from '../../../../tooling/test/der-builder';
+import { eventually } from '../../../../tooling/test/eventually';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
-import { fromPem, subjectAltName } from '../../src/x509';
-import { TAG_UTF8_STRING } from '../../src/x509/der';
+import type { PythonCertificate } from '../../../../tooling/test/strict-parsers';
+import { parseStrictly } from '../../../../tooling/test/strict-parsers';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import { createTestPki } from '../../../../tooling/test/test-pki';
 import { craftedRequest, rawName } from '../support/crafted-request';
-import { eventually } from '../support/eventually';
-import type { TestPki } from '../support/openssl-test-pki';
-import { createTestPki } from '../support/openssl-test-pki';
 import type { ServedCa } from '../support/served-ca';
 import { serveCa } from '../support/served-ca';
-import type { PythonCertificate } from '../support/strict-parsers';
-import { parseStrictly } from '../support/strict-parsers';
 
 /**
  * An enterprise CA whose directory is the project's Samba AD DC builds subjects and alternative names from the
@@ -190,7 +189,7 @@ describe('names and groups from the directory (Samba AD DC), on the built server
     const stranger = await submit('stranger', await administratorRequest(), 'User');
     expect(stranger.json).toMatchObject({
       disposition: DB_DISP_DENIED,
-      statusCode: HRESULT_FROM_WIN32(ERROR_NO_SUCH_USER) | 0,
+      statusCode: HRESULT_NO_SUCH_USER | 0,
     });
     await eventually(() => expect(ca.events()).toContainEqual([EXITEVENT_CERTDENIED, stranger.json.requestId]), 15_000);
   });

@@ -2,8 +2,15 @@
  * PKCS#10 requests with whatever subject bytes and extension bytes a test needs, well signed: what an attacker
  * with a requester token sends (invalid UTF-8, surrogates, NULs, CRLF, trailing bytes, non-GeneralNames SANs).
  */
-import { createCertificationRequest, generateKeyPair, OID_EXTENSION_REQUEST, toPem } from '../../src/x509';
-import { concatBytes, encodeOid, encodeSequence, encodeTlv, TAG_OCTET_STRING, TAG_SET } from '../../src/x509/der';
+import { createCertificationRequest, generateKeyPair, OID_EXTENSION_REQUEST, toPem } from '@certexit/x509';
+import {
+  concatBytes,
+  encodeOid,
+  encodeSequence,
+  encodeTlv,
+  TAG_OCTET_STRING,
+  TAG_SET,
+} from '../../../../tooling/test/der-builder';
 
 /** One extension as raw bytes: `value` goes into extnValue unchecked. */
 export interface RawExtension {

@@ -2,10 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { eventually } from './eventually';
+import { eventually } from '../../../../tooling/test/eventually';
+import type { TestPki } from '../../../../tooling/test/test-pki';
 import type { HttpsAnswer } from './https-test-client';
 import { httpsCall } from './https-test-client';
-import type { TestPki } from './openssl-test-pki';
 
 /** The built `certexit` binary the served-CA tests run. */
 export const BUILT_CLI = resolve(import.meta.dirname, '../../dist/cli.js');

@@ -1,9 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { exitEventMaskNames } from '@certexit/core';
+import { dropExitQueueItem, exitQueueReport, ModuleRegistrations, retryExitQueue } from '@certexit/engine';
 import type { Command } from 'commander';
 import { builtinExitModules } from '../../builtin-exit-modules';
-import { dropExitQueueItem, exitQueueReport, retryExitQueue } from '../../hosting/exit-queue-report';
-import { ModuleRegistrations } from '../../hosting/module-registrations';
 import type { CliContext } from '../cli-context';
 
 /**

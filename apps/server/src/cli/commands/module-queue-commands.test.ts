@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HRESULT_TIMEOUT } from '@certexit/core';
+import { openCa, setupCa } from '@certexit/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCa } from '../../ca/open-ca';
-import { setupCa } from '../../ca/setup-ca';
 import { runCli } from '../main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-queue-'));
@@ -41,7 +41,7 @@ describe('certexit module queue|retry|drop', () => {
       });
       expect(claimed?.id).toBe(row.id);
       await ca.store.outbox.fail(row.id, 'test', {
-        hresult: 0x800705b4,
+        hresult: HRESULT_TIMEOUT,
         error: 'target down',
         nextAttemptAt: new Date(),
         dead: true,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { PRINCIPALS } from '@certexit/engine';
 import type { Command } from 'commander';
 import { CallerDirectory } from '../../http/caller-directory';
-import { PRINCIPALS } from '../../policy/certexit-principals';
 import type { CliContext } from '../cli-context';
 import { positiveInt, printRequestOutcome } from '../request-outcome-output';
 

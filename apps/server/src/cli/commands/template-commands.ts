@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import type { TemplateView } from '../../policy/template-administration';
+import type { TemplateView } from '@certexit/engine';
 import {
   copyTemplate,
   editCaTemplates,
@@ -9,7 +8,8 @@ import {
   suppliesNames,
   TEMPLATE_SET_FIELDS,
   templateView,
-} from '../../policy/template-administration';
+} from '@certexit/engine';
+import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 
 /**

@@ -1,0 +1,130 @@
+/**
+ * @certexit/engine: the certexit CA engine, for embedding a certificate authority. A CA folder (registry,
+ * database, keys, templates), the AD CS request lifecycle, policy, CRLs, CDP/AIA publication, and the exit-module
+ * host with its outbox.
+ * @packageDocumentation
+ */
+
+export { type CaCertificateState, caCertificateStates } from './ca/ca-certificate-states';
+export { caRegistryPaths } from './ca/ca-configuration-paths';
+export type { CaContext, CaSigningKey } from './ca/ca-context';
+export { type CaFolder, caFolder, caKeyFile } from './ca/ca-folder';
+export {
+  type InstallCaCertificateOptions,
+  type InstalledCaCertificate,
+  installCaCertificate,
+} from './ca/install-ca-certificate';
+export { openCa } from './ca/open-ca';
+export { type CaFolderContext, openCaFolder } from './ca/open-ca-folder';
+export type { ParentCa, ParentCaSubmission } from './ca/parent-ca';
+export { type RenewCaOptions, type RenewCaResult, renewCa } from './ca/renew-ca';
+export { sanitizeCaName } from './ca/sanitize-ca-name';
+export {
+  type CrlPeriod,
+  type CrlScheduleSettings,
+  deltaCrlsEnabled,
+  readCrlScheduleSettings,
+} from './crl/crl-schedule-settings';
+export { CrlScheduler, type CrlSchedulerOptions, type CrlScheduleState } from './crl/crl-scheduler';
+export type { CrlProgress } from './crl/issue-crls';
+export {
+  type CrlPublication,
+  type CrlPublishingServices,
+  type PublishCrlsOptions,
+  type PublishedCrl,
+  publishCrls,
+} from './crl/publish-crls';
+export { startCrlSchedule } from './crl/start-crl-schedule';
+export { type CaDirectorySettings, readCaDirectorySettings } from './directory/ca-directory-settings';
+export { type DsPublishCertificateKind, dsPublishCertificateUrl, dsPublishCrlUrl } from './directory/ds-publish-target';
+export { findRequesterInDirectory } from './directory/find-requester-in-directory';
+export {
+  type DirectoryPublicationItem,
+  type DirectoryPublicationResult,
+  type PublishToCaDirectoryOptions,
+  publishToCaDirectory,
+} from './directory/publish-to-ca-directory';
+export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
+export { REVOCATION_REASONS } from './engine/crl-reason-names';
+export { dispositionText } from './engine/disposition-text';
+export type { EngineServices } from './engine/engine-services';
+export { localParentCa } from './engine/local-parent-ca';
+export { parseRequestAttributes } from './engine/request-attributes';
+export type { RequestOutcome } from './engine/request-outcome';
+export type { RevokeOptions } from './engine/revoke-certificate';
+export { CA_SETUP_TYPES, type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './engine/setup-ca';
+export { defaultRequesterName, type SubmitInput } from './engine/submit-request';
+export type { ViewOptions, ViewResult } from './engine/view-requests';
+export { databaseDataSource } from './hosting/database-data-source';
+export type { DeliveryRecord } from './hosting/delivery-record';
+export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
+export { type ExitHostThreadOptions, startExitHostThread } from './hosting/exit-host-thread';
+export type { ExitHostThreadData } from './hosting/exit-host-thread-protocol';
+export type { DeliveryMode } from './hosting/exit-outbox';
+export {
+  dropExitQueueItem,
+  type ExitQueueItem,
+  type ExitQueueReport,
+  exitQueueReport,
+  retryExitQueue,
+} from './hosting/exit-queue-report';
+export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
+export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
+export { runExitHostThread } from './hosting/run-exit-host-thread';
+export {
+  defaultCaTemplateNames,
+  editCaTemplateNames,
+  enrolleeSuppliesNames,
+  REGVAL_CA_TEMPLATES,
+  readCaTemplateNames,
+} from './policy/ca-template-list';
+export { ADMINISTRATOR_GROUPS, effectiveGroups, PRINCIPALS } from './policy/certexit-principals';
+export type { CertificateTemplate, TemplateKeyAlgorithm } from './policy/certificate-template';
+export { defaultTemplates } from './policy/default-templates';
+export {
+  evaluateRequest,
+  type IssuancePlan,
+  type PolicyContext,
+  type PolicyRequest,
+  type PolicyVerdict,
+} from './policy/evaluate-request';
+export type { PolicyCa } from './policy/policy-ca';
+export {
+  DEFAULT_ENABLED_REQUEST_EXTENSIONS,
+  defaultEditFlags,
+  defaultRequestDisposition,
+  POLICY_VALUE_NAMES,
+  type PolicySettings,
+  policyModuleKey,
+  REGVAL_CRL_FLAGS,
+  readPolicySettings,
+} from './policy/policy-settings';
+export type { FindRequester, RequesterDirectoryEntry, RequesterLookup } from './policy/requester-lookup';
+export {
+  copyTemplate,
+  editCaTemplates,
+  editTemplateFlags,
+  listTemplateViews,
+  requireTemplate,
+  setTemplateField,
+  suppliesNames,
+  TEMPLATE_SET_FIELDS,
+  type TemplateChange,
+  type TemplateView,
+  templateView,
+  templateWarnings,
+} from './policy/template-administration';
+export { hasTemplateRight, type TemplateAccessEntry, type TemplateRight } from './policy/template-permissions';
+export { RegistryFile } from './registry/registry-file';
+export type {
+  CaCertificateRow,
+  CaStore,
+  CaStoreTransaction,
+  CertificateRow,
+  CrlRow,
+  ExitEventRow,
+  RequestRow,
+  StoredExtension,
+} from './store/ca-store';
+export type { ExitOutboxStore, OutboxClaim, OutboxCount, OutboxRow, OutboxStatus } from './store/exit-outbox-store';
+export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
