@@ -174,10 +174,10 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
     );
     expect(code).toBe(0);
     expect(lines).toContain('Issued: Issued');
-    // No such account: the directory's "object not found", by its name.
+    // The module's bind is refused: the directory's "logon failure", by its name.
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /EXITEVENT_CERTISSUED -> CertificateAuthority_MicrosoftDefault\.Exit: HRESULT_FROM_WIN32\(ERROR_DS_OBJ_NOT_FOUND\)/,
+        /EXITEVENT_CERTISSUED -> CertificateAuthority_MicrosoftDefault\.Exit: HRESULT_FROM_WIN32\(ERROR_LOGON_FAILURE\)/,
       ),
     );
     const event46 = logged.find((l) => l.fields.eventId === 46);
