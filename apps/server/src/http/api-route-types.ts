@@ -29,7 +29,7 @@ export interface ApiRoute {
   readonly url: string;
   readonly summary: string;
   readonly access: RouteAccess;
-  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'views' | 'operations';
+  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'templates' | 'views' | 'operations';
   readonly params?: object;
   readonly querystring?: object;
   readonly body?: object;

@@ -60,7 +60,8 @@ export function buildOpenApiDocument(
         'The certexit reference CA over HTTP. Callers authenticate with a bearer token made by `certexit caller add`; ' +
         'requesters submit and retrieve their own requests (the requester name is the caller’s identity); officers ' +
         '(certificate managers) also approve, deny, revoke and view all requests; CA managers (CA administrators) also ' +
-        'change the CA’s properties, publish CRLs and steer exit-module delivery. Errors are `{ error, hresult, message }`.',
+        'manage templates, change the CA’s properties, publish CRLs and steer exit-module delivery. Errors are ' +
+        '`{ error, hresult, message }`.',
     },
     ...(options.serverUrl && { servers: [{ url: options.serverUrl }] }),
     tags: [
@@ -69,6 +70,11 @@ export function buildOpenApiDocument(
       { name: 'crls', description: 'Certificate revocation lists (certutil -crl).' },
       { name: 'ca', description: 'The certificate authority, its properties and their audit log.' },
       { name: 'views', description: 'The Certification Authority console’s folders, paged on the server.' },
+      {
+        name: 'templates',
+        description:
+          "Certificate templates and the CA's template list (certutil -template, -CATemplates, -SetCATemplates).",
+      },
       { name: 'operations', description: 'Health, metrics and this document.' },
     ],
     paths,

@@ -1,4 +1,5 @@
 import type { RegistryValue } from '@certexit/core';
+import * as core from '@certexit/core';
 import {
   CSURL_ADDTOCERTCDP,
   CSURL_ADDTOCERTOCSP,
@@ -20,7 +21,13 @@ import {
   REGVAL_PUBLISH_CERT_FLAGS,
 } from '@certexit/core';
 import type { CaContext, RegistryFile } from '@certexit/engine';
-import { caRegistryPaths, readCrlScheduleSettings } from '@certexit/engine';
+import {
+  caRegistryPaths,
+  defaultEditFlags,
+  POLICY_VALUE_NAMES,
+  policyModuleKey,
+  readCrlScheduleSettings,
+} from '@certexit/engine';
 
 /** A named flag of a tab, as the snap-in labels its check box. */
 export interface FlagName {
@@ -78,51 +85,103 @@ export const PUBLISH_CERT_FLAGS: readonly FlagName[] = [
 ];
 
 /**
- * The default policy module's `EditFlags` (CertSrv.h `EDITF_*`) with what each does. The values are AD CS's;
- * the policy module reads them from `PolicyModules\<ProgID>\EditFlags`.
+ * The default policy module's `EditFlags` (CertSrv.h `EDITF_*`) with what each does; the policy module reads them
+ * from `PolicyModules\<ProgID>\EditFlags`.
  */
 export const EDIT_FLAGS: readonly FlagName[] = [
-  { name: 'EDITF_ENABLEREQUESTEXTENSIONS', value: 0x1, label: 'Copy extensions from the request' },
-  { name: 'EDITF_REQUESTEXTENSIONLIST', value: 0x2, label: 'Honour the request extension list' },
-  { name: 'EDITF_DISABLEEXTENSIONLIST', value: 0x4, label: 'Honour the disabled extension list' },
-  { name: 'EDITF_ADDOLDKEYUSAGE', value: 0x8, label: 'Add the old key usage extension' },
-  { name: 'EDITF_ADDOLDCERTTYPE', value: 0x10, label: 'Add the old certificate type extension' },
-  { name: 'EDITF_ATTRIBUTEENDDATE', value: 0x20, label: 'Allow the ValidityPeriod request attributes' },
-  { name: 'EDITF_BASICCONSTRAINTSCRITICAL', value: 0x40, label: 'Mark basic constraints critical' },
-  { name: 'EDITF_BASICCONSTRAINTSCA', value: 0x80, label: 'Add basic constraints to CA certificates (standalone)' },
-  { name: 'EDITF_ENABLEAKIKEYID', value: 0x100, label: 'Put the key identifier in the AKI' },
-  { name: 'EDITF_ATTRIBUTECA', value: 0x200, label: 'Allow the CAName request attribute' },
-  { name: 'EDITF_IGNOREREQUESTERGROUP', value: 0x400, label: 'Ignore the requester’s groups' },
-  { name: 'EDITF_ENABLEAKIISSUERNAME', value: 0x800, label: 'Put the issuer name in the AKI' },
-  { name: 'EDITF_ENABLEAKIISSUERSERIAL', value: 0x1000, label: 'Put the issuer serial number in the AKI' },
-  { name: 'EDITF_ENABLEAKICRITICAL', value: 0x2000, label: 'Mark the AKI critical' },
-  { name: 'EDITF_SERVERUPGRADED', value: 0x4000, label: 'Server upgraded' },
-  { name: 'EDITF_ATTRIBUTEEKU', value: 0x8000, label: 'Allow the CertificateUsage request attribute (EKU)' },
-  { name: 'EDITF_ENABLEDEFAULTSMIME', value: 0x10000, label: 'Add S/MIME capabilities by default' },
-  { name: 'EDITF_EMAILOPTIONAL', value: 0x20000, label: 'E-mail address optional' },
+  {
+    name: 'EDITF_ENABLEREQUESTEXTENSIONS',
+    value: core.EDITF_ENABLEREQUESTEXTENSIONS,
+    label: 'Copy extensions from the request',
+  },
+  {
+    name: 'EDITF_REQUESTEXTENSIONLIST',
+    value: core.EDITF_REQUESTEXTENSIONLIST,
+    label: 'Honour the request extension list',
+  },
+  {
+    name: 'EDITF_DISABLEEXTENSIONLIST',
+    value: core.EDITF_DISABLEEXTENSIONLIST,
+    label: 'Honour the disabled extension list',
+  },
+  { name: 'EDITF_ADDOLDKEYUSAGE', value: core.EDITF_ADDOLDKEYUSAGE, label: 'Add the old key usage extension' },
+  { name: 'EDITF_ADDOLDCERTTYPE', value: core.EDITF_ADDOLDCERTTYPE, label: 'Add the old certificate type extension' },
+  {
+    name: 'EDITF_ATTRIBUTEENDDATE',
+    value: core.EDITF_ATTRIBUTEENDDATE,
+    label: 'Allow the ValidityPeriod request attributes',
+  },
+  {
+    name: 'EDITF_BASICCONSTRAINTSCRITICAL',
+    value: core.EDITF_BASICCONSTRAINTSCRITICAL,
+    label: 'Mark basic constraints critical',
+  },
+  {
+    name: 'EDITF_BASICCONSTRAINTSCA',
+    value: core.EDITF_BASICCONSTRAINTSCA,
+    label: 'Add basic constraints to CA certificates (standalone)',
+  },
+  { name: 'EDITF_ENABLEAKIKEYID', value: core.EDITF_ENABLEAKIKEYID, label: 'Put the key identifier in the AKI' },
+  { name: 'EDITF_ATTRIBUTECA', value: core.EDITF_ATTRIBUTECA, label: 'Allow the CAName request attribute' },
+  {
+    name: 'EDITF_IGNOREREQUESTERGROUP',
+    value: core.EDITF_IGNOREREQUESTERGROUP,
+    label: 'Ignore the requester’s groups',
+  },
+  { name: 'EDITF_ENABLEAKIISSUERNAME', value: core.EDITF_ENABLEAKIISSUERNAME, label: 'Put the issuer name in the AKI' },
+  {
+    name: 'EDITF_ENABLEAKIISSUERSERIAL',
+    value: core.EDITF_ENABLEAKIISSUERSERIAL,
+    label: 'Put the issuer serial number in the AKI',
+  },
+  { name: 'EDITF_ENABLEAKICRITICAL', value: core.EDITF_ENABLEAKICRITICAL, label: 'Mark the AKI critical' },
+  { name: 'EDITF_SERVERUPGRADED', value: core.EDITF_SERVERUPGRADED, label: 'Server upgraded' },
+  {
+    name: 'EDITF_ATTRIBUTEEKU',
+    value: core.EDITF_ATTRIBUTEEKU,
+    label: 'Allow the CertificateUsage request attribute (EKU)',
+  },
+  {
+    name: 'EDITF_ENABLEDEFAULTSMIME',
+    value: core.EDITF_ENABLEDEFAULTSMIME,
+    label: 'Add S/MIME capabilities by default',
+  },
+  { name: 'EDITF_EMAILOPTIONAL', value: core.EDITF_EMAILOPTIONAL, label: 'E-mail address optional' },
   {
     name: 'EDITF_ATTRIBUTESUBJECTALTNAME2',
-    value: 0x40000,
+    value: core.EDITF_ATTRIBUTESUBJECTALTNAME2,
     label: 'Allow the SAN request attribute (dangerous: ESC6)',
   },
-  { name: 'EDITF_ENABLELDAPREFERRALS', value: 0x80000, label: 'Follow LDAP referrals' },
-  { name: 'EDITF_ENABLECHASECLIENTDC', value: 0x100000, label: 'Ask the client’s domain controller' },
-  { name: 'EDITF_AUDITCERTTEMPLATELOAD', value: 0x200000, label: 'Audit template loads' },
-  { name: 'EDITF_DISABLEOLDOSCNUPN', value: 0x400000, label: 'Disable the old-OS CN/UPN mapping' },
-  { name: 'EDITF_DISABLELDAPPACKAGELIST', value: 0x800000, label: 'Disable the LDAP package list' },
-  { name: 'EDITF_ENABLEUPNMAP', value: 0x1000000, label: 'Map UPNs' },
-  { name: 'EDITF_ENABLEOCSPREVNOCHECK', value: 0x2000000, label: 'Add OCSP no-revocation-check to OCSP certificates' },
-  { name: 'EDITF_ENABLERENEWONBEHALFOF', value: 0x4000000, label: 'Allow renewal on behalf of others' },
-  { name: 'EDITF_ENABLEKEYENCIPHERMENTCACERT', value: 0x8000000, label: 'Allow key encipherment in CA certificates' },
+  { name: 'EDITF_ENABLELDAPREFERRALS', value: core.EDITF_ENABLELDAPREFERRALS, label: 'Follow LDAP referrals' },
+  {
+    name: 'EDITF_ENABLECHASECLIENTDC',
+    value: core.EDITF_ENABLECHASECLIENTDC,
+    label: 'Ask the client’s domain controller',
+  },
+  { name: 'EDITF_AUDITCERTTEMPLATELOAD', value: core.EDITF_AUDITCERTTEMPLATELOAD, label: 'Audit template loads' },
+  { name: 'EDITF_DISABLEOLDOSCNUPN', value: core.EDITF_DISABLEOLDOSCNUPN, label: 'Disable the old-OS CN/UPN mapping' },
+  {
+    name: 'EDITF_DISABLELDAPPACKAGELIST',
+    value: core.EDITF_DISABLELDAPPACKAGELIST,
+    label: 'Disable the LDAP package list',
+  },
+  { name: 'EDITF_ENABLEUPNMAP', value: core.EDITF_ENABLEUPNMAP, label: 'Map UPNs' },
+  {
+    name: 'EDITF_ENABLEOCSPREVNOCHECK',
+    value: core.EDITF_ENABLEOCSPREVNOCHECK,
+    label: 'Add OCSP no-revocation-check to OCSP certificates',
+  },
+  {
+    name: 'EDITF_ENABLERENEWONBEHALFOF',
+    value: core.EDITF_ENABLERENEWONBEHALFOF,
+    label: 'Allow renewal on behalf of others',
+  },
+  {
+    name: 'EDITF_ENABLEKEYENCIPHERMENTCACERT',
+    value: core.EDITF_ENABLEKEYENCIPHERMENTCACERT,
+    label: 'Allow key encipherment in CA certificates',
+  },
 ];
-
-/** The default policy module's ProgID, whose key holds `EditFlags`. */
-export const PROGID_DEFAULT_POLICY = 'CertificateAuthority_MicrosoftDefault.Policy';
-
-/** What a new CA's `EditFlags` are when the value is absent (CertSrv.h's defaults by CA type). */
-export function defaultEditFlags(caType: number): number {
-  return isEnterpriseCaType(caType) ? 0x11014e : 0x83ee;
-}
 
 /** The CRL schedule values of the CA key, with AD CS's defaults where absent. */
 export const CRL_SCHEDULE_DEFAULTS = {
@@ -192,8 +251,8 @@ export function readCaPropertyTabs(
   const urls = (name: string): UrlEntry[] => _urlEntries(registry.getValue(`${ca.registryPath}\\${name}`));
   const active = _multi(registry.getValue(`${caRegistryPaths.exitModules(ca.sanitizedName)}\\${REGVAL_ACTIVE}`));
   const progIds = [...new Set([...active, ...modules.map((m) => m.progId)])];
-  const policyProgId = _policyProgId(ca);
-  const editFlagsValue = registry.getNumber(`${_policyKey(ca, policyProgId)}\\EditFlags`);
+  const policyKey = policyModuleKey(ca);
+  const editFlagsValue = registry.getNumber(`${policyKey}\\${POLICY_VALUE_NAMES.EditFlags}`);
   return {
     extensions: { crl: urls(REGVAL_CRL_PUBLICATION_URLS), aia: urls(REGVAL_CACERT_PUBLICATION_URLS) },
     exitModules: progIds.map((progId) => {
@@ -211,7 +270,7 @@ export function readCaPropertyTabs(
       };
     }),
     policy: {
-      progId: policyProgId,
+      progId: policyKey.slice(policyKey.lastIndexOf('\\') + 1),
       editFlags: editFlagsValue ?? defaultEditFlags(ca.caType),
       configured: editFlagsValue !== undefined,
     },
@@ -255,7 +314,7 @@ export function changeCaPropertyTab(ca: CaContext, tab: PropertyTab, change: Pro
     case 'policy': {
       if (change.editFlags === undefined) throw new Error('the Policy tab takes editFlags');
       _checkFlags(change.editFlags, EDIT_FLAGS, 'editFlags');
-      writes.push({ target: `${_policyKey(ca, _policyProgId(ca))}\\EditFlags`, value: change.editFlags });
+      writes.push({ target: `${policyModuleKey(ca)}\\${POLICY_VALUE_NAMES.EditFlags}`, value: change.editFlags });
       break;
     }
     case 'crl-schedule': {
@@ -314,15 +373,6 @@ function _crlSchedule(ca: CaContext): CrlScheduleValues {
     } else if (typeof value === 'string') (out as Record<string, unknown>)[name] = value;
   }
   return out;
-}
-
-function _policyProgId(ca: CaContext): string {
-  const active = ca.registry.getValue(`${caRegistryPaths.policyModules(ca.sanitizedName)}\\${REGVAL_ACTIVE}`);
-  return typeof active === 'string' && active !== '' ? active : PROGID_DEFAULT_POLICY;
-}
-
-function _policyKey(ca: CaContext, progId: string): string {
-  return `${caRegistryPaths.policyModules(ca.sanitizedName)}\\${progId}`;
 }
 
 function _defaultPublishCertFlags(caType: number): number {

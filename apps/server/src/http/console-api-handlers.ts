@@ -16,6 +16,7 @@ import type {
 import {
   dispositionText,
   exitQueueItem,
+  listTemplateViews,
   REQUEST_VIEW_COLUMN_TYPES,
   REQUEST_VIEW_SORTS,
   REVOCATION_REASONS,
@@ -76,15 +77,18 @@ export function consoleApiHandlers(
 
   return {
     async listTemplateFolder() {
+      // As certsrv.msc's folder: the templates on the CA's list (CATemplates), the ones it issues.
       return {
-        templates: ca.templates.map((t) => ({
-          name: t.name,
-          displayName: t.displayName,
-          oid: t.oid,
-          purposes: t.extendedKeyUsage.length ? t.extendedKeyUsage.map((oid) => OID_NAMES[oid] ?? oid) : ['<All>'],
-          validityDays: t.validityDays,
-          pendsForApproval: (t.enrollmentFlags & CT_FLAG_PEND_ALL_REQUESTS) !== 0,
-        })),
+        templates: listTemplateViews(ca)
+          .filter((t) => t.onCaList)
+          .map((t) => ({
+            name: t.name,
+            displayName: t.displayName,
+            oid: t.oid,
+            purposes: t.extendedKeyUsage.length ? t.extendedKeyUsage.map((oid) => OID_NAMES[oid] ?? oid) : ['<All>'],
+            validityDays: t.validityDays,
+            pendsForApproval: (t.enrollmentFlags & CT_FLAG_PEND_ALL_REQUESTS) !== 0 || t.raSignatures > 0,
+          })),
       };
     },
 
