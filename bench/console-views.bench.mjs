@@ -138,12 +138,12 @@ try {
   else rmSync(dir, { recursive: true, force: true });
 }
 
-/** The median time (ms) of `RUNS` calls, after one warm-up; `check` guards against measuring an empty answer. */
-async function median(run, check) {
+/** The median time (ms) of `runs` calls, after one warm-up; `check` guards against measuring an empty answer. */
+async function median(run, check, runs = RUNS) {
   const answer = await run();
   if (!check(answer)) throw new Error('the query did not answer a full page');
   const times = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const started = performance.now();
     await run();
     times.push(performance.now() - started);

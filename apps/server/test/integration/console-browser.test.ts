@@ -363,6 +363,12 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     await card.locator(`tr[data-item="${item.id}"]`).getByRole('button', { name: 'Retry' }).click();
     await p.page.getByRole('status').getByText(`Item ${item.id} is due again.`).waitFor();
     await eventually(async () => expect((await outbox.get(item.id))?.status).toBe('done'));
+    // Another dead letter is dropped: never delivered again.
+    const other = (await outbox.list({ progId: FLAKY, limit: 100 })).find((r) => r.status === 'dead')!;
+    await p.page.getByRole('button', { name: 'Refresh' }).click();
+    await card.locator(`tr[data-item="${other.id}"]`).getByRole('button', { name: 'Drop' }).click();
+    await p.page.getByRole('status').getByText(`Item ${other.id} was dropped.`).waitFor();
+    expect(await outbox.get(other.id)).toBeUndefined();
     // The chart counts the failure and the delivery of this minute.
     const history = await api('/v1/exit-modules/history?minutes=5', { token: tokens.manager });
     const points = history.json.modules.find((m: { progId: string }) => m.progId === FLAKY).points;
@@ -384,6 +390,13 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     await p.page.getByLabel(/Allow the SAN request attribute/).check();
     await p.page.getByRole('button', { name: 'Apply' }).click();
     await p.page.getByRole('status').waitFor();
+    // Publishing a CRL is the CA administrator's too.
+    const before = await server.authority.ca.store.getLatestCrlInfo(server.authority.ca.keyIndex, false);
+    await folder(p, 'Revoked Certificates');
+    await p.page.getByRole('button', { name: 'Publish CRL' }).click();
+    await p.page.getByRole('status').getByText('A new base CRL was published.').waitFor();
+    const after = await server.authority.ca.store.getLatestCrlInfo(server.authority.ca.keyIndex, false);
+    expect(after!.crlNumber).toBeGreaterThan(before?.crlNumber ?? -1);
     await p.page.getByRole('navigation').getByRole('link', { name: 'Audit Log', exact: true }).click();
     const log = p.page.getByTestId('audit-log');
     await log.getByText('CRLDeltaPeriodUnits').waitFor();
