@@ -6,6 +6,7 @@ import type { ExitModuleFactoryV1, ICertServerExit } from '@certexit/core';
 import {
   CertexitError,
   DB_DISP_ISSUED,
+  E_ACCESSDENIED,
   E_INVALIDARG,
   EXITEVENT_CERTISSUED,
   EXITEVENT_CERTREVOKED,
@@ -199,13 +200,15 @@ describe('exit outbox: durable, isolated delivery', () => {
     expect(new Set(calls.map((c) => c.eventId)).size).toBe(1);
   });
 
-  it('opens the circuit breaker for a module that fails every time, and probes it later', async () => {
+  it('opens the circuit breaker for a module whose notifications of different requests fail, and probes it later', async () => {
     const dir = await newCa(['Broken.Exit'], {
       'Broken.Exit': { ...fast, MaxAttempts: 100, BreakerThreshold: 2, BreakerOpenMs: 200 },
     });
     const calls: Call[] = [];
     let up = false;
+    const logger = createCapturingLogger();
     const authority = await start(dir, {
+      logger,
       delivery: 'background',
       builtins: {
         'Broken.Exit': scriptedModule('Broken.Exit', calls, () => {
@@ -214,12 +217,14 @@ describe('exit outbox: durable, isolated delivery', () => {
       },
     });
     await issue(authority, 'one');
+    await issue(authority, 'two');
     const lane = authority.outbox!.lane('Broken.Exit')!;
     await eventually(() => expect(lane.breaker.state).toBe('open'));
+    expect(new Set(calls.map((c) => c.context)).size).toBe(2);
+    expect(logger.entries.some((e) => /circuit breaker opened/.test(e.msg ?? ''))).toBe(true);
     const whileOpen = calls.length;
-    expect(whileOpen).toBe(2);
     // More work arrives while open: nothing is called, nothing uses up an attempt.
-    await issue(authority, 'two');
+    await issue(authority, 'three');
     expect(calls.length).toBe(whileOpen);
     // The probe after BreakerOpenMs fails: open again, one call more.
     await eventually(() => expect(calls.length).toBe(whileOpen + 1), 5_000);
@@ -227,6 +232,83 @@ describe('exit outbox: durable, isolated delivery', () => {
     up = true;
     await eventually(async () => expect(await authority.ca.store.outbox.list({})).toEqual([]), 5_000);
     expect(lane.breaker.state).toBe('closed');
+  });
+
+  // Issue 12: "a notification that keeps failing stalls everything behind it" (0 of 30 later ones delivered in
+  // 60 s), and "the circuit breaker opens on one request's repeated failure and starves every other request".
+  it('lets one request that always fails delay nothing but its own later events; the breaker stays closed', async () => {
+    const dir = await newCa(['Stuck.Exit'], {
+      'Stuck.Exit': { RetryBaseMs: 10, RetryMaxMs: 40, MaxAttempts: 1000, BreakerThreshold: 3, BreakerOpenMs: 60_000 },
+    });
+    const calls: Call[] = [];
+    let poison = 0;
+    const authority = await start(dir, {
+      delivery: 'background',
+      builtins: {
+        'Stuck.Exit': scriptedModule('Stuck.Exit', calls, (call) => {
+          if (call.context === poison) throw new Error('this request always fails');
+        }),
+      },
+    });
+    const first = await issue(authority, 'poison');
+    poison = first.requestId;
+    // Its revocation waits behind its failing issuance: per-request order is kept.
+    await authority.revoke(first.serialNumber!, { reason: 1 });
+    // It fails again and again, far past the breaker's threshold.
+    await eventually(() => expect(calls.filter((c) => c.context === poison).length).toBeGreaterThan(10));
+    const later = [];
+    for (let i = 0; i < 30; i++) later.push(await issue(authority, `later${i}`));
+    await eventually(async () => {
+      const done = await authority.ca.store.outbox.list({ progId: 'Stuck.Exit', status: 'done', limit: 1000 });
+      expect(done.filter((r) => r.context !== poison)).toHaveLength(30);
+    }, 20_000);
+    expect(authority.outbox!.lane('Stuck.Exit')!.breaker.state).toBe('closed');
+    // Every later notification went through on its first attempt; the poison's revocation still waits.
+    const done = await authority.ca.store.outbox.list({ progId: 'Stuck.Exit', status: 'done', limit: 1000 });
+    expect(done.every((r) => r.attempts === 1)).toBe(true);
+    expect(calls.some((c) => c.context === poison && c.event === EXITEVENT_CERTREVOKED)).toBe(false);
+    const open = await authority.ca.store.outbox.list({ progId: 'Stuck.Exit' });
+    expect(open.map((r) => [r.context, r.event])).toEqual([
+      [poison, EXITEVENT_CERTISSUED],
+      [poison, EXITEVENT_CERTREVOKED],
+    ]);
+  }, 60_000);
+
+  // Issue 12: "permanent errors are retried ten times like transient ones".
+  it('dead-letters a permanent failure at once, with the reason, without counting it towards the breaker', async () => {
+    const dir = await newCa(['Strict.Exit'], { 'Strict.Exit': { ...fast, MaxAttempts: 10, BreakerThreshold: 2 } });
+    const calls: Call[] = [];
+    const logger = createCapturingLogger();
+    const authority = await start(dir, {
+      logger,
+      delivery: 'background',
+      builtins: {
+        'Strict.Exit': scriptedModule('Strict.Exit', calls, (call) => {
+          if (call.event !== EXITEVENT_CERTISSUED) return;
+          // One says so; the other returns an HRESULT that cannot pass on a retry.
+          if (calls.filter((c) => c.event === EXITEVENT_CERTISSUED).length === 1)
+            throw new CertexitError({ message: 'the target refuses this certificate', isRetryable: false });
+          throw new CertexitError({ hresult: E_ACCESSDENIED, message: 'access denied' });
+        }),
+      },
+    });
+    const one = await issue(authority, 'one');
+    const two = await issue(authority, 'two');
+    await eventually(async () => {
+      const dead = await authority.ca.store.outbox.list({ progId: 'Strict.Exit', status: 'dead' });
+      expect(dead.map((r) => [r.context, r.attempts])).toEqual([
+        [one.requestId, 1],
+        [two.requestId, 1],
+      ]);
+      expect(dead[0]?.deadReason).toMatch(/permanent failure, not retried: the module said retrying cannot help/);
+      expect(dead[1]?.deadReason).toMatch(/permanent failure, not retried: E_ACCESSDENIED/);
+    });
+    expect(calls.filter((c) => c.event === EXITEVENT_CERTISSUED)).toHaveLength(2);
+    expect(authority.outbox!.lane('Strict.Exit')!.breaker.state).toBe('closed');
+    expect(logger.entries.some((e) => /dead-lettered: permanent failure/.test(e.msg ?? ''))).toBe(true);
+    // A third request's notification goes through: nothing was held.
+    const three = await issue(authority, 'three');
+    await eventually(() => expect(calls.some((c) => c.context === three.requestId)).toBe(true));
   });
 
   it('never lets a hung module delay issuance or another module', async () => {

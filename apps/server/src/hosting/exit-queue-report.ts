@@ -13,6 +13,10 @@ export interface ExitQueueItem {
   nextAttemptAt: string;
   lastHresult?: string;
   lastError?: string;
+  /** Why a dead item was dead-lettered. */
+  deadReason?: string;
+  /** The replay that made the item, if one did. */
+  replayId?: number;
   createdAt: string;
 }
 
@@ -50,6 +54,8 @@ export function exitQueueItem(row: OutboxRow): ExitQueueItem {
       lastHresult: `${hresultName(row.lastHresult)} (${formatHResult(row.lastHresult)})`,
     }),
     ...(row.lastError !== undefined && { lastError: row.lastError }),
+    ...(row.deadReason !== undefined && { deadReason: row.deadReason }),
+    ...(row.replayId !== undefined && { replayId: row.replayId }),
     createdAt: row.createdAt.toISOString(),
   };
 }

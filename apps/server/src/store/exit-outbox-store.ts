@@ -18,6 +18,10 @@ export interface OutboxRow {
   readonly nextAttemptAt: Date;
   readonly lastHresult?: number;
   readonly lastError?: string;
+  /** Why a `dead` row was dead-lettered: a permanent failure (at once), or the attempts used up. */
+  readonly deadReason?: string;
+  /** The operator's replay that made this row (`certexit module replay`), if one did. */
+  readonly replayId?: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -59,7 +63,7 @@ export interface ExitOutboxStore {
   fail(
     id: number,
     owner: string,
-    failure: { hresult: number; error: string; nextAttemptAt: Date; dead: boolean; now: Date },
+    failure: { hresult: number; error: string; nextAttemptAt: Date; dead: boolean; deadReason?: string; now: Date },
   ): Promise<void>;
   /**
    * Records a failed attempt for the row of `progId` and `context` that is being delivered, whatever its owner: its

@@ -129,12 +129,13 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
     fail(id, owner, failure) {
       return write(() => {
         prepare(
-          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, next_attempt_at = ?, owner = NULL,
-             lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering' AND owner = ?`,
+          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, dead_reason = ?, next_attempt_at = ?,
+             owner = NULL, lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering' AND owner = ?`,
         ).run(
           failure.dead ? 'dead' : 'pending',
           failure.hresult,
           failure.error.slice(0, 2000),
+          failure.dead ? (failure.deadReason ?? 'dead-lettered').slice(0, 500) : null,
           failure.nextAttemptAt.getTime(),
           failure.now.getTime(),
           id,
@@ -152,12 +153,13 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
         const attempts = Number(r.attempts);
         const fate = attempts >= failure.maxAttempts ? 'dead' : 'pending';
         prepare(
-          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, next_attempt_at = ?, owner = NULL,
-             lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering'`,
+          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, dead_reason = ?, next_attempt_at = ?,
+             owner = NULL, lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering'`,
         ).run(
           fate,
           failure.hresult,
           failure.error.slice(0, 2000),
+          fate === 'dead' ? `failed ${attempts} time(s), the most MaxAttempts allows` : null,
           failure.nextAttemptAt(attempts).getTime(),
           failure.now.getTime(),
           Number(r.outbox_id),
@@ -267,8 +269,8 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
         const where = 'id' in target ? 'outbox_id = ?' : 'prog_id = ?';
         return Number(
           prepare(
-            `UPDATE exit_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
-              WHERE ${where} AND status IN ('pending', 'dead')`,
+            `UPDATE exit_outbox SET status = 'pending', attempts = 0, dead_reason = NULL, next_attempt_at = ?,
+               updated_at = ? WHERE ${where} AND status IN ('pending', 'dead')`,
           ).run(now.getTime(), now.getTime(), 'id' in target ? target.id : target.progId).changes,
         );
       });
@@ -313,6 +315,8 @@ function _row(r: Record<string, SQLInputValue | unknown>): OutboxRow {
     nextAttemptAt: new Date(Number(r.next_attempt_at)),
     ...(r.last_hresult !== null && r.last_hresult !== undefined && { lastHresult: Number(r.last_hresult) }),
     ...(r.last_error !== null && r.last_error !== undefined && { lastError: String(r.last_error) }),
+    ...(r.dead_reason !== null && r.dead_reason !== undefined && { deadReason: String(r.dead_reason) }),
+    ...(r.replay_id !== null && r.replay_id !== undefined && { replayId: Number(r.replay_id) }),
     createdAt: new Date(Number(r.created_at)),
     updatedAt: new Date(Number(r.updated_at)),
   };

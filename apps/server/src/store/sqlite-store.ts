@@ -13,6 +13,7 @@ import type {
 } from './ca-store';
 import { CommittedRowCache } from './committed-row-cache';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
+import { sqliteExitActions } from './sqlite-exit-actions';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRevocations } from './sqlite-revocations';
@@ -313,6 +314,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         insertPart.run(result.lastInsertRowid, seq, row.raw.subarray(seq * _CRL_PART, (seq + 1) * _CRL_PART));
       }
     },
+    async hasExitEvent(event, context) {
+      return (
+        prepare('SELECT 1 FROM exit_events WHERE event = ? AND context = ? LIMIT 1').get(event, context) !== undefined
+      );
+    },
     async recordExitEvent(event, context) {
       // The modules to notify go with the event; their outbox rows are made from it (see sqliteExitOutbox).
       const modules = exitSubscribers(event);
@@ -332,16 +338,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       schedule();
     });
 
+  // Short synchronous bookkeeping (the outbox, the idempotency store): at the head of the next group commit.
+  const bookkeeping = <T>(work: () => T): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      urgent.push({ sync: true, work, resolve: resolve as Settle, reject });
+      schedule();
+    });
+
   return {
     transaction,
-    outbox: sqliteExitOutbox(
-      prepare,
-      (work) =>
-        new Promise((resolve, reject) => {
-          urgent.push({ sync: true, work, resolve: resolve as Settle, reject });
-          schedule();
-        }),
-    ),
+    outbox: sqliteExitOutbox(prepare, bookkeeping),
+    exitActions: sqliteExitActions(prepare, bookkeeping),
     setExitSubscribers(subscribers) {
       exitSubscribers = subscribers;
     },
