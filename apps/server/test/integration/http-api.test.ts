@@ -9,6 +9,7 @@ import {
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
   EXITEVENT_CERTPENDING,
+  EXITEVENT_CERTRETRIEVEPENDING,
   EXITEVENT_CERTREVOKED,
   EXITEVENT_CRLISSUED,
 } from '@certexit/core';
@@ -235,6 +236,12 @@ describe('HTTP API over HTTPS', () => {
       expect(certificate.serialNumberHex).toBe(approved.json.serialNumber);
       expect(certificate.subjectDn).toMatch(/CN=bob/);
       expect(approved.json.certificate).toBe(pem.text);
+
+      // Issue 12: the requester GETs the formerly pending request again and again: one
+      // EXITEVENT_CERTRETRIEVEPENDING (the first retrieval after issuance), not one per GET.
+      for (let i = 0; i < 5; i++) expect((await call(`/v1/requests/${id}`, { token: bob })).status).toBe(200);
+      const events = await server.authority.ca.store.listExitEvents();
+      expect(events.filter((e) => e.event === EXITEVENT_CERTRETRIEVEPENDING && e.context === id)).toHaveLength(1);
 
       const again = await call(`/v1/requests/${id}/approve`, { token: manager, method: 'POST' });
       expect(again.status).toBe(409);
