@@ -69,6 +69,8 @@ export class CertificateAuthority {
     /** What the operations work with. */
     readonly services: EngineServices,
     private readonly activity: EngineActivity,
+    /** The ProgIDs of the app's built-in modules (they need no registration). */
+    readonly builtinProgIds: readonly string[],
   ) {}
 
   /** The loaded exit modules, in `ExitModules\Active` order. */
@@ -145,7 +147,7 @@ export class CertificateAuthority {
         return { requestId, disposition: 0, message: '', statusCode: 0, ...outcome, deliveries };
       },
     };
-    return new CertificateAuthority(ca, host, services, activity);
+    return new CertificateAuthority(ca, host, services, activity, Object.keys(options.builtins ?? {}));
   }
 
   /** Submits a PKCS#10 request with `Name:Value` attributes, as certreq does. */

@@ -22,6 +22,7 @@ import { REVOCATION_REASONS } from '../engine/crl-reason-names';
 import { parseRequestAttributes } from '../engine/request-attributes';
 import type { RequestOutcome } from '../engine/request-outcome';
 import { dropExitQueueItem, exitQueueReport, retryExitQueue } from '../hosting/exit-queue-report';
+import { replayExitEvents } from '../hosting/replay-exit-events';
 import { toPem } from '../x509';
 import type { ApiOperationId } from './api-routes';
 import type { Caller } from './caller-directory';
@@ -62,12 +63,34 @@ export function createApiHandlers(
   return {
     async getExitQueue(request) {
       const query = request.query as { module?: string; limit?: number };
-      return exitQueueReport(engine.ca.store.outbox, { progId: query.module, limit: query.limit });
+      return exitQueueReport(engine.ca.store.outbox, {
+        progId: query.module,
+        limit: query.limit,
+        sanitizedCaName: engine.ca.sanitizedName,
+      });
     },
     async retryExitQueue(request) {
-      const retried = await retryExitQueue(engine.ca.store.outbox, (request.body as { target: string }).target);
+      const rows = await retryExitQueue(
+        engine.ca,
+        (request.body as { target: string }).target,
+        engine.builtinProgIds ?? [],
+      );
       engine.wakeExitOutbox?.();
-      return { retried };
+      return { retried: rows.length, ids: rows.map((r) => r.id) };
+    },
+    async replayExitEvents(request, reply) {
+      const body = request.body as { module: string; since: string; events?: string | number; limit?: number };
+      const result = await replayExitEvents(engine.ca, {
+        progId: body.module,
+        since: body.since,
+        builtinProgIds: engine.builtinProgIds ?? [],
+        ...(body.events !== undefined && { events: body.events }),
+        ...(body.limit !== undefined && { limit: body.limit }),
+        requestedBy: _caller(request).identity,
+      });
+      engine.wakeExitOutbox?.();
+      reply.code(201);
+      return result;
     },
     async dropExitQueueItem(request) {
       const { id } = request.params as { id: number };

@@ -19,6 +19,8 @@ import {
   exitQueueDropSchema,
   exitQueueItemParamsSchema,
   exitQueueQuerySchema,
+  exitQueueReplayBodySchema,
+  exitQueueReplaySchema,
   exitQueueRetryBodySchema,
   exitQueueRetrySchema,
   exitQueueSchema,
@@ -222,6 +224,22 @@ export const API_ROUTES = [
     responses: {
       200: { description: 'How many items are due again.', schema: exitQueueRetrySchema },
       ..._managerErrors,
+      404: _error('No such item, or no such module.'),
+    },
+  },
+  {
+    operationId: 'replayExitEvents',
+    method: 'POST',
+    url: '/v1/exit-queue/replay',
+    summary:
+      'Delivers past events to a module again through the outbox, with their original EventIDs (a new or repaired subscriber catches up); bounded',
+    access: 'manager',
+    tag: 'operations',
+    body: exitQueueReplayBodySchema,
+    responses: {
+      201: { description: 'The replay and what it made.', schema: exitQueueReplaySchema },
+      ..._managerErrors,
+      404: _error('No such module, or no event since that date.'),
     },
   },
   {

@@ -4,6 +4,7 @@ import {
   CertexitError,
   E_FAIL,
   E_INVALIDARG,
+  HRESULT_FILE_NOT_FOUND,
   HRESULT_FROM_WIN32,
 } from '@certexit/core';
 import { X509Error } from '../x509';
@@ -35,7 +36,7 @@ export interface ErrorResponse {
  * - {@link HttpError}: its own status;
  * - a failed schema validation: 400 naming the field;
  * - fastify's own request errors (body too large, bad JSON, wrong content type): their 4xx status;
- * - `CertexitError`: `CERTSRV_E_NO_REQUEST` → 404, `CERTSRV_E_BAD_REQUESTSTATUS` → 409, `E_INVALIDARG` → 400;
+ * - `CertexitError`: `CERTSRV_E_NO_REQUEST` and `HRESULT_FILE_NOT_FOUND` → 404, `CERTSRV_E_BAD_REQUESTSTATUS` → 409, `E_INVALIDARG` → 400;
  * - an X.509 error: 400 (the caller's data did not parse or verify);
  * - anything else: 500 with a fixed message and the request id, never a stack or an internal message.
  */
@@ -46,7 +47,8 @@ export function errorResponseOf(error: unknown, requestId: string): ErrorRespons
     return _answer(400, _validationMessage(fastify.validationContext ?? 'input', fastify.validation), E_INVALIDARG);
   }
   if (CertexitError.isInstance(error)) {
-    if (error.hresult === CERTSRV_E_NO_REQUEST) return _answer(404, error.message, error.hresult);
+    if (error.hresult === CERTSRV_E_NO_REQUEST || error.hresult === HRESULT_FILE_NOT_FOUND)
+      return _answer(404, error.message, error.hresult);
     if (error.hresult === CERTSRV_E_BAD_REQUESTSTATUS) return _answer(409, error.message, error.hresult);
     if (error.hresult === E_INVALIDARG) return _answer(400, error.message, error.hresult);
   }

@@ -11,6 +11,7 @@ import { createHttpApi } from './create-http-api';
 import { registerExitQueueMetrics } from './exit-queue-metrics';
 import type { ListenAddress } from './listen-address';
 import { isLoopbackHost, parseListenAddress } from './listen-address';
+import { writeRunningServerRecord } from './running-server-record';
 import type { ServerMetrics } from './server-metrics';
 import { createServerMetrics } from './server-metrics';
 
@@ -101,6 +102,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const port = typeof bound === 'object' && bound ? bound.port : listen.port;
   const address = { host: listen.host, port };
   const url = `${options.tls ? 'https' : 'http'}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`;
+  // Other commands on this folder (module retry) see that a server delivers: the record goes with the server.
+  const forgetRecord = writeRunningServerRecord(authority.ca.folder.root, url);
   if (callers.list().length === 0) {
     logger.warn({}, 'no API callers are configured: add one with "certexit caller add <DOMAIN\\user> --role manager"');
   }
@@ -134,6 +137,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         try {
           await api.close();
         } finally {
+          forgetRecord();
           // The schedule first: a publication in flight finishes before the store closes.
           await schedule.stop();
           await authority.stop();
