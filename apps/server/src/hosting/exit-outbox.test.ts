@@ -311,6 +311,36 @@ describe('exit outbox: durable, isolated delivery', () => {
     await eventually(() => expect(calls.some((c) => c.context === three.requestId)).toBe(true));
   });
 
+  // Issue 12: "a process module can forge the host's log fields": no module can, in process or out.
+  it("keeps an in-process module's log fields in their own namespace", async () => {
+    const dir = await newCa(['Loud.Exit']);
+    const logger = createCapturingLogger();
+    const authority = await start(dir, {
+      logger,
+      builtins: {
+        'Loud.Exit': {
+          specificationVersion: 'v1',
+          progId: 'Loud.Exit',
+          version: '0.0.0',
+          create: (services) => ({
+            Initialize: () => EXITEVENT_CERTISSUED,
+            GetDescription: () => 'loud',
+            Notify() {
+              services.logger.error({ eventId: 46, level: 'fatal', module: 'Other.Exit', msg: 'x' }, 'forged');
+            },
+          }),
+        },
+      },
+    });
+    await issue(authority);
+    const entry = logger.entries.find((e) => e.msg === 'forged');
+    expect(entry?.fields).toEqual({
+      module: 'Loud.Exit',
+      fields: { eventId: 46, level: 'fatal', module: 'Other.Exit', msg: 'x' },
+    });
+    expect(logger.entries.filter((e) => (e.fields as { eventId?: number }).eventId === 46)).toEqual([]);
+  });
+
   it('never lets a hung module delay issuance or another module', async () => {
     const dir = await newCa(['Hung.Exit', 'Good.Exit'], { 'Hung.Exit': { MaxConcurrency: 2 } });
     const hung: Call[] = [];

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main';
+import { eventually } from '../support/eventually';
 import { opensslRequest } from '../support/openssl-request';
 
 /**
@@ -92,6 +93,43 @@ describe('process modules (Python, shell) receive the engine events', () => {
     const expected = `issued request=${issued.value.requestId} serial=${issued.value.serialNumber} certificate=${der64}`;
     expect(readFileSync(pythonFile, 'utf8')).toContain(expected);
     expect(readFileSync(shellFile, 'utf8')).toContain(expected);
+  });
+
+  // Issue 12: "a process module's child processes survive every kill and the server's shutdown".
+  it("ends a process module's whole process group when the engine stops", async () => {
+    const marker = `${5000 + Math.floor(Math.random() * 1000)}.${process.pid}`;
+    const fixture = fileURLToPath(
+      new URL('../../../../packages/automation/test/fixtures/faulty-module.mjs', import.meta.url),
+    );
+    const registered = await json(
+      'module',
+      'register',
+      'Test_Children.Exit',
+      process.execPath,
+      '--process',
+      '--arg',
+      fixture,
+      '--env',
+      'FAULT=none',
+      '--env',
+      `CHILDREN=${marker}`,
+      '--env',
+      'PATH=/usr/bin:/bin',
+    );
+    expect(registered.code, registered.err.join()).toBe(0);
+    const left = () =>
+      readdirSync('/proc').filter((p) => {
+        try {
+          return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(marker);
+        } catch {
+          return false;
+        }
+      });
+    // `module list --load` starts every active module (this one starts two helpers of its own) and stops the engine.
+    const loaded = await json('module', 'list', '--load');
+    expect((loaded.value.modules as Array<{ progId: string }>).map((m) => m.progId)).toContain('Test_Children.Exit');
+    await eventually(() => expect(left()).toEqual([]));
+    expect((await json('module', 'unregister', 'Test_Children.Exit')).code).toBe(0);
   });
 
   it('hosts a dispatch-only module through the Automation adapter, which reads the certificate and EventID by name', async () => {
