@@ -60,6 +60,7 @@ const _error = (description: string): RouteResponse => ({ description, schema: e
 const _authErrors = {
   400: _error('Bad input; the message names the field.'),
   401: _error('No bearer token, or an unknown one.'),
+  503: _error('The CA storage failed under the request (a full disk, an I/O error): nothing was recorded; try again.'),
 } as const;
 const _managerErrors = { ..._authErrors, 403: _error('The caller is not a CA manager.') } as const;
 

@@ -7,6 +7,7 @@ import {
   HRESULT_FILE_NOT_FOUND,
   HRESULT_FROM_WIN32,
 } from '@certexit/core';
+import { StorageFaultError } from '../store/storage-fault-error';
 import { X509Error } from '../x509';
 import type { HttpErrorStatus } from './http-error';
 import { HTTP_ERROR_CODES, HttpError } from './http-error';
@@ -38,6 +39,7 @@ export interface ErrorResponse {
  * - fastify's own request errors (body too large, bad JSON, wrong content type): their 4xx status;
  * - `CertexitError`: `CERTSRV_E_NO_REQUEST` and `HRESULT_FILE_NOT_FOUND` → 404, `CERTSRV_E_BAD_REQUESTSTATUS` → 409, `E_INVALIDARG` → 400;
  * - an X.509 error: 400 (the caller's data did not parse or verify);
+ * - a storage fault (a full disk, an I/O error under the CA database): 503, naming the folder and the cause;
  * - anything else: 500 with a fixed message and the request id, never a stack or an internal message.
  */
 export function errorResponseOf(error: unknown, requestId: string): ErrorResponse {
@@ -53,6 +55,8 @@ export function errorResponseOf(error: unknown, requestId: string): ErrorRespons
     if (error.hresult === E_INVALIDARG) return _answer(400, error.message, error.hresult);
   }
   if (error instanceof X509Error) return _answer(400, error.message, E_INVALIDARG);
+  // The storage failed under this request (a full disk, an I/O error): nothing was recorded, try again later.
+  if (StorageFaultError.isInstance(error)) return _answer(503, error.message, error.hresult);
   const status = typeof fastify.statusCode === 'number' ? fastify.statusCode : 500;
   if (
     typeof fastify.code === 'string' &&

@@ -155,6 +155,11 @@ export interface CaStore {
   readonly exitActions: ExitActionRecords;
   /** Names the ProgIDs subscribed to an event (the loaded modules' masks); until set, no outbox rows are written. */
   setExitSubscribers(subscribers: (event: number) => readonly string[]): void;
+  /**
+   * CRL numbers up to this one were handed out by a database state that was since lost (`database
+   * accept-rollback`): the next CRL number is above it.
+   */
+  crlNumberFloor(): Promise<number>;
   /** The schema version this store runs at. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

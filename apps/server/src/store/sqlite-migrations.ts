@@ -183,4 +183,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 8: floors under the counters a database that went back in time must not reuse (see high-water-mark.ts): after
+  // "certexit database accept-rollback", CRL numbers continue above the mark (RequestIDs and EventIDs continue from
+  // sqlite_sequence, which accept-rollback raises).
+  `
+  CREATE TABLE ca_counters (
+    name TEXT PRIMARY KEY,
+    floor INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
