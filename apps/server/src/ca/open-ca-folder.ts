@@ -9,6 +9,7 @@ import { isKeyAlgorithmName } from '../x509';
 import { caRegistryPaths } from './ca-configuration-paths';
 import type { CaFolder } from './ca-folder';
 import { caFolder } from './ca-folder';
+import { restrictCaFolder } from './restrict-ca-folder';
 import { sanitizedShortName } from './sanitize-ca-name';
 
 /**
@@ -43,6 +44,8 @@ export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions 
   const folder = caFolder(dir);
   if (!existsSync(folder.registry))
     throw new Error(`${folder.root} holds no CA; run "certexit setup --dir ${dir}" first`);
+  // Folders made before the 0600/0700 rule, and files a module or an administrator added, are brought in line.
+  restrictCaFolder(folder.root);
   const registry = new RegistryFile(folder.registry);
   const sanitizedName = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
   if (typeof sanitizedName !== 'string')

@@ -158,6 +158,29 @@ describe('HTTP API over HTTPS', () => {
       expect(all).toContain('"authorization":"[redacted]"');
       for (const token of [alice, bob, manager]) expect(all).not.toContain(token.slice(4));
     });
+
+    // Issue 12: "a token sent in the query string is logged in clear".
+    it('refuses a token in the query string, on any route and under any name, and never logs it', async () => {
+      const before = logLines.length;
+      for (const path of [
+        `/v1/ca?access_token=${manager}`,
+        `/v1/requests?token=${manager}`,
+        `/v1/exit-queue?module=Test_Http.Exit&api_key=${manager}`,
+        `/v1/requests?limit=5&x=${manager}`,
+        `/healthz?auth=${manager}`,
+        `/no/such/route?token=${manager}`,
+      ]) {
+        const answer = await call(path, { method: path.startsWith('/v1/requests?token') ? 'POST' : 'GET' });
+        expect(answer.status, path).toBe(400);
+        expect(answer.json.message).toMatch(/credentials are refused in the query string/);
+        expect(JSON.stringify(answer.json)).not.toContain(manager.slice(4));
+      }
+      const logged = logLines.slice(before).join('');
+      expect(logged).toContain('[redacted]');
+      expect(logged).not.toContain(manager.slice(4));
+      // The header still works, and ordinary query strings are fine.
+      expect((await call('/v1/requests?limit=1', { token: manager })).status).toBe(200);
+    });
   });
 
   describe('requests', () => {

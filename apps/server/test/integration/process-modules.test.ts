@@ -57,6 +57,37 @@ describe('process modules (Python, shell) receive the engine events', () => {
       environment: ['ISSUED_LINE_FILE', 'PATH', 'SECRET_FOR_PYTHON'],
     });
     expect(JSON.stringify(registered.value)).not.toContain('only-python');
+    // Issue 12: "getreg exit\<ProgID>\Environment prints the --env secrets the README says are never printed".
+    for (const path of [
+      'exit\\Example_Python.Exit\\Environment',
+      'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON',
+      'exit\\Example_Python.Exit',
+      'CA',
+    ]) {
+      const shown = await json('getreg', path);
+      expect(shown.code, shown.err.join()).toBe(0);
+      expect(JSON.stringify(shown.value)).not.toContain('only-python');
+      const lines: string[] = [];
+      await runCli(['--dir', dir, 'getreg', path], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+        logger: silent,
+      });
+      expect(lines.join('\n')).not.toContain('only-python');
+    }
+    expect((await json('getreg', 'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON')).value).toMatchObject({
+      value: '(hidden)',
+    });
+    const listed: string[] = [];
+    await runCli(['--dir', dir, 'getreg', 'exit\\Example_Python.Exit\\Environment'], {
+      out: (l) => listed.push(l),
+      err: (l) => listed.push(l),
+      logger: silent,
+    });
+    expect(listed).toContain('  SECRET_FOR_PYTHON REG_SZ = (hidden)');
+    // setreg of a secret does not echo it either.
+    const set = await json('setreg', 'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON', 'only-python');
+    expect(JSON.stringify(set.value)).not.toContain('only-python');
     expect(
       (
         await json(
