@@ -221,7 +221,13 @@ export class CertificateAuthority {
  * opens, since the store opens differently with the thread.
  */
 function _exitModuleThreadEnabled(dir: string): boolean {
-  const registry = new RegistryFile(caFolder(dir).registry);
+  let registry: RegistryFile;
+  try {
+    registry = new RegistryFile(caFolder(dir).registry);
+  } catch {
+    // Opening the CA says what is wrong with the folder, with the right words.
+    return true;
+  }
   const name = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
   return typeof name !== 'string' || registry.getValue(`${caRegistryPaths.ca(name)}\\ExitModuleThread`) !== 0;
 }

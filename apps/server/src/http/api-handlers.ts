@@ -23,6 +23,7 @@ import { parseRequestAttributes } from '../engine/request-attributes';
 import type { RequestOutcome } from '../engine/request-outcome';
 import { dropExitQueueItem, exitQueueReport, retryExitQueue } from '../hosting/exit-queue-report';
 import { replayExitEvents } from '../hosting/replay-exit-events';
+import { RegistryFile } from '../registry/registry-file';
 import { toPem } from '../x509';
 import type { ApiOperationId } from './api-routes';
 import type { Caller } from './caller-directory';
@@ -223,17 +224,21 @@ export function createApiHandlers(
     },
 
     async health(request) {
+      // Real reads of what every API call needs: the registry file (as on disk now, not a cached copy) and the
+      // database (the schema version and the newest request row).
+      let part = 'registry';
       try {
-        // A real read: the schema version and the newest request row.
+        RegistryFile.read(engine.ca.registry.file);
+        part = 'database';
         const schemaVersion = await engine.ca.store.schemaVersion();
         await engine.ca.store.listRequests({ limit: 1 });
         return { status: 'ok', schemaVersion };
       } catch (error) {
         // Anyone may ask: the details go to the log only.
-        request.log.error({ err: error }, 'health check failed: the CA database did not answer');
+        request.log.error({ err: error, part }, `health check failed: the CA ${part} cannot be read`);
         throw new HttpError(
           503,
-          `the CA database did not answer a read; the server log has the details under request id ${request.id}`,
+          `the CA ${part} cannot be read; the server log has the details under request id ${request.id}`,
           CertexitError.hresultOf(error),
         );
       }

@@ -262,12 +262,12 @@ export const API_ROUTES = [
     operationId: 'health',
     method: 'GET',
     url: '/healthz',
-    summary: 'Health: answers ok when the database answers a read',
+    summary: 'Health: answers ok when the registry file and the database can both be read',
     access: 'public',
     tag: 'operations',
     responses: {
       200: { description: 'Healthy.', schema: healthSchema },
-      503: _error('The database did not answer.'),
+      503: _error('The registry or the database cannot be read.'),
     },
   },
   {

@@ -7,6 +7,7 @@ import {
   HRESULT_FILE_NOT_FOUND,
   HRESULT_FROM_WIN32,
 } from '@certexit/core';
+import { RegistryFileError } from '../registry/registry-file-error';
 import { StorageFaultError } from '../store/storage-fault-error';
 import { X509Error } from '../x509';
 import type { HttpErrorStatus } from './http-error';
@@ -28,7 +29,7 @@ export interface ErrorBody {
 export interface ErrorResponse {
   status: HttpErrorStatus;
   body: ErrorBody;
-  /** True for a 500: log it in full, show nothing of it. */
+  /** True for a 500 (and a 503 for an unreadable configuration): log it in full, show nothing of it. */
   internal: boolean;
 }
 
@@ -55,6 +56,18 @@ export function errorResponseOf(error: unknown, requestId: string): ErrorRespons
     if (error.hresult === E_INVALIDARG) return _answer(400, error.message, error.hresult);
   }
   if (error instanceof X509Error) return _answer(400, error.message, E_INVALIDARG);
+  // The configuration cannot be read: nothing works until it is fixed; the details (a path) go to the log only.
+  if (RegistryFileError.isInstance(error)) {
+    return {
+      status: 503,
+      body: {
+        error: HTTP_ERROR_CODES[503],
+        hresult: error.hresult,
+        message: `the CA configuration cannot be read; the server log has the details under request id ${requestId}`,
+      },
+      internal: true,
+    };
+  }
   // The storage failed under this request (a full disk, an I/O error): nothing was recorded, try again later.
   if (StorageFaultError.isInstance(error)) return _answer(503, error.message, error.hresult);
   const status = typeof fastify.statusCode === 'number' ? fastify.statusCode : 500;

@@ -86,16 +86,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     delivery: 'background',
     exitModuleThread: options.exitModuleThread ?? 'auto',
   });
-  registerExitQueueMetrics(metrics.registry, authority.ca.store.outbox);
-  const callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
-  const api = createHttpApi(authority, { callers, logger, metrics, tls: options.tls, version: options.version });
+  let started: HttpApi | undefined;
+  let callers: CallerDirectory;
   try {
-    await api.listen({ host: listen.host, port: listen.port });
+    registerExitQueueMetrics(metrics.registry, authority.ca.store.outbox);
+    callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
+    started = createHttpApi(authority, { callers, logger, metrics, tls: options.tls, version: options.version });
+    await started.listen({ host: listen.host, port: listen.port });
   } catch (error) {
-    await api.close().catch(() => undefined);
+    // Whatever failed (TLS material, the port), the engine and its modules stop: nothing is left running.
+    await started?.close().catch(() => undefined);
     await authority.stop();
-    throw new Error(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
+        ? `cannot listen on ${listen.host}:${listen.port}: ${code === 'EADDRINUSE' ? 'the port is in use (another server listens on it)' : (error as Error).message}`
+        : `cannot start the HTTP API: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
+  const api = started;
   // Publishes what is overdue now (after downtime), then on the CA's CRL periods.
   const schedule = startCrlSchedule(authority, { logger });
   const bound = api.server.address();

@@ -50,5 +50,6 @@ describe('the built certexit binary, one command per process', () => {
     cli('revoke', issued.serialNumber, 'KeyCompromise');
     expect(verifyWithCrl()).toContain('certificate revoked');
     expect(readFileSync(certPath, 'utf8')).toContain('BEGIN CERTIFICATE');
-  });
+    // Seven processes, each starting Node: seconds on a busy machine.
+  }, 60_000);
 });
