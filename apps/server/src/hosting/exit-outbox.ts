@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@certexit/core';
+import type { ExitActionRecords } from '../store/exit-action-records';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
 import { DeliveryLane } from './delivery-lane';
 import type { DeliveryPacer } from './delivery-pacer';
@@ -30,6 +31,13 @@ export interface ExitOutboxOptions {
   readonly pollMs?: number;
   /** Delivered rows older than this are deleted (in background mode, at most once an hour). @default 7 days */
   readonly retentionMs?: number;
+  /**
+   * The idempotency store's records: `delivery`-scoped ones go with the delivered rows (`retentionMs`), `event`-scoped
+   * ones (a mail) after this; a replay of an older event may then repeat them. @default 365 days
+   */
+  readonly eventActionRetentionMs?: number;
+  /** The idempotency store's records, pruned with the outbox. */
+  readonly actions?: ExitActionRecords;
   readonly onDelivered?: (record: DeliveryRecord) => void;
   /** Called as each `Notify` starts; what it returns, when it returns. */
   readonly onCall?: (progId: string, context: number) => (() => void) | undefined;
@@ -93,11 +101,18 @@ export class ExitOutbox {
             // Delivered rows are kept a while for operators, then deleted so the table does not grow for ever.
             if (now() - prunedAt < 3_600_000) return;
             prunedAt = now();
-            const pruned = await this.options.store.prune(
-              new Date(now() - (this.options.retentionMs ?? 7 * 86_400_000)),
-            );
-            if (pruned > 0)
-              this.options.logger.info({ pruned }, 'exit outbox: deleted delivered notifications past retention');
+            const doneBefore = new Date(now() - (this.options.retentionMs ?? 7 * 86_400_000));
+            const pruned = await this.options.store.prune(doneBefore);
+            const actions =
+              (await this.options.actions?.prune(
+                doneBefore,
+                new Date(now() - (this.options.eventActionRetentionMs ?? 365 * 86_400_000)),
+              )) ?? 0;
+            if (pruned > 0 || actions > 0)
+              this.options.logger.info(
+                { pruned, actions },
+                'exit outbox: deleted delivered notifications and their idempotency records past retention',
+              );
           })
           .catch((error: unknown) => this.options.logger.error({ err: error }, 'exit outbox: poll failed'));
       }, this.options.pollMs ?? 2_000);

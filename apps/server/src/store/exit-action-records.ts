@@ -30,6 +30,9 @@ export interface ExitActionRecords {
   get(progId: string, eventId: string, action: string): Promise<ExitActionState | undefined>;
   /** The records of a module (of one event), for operators and tests. */
   list(progId: string, eventId?: string): Promise<ExitActionRecord[]>;
-  /** Deletes records last changed before `before`; returns how many. */
-  prune(before: Date): Promise<number>;
+  /**
+   * Deletes `delivery`-scoped records last changed before `deliveryBefore` and `event`-scoped ones (a mail) before
+   * `eventBefore`; returns how many.
+   */
+  prune(deliveryBefore: Date, eventBefore: Date): Promise<number>;
 }

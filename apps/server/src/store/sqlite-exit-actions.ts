@@ -66,9 +66,18 @@ export function sqliteExitActions(prepare: Prepare, write: Write): ExitActionRec
         }),
       );
     },
-    prune(before) {
-      return write(() =>
-        Number(prepare('DELETE FROM exit_actions WHERE updated_at < ?').run(before.getTime()).changes),
+    prune(deliveryBefore, eventBefore) {
+      return write(
+        () =>
+          Number(
+            prepare(`DELETE FROM exit_actions WHERE scope = 'delivery' AND updated_at < ?`).run(
+              deliveryBefore.getTime(),
+            ).changes,
+          ) +
+          Number(
+            prepare(`DELETE FROM exit_actions WHERE scope = 'event' AND updated_at < ?`).run(eventBefore.getTime())
+              .changes,
+          ),
       );
     },
   };
