@@ -117,6 +117,16 @@ describe('one failing notification beside 1,000 others under serve', () => {
     const delivered = () =>
       existsSync(join(dir, 'delivered.log')) ? readFileSync(join(dir, 'delivered.log'), 'utf8').trim().split('\n') : [];
     await eventually(() => expect(delivered()).toHaveLength(1_000), 60_000);
+    // The module writes its line inside Notify; the outcome is committed just after.
+    await eventually(() =>
+      expect(
+        Number(
+          db
+            .prepare(`SELECT COUNT(*) AS n FROM exit_outbox WHERE prog_id = 'Test_Poisoned.Exit' AND status = 'done'`)
+            .get()?.n,
+        ),
+      ).toBe(1_000),
+    );
 
     // Each of the others went through on its first attempt; the failing one is still failing, on its own.
     const rows = db
