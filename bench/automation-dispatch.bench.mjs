@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, databaseDataSource, setupCa, x509 } from '../apps/server/dist/index.js';
 import {
   callByName,
   createAutomationServices,
@@ -19,7 +18,9 @@ import {
 } from '../packages/automation/dist/index.js';
 import { createServerExit } from '../packages/core/dist/index.js';
 import { hostDirectModule } from '../packages/direct/dist/index.js';
+import { CertificateAuthority, databaseDataSource, setupCa } from '../packages/engine/dist/index.js';
 import { createMemoryServerExit, defaultFixture } from '../packages/testing/dist/index.js';
+import * as x509 from '../packages/x509/dist/index.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100000);
 // "Per delivered event" is measured the way certexit delivers one: the module reads through the engine's

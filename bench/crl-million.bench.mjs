@@ -7,8 +7,8 @@
  * OpenSSL's the whole `openssl ca -gencrl` run (it reads its index.txt "database" and writes the CRL). The median
  * of `CRL_BENCH_RUNS` runs is taken for each.
  *
- * Run from the repository root after building the server package:
- *   npx pnpm@10.34.8 --filter @certexit/server... build && npx pnpm@10.34.8 exec node bench/crl-million.bench.mjs
+ * Run from the repository root after building the engine package:
+ *   npx pnpm@10.34.8 --filter @certexit/engine... build && npx pnpm@10.34.8 exec node bench/crl-million.bench.mjs
  * Environment: CRL_BENCH_ENTRIES (default 1000000), CRL_BENCH_RUNS (default 3), CRL_BENCH_KEEP=1 keeps the folder.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,7 +29,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
-const SERVER = pathToFileURL(join(SELF, '..', '..', 'apps', 'server', 'dist', 'index.js')).href;
+const ENGINE = pathToFileURL(join(SELF, '..', '..', 'packages', 'engine', 'dist', 'index.js')).href;
+const X509 = pathToFileURL(join(SELF, '..', '..', 'packages', 'x509', 'dist', 'index.js')).href;
 const ENTRIES = Number(process.env.CRL_BENCH_ENTRIES ?? 1_000_000);
 const RUNS = Number(process.env.CRL_BENCH_RUNS ?? 3);
 const REASONS = [
@@ -48,9 +49,9 @@ else if (role === 'ours') await ours(process.argv[3]);
 else await main();
 
 async function main() {
-  if (!existsSync(fileURLToPath(SERVER))) {
+  if (!existsSync(fileURLToPath(ENGINE))) {
     throw new Error(
-      `${fileURLToPath(SERVER)} is missing: build first (npx pnpm@10.34.8 --filter @certexit/server... build)`,
+      `${fileURLToPath(ENGINE)} is missing: build first (npx pnpm@10.34.8 --filter @certexit/engine... build)`,
     );
   }
   if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is needed for peak RSS (apt-get install time)');
@@ -125,7 +126,8 @@ async function main() {
 
 /** Child: a CA with deltas off (the base alone is timed) and ENTRIES revoked certificates, plus OpenSSL's index. */
 async function fill(dir) {
-  const { setupCa, CertificateAuthority, x509 } = await import(SERVER);
+  const { setupCa, CertificateAuthority } = await import(ENGINE);
+  const x509 = await import(X509);
   const started = performance.now();
   await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: [] });
   const authority = await CertificateAuthority.open({ dir, logger: silent, builtins: {} });
@@ -214,7 +216,7 @@ async function fill(dir) {
 
 /** Child: one base CRL publication, from the database to the signed DER file in CertEnroll. */
 async function ours(dir) {
-  const { CertificateAuthority } = await import(SERVER);
+  const { CertificateAuthority } = await import(ENGINE);
   const authority = await CertificateAuthority.open({ dir, logger: silent, builtins: {} });
   const started = performance.now();
   const publication = await authority.publishCrls();

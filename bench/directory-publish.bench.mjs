@@ -16,9 +16,10 @@ import { createDefaultExitModule } from '../packages/exit-default/dist/index.js'
 import { createTestServices, defaultFixture } from '../packages/testing/dist/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The DC of SAMBA_DIR (as scripts/samba-dc.sh has it; an already running one is used as it is).
 execFileSync('bash', [join(root, 'scripts/samba-dc.sh'), 'start'], { stdio: 'inherit' });
 const env = Object.fromEntries(
-  readFileSync(join(root, '.tmp/samba/env'), 'utf8')
+  readFileSync(join(process.env.SAMBA_DIR ?? join(root, '.tmp/samba'), 'env'), 'utf8')
     .split('\n')
     .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
     .filter(Boolean)

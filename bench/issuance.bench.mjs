@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { CertificateAuthority, x509 as ours509, setupCa } from '../apps/server/dist/index.js';
+import { CertificateAuthority, setupCa } from '../packages/engine/dist/index.js';
+import * as ours509 from '../packages/x509/dist/index.js';
 
 const COUNT = Number(process.env.BENCH_ISSUANCE_COUNT ?? 2000);
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

@@ -3,11 +3,11 @@
 // drain takes (peak heapUsed and rss growth, sampled during the drain): bounded by a claim batch, not the backlog.
 // The backlog is written straight through the store, in big transactions, before the module's lane starts.
 // Prints `bench <name>: ratio <x> (target >= <y>)` as its last line. Run: node --expose-gc bench/outbox-backlog.bench.mjs
-// after `npx pnpm@10.34.8 exec turbo run build --filter=@certexit/server...`.
+// after `npx pnpm@10.34.8 exec turbo run build --filter=certexit...`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, openCa, setupCa } from '../apps/server/dist/index.js';
+import { CertificateAuthority, openCa, setupCa } from '../packages/engine/dist/index.js';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
 const STEADY = Number(process.env.BENCH_BACKLOG_STEADY ?? 20_000);

@@ -6,11 +6,12 @@
 // shorter than the exit-module thread's hold under load (1 s); BENCH_OUTBOX_COUNT=12000 measures a burst that also
 // pays delivery's share.
 // Prints `bench <name>: ratio <x> (target >= <y>)` as its last line. Run: node bench/outbox-issuance.bench.mjs
-// after `npx pnpm@10.34.8 exec turbo run build --filter=@certexit/server...`.
+// after `npx pnpm@10.34.8 exec turbo run build --filter=certexit...`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, setupCa, x509 } from '../apps/server/dist/index.js';
+import { CertificateAuthority, setupCa } from '../packages/engine/dist/index.js';
+import * as x509 from '../packages/x509/dist/index.js';
 import { READING_MODULES } from './support/reading-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_OUTBOX_COUNT ?? 2000);

@@ -5,5 +5,5 @@ set -eu
 cd "$(dirname "$0")/.."
 . scripts/lib/pnpm.sh
 pnpm_cmd install
-pnpm_cmd exec turbo run build --filter=@certexit/server... --output-logs=errors-only
-pnpm_cmd --filter @certexit/server exec node dist/cli.js --dir "$PWD/demo-ca" demo
+pnpm_cmd exec turbo run build --filter=certexit... --output-logs=errors-only
+pnpm_cmd --filter certexit exec node dist/cli.js --dir "$PWD/demo-ca" demo

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ExitModuleFactory } from '@certexit/core';
 import { DB_DISP_REVOKED, PROGID_DEFAULT_EXIT } from '@certexit/core';
+import type { CaContext } from '@certexit/engine';
 import { createDefaultExitModule } from '@certexit/exit-default';
 import { createInventoryExitModule } from '@certexit/exit-inventory';
-import type { CaContext } from './ca/ca-context';
 
 /**
  * The exit modules this server composes in explicitly; others are registered by ProgID and loaded by package. Each
@@ -24,4 +26,23 @@ export function builtinExitModules(): Record<string, (ca?: CaContext) => ExitMod
       ),
     'CertExit_Inventory.Exit': () => createInventoryExitModule(),
   };
+}
+
+/**
+ * Imports the code registered for a ProgID by package name: from here, so that package names resolve from where
+ * certexit is installed (its own dependencies, the default and inventory modules, included). The engine's
+ * exit-module thread finds this function beside {@link builtinExitModules} in this package's bundle.
+ */
+export function importExitModule(specifier: string): Promise<unknown> {
+  return import(specifier);
+}
+
+/**
+ * The URL of a module exporting {@link builtinExitModules}, for the engine's exit-module thread (which cannot be
+ * handed functions): this package's bundle, `dist/index.js`. `undefined` when running from source (the tests); the
+ * engine then keeps the modules on its own thread.
+ */
+export function builtinExitModulesUrl(): string | undefined {
+  const url = new URL('./index.js', import.meta.url);
+  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url.href : undefined;
 }

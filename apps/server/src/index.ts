@@ -1,34 +1,10 @@
-/** The certexit reference server engine, for composition and tests. */
-export { builtinExitModules } from './builtin-exit-modules';
-export { type CaCertificateState, caCertificateStates } from './ca/ca-certificate-states';
-export type { CaContext, CaSigningKey } from './ca/ca-context';
-export {
-  type InstallCaCertificateOptions,
-  type InstalledCaCertificate,
-  installCaCertificate,
-} from './ca/install-ca-certificate';
-export { openCa } from './ca/open-ca';
-export type { ParentCa, ParentCaSubmission } from './ca/parent-ca';
-export { type RenewCaOptions, type RenewCaResult, renewCa } from './ca/renew-ca';
-export { type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './ca/setup-ca';
+/**
+ * certexit: the `certexit` command and the reference server composed of the certexit packages (the engine, the
+ * default and inventory exit modules, the HTTP API). The engine itself is `@certexit/engine`.
+ */
+export { builtinExitModules, builtinExitModulesUrl, importExitModule } from './builtin-exit-modules';
 export { type CliIo, runCli } from './cli/main';
-export { CrlScheduler, type CrlSchedulerOptions, type CrlScheduleState } from './crl/crl-scheduler';
-export type { CrlProgress } from './crl/issue-crls';
-export { type CrlPublication, type PublishCrlsOptions, type PublishedCrl, publishCrls } from './crl/publish-crls';
-export { startCrlSchedule } from './crl/start-crl-schedule';
 export { runDemo } from './demo/run-demo';
-export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
-export { databaseDataSource } from './engine/database-data-source';
-export type { EngineServices } from './engine/engine-services';
-export { localParentCa } from './engine/local-parent-ca';
-export type { RequestOutcome } from './engine/request-outcome';
-export type { RevokeOptions } from './engine/revoke-certificate';
-export type { DeliveryRecord } from './hosting/exit-dispatcher';
-export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
-export { type ExitHostThreadOptions, startExitHostThread } from './hosting/exit-host-thread';
-export type { ExitHostThreadData } from './hosting/exit-host-thread-protocol';
-export type { LoadedExitModule } from './hosting/load-exit-modules';
-export { runExitHostThread } from './hosting/run-exit-host-thread';
 export { API_ROUTES, type ApiRoute } from './http/api-routes';
 export { buildOpenApiDocument } from './http/build-openapi-document';
 export { type Caller, CallerDirectory, type CallerRole } from './http/caller-directory';
@@ -38,4 +14,3 @@ export { serveUntilSignal } from './http/serve-until-signal';
 export { createServerMetrics, type ServerMetrics } from './http/server-metrics';
 export { type RunningServer, type StartServerOptions, startServer } from './http/start-server';
 export { createLogger } from './logging/create-logger';
-export * as x509 from './x509';

@@ -8,19 +8,20 @@ import type {
   ICertManageModule,
   Logger,
 } from '@certexit/core';
-import { HRESULT_TIMEOUT } from '@certexit/core';
+import {
+  CO_E_SERVER_EXEC_FAILURE,
+  DISP_E_MEMBERNOTFOUND,
+  HRESULT_RPC_CALL_FAILED,
+  HRESULT_TIMEOUT,
+  RPC_E_DISCONNECTED,
+  RPC_E_INVALID_DATAPACKET,
+} from '@certexit/core';
 import { hostDirectModule } from '@certexit/direct';
 import { createAutomationServices } from './automation-services';
 import { createDispatch } from './create-dispatch';
 import { dispatchToCertExit } from './dispatch-exit-module';
 import type { ModuleProcessFault } from './module-process-error';
-import {
-  CO_E_SERVER_EXEC_FAILURE,
-  ModuleProcessError,
-  RPC_E_DISCONNECTED,
-  RPC_E_INVALID_DATAPACKET,
-  RPC_S_CALL_FAILED_HRESULT,
-} from './module-process-error';
+import { ModuleProcessError } from './module-process-error';
 import { VT_BSTR, VT_DISPATCH } from './variant';
 import type { WireFrame } from './wire-frame';
 import { DEFAULT_MAX_FRAME_BYTES, WIRE_PROTOCOL, WIRE_PROTOCOL_VERSION } from './wire-frame';
@@ -437,12 +438,12 @@ class _Supervisor {
 
 const _HRESULTS: Record<ModuleProcessFault, number> = {
   'spawn-failed': CO_E_SERVER_EXEC_FAILURE,
-  crashed: RPC_S_CALL_FAILED_HRESULT,
+  crashed: HRESULT_RPC_CALL_FAILED,
   hung: HRESULT_TIMEOUT,
   'flooded-output': RPC_E_INVALID_DATAPACKET,
   'malformed-frame': RPC_E_INVALID_DATAPACKET,
   'oversized-frame': RPC_E_INVALID_DATAPACKET,
-  'unknown-dispid': 0x80020003, // DISP_E_MEMBERNOTFOUND
+  'unknown-dispid': DISP_E_MEMBERNOTFOUND,
   'unknown-handle': RPC_E_INVALID_DATAPACKET,
   'protocol-mismatch': RPC_E_INVALID_DATAPACKET,
   unavailable: RPC_E_DISCONNECTED,

@@ -38,14 +38,7 @@ export {
 export { type AutomationHostOptions, hostAutomationModule } from './hosted-automation-module';
 export { dispatchToIdempotencyStore, idempotencyStoreToDispatch } from './idempotency-store-dispatch';
 export { manageModuleToDispatch } from './manage-module-dispatch';
-export {
-  CO_E_SERVER_EXEC_FAILURE,
-  ModuleProcessError,
-  type ModuleProcessFault,
-  RPC_E_DISCONNECTED,
-  RPC_E_INVALID_DATAPACKET,
-  RPC_S_CALL_FAILED_HRESULT,
-} from './module-process-error';
+export { ModuleProcessError, type ModuleProcessFault } from './module-process-error';
 export { dateFromOleDate, isOleDateInRange, OLE_DATE_LIMIT, OLE_DATE_MIN, oleDateFromDate } from './ole-date';
 export { propertyToVariant, variantToProperty } from './property-variant';
 export { type ServeOverStdioOptions, serveExitModuleOverStdio } from './serve-exit-module-over-stdio';

@@ -1,5 +1,11 @@
 import type { ICertManageModule, PropertyValue } from '@certexit/core';
-import { CertexitError, CMM_REFRESHONLY, DISP_E_TYPEMISMATCH, DISP_E_UNKNOWNNAME } from '@certexit/core';
+import {
+  CertexitError,
+  CMM_REFRESHONLY,
+  DISP_E_TYPEMISMATCH,
+  DISP_E_UNKNOWNNAME,
+  E_ACCESSDENIED,
+} from '@certexit/core';
 import { describe, expect, it } from 'vitest';
 import { callByName } from './call-by-name';
 import { createDispatch } from './create-dispatch';
@@ -8,7 +14,6 @@ import { dispatchToManageModule } from './dispatch-manage-module';
 import { manageModuleToDispatch } from './manage-module-dispatch';
 import { VT_BSTR, VT_DATE, VT_DISPATCH, VT_EMPTY, VT_I4, VT_VARIANT } from './variant';
 
-const E_ACCESSDENIED = 0x80070005;
 const CONFIG = 'CA01\\certexit Test CA';
 const STORAGE = 'SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\certexit Test CA\\ExitModules\\T.Exit';
 

@@ -16,15 +16,6 @@ export type ModuleProcessFault =
   | 'protocol-mismatch'
   | 'unavailable';
 
-/** `RPC_S_CALL_FAILED` as an HRESULT: the process died with the call in flight. */
-export const RPC_S_CALL_FAILED_HRESULT = 0x800706be;
-/** `RPC_E_DISCONNECTED`: the module process is down (restarting, or given up on). */
-export const RPC_E_DISCONNECTED = 0x80010108;
-/** `RPC_E_INVALID_DATAPACKET`: the process sent a frame that breaks the protocol. */
-export const RPC_E_INVALID_DATAPACKET = 0x80010009;
-/** `CO_E_SERVER_EXEC_FAILURE`: the process could not be started. */
-export const CO_E_SERVER_EXEC_FAILURE = 0x80080005;
-
 /**
  * A fault of an out-of-process module: the process crashed, hung, flooded its output, broke the protocol or could
  * not be started. The message names the module (its ProgID or name), the process and what it did; the host has

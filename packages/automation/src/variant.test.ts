@@ -1,4 +1,10 @@
-import { DISP_E_BADVARTYPE, DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH, DISP_E_UNKNOWNNAME } from '@certexit/core';
+import {
+  DISP_E_BADVARTYPE,
+  DISP_E_OVERFLOW,
+  DISP_E_PARAMNOTFOUND,
+  DISP_E_TYPEMISMATCH,
+  DISP_E_UNKNOWNNAME,
+} from '@certexit/core';
 import { describe, expect, it } from 'vitest';
 import type { IDispatch } from './dispatch';
 import { DispatchError } from './dispatch-error';
@@ -86,7 +92,7 @@ describe('toVariant / fromVariant', () => {
     });
     expect(fromVariant(array)).toEqual([1, 'two', [true]]);
     expect(fromVariant({ vt: VT_ARRAY_UI1, value: [0, 255] })).toEqual(Uint8Array.of(0, 255));
-    expect(fromVariant({ vt: VT_ERROR, value: 0x80020004 | 0 })).toBe(0x80020004);
+    expect(fromVariant({ vt: VT_ERROR, value: DISP_E_PARAMNOTFOUND | 0 })).toBe(DISP_E_PARAMNOTFOUND);
     expect(fromVariant({ vt: VT_UI1, value: 200 })).toBe(200);
   });
 

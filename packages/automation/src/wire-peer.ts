@@ -1,4 +1,4 @@
-import { DISP_E_MEMBERNOTFOUND, DISP_E_UNKNOWNNAME, E_OUTOFMEMORY, FAILED } from '@certexit/core';
+import { DISP_E_MEMBERNOTFOUND, DISP_E_UNKNOWNNAME, E_FAIL, E_OUTOFMEMORY, FAILED } from '@certexit/core';
 import type { IDispatch } from './dispatch';
 import { DISPATCH_METHOD, isDispatch } from './dispatch';
 import type { ExcepInfo } from './dispatch-error';
@@ -326,7 +326,7 @@ function _errorToFrame(id: number, error: unknown, source: string): WireFrame {
 }
 
 function _errorFromFrame(f: WireFrame): DispatchError {
-  const hresult = Number.isInteger(f.hresult) && FAILED(f.hresult as number) ? (f.hresult as number) >>> 0 : 0x80004005;
+  const hresult = Number.isInteger(f.hresult) && FAILED(f.hresult as number) ? (f.hresult as number) >>> 0 : E_FAIL;
   const description = typeof f.description === 'string' ? f.description : 'no description';
   const e = f.excepInfo as Partial<ExcepInfo> | undefined;
   const excepInfo =

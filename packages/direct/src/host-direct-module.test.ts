@@ -59,7 +59,7 @@ describe('hostDirectModule', () => {
       1,
     );
     expect(rejected).toMatchObject({ ok: false, hresult: E_FAIL });
-    const returned = await hostDirectModule({ ...base, Notify: () => 0x80070057 | 0 }, { source: 'T.Exit' }).doNotify(
+    const returned = await hostDirectModule({ ...base, Notify: () => E_INVALIDARG | 0 }, { source: 'T.Exit' }).doNotify(
       1,
       1,
     );

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { decodeExtensionsOfCertificate, readCertificateTemplate } from '@certexit/x509';
 
 /** The facts of a certificate the cleanup rules of `EXITPUB_REMOVEOLDCERTS` look at. */
 export interface CertificateFacts {
@@ -35,15 +36,16 @@ export function readCertificateFacts(der: Uint8Array): CertificateFacts | undefi
   }
   let template: string | undefined;
   try {
-    const extensions = _extensions(der);
-    const v2 = extensions.get(OID_CERTIFICATE_TEMPLATE);
-    const v1 = extensions.get(OID_ENROLL_CERTTYPE);
-    if (v2 !== undefined) {
-      const sequence = _read(v2, 0);
-      const oid = _read(v2, sequence.start);
-      if (oid.tag === 0x06) template = _oid(v2.subarray(oid.start, oid.end));
-    }
-    if (template === undefined && v1 !== undefined) template = _string(v1);
+    const extensions = decodeExtensionsOfCertificate(der);
+    // Each extension on its own: a malformed one leaves the other to decide.
+    const read = (oid: string) => {
+      try {
+        return readCertificateTemplate(extensions.filter((e) => e.oid === oid));
+      } catch {
+        return {};
+      }
+    };
+    template = read(OID_CERTIFICATE_TEMPLATE).oid ?? read(OID_ENROLL_CERTTYPE).name;
   } catch {
     template = undefined;
   }
@@ -64,90 +66,4 @@ export function isIssuedBy(certificate: CertificateFacts, ca: X509Certificate): 
   } catch {
     return false;
   }
-}
-
-interface _Tlv {
-  tag: number;
-  /** Offset of the value. */
-  start: number;
-  /** Offset after the value. */
-  end: number;
-}
-
-function _read(bytes: Uint8Array, offset: number): _Tlv {
-  const tag = bytes[offset];
-  let lengthByte = bytes[offset + 1];
-  if (tag === undefined || lengthByte === undefined) throw new RangeError('truncated DER');
-  let start = offset + 2;
-  let length = lengthByte;
-  if (lengthByte & 0x80) {
-    const count = lengthByte & 0x7f;
-    if (count === 0 || count > 4) throw new RangeError('unsupported DER length');
-    length = 0;
-    for (let i = 0; i < count; i++) {
-      lengthByte = bytes[start + i];
-      if (lengthByte === undefined) throw new RangeError('truncated DER');
-      length = length * 256 + lengthByte;
-    }
-    start += count;
-  }
-  const end = start + length;
-  if (end > bytes.length) throw new RangeError('truncated DER');
-  return { tag, start, end };
-}
-
-function _children(bytes: Uint8Array, parent: _Tlv): _Tlv[] {
-  const out: _Tlv[] = [];
-  for (let offset = parent.start; offset < parent.end; ) {
-    const child = _read(bytes, offset);
-    out.push(child);
-    offset = child.end;
-  }
-  return out;
-}
-
-/** extnID → extnValue contents (the bytes inside the OCTET STRING). */
-function _extensions(der: Uint8Array): Map<string, Uint8Array> {
-  const certificate = _read(der, 0);
-  const tbs = _children(der, certificate)[0];
-  const map = new Map<string, Uint8Array>();
-  if (!tbs) return map;
-  const wrapper = _children(der, tbs).find((c) => c.tag === 0xa3);
-  if (!wrapper) return map;
-  const list = _children(der, wrapper)[0];
-  if (!list) return map;
-  for (const extension of _children(der, list)) {
-    const parts = _children(der, extension);
-    const oid = parts[0];
-    const value = parts[parts.length - 1];
-    if (oid?.tag !== 0x06 || value?.tag !== 0x04) continue;
-    map.set(_oid(der.subarray(oid.start, oid.end)), der.subarray(value.start, value.end));
-  }
-  return map;
-}
-
-function _oid(bytes: Uint8Array): string {
-  const arcs: number[] = [];
-  let value = 0;
-  for (const byte of bytes) {
-    value = value * 128 + (byte & 0x7f);
-    if ((byte & 0x80) === 0) {
-      if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-      else arcs.push(value);
-      value = 0;
-    }
-  }
-  return arcs.join('.');
-}
-
-function _string(bytes: Uint8Array): string | undefined {
-  const tlv = _read(bytes, 0);
-  const content = bytes.subarray(tlv.start, tlv.end);
-  if (tlv.tag === 0x1e) {
-    let text = '';
-    for (let i = 0; i + 1 < content.length; i += 2) text += String.fromCharCode((content[i]! << 8) | content[i + 1]!);
-    return text;
-  }
-  if (tlv.tag === 0x0c || tlv.tag === 0x16 || tlv.tag === 0x13) return Buffer.from(content).toString('utf8');
-  return undefined;
 }

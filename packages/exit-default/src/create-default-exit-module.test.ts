@@ -18,6 +18,8 @@ import {
   S_FALSE,
   S_OK,
 } from '@certexit/core';
+import type { LdapClientFactory, LdapClientLike } from '@certexit/ldap';
+import { DIRECTORY_ERROR_CODES, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture } from '@certexit/testing';
 import { checkExitModule, createTestServices, defaultFixture } from '@certexit/testing';
 import { describe, expect, it, vi } from 'vitest';
@@ -27,8 +29,6 @@ import {
   DEFAULT_EXIT_EVENT_MASK,
 } from './create-default-exit-module';
 import { DEFAULT_EXIT_MODULE_NAME } from './default-exit-manage-module';
-import type { LdapClientFactory, LdapClientLike } from './directory-client';
-import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
 
 const CA = 'certexit Test CA';
 const STORAGE = `SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\${CA}\\ExitModules\\${PROGID_DEFAULT_EXIT}`;

@@ -27,12 +27,11 @@ import {
   runOnce,
   S_OK,
 } from '@certexit/core';
+import type { LdapClientFactory } from '@certexit/ldap';
+import { createDirectoryConnectionPool, DirectoryError } from '@certexit/ldap';
 import { createDefaultExitManageModule } from './default-exit-manage-module';
 import type { CaFacts, DefaultExitSettings } from './default-exit-settings';
 import { describeDefaultExitSettings, readDefaultExitSettings } from './default-exit-settings';
-import type { LdapClientFactory } from './directory-client';
-import { createDirectoryConnectionPool } from './directory-connection-pool';
-import { DirectoryError } from './directory-error';
 import { FilePublishError } from './file-publish-error';
 import { MailError } from './mail-error';
 import { MAIL_EVENT_KEYS, resolveMailTemplate } from './mail-template';

@@ -11,9 +11,9 @@ import {
   EXITPUB_FILE,
   registryKeyFromTree,
 } from '@certexit/core';
+import { DIRECTORY_ERROR_CODES, DirectoryError, resolveBindPassword } from '@certexit/ldap';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeDefaultExitSettings, readDefaultExitSettings, resolveBindPassword } from './default-exit-settings';
-import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
+import { describeDefaultExitSettings, readDefaultExitSettings } from './default-exit-settings';
 
 const key = (tree: RegistryTree) => registryKeyFromTree(() => tree, 'SYSTEM\\Test\\ExitModules\\X');
 const read = (tree: RegistryTree, ca: { caType?: number; domainDN?: string } = {}) =>

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { RegistryKey, RegistryValue } from '@certexit/core';
 import {
@@ -11,9 +10,8 @@ import {
   isEnterpriseCaType,
   REGVAL_PUBLISH_CERT_FLAGS,
 } from '@certexit/core';
-import type { AccountSchema, DirectoryClientOptions } from './directory-client';
-import { AD_ACCOUNT_SCHEMA } from './directory-client';
-import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
+import type { AccountSchema } from '@certexit/ldap';
+import { AD_ACCOUNT_SCHEMA, DEFAULT_LDAP_CONNECTION_SHARING } from '@certexit/ldap';
 import { REMOVE_OLD_CERTS_DEFAULT_RULES } from './select-old-certificates';
 
 /** The value names the module reads from its configuration location (`services.config`). */
@@ -39,8 +37,6 @@ export const DEFAULT_EXIT_VALUE_NAMES = {
 
 /** @default 10000 */
 export const DEFAULT_LDAP_TIMEOUT_MS = 10_000;
-/** Publications that share one pooled connection before another is opened. @default 8 */
-export const DEFAULT_LDAP_CONNECTION_SHARING = 8;
 /** @default 'userCertificate' (AD); OpenLDAP wants 'userCertificate;binary'. */
 export const DEFAULT_USER_CERTIFICATE_ATTRIBUTE = 'userCertificate';
 
@@ -221,64 +217,6 @@ export function describeDefaultExitSettings(settings: DefaultExitSettings): Reco
   };
 }
 
-/**
- * How to connect for `directory` (the module's settings, or the engine's `CA\\Directory`): its servers, bind, TLS,
- * timeout and schema, with the bind password read now (so a rotated password is picked up by the next publication).
- */
-export async function directoryClientOptions(
-  directory: Pick<
-    DirectorySettings,
-    'servers' | 'bindDN' | 'bindPasswordFile' | 'bindPasswordEnv' | 'caFile' | 'startTLS' | 'timeoutMs'
-  > &
-    Partial<Pick<DirectorySettings, 'userCertificateAttribute' | 'accountSchema'>>,
-  extra: Pick<DirectoryClientOptions, 'ldapClientFactory' | 'signal' | 'logger'> = {},
-): Promise<DirectoryClientOptions> {
-  return {
-    servers: directory.servers,
-    bindDN: directory.bindDN,
-    bindPassword: await resolveBindPassword(directory),
-    caFile: directory.caFile,
-    startTLS: directory.startTLS,
-    timeoutMs: directory.timeoutMs,
-    userCertificateAttribute: directory.userCertificateAttribute,
-    accountSchema: directory.accountSchema,
-    ...extra,
-  };
-}
-
-/**
- * Reads the bind password from `LdapBindPasswordFile` (one trailing newline removed) or the environment variable
- * named by `LdapBindPasswordEnv`, at the moment it is needed (so a rotated password needs no restart).
- * @returns `undefined` when no bind DN is configured (anonymous bind).
- * @throws a {@link DirectoryError} `CONFIGURATION` when a bind DN has no usable password.
- */
-export async function resolveBindPassword(
-  directory: Pick<DirectorySettings, 'bindDN' | 'bindPasswordFile' | 'bindPasswordEnv'>,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string | undefined> {
-  if (directory.bindDN === undefined) return undefined;
-  let password: string | undefined;
-  if (directory.bindPasswordFile !== undefined) {
-    try {
-      password = (await readFile(directory.bindPasswordFile, 'utf8')).replace(/\r?\n$/, '');
-    } catch (error) {
-      throw _configError(
-        `cannot read LdapBindPasswordFile ${directory.bindPasswordFile}: ${(error as Error).message}`,
-        error,
-      );
-    }
-  } else if (directory.bindPasswordEnv !== undefined) {
-    password = env[directory.bindPasswordEnv];
-    if (password === undefined)
-      throw _configError(`LdapBindPasswordEnv names ${directory.bindPasswordEnv}, which is not set`);
-  } else {
-    throw _configError('LdapBindDN is set but neither LdapBindPasswordFile nor LdapBindPasswordEnv is configured');
-  }
-  // A simple bind with a DN and an empty password is an unauthenticated bind (RFC 4513 §5.1.2): refuse it.
-  if (password === '') throw _configError(`the bind password from ${_passwordSource(directory)} is empty`);
-  return password;
-}
-
 function _checkDirectory(d: DirectorySettings, issues: SettingsIssue[]): void {
   if (d.servers.length === 0) {
     issues.push({
@@ -382,13 +320,4 @@ function _parses(url: string): boolean {
 
 function _show(value: RegistryValue): string {
   return value instanceof Uint8Array ? `REG_BINARY (${value.length} bytes)` : JSON.stringify(value);
-}
-
-function _configError(message: string, cause?: unknown): DirectoryError {
-  return new DirectoryError({
-    code: DIRECTORY_ERROR_CODES.CONFIGURATION,
-    hresult: DIRECTORY_HRESULTS.BAD_CONFIGURATION,
-    message,
-    cause,
-  });
 }

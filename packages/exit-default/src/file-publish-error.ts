@@ -1,4 +1,12 @@
-import { CertexitError, HRESULT_FROM_WIN32 } from '@certexit/core';
+import {
+  CertexitError,
+  E_ACCESSDENIED,
+  HRESULT_BAD_CONFIGURATION,
+  HRESULT_FILE_EXISTS,
+  HRESULT_INVALID_NAME,
+  HRESULT_PATH_NOT_FOUND,
+  STG_E_WRITEFAULT,
+} from '@certexit/core';
 
 const _name = 'CertexitFilePublishError';
 const _symbol = Symbol.for(`certexit.error.${_name}`);
@@ -40,17 +48,17 @@ export const FILE_PUBLISH_RETRYABLE: Readonly<Record<FilePublishErrorCode, boole
 /** HRESULTs of {@link FilePublishError}, as Windows reports the same failures. */
 export const FILE_PUBLISH_HRESULTS = {
   /** `HRESULT_FROM_WIN32(ERROR_INVALID_NAME)`. */
-  INVALID_NAME: HRESULT_FROM_WIN32(123),
+  INVALID_NAME: HRESULT_INVALID_NAME,
   /** `E_ACCESSDENIED`. */
-  ACCESS_DENIED: HRESULT_FROM_WIN32(5),
+  ACCESS_DENIED: E_ACCESSDENIED,
   /** `HRESULT_FROM_WIN32(ERROR_BAD_CONFIGURATION)`. */
-  BAD_CONFIGURATION: HRESULT_FROM_WIN32(1610),
+  BAD_CONFIGURATION: HRESULT_BAD_CONFIGURATION,
   /** `HRESULT_FROM_WIN32(ERROR_FILE_EXISTS)`: what `CREATE_NEW` fails with in the SDK sample. */
-  FILE_EXISTS: HRESULT_FROM_WIN32(80),
+  FILE_EXISTS: HRESULT_FILE_EXISTS,
   /** `HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND)`. */
-  PATH_NOT_FOUND: HRESULT_FROM_WIN32(3),
+  PATH_NOT_FOUND: HRESULT_PATH_NOT_FOUND,
   /** `STG_E_WRITEFAULT`: the SDK sample's answer to a short write. */
-  WRITE_FAULT: 0x8003001d,
+  WRITE_FAULT: STG_E_WRITEFAULT,
 } as const;
 
 /**

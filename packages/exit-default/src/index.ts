@@ -29,33 +29,10 @@ export {
   type DefaultExitSettings,
   type DirectorySettings,
   describeDefaultExitSettings,
-  directoryClientOptions,
   type FileSettings,
   readDefaultExitSettings,
-  resolveBindPassword,
   type SettingsIssue,
 } from './default-exit-settings';
-export {
-  type AccountKind,
-  type AccountSchema,
-  AD_ACCOUNT_SCHEMA,
-  accountFilter,
-  connectDirectory,
-  type DirectoryAccount,
-  type DirectoryClientOptions,
-  type DirectoryConnection,
-  defaultLdapClientFactory,
-  type LdapClientFactory,
-  type LdapClientLike,
-  type LdapClientOptions,
-} from './directory-client';
-export {
-  DIRECTORY_ERROR_CODES,
-  DIRECTORY_HRESULTS,
-  DirectoryError,
-  type DirectoryErrorCode,
-} from './directory-error';
-export { escapeFilterValue } from './escape-filter-value';
 export {
   FILE_PUBLISH_ERROR_CODES,
   FILE_PUBLISH_HRESULTS,
@@ -113,8 +90,3 @@ export {
 
 import { createDefaultExitModule } from './create-default-exit-module';
 export default createDefaultExitModule;
-export {
-  createDirectoryConnectionPool,
-  type DirectoryConnectionPool,
-  type DirectoryConnectionPoolOptions,
-} from './directory-connection-pool';

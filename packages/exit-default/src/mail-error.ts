@@ -1,4 +1,11 @@
-import { CertexitError, HRESULT_FROM_WIN32 } from '@certexit/core';
+import {
+  CDO_E_FAILED_TO_CONNECT,
+  CDO_E_LOGON_FAILURE,
+  CDO_E_SMTP_SEND_FAILED,
+  CertexitError,
+  E_INVALIDARG,
+  HRESULT_BAD_CONFIGURATION,
+} from '@certexit/core';
 
 const _name = 'CertexitMailError';
 const _symbol = Symbol.for(`certexit.error.${_name}`);
@@ -17,15 +24,15 @@ export type MailErrorCode = (typeof MAIL_ERROR_CODES)[keyof typeof MAIL_ERROR_CO
 /** HRESULTs of {@link MailError}. */
 export const MAIL_HRESULTS = {
   /** `HRESULT_FROM_WIN32(ERROR_BAD_CONFIGURATION)`. */
-  BAD_CONFIGURATION: HRESULT_FROM_WIN32(1610),
-  /** `HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)`: no usable recipient. */
-  INVALID_PARAMETER: HRESULT_FROM_WIN32(87),
+  BAD_CONFIGURATION: HRESULT_BAD_CONFIGURATION,
+  /** `HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)`, which is `E_INVALIDARG`: no usable recipient. */
+  INVALID_PARAMETER: E_INVALIDARG,
   /** `CDO_E_FAILED_TO_CONNECT` (0x80040213), what the Windows module's CDO reports for an unreachable server. */
-  FAILED_TO_CONNECT: 0x80040213,
+  FAILED_TO_CONNECT: CDO_E_FAILED_TO_CONNECT,
   /** `CDO_E_SMTP_SEND_FAILED` (0x8004020F). */
-  SEND_FAILED: 0x8004020f,
+  SEND_FAILED: CDO_E_SMTP_SEND_FAILED,
   /** `CDO_E_LOGON_FAILURE` (0x80040217): authentication refused. */
-  LOGON_FAILURE: 0x80040217,
+  LOGON_FAILURE: CDO_E_LOGON_FAILURE,
 } as const;
 
 /**

@@ -11,12 +11,22 @@ import {
   PROPTYPE_STRING,
   readOptional,
 } from '@certexit/core';
+import type {
+  AccountKind,
+  DirectoryAccount,
+  DirectoryConnection,
+  DirectoryConnectionPool,
+  LdapClientFactory,
+} from '@certexit/ldap';
+import {
+  accountFilter,
+  connectDirectory,
+  DIRECTORY_ERROR_CODES,
+  DIRECTORY_HRESULTS,
+  DirectoryError,
+  directoryClientOptions,
+} from '@certexit/ldap';
 import type { DefaultExitSettings } from './default-exit-settings';
-import { directoryClientOptions } from './default-exit-settings';
-import type { AccountKind, DirectoryAccount, DirectoryConnection, LdapClientFactory } from './directory-client';
-import { accountFilter, connectDirectory } from './directory-client';
-import type { DirectoryConnectionPool } from './directory-connection-pool';
-import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
 import { publishToKraContainer } from './publish-to-kra-container';
 import { parseRequesterName, samAccountNameFor } from './requester-name';
 import type { OldCertificate, RevocationLookup } from './select-old-certificates';

@@ -1,8 +1,12 @@
 import { PROPTYPE_BINARY, PROPTYPE_LONG, PROPTYPE_STRING, readOptional } from '@certexit/core';
-import { directoryClientOptions } from './default-exit-settings';
-import { connectDirectory } from './directory-client';
-import { DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from './directory-error';
-import { escapeDnValue } from './escape-dn-value';
+import {
+  connectDirectory,
+  DIRECTORY_ERROR_CODES,
+  DIRECTORY_HRESULTS,
+  DirectoryError,
+  directoryClientOptions,
+  escapeDnValue,
+} from '@certexit/ldap';
 import type { PublishToDirectoryOptions } from './publish-to-directory';
 import { parseRequesterName } from './requester-name';
 

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { CertexitError, E_FAIL, HRESULT_FROM_WIN32 } from '@certexit/core';
+import { CertexitError, E_ACCESSDENIED, E_FAIL, HRESULT_PATH_NOT_FOUND } from '@certexit/core';
 import { INVENTORY_PROGID } from './inventory-constants';
 import type { AppendFileFunction } from './inventory-exit-module-options';
 import type { InventoryRecord } from './inventory-record';
@@ -24,7 +24,7 @@ export async function appendRecordLine(
     const code = (cause as { code?: unknown } | null)?.code;
     if (code === 'ENOENT') {
       throw new CertexitError({
-        hresult: HRESULT_FROM_WIN32(_ERROR_PATH_NOT_FOUND),
+        hresult: HRESULT_PATH_NOT_FOUND,
         source: INVENTORY_PROGID,
         message: `cannot append to ${JSON.stringify(file)}: the directory ${JSON.stringify(dirname(file))} does not exist (create it; the module never creates directories)`,
         cause,
@@ -32,14 +32,10 @@ export async function appendRecordLine(
     }
     const denied = code === 'EACCES' || code === 'EPERM';
     throw new CertexitError({
-      hresult: denied ? HRESULT_FROM_WIN32(_ERROR_ACCESS_DENIED) : E_FAIL,
+      hresult: denied ? E_ACCESSDENIED : E_FAIL,
       source: INVENTORY_PROGID,
       message: `cannot append to ${JSON.stringify(file)}: ${cause instanceof Error ? cause.message : String(cause)}`,
       cause,
     });
   }
 }
-
-// Win32 codes core does not name (yet): 0x80070003 and 0x80070005 (E_ACCESSDENIED).
-const _ERROR_PATH_NOT_FOUND = 3;
-const _ERROR_ACCESS_DENIED = 5;

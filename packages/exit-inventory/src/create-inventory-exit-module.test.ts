@@ -17,7 +17,7 @@ import {
   EXITEVENT_CRLISSUED,
   EXITEVENT_SHUTDOWN,
   HRESULT_FILE_NOT_FOUND,
-  HRESULT_FROM_WIN32,
+  HRESULT_PATH_NOT_FOUND,
   S_FALSE,
   S_OK,
 } from '@certexit/core';
@@ -326,7 +326,7 @@ describe('configuration', () => {
         (e: unknown) => e,
       );
     expect(CertexitError.isInstance(error)).toBe(true);
-    expect(CertexitError.hresultOf(error)).toBe(HRESULT_FROM_WIN32(3)); // ERROR_PATH_NOT_FOUND
+    expect(CertexitError.hresultOf(error)).toBe(HRESULT_PATH_NOT_FOUND);
     expect((error as Error).message).toContain(JSON.stringify(missing));
     expect((error as Error).message).toContain(JSON.stringify(join(dir, 'no-such-dir')));
     expect((error as Error).message).toMatch(/does not exist/);

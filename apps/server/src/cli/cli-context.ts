@@ -1,8 +1,7 @@
 import type { Logger } from '@certexit/core';
-import { builtinExitModules } from '../builtin-exit-modules';
-import type { CaContext } from '../ca/ca-context';
-import { openCa } from '../ca/open-ca';
-import { CertificateAuthority } from '../engine/certificate-authority';
+import type { CaContext } from '@certexit/engine';
+import { CertificateAuthority, openCa } from '@certexit/engine';
+import { builtinExitModules, importExitModule } from '../builtin-exit-modules';
 import { createLogger } from '../logging/create-logger';
 
 /** Where the CLI writes; tests capture it. */
@@ -43,6 +42,7 @@ export function createCliContext(io: CliIo, options: () => { dir: string; json?:
       const authority = await CertificateAuthority.open({
         dir: options().dir,
         builtins: builtinExitModules(),
+        importModule: importExitModule,
         logger: logger(),
       });
       try {

@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_FOREIGN, DB_DISP_ISSUED, DB_DISP_PENDING } from '@certexit/core';
+import { caFolder, caKeyFile, openCa } from '@certexit/engine';
+import { toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opensslRequest, opensslSelfSigned } from '../../test/support/openssl-request';
-import { caFolder, caKeyFile } from '../ca/ca-folder';
-import { openCa } from '../ca/open-ca';
-import { toPem } from '../x509';
+import { opensslRequest, opensslSelfSigned } from '../../../../tooling/test/test-pki';
 import { runCli } from './main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-'));

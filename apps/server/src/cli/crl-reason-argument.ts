@@ -1,4 +1,4 @@
-import { REVOCATION_REASONS } from '../engine/crl-reason-names';
+import { REVOCATION_REASONS } from '@certexit/engine';
 
 /**
  * A revocation reason as typed on the command line: its number (0–6) or its certutil name, in any case

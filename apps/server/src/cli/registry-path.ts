@@ -1,7 +1,6 @@
 import { REGVAL_ACTIVE } from '@certexit/core';
-import { caRegistryPaths } from '../ca/ca-configuration-paths';
-import type { CaContext } from '../ca/ca-context';
-import { ModuleRegistrations } from '../hosting/module-registrations';
+import type { CaContext } from '@certexit/engine';
+import { caRegistryPaths, ModuleRegistrations } from '@certexit/engine';
 
 /**
  * Resolves a certutil-style registry path: `CA\X` is the CA's key, `exit\X` the first active exit module's key

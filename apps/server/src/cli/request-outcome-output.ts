@@ -1,34 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import {
-  DB_DISP_DENIED,
-  DB_DISP_ERROR,
-  DB_DISP_ISSUED,
-  DB_DISP_PENDING,
-  DB_DISP_REVOKED,
-  exitEventName,
-  hresultName,
-} from '@certexit/core';
-import type { RequestOutcome } from '../engine/request-outcome';
-import { toPem } from '../x509';
+import { exitEventName, hresultName } from '@certexit/core';
+import type { RequestOutcome } from '@certexit/engine';
+import { dispositionText } from '@certexit/engine';
+import { toPem } from '@certexit/x509';
 import type { CliContext } from './cli-context';
-
-/** The words certreq prints for a disposition. */
-export function dispositionText(disposition: number): string {
-  switch (disposition) {
-    case DB_DISP_ISSUED:
-      return 'Issued';
-    case DB_DISP_PENDING:
-      return 'Pending';
-    case DB_DISP_DENIED:
-      return 'Denied';
-    case DB_DISP_ERROR:
-      return 'Failed';
-    case DB_DISP_REVOKED:
-      return 'Revoked';
-    default:
-      return `Disposition ${disposition}`;
-  }
-}
 
 /**
  * Prints a request's outcome as certreq does (and as one JSON object with `--json`), writing the certificate as

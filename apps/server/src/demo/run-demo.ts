@@ -2,14 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@certexit/core';
 import { exitEventName, hresultName, PROGID_DEFAULT_EXIT } from '@certexit/core';
-import { builtinExitModules } from '../builtin-exit-modules';
-import { caRegistryPaths } from '../ca/ca-configuration-paths';
-import { caFolder } from '../ca/ca-folder';
-import { openCa } from '../ca/open-ca';
-import { setupCa } from '../ca/setup-ca';
-import { CertificateAuthority } from '../engine/certificate-authority';
+import { CertificateAuthority, caFolder, caRegistryPaths, openCa, setupCa } from '@certexit/engine';
+import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
+import { builtinExitModules, importExitModule } from '../builtin-exit-modules';
 import { createLogger } from '../logging/create-logger';
-import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '../x509';
 
 const _INVENTORY = 'CertExit_Inventory.Exit';
 
@@ -51,6 +47,7 @@ export async function runDemo(options: {
   const authority = await CertificateAuthority.open({
     dir: folder.root,
     builtins: builtinExitModules(),
+    importModule: importExitModule,
     logger: options.logger ?? createLogger('warn'),
     onDelivered: (d) =>
       io.out(

@@ -7,6 +7,7 @@ import {
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
   DB_DISP_REVOKED,
+  E_ACCESSDENIED,
   E_INVALIDARG,
   ENUM_ENTERPRISE_ROOTCA,
   ENUM_ENTERPRISE_SUBCA,
@@ -14,20 +15,24 @@ import {
   ENUM_STANDALONE_SUBCA,
   HRESULT_FILE_NOT_FOUND,
 } from '@certexit/core';
+import type { RequestOutcome } from '@certexit/engine';
+import {
+  deltaCrlsEnabled,
+  dispositionText,
+  dropExitQueueItem,
+  exitQueueReport,
+  parseRequestAttributes,
+  RegistryFile,
+  REVOCATION_REASONS,
+  readCrlScheduleSettings,
+  replayExitEvents,
+  retryExitQueue,
+} from '@certexit/engine';
+import { toPem } from '@certexit/x509';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { dispositionText } from '../cli/request-outcome-output';
-import { deltaCrlsEnabled, readCrlScheduleSettings } from '../crl/crl-schedule-settings';
-import { REVOCATION_REASONS } from '../engine/crl-reason-names';
-import { parseRequestAttributes } from '../engine/request-attributes';
-import type { RequestOutcome } from '../engine/request-outcome';
-import { dropExitQueueItem, exitQueueReport, retryExitQueue } from '../hosting/exit-queue-report';
-import { replayExitEvents } from '../hosting/replay-exit-events';
-import { RegistryFile } from '../registry/registry-file';
-import { toPem } from '../x509';
 import type { ApiOperationId } from './api-routes';
 import type { Caller } from './caller-directory';
-import { E_ACCESSDENIED } from './error-response-of';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
 import { deliveryJson, outcomeJson, requestSummaryJson } from './request-json';

@@ -29,7 +29,7 @@ import {
 /**
  * Who may call a route: `public` needs nothing; `authenticated` any caller; `requester` a requester or a manager
  * (managers may do what requesters do); `manager` a CA manager only. `/metrics` is `public` on loopback and needs
- * a manager's token elsewhere (see `metricsAccess`).
+ * a manager's token elsewhere (the `metrics` access).
  */
 export type RouteAccess = 'public' | 'authenticated' | 'requester' | 'manager' | 'metrics';
 

@@ -1,4 +1,4 @@
-import { REVOCATION_REASONS } from '../engine/crl-reason-names';
+import { REVOCATION_REASONS } from '@certexit/engine';
 
 /**
  * The JSON schemas of the HTTP API, defined once: fastify validates requests and serializes responses with them,

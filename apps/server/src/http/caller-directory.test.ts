@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RegistryFile } from '@certexit/engine';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RegistryFile } from '../registry/registry-file';
 import { CallerDirectory } from './caller-directory';
 
 const CA_KEY = 'SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\Test CA';

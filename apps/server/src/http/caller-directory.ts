@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { RegistryTree } from '@certexit/core';
 import { isRegistrySubtree } from '@certexit/core';
-import { sanitizeCaName } from '../ca/sanitize-ca-name';
-import type { RegistryFile } from '../registry/registry-file';
+import type { RegistryFile } from '@certexit/engine';
+import { sanitizeCaName } from '@certexit/engine';
 import { callerTokenMatches, hashCallerToken, isCallerTokenHash, newCallerToken } from './caller-token';
 
 /** What a caller may do: requesters submit and read their own requests; managers also approve, revoke and view. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { HRESULT_FILE_NOT_FOUND } from '@certexit/core';
+import { E_ACCESSDENIED, HRESULT_FILE_NOT_FOUND } from '@certexit/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastify from 'fastify';
 import type pino from 'pino';
@@ -9,7 +9,7 @@ import type { ApiOperationId, ApiRoute, RouteAccess } from './api-routes';
 import { API_ROUTES } from './api-routes';
 import { buildOpenApiDocument } from './build-openapi-document';
 import type { Caller, CallerDirectory } from './caller-directory';
-import { E_ACCESSDENIED, errorResponseOf } from './error-response-of';
+import { errorResponseOf } from './error-response-of';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
 import { isLoopbackHost } from './listen-address';

@@ -6,8 +6,8 @@ import {
   E_FAIL,
   E_INVALIDARG,
 } from '@certexit/core';
+import { X509ParseError } from '@certexit/x509';
 import { describe, expect, it } from 'vitest';
-import { X509ParseError } from '../x509';
 import { errorResponseOf } from './error-response-of';
 import { HttpError } from './http-error';
 

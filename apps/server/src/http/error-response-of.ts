@@ -5,16 +5,11 @@ import {
   E_FAIL,
   E_INVALIDARG,
   HRESULT_FILE_NOT_FOUND,
-  HRESULT_FROM_WIN32,
 } from '@certexit/core';
-import { RegistryFileError } from '../registry/registry-file-error';
-import { StorageFaultError } from '../store/storage-fault-error';
-import { X509Error } from '../x509';
+import { RegistryFileError, StorageFaultError } from '@certexit/engine';
+import { X509Error } from '@certexit/x509';
 import type { HttpErrorStatus } from './http-error';
 import { HTTP_ERROR_CODES, HttpError } from './http-error';
-
-/** `HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)`, E_ACCESSDENIED: what 401 and 403 report. */
-export const E_ACCESSDENIED = HRESULT_FROM_WIN32(5);
 
 /** The JSON body of every error the API answers. */
 export interface ErrorBody {

@@ -1,6 +1,6 @@
+import type { ExitOutboxStore } from '@certexit/engine';
 import type { Registry } from 'prom-client';
 import { Gauge } from 'prom-client';
-import type { ExitOutboxStore } from '../store/exit-outbox-store';
 
 /**
  * Adds the exit outbox's gauges, read from the database at each scrape (so they include rows other processes

@@ -1,8 +1,4 @@
-import type { CaContext } from '../ca/ca-context';
-import type { CrlPublication } from '../crl/publish-crls';
-import type { RequestOutcome } from '../engine/request-outcome';
-import type { RevokeOptions } from '../engine/revoke-certificate';
-import type { SubmitInput } from '../engine/submit-request';
+import type { CaContext, CrlPublication, RequestOutcome, RevokeOptions, SubmitInput } from '@certexit/engine';
 
 /**
  * The part of `CertificateAuthority` the HTTP API calls. Declared here so the API states what it needs; the

@@ -1,9 +1,7 @@
 import { exitEventName, hresultName } from '@certexit/core';
-import { dispositionText } from '../cli/request-outcome-output';
-import type { RequestOutcome } from '../engine/request-outcome';
-import type { DeliveryRecord } from '../hosting/exit-dispatcher';
-import type { RequestRow } from '../store/ca-store';
-import { toPem } from '../x509';
+import type { DeliveryRecord, RequestOutcome, RequestRow } from '@certexit/engine';
+import { dispositionText } from '@certexit/engine';
+import { toPem } from '@certexit/x509';
 
 /** The API's shape of an operation's outcome: the CLI's `--json` fields, with the certificate as PEM. */
 export function outcomeJson(outcome: RequestOutcome): Record<string, unknown> {

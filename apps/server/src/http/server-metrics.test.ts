@@ -1,4 +1,4 @@
-import { DB_DISP_ISSUED, DB_DISP_PENDING, EXITEVENT_CERTISSUED } from '@certexit/core';
+import { DB_DISP_ISSUED, DB_DISP_PENDING, E_FAIL, EXITEVENT_CERTISSUED } from '@certexit/core';
 import { register } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createServerMetrics } from './server-metrics';
@@ -39,7 +39,7 @@ describe('createServerMetrics', () => {
     const metrics = createServerMetrics({ processMetrics: false });
     const record = { event: EXITEVENT_CERTISSUED, context: 1, progId: 'A.Exit', hresult: 0, ms: 2 };
     metrics.observeDelivery({ ...record, ok: true });
-    metrics.observeDelivery({ ...record, ok: false, hresult: 0x80004005 });
+    metrics.observeDelivery({ ...record, ok: false, hresult: E_FAIL });
     const text = await metrics.registry.metrics();
     expect(text).toMatch(
       /certexit_exit_deliveries_total\{module="A.Exit",event="EXITEVENT_CERTISSUED",outcome="ok"\} 1/,

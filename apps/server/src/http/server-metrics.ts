@@ -1,8 +1,7 @@
 import { exitEventName } from '@certexit/core';
+import type { DeliveryRecord, RequestOutcome } from '@certexit/engine';
+import { dispositionText } from '@certexit/engine';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { dispositionText } from '../cli/request-outcome-output';
-import type { RequestOutcome } from '../engine/request-outcome';
-import type { DeliveryRecord } from '../hosting/exit-dispatcher';
 
 /** The metrics of one server, on a registry of its own (never prom-client's global one). */
 export interface ServerMetrics {

@@ -1,9 +1,7 @@
+import type { BuiltinExitModules, CertificateAuthorityOptions } from '@certexit/engine';
+import { CertificateAuthority, startCrlSchedule } from '@certexit/engine';
 import type pino from 'pino';
-import { builtinExitModules } from '../builtin-exit-modules';
-import { startCrlSchedule } from '../crl/start-crl-schedule';
-import type { CertificateAuthorityOptions } from '../engine/certificate-authority';
-import { CertificateAuthority } from '../engine/certificate-authority';
-import type { BuiltinExitModules } from '../hosting/load-exit-modules';
+import { builtinExitModules, builtinExitModulesUrl, importExitModule } from '../builtin-exit-modules';
 import { createLogger } from '../logging/create-logger';
 import { CallerDirectory } from './caller-directory';
 import type { HttpApi, HttpTlsOptions } from './create-http-api';
@@ -78,6 +76,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const authority = await CertificateAuthority.open({
     dir: options.dir,
     builtins: options.builtins ?? builtinExitModules(),
+    ...(options.builtins === undefined && { builtinsUrl: builtinExitModulesUrl() }),
+    importModule: importExitModule,
     logger,
     notifyTimeoutMs: options.notifyTimeoutMs,
     onDelivered: (record) => metrics.observeDelivery(record),

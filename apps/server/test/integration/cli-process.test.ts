@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DB_DISP_ISSUED } from '@certexit/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { opensslRequest } from '../support/openssl-request';
+import { opensslRequest } from '../../../../tooling/test/test-pki';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 
@@ -12,18 +12,19 @@ const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
  * One-shot commands of the built `certexit` binary end on their own: the signature thread and the store's threads
  * keep a process alive only while they have work. Each command must exit 0 well within the timeout.
  */
-describe('the built certexit binary, one command per process', () => {
+describe('the built certexit binary, one command per process', { timeout: 60_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'certexit-cli-process-'));
   const dir = join(work, 'ca');
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const cli = (...args: string[]) => {
+  const cliIn = (folder: string, ...args: string[]) => {
     expect(existsSync(CLI), `${CLI} is missing: build first (pnpm build)`).toBe(true);
-    return execFileSync(process.execPath, [CLI, '--dir', dir, '--json', ...args], {
+    return execFileSync(process.execPath, [CLI, '--dir', folder, '--json', ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,
     });
   };
+  const cli = (...args: string[]) => cliIn(dir, ...args);
 
   it('sets up a CA, issues, revokes and publishes CRLs that OpenSSL checks, each process exiting by itself', () => {
     const setup = JSON.parse(cli('setup', '--name', 'Process Test CA')) as { files: string[] };
@@ -52,4 +53,18 @@ describe('the built certexit binary, one command per process', () => {
     expect(readFileSync(certPath, 'utf8')).toContain('BEGIN CERTIFICATE');
     // Seven processes, each starting Node: seconds on a busy machine.
   }, 60_000);
+
+  it('loads a module registered by package name from where certexit is installed, not from the engine', () => {
+    // @certexit/exit-inventory is a dependency of certexit, not of @certexit/engine, which loads the modules: the
+    // name must resolve from the app (Node's own resolution here, as installed).
+    const other = join(work, 'by-name');
+    const run = (...args: string[]) => cliIn(other, ...args);
+    run('setup', '--name', 'By Name CA', '--type', 'standalone-root');
+    run('module', 'register', 'CertExit_Inventory.Exit', '@certexit/exit-inventory');
+    const listed = JSON.parse(run('module', 'list', '--load')) as { modules: Array<{ progId: string }> };
+    expect(listed.modules.map((m) => m.progId)).toEqual([
+      'CertificateAuthority_MicrosoftDefault.Exit',
+      'CertExit_Inventory.Exit',
+    ]);
+  });
 });

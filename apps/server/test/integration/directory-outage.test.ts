@@ -4,16 +4,13 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_ISSUED, PROGID_DEFAULT_EXIT } from '@certexit/core';
+import { CertificateAuthority, caRegistryPaths, openCa, setupCa } from '@certexit/engine';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../../tooling/test/eventually';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
 import { builtinExitModules } from '../../src/builtin-exit-modules';
-import { caRegistryPaths } from '../../src/ca/ca-configuration-paths';
-import { openCa } from '../../src/ca/open-ca';
-import { setupCa } from '../../src/ca/setup-ca';
-import { CertificateAuthority } from '../../src/engine/certificate-authority';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
-import { eventually } from '../support/eventually';
 
 /** A TCP proxy in front of the real DC that the test can take down and bring back, without stopping the DC. */
 class Outage {

@@ -1,15 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CertificateAuthority, CrlScheduler, openCa, publishCrls } from '@certexit/engine';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
-import { openCa } from '../../src/ca/open-ca';
+import { opensslSelfSigned } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
-import { CrlScheduler } from '../../src/crl/crl-scheduler';
-import { publishCrls } from '../../src/crl/publish-crls';
-import { CertificateAuthority } from '../../src/engine/certificate-authority';
-import { opensslSelfSigned } from '../support/openssl-request';
 
 /**
  * The engine's directory publication on a real Samba AD DC: an enterprise CA whose `CA\Directory` points at the DC

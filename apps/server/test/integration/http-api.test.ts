@@ -8,24 +8,25 @@ import {
   DB_DISP_DENIED,
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
+  E_ACCESSDENIED,
   EXITEVENT_CERTPENDING,
   EXITEVENT_CERTRETRIEVEPENDING,
   EXITEVENT_CERTREVOKED,
   EXITEVENT_CRLISSUED,
 } from '@certexit/core';
+import { setupCa } from '@certexit/engine';
+import { createCertificationRequest, fromPem, generateKeyPair, parseCertificate, toPem } from '@certexit/x509';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupCa } from '../../src/ca/setup-ca';
+import type { SeenEvent } from '../../../../packages/engine/test/support/recording-module';
+import { recordingModule } from '../../../../packages/engine/test/support/recording-module';
+import { eventually } from '../../../../tooling/test/eventually';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import { createTestPki } from '../../../../tooling/test/test-pki';
 import { API_ROUTES } from '../../src/http/api-routes';
 import type { RunningServer } from '../../src/http/start-server';
 import { startServer } from '../../src/http/start-server';
-import { createCertificationRequest, fromPem, generateKeyPair, parseCertificate, toPem } from '../../src/x509';
-import { eventually } from '../support/eventually';
 import { httpsCall } from '../support/https-test-client';
-import type { TestPki } from '../support/openssl-test-pki';
-import { createTestPki } from '../support/openssl-test-pki';
-import type { SeenEvent } from '../support/recording-module';
-import { recordingModule } from '../support/recording-module';
 
 /**
  * The HTTP API on a real HTTPS server (port 0, certificate for 127.0.0.1 from an openssl test CA), called with
@@ -111,7 +112,7 @@ describe('HTTP API over HTTPS', () => {
       expect(answer.headers['www-authenticate']).toBe('Bearer realm="certexit"');
       expect(answer.json).toMatchObject({
         error: 'unauthorized',
-        hresult: 0x80070005,
+        hresult: E_ACCESSDENIED,
         message: expect.stringMatching(/bearer token/),
       });
     });

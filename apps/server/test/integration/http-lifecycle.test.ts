@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXITEVENT_SHUTDOWN } from '@certexit/core';
+import { E_FAIL, EXITEVENT_SHUTDOWN } from '@certexit/core';
+import { setupCa } from '@certexit/engine';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setupCa } from '../../src/ca/setup-ca';
+import type { SeenEvent } from '../../../../packages/engine/test/support/recording-module';
+import { recordingModule } from '../../../../packages/engine/test/support/recording-module';
 import { serveUntilSignal } from '../../src/http/serve-until-signal';
 import { startServer } from '../../src/http/start-server';
-import type { SeenEvent } from '../support/recording-module';
-import { recordingModule } from '../support/recording-module';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -103,7 +103,7 @@ describe('HTTP server lifecycle', () => {
     const requestId = list.headers.get('x-request-id');
     expect(body).toEqual({
       error: 'internal_error',
-      hresult: 0x80004005,
+      hresult: E_FAIL,
       message: `internal error; the server log has the details under request id ${requestId}`,
     });
     // The details are in the log, under that request id, and only there.

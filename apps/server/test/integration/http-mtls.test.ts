@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import { createTestPki } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
 import type { RunningServer } from '../../src/http/start-server';
 import { startServer } from '../../src/http/start-server';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
 import { httpsCall } from '../support/https-test-client';
-import type { TestPki } from '../support/openssl-test-pki';
-import { createTestPki } from '../support/openssl-test-pki';
 
 /**
  * Mutual TLS: a caller bound to a client certificate (`caller add --certificate`) authenticates with it alone,

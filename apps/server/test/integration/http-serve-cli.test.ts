@@ -3,15 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXITEVENT_CERTISSUED, EXITEVENT_SHUTDOWN } from '@certexit/core';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import { createTestPki } from '../../../../tooling/test/test-pki';
 import { createCliContext } from '../../src/cli/cli-context';
 import { registerServeCommands } from '../../src/cli/commands/serve-commands';
 import { runCli } from '../../src/cli/main';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
 import { httpsCall } from '../support/https-test-client';
-import type { TestPki } from '../support/openssl-test-pki';
-import { createTestPki } from '../support/openssl-test-pki';
 
 /** An exit module loaded from a file by ProgID registration; it appends every event it gets to events.log. */
 const FILE_MODULE = `import { appendFileSync } from 'node:fs';

@@ -2,15 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_ISSUED, DB_DISP_PENDING, PROGID_DEFAULT_EXIT } from '@certexit/core';
+import { CertificateAuthority, caRegistryPaths, openCa, setupCa } from '@certexit/engine';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { Client } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
 import { builtinExitModules } from '../../src/builtin-exit-modules';
-import { caRegistryPaths } from '../../src/ca/ca-configuration-paths';
-import { openCa } from '../../src/ca/open-ca';
-import { setupCa } from '../../src/ca/setup-ca';
-import { CertificateAuthority } from '../../src/engine/certificate-authority';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
 
 /** KRA templates publish to CN=KRA,CN=Public Key Services,…: the object is created, then further values added. */
 describe('Key Recovery Agent certificates go to the CN=KRA container (Samba AD DC)', () => {

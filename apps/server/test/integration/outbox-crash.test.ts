@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DB_DISP_ISSUED } from '@certexit/core';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
-import { eventually } from '../support/eventually';
+import { eventually } from '../../../../tooling/test/eventually';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 
@@ -73,8 +73,7 @@ describe('exit outbox crash test (kill -9 mid-burst)', () => {
   };
 
   beforeAll(() => {
-    if (!existsSync(CLI))
-      throw new Error(`${CLI} is missing: build first (turbo run build --filter=@certexit/server...)`);
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (turbo run build --filter=certexit...)`);
     cli('setup', '--name', 'Crash Test CA', '--type', 'enterprise-root');
     writeFileSync(join(dir, 'crash-module.mjs'), CRASH_MODULE);
     cli('module', 'register', 'Test_Crash.Exit', join(dir, 'crash-module.mjs'));

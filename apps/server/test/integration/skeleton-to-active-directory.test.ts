@@ -3,14 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROGID_DEFAULT_EXIT } from '@certexit/core';
+import { caRegistryPaths, openCa } from '@certexit/engine';
+import { fromPem } from '@certexit/x509';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSambaEnv } from '../../../../tooling/test/samba-env';
-import { caRegistryPaths } from '../../src/ca/ca-configuration-paths';
-import { openCa } from '../../src/ca/open-ca';
+import { opensslRequest } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
-import { fromPem } from '../../src/x509';
-import { opensslRequest } from '../support/openssl-request';
 
 /**
  * The walking skeleton, on real parts: a CA set up by the CLI accepts a PKCS#10 request made by `openssl req`,
@@ -170,8 +169,11 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
     );
     expect(code).toBe(0);
     expect(lines).toContain('Issued: Issued');
-    expect(lines.some((l) => /EXITEVENT_CERTISSUED -> CertificateAuthority_MicrosoftDefault\.Exit: 0x8/.test(l))).toBe(
-      true,
+    // No such account: the directory's "object not found", by its name.
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /EXITEVENT_CERTISSUED -> CertificateAuthority_MicrosoftDefault\.Exit: HRESULT_FROM_WIN32\(ERROR_DS_OBJ_NOT_FOUND\)/,
+      ),
     );
     const event46 = logged.find((l) => l.fields.eventId === 46);
     expect(event46?.fields).toMatchObject({ module: PROGID_DEFAULT_EXIT, method: 'Notify' });

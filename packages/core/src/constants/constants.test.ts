@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as core from '../index';
+import * as hresults from './hresults';
 
 describe('SDK constants', () => {
   it('carry the SDK values of the reference', () => {
@@ -33,6 +34,25 @@ describe('SDK constants', () => {
     expect(core.SUCCEEDED(core.S_FALSE)).toBe(true);
     expect(core.hresultName(core.CERTSRV_E_PROPERTY_EMPTY | 0)).toBe('CERTSRV_E_PROPERTY_EMPTY');
     expect(core.formatHResult(-2146877436)).toBe('0x80094004');
+  });
+
+  it('names every HRESULT it defines, HRESULT_FROM_WIN32 ones as such', () => {
+    const failures = Object.entries(hresults).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number' && core.FAILED(entry[1]),
+    );
+    expect(failures.length).toBeGreaterThan(60);
+    for (const [name, value] of failures) {
+      const shown = core.hresultName(value);
+      if (name.startsWith('HRESULT_')) expect(shown, name).toMatch(/^HRESULT_FROM_WIN32\((ERROR|RPC_S)_[A-Z_]+\)$/);
+      else expect(shown, name).toBe(name);
+    }
+    expect(core.hresultName(core.HRESULT_DS_SERVER_DOWN)).toBe('HRESULT_FROM_WIN32(ERROR_DS_SERVER_DOWN)');
+    expect(core.HRESULT_DS_SERVER_DOWN).toBe(0x8007203a);
+    expect(core.HRESULT_RPC_CALL_FAILED).toBe(0x800706be);
+    expect(core.E_ACCESSDENIED).toBe(core.HRESULT_FROM_WIN32(core.ERROR_ACCESS_DENIED));
+    // One value, two names: the SDK's own name wins.
+    expect(core.hresultName(core.HRESULT_FROM_WIN32(core.ERROR_INVALID_PARAMETER))).toBe('E_INVALIDARG');
+    expect(core.hresultName(0x80040001)).toBe('0x80040001');
   });
 
   it('names events and masks', () => {

@@ -10,29 +10,17 @@ import {
   EXITEVENT_CERTISSUED,
   EXITPUB_ACTIVEDIRECTORY,
 } from '@certexit/core';
+import { connectDirectory, DIRECTORY_ERROR_CODES, DIRECTORY_HRESULTS, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture, TestServices } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import type { Client } from 'ldapts';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  connectDirectory,
-  createDefaultExitModule,
-  DIRECTORY_ERROR_CODES,
-  DIRECTORY_HRESULTS,
-  DirectoryError,
-} from '../../src';
+import { makeTestCa, opensslSelfSignedDer } from '../../../../tooling/test/test-pki';
+import { createDefaultExitModule } from '../../src';
 import { publishBurst } from './publish-burst';
 import type { SambaEnv } from './samba-fixture';
-import {
-  adminClient,
-  loadSambaEnv,
-  readUserCertificates,
-  scratchDir,
-  secretFile,
-  selfSignedCertificateDer,
-  throwawayCaPem,
-} from './samba-fixture';
+import { adminClient, loadSambaEnv, readUserCertificates, scratchDir, secretFile } from './samba-fixture';
 
 const RUN = `cx${randomBytes(3).toString('hex')}`;
 const ISSUED = 1;
@@ -157,7 +145,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   };
 
   it('publishes a user certificate to userCertificate, exactly once even when published twice', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-alice`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-alice`);
     const { services, publish } = await run(fixture(`${env.domain}\\${users.alice.sam}`, der), config());
     services.setEventId('certexit Test CA/1');
 
@@ -184,7 +172,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('adds a second certificate beside the first (renewal) and takes the bind password from an env var', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-alice-2`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-alice-2`);
     const variable = `CERTEXIT_TEST_BIND_PASSWORD_${RUN.toUpperCase()}`;
     process.env[variable] = env.bindPassword;
     try {
@@ -200,7 +188,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('treats "attribute or value exists" (LDAP 20) from the server as success', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-race`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-race`);
     const connection = await connectDirectory({
       servers: [env.url],
       bindDN: env.bindDN,
@@ -227,7 +215,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('publishes a machine template certificate to the computer object (NAME$)', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-ws`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-ws`);
     const host = computer.sam.slice(0, -1);
     const { publish } = await run(fixture(`${env.domain}\\${host}`, der, { machine: true }), config());
     await expect(publish()).resolves.toBe(0);
@@ -237,7 +225,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('uses the request UserDN when the CA recorded one', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-bob`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-bob`);
     // The requester name is deliberately wrong: the UserDN must win.
     const f = fixture(`${env.domain}\\${RUN}nobody`, der, { userDN: users.bob.dn });
     const before = await readUserCertificates(admin, users.bob.dn);
@@ -249,7 +237,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('falls back to the sAMAccountName search when UserDN names no such object', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-fallback`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-fallback`);
     // A deleted account, a malformed DN, and an object that is no account (the Users container).
     for (const userDN of [`CN=${RUN}gone,CN=Users,${env.baseDN}`, 'not a DN', `CN=Users,${env.baseDN}`]) {
       const { publish } = await run(fixture(`${env.domain}\\${users.paren.sam}`, der, { userDN }), config());
@@ -260,7 +248,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('escapes filter metacharacters: a name with parentheses finds exactly its own object', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-paren`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-paren`);
     const before = await readUserCertificates(admin, users.paren.dn);
     const { publish } = await run(fixture(`${env.domain}\\${users.paren.sam}`, der), config());
     await expect(publish()).resolves.toBe(0);
@@ -274,7 +262,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
     ['a trailing wildcard that would match every test user', () => `${RUN}*`],
     ['a filter injection', () => `${RUN}bob)(sAMAccountName=*`],
   ])('does not match other users with %s in the requester name, and fails with not-found', async (_, name) => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-evil-${randomBytes(2).toString('hex')}`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-evil-${randomBytes(2).toString('hex')}`);
     const before = await Promise.all(Object.values(users).map((u) => readUserCertificates(admin, u.dn)));
     const { publish } = await run(fixture(`${env.domain}\\${name()}`, der), config());
 
@@ -311,7 +299,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
     // AD matches names without regard to case and answers with the stored spelling; a wildcard and an unknown
     // name in the same batch find nobody.
     const names = [...burst.map((u, i) => (i % 2 === 0 ? u.sam.toUpperCase() : u.sam)), `${RUN}*`, `${RUN}nobody`];
-    const ders = names.map((_, i) => selfSignedCertificateDer(scratch.path, `${RUN}-burst-${i}`));
+    const ders = names.map((_, i) => opensslSelfSignedDer(scratch.path, `${RUN}-burst-${i}`));
     const before = await Promise.all(Object.values(users).map((u) => readUserCertificates(admin, u.dn)));
 
     const outcome = await publishBurst(
@@ -338,7 +326,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('fails over: a closed port first, then the real DC', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-failover`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-failover`);
     const cfg = config({ LdapServers: ['ldaps://127.0.0.1:1', env.url] });
     const { services, publish } = await run(fixture(`${env.domain}\\${users.bob.sam}`, der), cfg);
     await expect(publish()).resolves.toBe(0);
@@ -352,7 +340,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('fails with an "all servers down" error naming every server', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-down`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-down`);
     const cfg = config({ LdapServers: ['ldaps://127.0.0.1:1', 'ldaps://127.0.0.1:2'] });
     const { publish } = await run(fixture(`${env.domain}\\${users.bob.sam}`, der), cfg);
     const error = (await publish().catch((e: unknown) => e)) as DirectoryError;
@@ -365,8 +353,8 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('refuses a server whose certificate does not verify against LdapCAFile', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-wrongca`);
-    const cfg = config({ LdapCAFile: throwawayCaPem(scratch.path) });
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-wrongca`);
+    const cfg = config({ LdapCAFile: makeTestCa(scratch.path, 'certexit-wrong-ca').pem });
     const { services, publish } = await run(fixture(`${env.domain}\\${users.bob.sam}`, der), cfg);
     const before = (await readUserCertificates(admin, users.bob.dn)).length;
     const error = (await publish().catch((e: unknown) => e)) as DirectoryError;
@@ -380,7 +368,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('upgrades ldap:// with StartTLS (verified) and publishes', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-starttls`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-starttls`);
     const host = new URL(env.url).hostname;
     const cfg = config({ LdapServers: [`ldap://${host}:389`], LdapStartTLS: 1 });
     const { publish } = await run(fixture(`${env.domain}\\${users.paren.sam}`, der), cfg);
@@ -390,7 +378,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('never sends the bind password over plain ldap://', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-plain`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-plain`);
     const { publish } = await run(
       fixture(`${env.domain}\\${users.bob.sam}`, der),
       config({ LdapServers: [env.ldapUrl] }),
@@ -402,7 +390,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   });
 
   it('reports a refused bind with the bind DN and server, never the password', async () => {
-    const der = selfSignedCertificateDer(scratch.path, `${RUN}-badpw`);
+    const der = opensslSelfSignedDer(scratch.path, `${RUN}-badpw`);
     const wrong = secretFile(scratch.path, 'wrong-password', `not-${env.bindPassword}`);
     const { services, publish } = await run(
       fixture(`${env.domain}\\${users.bob.sam}`, der),

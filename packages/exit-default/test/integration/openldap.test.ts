@@ -13,14 +13,15 @@ import {
   EXITPUB_ACTIVEDIRECTORY,
   EXITPUB_REMOVEOLDCERTS,
 } from '@certexit/core';
+import { DIRECTORY_ERROR_CODES, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDefaultExitModule, DIRECTORY_ERROR_CODES, DirectoryError } from '../../src';
+import { issueTestCertificate, makeTestCa } from '../../../../tooling/test/test-pki';
+import { createDefaultExitModule } from '../../src';
 import { publishBurst } from './publish-burst';
 import { scratchDir, secretFile } from './samba-fixture';
-import { issueTestCertificate, makeTestCa } from './test-pki';
 
 const RUN = `ol${randomBytes(3).toString('hex')}`;
 const ATTRIBUTE = 'userCertificate;binary';

@@ -1,9 +1,9 @@
 import type { ICertExit2, RegistryTree } from '@certexit/core';
 import { CT_FLAG_PUBLISH_TO_DS, EXITEVENT_CERTISSUED } from '@certexit/core';
+import type { LdapClientFactory } from '@certexit/ldap';
 import type { ServerExitFixture, TestServices } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import { Client } from 'ldapts';
-import type { LdapClientFactory } from '../../src';
 import { createDefaultExitModule } from '../../src';
 
 /** What {@link publishBurst} saw: each Notify's outcome, and the LDAP connections and searches it took. */

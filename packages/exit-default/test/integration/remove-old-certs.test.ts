@@ -15,12 +15,12 @@ import { createTestServices, defaultFixture } from '@certexit/testing';
 import type { Client } from 'ldapts';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TestCa } from '../../../../tooling/test/test-pki';
+import { issueTestCertificate, makeTestCa } from '../../../../tooling/test/test-pki';
 import type { RevocationLookup } from '../../src';
 import { createDefaultExitModule, REMOVE_OLD_CERTS_EXPIRED } from '../../src';
 import type { SambaEnv } from './samba-fixture';
 import { adminClient, loadSambaEnv, readUserCertificates, scratchDir, secretFile } from './samba-fixture';
-import type { TestCa } from './test-pki';
-import { issueTestCertificate, makeTestCa } from './test-pki';
 
 const RUN = `rc${randomBytes(3).toString('hex')}`;
 const ISSUED = 1;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,65 +67,6 @@ export async function readUserCertificates(client: Client, dn: string): Promise<
 export function scratchDir(): { path: string; dispose(): void } {
   const path = mkdtempSync(join(tmpdir(), 'certexit-exit-default-'));
   return { path, dispose: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-/** A self-signed certificate (DER) with subject `CN=<cn>`, made by OpenSSL. */
-export function selfSignedCertificateDer(dir: string, cn: string): Uint8Array {
-  const key = join(dir, `${cn}.key`);
-  const out = join(dir, `${cn}.der`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-subj',
-      `/CN=${cn}`,
-      '-days',
-      '1',
-      '-outform',
-      'DER',
-      '-out',
-      out,
-    ],
-    { stdio: 'pipe' },
-  );
-  return new Uint8Array(readFileSync(out));
-}
-
-/** A throwaway CA certificate (PEM) that signed nothing the DC uses. */
-export function throwawayCaPem(dir: string): string {
-  const out = join(dir, 'wrong-ca.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(dir, 'wrong-ca.key'),
-      '-subj',
-      '/CN=certexit wrong CA',
-      '-days',
-      '1',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-out',
-      out,
-    ],
-    { stdio: 'pipe' },
-  );
-  return out;
 }
 
 /** Writes a secret file readable by its owner only. */

@@ -21,9 +21,9 @@ import type { ServerExitFixture, TestServices } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestCa } from '../../../../tooling/test/test-pki';
 import { createDefaultExitModule, MAIL_ERROR_CODES, MAIL_HRESULTS, MailError } from '../../src';
 import { scratchDir, secretFile } from './samba-fixture';
-import { makeTestCa } from './test-pki';
 
 interface ReceivedMail {
   readonly envelopeFrom: string;

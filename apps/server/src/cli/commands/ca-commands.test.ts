@@ -11,7 +11,7 @@ import {
   ENUM_STANDALONE_SUBCA,
 } from '@certexit/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { leafRequest, opensslVerify, tempFolders } from '../../../test/support/ca-fixtures';
+import { leafRequest, opensslVerify, tempFolders } from '../../../../../packages/engine/test/support/ca-fixtures';
 import { runCli } from '../main';
 
 const folders = tempFolders();

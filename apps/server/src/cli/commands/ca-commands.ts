@@ -7,19 +7,21 @@ import {
   CA_DISP_UNDER_SUBMISSION,
   CA_DISP_VALID,
 } from '@certexit/core';
+import type { CaSetupType, ParentCa } from '@certexit/engine';
+import {
+  CA_SETUP_TYPES,
+  CertificateAuthority,
+  caCertificateStates,
+  installCaCertificate,
+  localParentCa,
+  openCaFolder,
+  renewCa,
+  setupCa,
+} from '@certexit/engine';
+import { isKeyAlgorithmName, KEY_ALGORITHM_NAMES } from '@certexit/x509';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { builtinExitModules } from '../../builtin-exit-modules';
-import { caCertificateStates } from '../../ca/ca-certificate-states';
-import { installCaCertificate } from '../../ca/install-ca-certificate';
-import { openCaFolder } from '../../ca/open-ca-folder';
-import type { ParentCa } from '../../ca/parent-ca';
-import { renewCa } from '../../ca/renew-ca';
-import type { CaSetupType } from '../../ca/setup-ca';
-import { CA_SETUP_TYPES, setupCa } from '../../ca/setup-ca';
-import { CertificateAuthority } from '../../engine/certificate-authority';
-import { localParentCa } from '../../engine/local-parent-ca';
-import { isKeyAlgorithmName, KEY_ALGORITHM_NAMES } from '../../x509';
+import { builtinExitModules, importExitModule } from '../../builtin-exit-modules';
 import type { CliContext } from '../cli-context';
 import { positiveInt } from '../request-outcome-output';
 
@@ -173,6 +175,7 @@ async function _withParent<T>(
   const authority = await CertificateAuthority.open({
     dir: parentDir,
     builtins: builtinExitModules(),
+    importModule: importExitModule,
     logger: cli.logger(),
   });
   try {

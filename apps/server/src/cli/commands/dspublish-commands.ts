@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { CaContext, DirectoryPublicationResult, DsPublishCertificateKind } from '@certexit/engine';
+import { dsPublishCertificateUrl, dsPublishCrlUrl, publishToCaDirectory } from '@certexit/engine';
+import { parseCertificate, parseCrl } from '@certexit/x509';
 import type { Command } from 'commander';
-import type { CaContext } from '../../ca/ca-context';
-import type { DsPublishCertificateKind } from '../../directory/ds-publish-target';
-import { dsPublishCertificateUrl, dsPublishCrlUrl } from '../../directory/ds-publish-target';
-import type { DirectoryPublicationResult } from '../../directory/publish-to-ca-directory';
-import { publishToCaDirectory } from '../../directory/publish-to-ca-directory';
-import { parseCertificate } from '../../x509/certificate-info';
-import { parseCrl } from '../../x509/crl-info';
 import type { CliContext } from '../cli-context';
 
 const _KINDS: Record<string, DsPublishCertificateKind> = { aia: 'AIA', ntauthca: 'NTAuthCA', rootca: 'RootCA' };

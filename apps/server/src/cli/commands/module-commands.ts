@@ -1,13 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import { exitEventMaskNames, exitEventName, hresultName } from '@certexit/core';
+import type { OutboxRow } from '@certexit/engine';
+import {
+  dropExitQueueItem,
+  exitQueueReport,
+  formatEventId,
+  ModuleRegistrations,
+  replayExitEvents,
+  retryExitQueue,
+} from '@certexit/engine';
 import type { Command } from 'commander';
 import { builtinExitModules } from '../../builtin-exit-modules';
-import { dropExitQueueItem, exitQueueReport, retryExitQueue } from '../../hosting/exit-queue-report';
-import { formatEventId } from '../../hosting/in-flight-deliveries';
-import { ModuleRegistrations } from '../../hosting/module-registrations';
-import { replayExitEvents } from '../../hosting/replay-exit-events';
 import { findRunningServer } from '../../http/running-server-record';
-import type { OutboxRow } from '../../store/exit-outbox-store';
 import type { CliContext } from '../cli-context';
 
 /**

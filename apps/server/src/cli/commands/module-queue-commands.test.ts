@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HRESULT_TIMEOUT } from '@certexit/core';
+import { openCa, setupCa } from '@certexit/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCa } from '../../ca/open-ca';
-import { setupCa } from '../../ca/setup-ca';
 import { writeRunningServerRecord } from '../../http/running-server-record';
 import { runCli } from '../main';
 
@@ -70,7 +70,7 @@ describe('certexit module queue|retry|replay|drop', () => {
       });
       expect(claimed?.id).toBe(id);
       await ca.store.outbox.fail(id, 'test', {
-        hresult: 0x800705b4,
+        hresult: HRESULT_TIMEOUT,
         error: 'target down',
         nextAttemptAt: new Date(),
         dead: true,

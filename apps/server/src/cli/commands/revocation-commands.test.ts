@@ -2,12 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_ISSUED, DB_DISP_REVOKED } from '@certexit/core';
+import { defaultRequesterName, openCa, setupCa } from '@certexit/engine';
+import { parseCrl } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opensslRequest } from '../../../test/support/openssl-request';
-import { openCa } from '../../ca/open-ca';
-import { setupCa } from '../../ca/setup-ca';
-import { defaultRequesterName } from '../../engine/submit-request';
-import { parseCrl } from '../../x509';
+import { opensslRequest } from '../../../../../tooling/test/test-pki';
 import { runCli } from '../main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-revocation-'));

@@ -1,6 +1,6 @@
 import { exitEventName, hresultName } from '@certexit/core';
+import type { CrlPublication } from '@certexit/engine';
 import type { Command } from 'commander';
-import type { CrlPublication } from '../../crl/publish-crls';
 import type { CliContext } from '../cli-context';
 import { parseCrlReasonArgument } from '../crl-reason-argument';
 import { printRequestOutcome } from '../request-outcome-output';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fromPem, parseCertificate } from '@certexit/x509';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CALLER_ROLES, CallerDirectory } from '../../http/caller-directory';
@@ -8,7 +9,6 @@ import type { SignalSource } from '../../http/serve-until-signal';
 import { serveUntilSignal } from '../../http/serve-until-signal';
 import { DEFAULT_LISTEN, startServer } from '../../http/start-server';
 import { createLogger } from '../../logging/create-logger';
-import { fromPem, parseCertificate } from '../../x509';
 import type { CliContext } from '../cli-context';
 
 /** Options of {@link registerServeCommands}; tests pass their own signal source. */

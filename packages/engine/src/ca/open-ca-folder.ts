@@ -1,0 +1,103 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { REGVAL_ACTIVE } from '@certexit/core';
+import type { KeyAlgorithmName } from '@certexit/x509';
+import { isKeyAlgorithmName } from '@certexit/x509';
+import { RegistryFile } from '../registry/registry-file';
+import type { CaStore } from '../store/ca-store';
+import type { SqliteStoreOptions } from '../store/sqlite-store';
+import { openSqliteStore } from '../store/sqlite-store';
+import { caRegistryPaths } from './ca-configuration-paths';
+import type { CaFolder } from './ca-folder';
+import { caFolder } from './ca-folder';
+import { restrictCaFolder } from './restrict-ca-folder';
+import { sanitizedShortName } from './sanitize-ca-name';
+
+/**
+ * A CA folder's identity, configuration and store, without keys or a current certificate: what installing a
+ * subordinate's certificate and renewing work on, and what {@link CaContext} builds on.
+ */
+export interface CaFolderContext {
+  readonly folder: CaFolder;
+  readonly registry: RegistryFile;
+  readonly store: CaStore;
+  readonly commonName: string;
+  /** `%3`, the CA's configuration key name and what `Initialize` receives. */
+  readonly sanitizedName: string;
+  /** `%7`. */
+  readonly shortName: string;
+  /** `ENUM_CATYPES`. */
+  readonly caType: number;
+  readonly machineDnsName: string;
+  readonly domainDn: string | undefined;
+  readonly configDn: string | undefined;
+  /** The algorithm of every CA key of this CA. */
+  readonly keyAlgorithm: KeyAlgorithmName;
+  /** `...\Configuration\<CA>`. */
+  readonly registryPath: string;
+}
+
+/**
+ * Opens the configuration and store of a folder made by `setupCa`, with clear errors for what is missing or broken.
+ * The caller closes `store`.
+ */
+export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions } = {}): CaFolderContext {
+  const folder = caFolder(dir);
+  _assertReadable(folder.root);
+  if (!existsSync(folder.registry))
+    throw new Error(`${folder.root} holds no CA; run "certexit setup --dir ${dir}" first`);
+  // Folders made before the 0600/0700 rule, and files a module or an administrator added, are brought in line.
+  restrictCaFolder(folder.root);
+  const registry = new RegistryFile(folder.registry);
+  const sanitizedName = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
+  if (typeof sanitizedName !== 'string')
+    throw new Error(`${folder.registry} names no active CA (Configuration\\Active)`);
+  const path = caRegistryPaths.ca(sanitizedName);
+  const value = (name: string) => registry.getValue(`${path}\\${name}`);
+  const text = (name: string) => {
+    const v = value(name);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const keyAlgorithm = value('KeyAlgorithm');
+  if (!isKeyAlgorithmName(keyAlgorithm))
+    throw new Error(`${path}\\KeyAlgorithm is ${JSON.stringify(keyAlgorithm)}, not a key algorithm`);
+  return {
+    folder,
+    registry,
+    store: openSqliteStore(folder.database, options.store),
+    commonName: text('CommonName') ?? sanitizedName,
+    sanitizedName,
+    shortName: sanitizedShortName(sanitizedName),
+    caType: Number(value('CAType') ?? 5),
+    machineDnsName: text('MachineDNSName') ?? 'localhost',
+    domainDn: text('DSDomainDN'),
+    configDn: text('DSConfigDN'),
+    keyAlgorithm,
+    registryPath: path,
+  };
+}
+
+/**
+ * A CA folder this process may not enter fails with that said (owner, mode, this process's uid), not as "holds no
+ * CA": a service started as the wrong user is a common mistake.
+ */
+function _assertReadable(root: string): void {
+  try {
+    accessSync(root, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // "holds no CA" says it better
+    let owner = `this process runs as uid ${process.getuid?.() ?? '?'}`;
+    try {
+      const stat = statSync(root);
+      owner = `owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}; ${owner}`;
+    } catch {
+      // Its parent is closed too: the uid is all there is to say.
+    }
+    throw new Error(
+      `cannot open the CA folder ${root}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message} (${owner})`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * @certexit/engine: the certexit CA engine, for embedding a certificate authority. A CA folder (registry,
+ * database, keys, templates), the AD CS request lifecycle, policy, CRLs, CDP/AIA publication, and the exit-module
+ * host with its outbox.
+ * @packageDocumentation
+ */
+
+export { type CaCertificateState, caCertificateStates } from './ca/ca-certificate-states';
+export { caRegistryPaths } from './ca/ca-configuration-paths';
+export type { CaContext, CaSigningKey } from './ca/ca-context';
+export { type CaFolder, caFolder, caKeyFile } from './ca/ca-folder';
+export {
+  type InstallCaCertificateOptions,
+  type InstalledCaCertificate,
+  installCaCertificate,
+} from './ca/install-ca-certificate';
+export { openCa } from './ca/open-ca';
+export { type CaFolderContext, openCaFolder } from './ca/open-ca-folder';
+export type { ParentCa, ParentCaSubmission } from './ca/parent-ca';
+export { type RenewCaOptions, type RenewCaResult, renewCa } from './ca/renew-ca';
+export { sanitizeCaName } from './ca/sanitize-ca-name';
+export {
+  type CrlPeriod,
+  type CrlScheduleSettings,
+  deltaCrlsEnabled,
+  readCrlScheduleSettings,
+} from './crl/crl-schedule-settings';
+export { CrlScheduler, type CrlSchedulerOptions, type CrlScheduleState } from './crl/crl-scheduler';
+export type { CrlProgress } from './crl/issue-crls';
+export {
+  type CrlPublication,
+  type CrlPublishingServices,
+  type PublishCrlsOptions,
+  type PublishedCrl,
+  publishCrls,
+} from './crl/publish-crls';
+export { startCrlSchedule } from './crl/start-crl-schedule';
+export { type CaDirectorySettings, readCaDirectorySettings } from './directory/ca-directory-settings';
+export { type DsPublishCertificateKind, dsPublishCertificateUrl, dsPublishCrlUrl } from './directory/ds-publish-target';
+export {
+  type DirectoryPublicationItem,
+  type DirectoryPublicationResult,
+  type PublishToCaDirectoryOptions,
+  publishToCaDirectory,
+} from './directory/publish-to-ca-directory';
+export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
+export { REVOCATION_REASONS } from './engine/crl-reason-names';
+export { dispositionText } from './engine/disposition-text';
+export type { EngineServices } from './engine/engine-services';
+export { localParentCa } from './engine/local-parent-ca';
+export { parseRequestAttributes } from './engine/request-attributes';
+export type { RequestOutcome } from './engine/request-outcome';
+export type { RevokeOptions } from './engine/revoke-certificate';
+export { CA_SETUP_TYPES, type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './engine/setup-ca';
+export { defaultRequesterName, type SubmitInput } from './engine/submit-request';
+export type { ViewOptions, ViewResult } from './engine/view-requests';
+export { databaseDataSource } from './hosting/database-data-source';
+export type { DeliveryRecord } from './hosting/delivery-record';
+export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
+export { type ExitHostThreadOptions, startExitHostThread } from './hosting/exit-host-thread';
+export type { ExitHostThreadData } from './hosting/exit-host-thread-protocol';
+export type { DeliveryMode } from './hosting/exit-outbox';
+export {
+  dropExitQueueItem,
+  type ExitQueueItem,
+  type ExitQueueReport,
+  exitQueueReport,
+  retryExitQueue,
+} from './hosting/exit-queue-report';
+export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
+export { formatEventId } from './hosting/in-flight-deliveries';
+export { knownProgId } from './hosting/known-prog-id';
+export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
+export {
+  parseReplayMask,
+  REPLAY_DEFAULT_LIMIT,
+  REPLAY_MAX_EVENTS,
+  REPLAYABLE_EVENTS,
+  type ReplayOptions,
+  type ReplayResult,
+  replayExitEvents,
+} from './hosting/replay-exit-events';
+export { runExitHostThread } from './hosting/run-exit-host-thread';
+export type { CertificateTemplate } from './policy/certificate-template';
+export { RegistryFile } from './registry/registry-file';
+export { RegistryFileError } from './registry/registry-file-error';
+export {
+  HIDDEN_VALUE,
+  isSecretRegistryValue,
+  shownRegistryKey,
+  shownRegistryValue,
+} from './registry/secret-registry-values';
+export type {
+  CaCertificateRow,
+  CaStore,
+  CaStoreTransaction,
+  CertificateRow,
+  CrlRow,
+  ExitEventRow,
+  RequestRow,
+  StoredExtension,
+} from './store/ca-store';
+export { DatabaseWentBackError } from './store/database-went-back-error';
+export type { ExitActionRecord, ExitActionRecords } from './store/exit-action-records';
+export type {
+  ExitOutboxStore,
+  OutboxClaim,
+  OutboxCount,
+  OutboxReplay,
+  OutboxReplayRequest,
+  OutboxReplaySummary,
+  OutboxRow,
+  OutboxStatus,
+} from './store/exit-outbox-store';
+export { type HighWaterMarks, marksBehind } from './store/high-water-mark';
+export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export { HRESULT_IO_DEVICE, HRESULT_WRITE_PROTECT, type StorageFault, StorageFaultError } from './store/storage-fault-error';
