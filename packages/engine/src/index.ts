@@ -67,9 +67,9 @@ export {
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
-export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
 export { formatEventId } from './hosting/in-flight-deliveries';
 export { knownProgId } from './hosting/known-prog-id';
+export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
 export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
 export {
   parseReplayMask,
@@ -114,4 +114,9 @@ export type {
 } from './store/exit-outbox-store';
 export { type HighWaterMarks, marksBehind } from './store/high-water-mark';
 export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
-export { HRESULT_IO_DEVICE, HRESULT_WRITE_PROTECT, type StorageFault, StorageFaultError } from './store/storage-fault-error';
+export {
+  HRESULT_IO_DEVICE,
+  HRESULT_WRITE_PROTECT,
+  type StorageFault,
+  StorageFaultError,
+} from './store/storage-fault-error';

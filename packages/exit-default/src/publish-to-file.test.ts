@@ -21,12 +21,12 @@ import {
   PROGID_DEFAULT_EXIT,
   S_OK,
 } from '@certexit/core';
+import type { LdapClientFactory } from '@certexit/ldap';
+import { DIRECTORY_ERROR_CODES, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture } from '@certexit/testing';
 import { checkExitModule, createTestServices, defaultFixture } from '@certexit/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultExitModule } from './create-default-exit-module';
-import type { LdapClientFactory } from './directory-client';
-import { DIRECTORY_ERROR_CODES, DirectoryError } from './directory-error';
 import type { FilePublishErrorCode } from './file-publish-error';
 import { FILE_PUBLISH_ERROR_CODES, FilePublishError } from './file-publish-error';
 

@@ -3,9 +3,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
-import { eventually } from '../support/eventually';
+import { eventually } from '../../../../tooling/test/eventually';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
-import { eventually } from '../support/eventually';
+import { eventually } from '../../../../tooling/test/eventually';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../../tooling/test/eventually';
 import { opensslRequest } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
-import { eventually } from '../support/eventually';
 
 /**
  * Modules in other languages, registered with the CLI as processes, receive the engine's real events: the same

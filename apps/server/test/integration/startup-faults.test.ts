@@ -4,11 +4,11 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { openCa } from '@certexit/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCa } from '../../src/ca/open-ca';
-import { eventually } from '../support/eventually';
-import type { TestPki } from '../support/openssl-test-pki';
-import { createTestPki } from '../support/openssl-test-pki';
+import { eventually } from '../../../../tooling/test/eventually';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import { createTestPki } from '../../../../tooling/test/test-pki';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 

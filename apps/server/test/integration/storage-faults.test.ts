@@ -3,15 +3,15 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_ISSUED } from '@certexit/core';
+import { setupCa } from '@certexit/engine';
+import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupCa } from '../../src/ca/setup-ca';
+import type { SeenEvent } from '../../../../packages/engine/test/support/recording-module';
+import { recordingModule } from '../../../../packages/engine/test/support/recording-module';
+import { eventually } from '../../../../tooling/test/eventually';
 import { runCli } from '../../src/cli/main';
 import type { RunningServer } from '../../src/http/start-server';
 import { startServer } from '../../src/http/start-server';
-import { createCertificationRequest, generateKeyPair, toPem } from '../../src/x509';
-import { eventually } from '../support/eventually';
-import type { SeenEvent } from '../support/recording-module';
-import { recordingModule } from '../support/recording-module';
 
 /**
  * Issue 12, Faults: "a full disk killed serve ('cannot rollback - no transaction is active'), and a CLI submit crashed

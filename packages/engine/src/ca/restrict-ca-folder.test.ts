@@ -2,8 +2,8 @@ import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { setupCa } from '../engine/setup-ca';
 import { openCa } from './open-ca';
-import { setupCa } from './setup-ca';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-modes-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { highWaterMarkFileOf, openCa } from '@certexit/engine';
 import type { Command } from 'commander';
-import { openCa } from '../../ca/open-ca';
-import { highWaterMarkFileOf } from '../../store/sqlite-store';
 import type { CliContext } from '../cli-context';
 import { positiveInt, printRequestOutcome } from '../request-outcome-output';
 

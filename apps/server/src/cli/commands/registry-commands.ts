@@ -1,6 +1,6 @@
 import { isRegistrySubtree } from '@certexit/core';
+import { shownRegistryKey, shownRegistryValue } from '@certexit/engine';
 import type { Command } from 'commander';
-import { shownRegistryKey, shownRegistryValue } from '../../registry/secret-registry-values';
 import type { CliContext } from '../cli-context';
 import { resolveRegistryPath } from '../registry-path';
 import { editRegistryValue, formatRegistryValue } from '../registry-value-edit';
