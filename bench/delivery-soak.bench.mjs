@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CertificateAuthority, openCa, setupCa, x509 } from '../apps/server/dist/index.js';
+import { CertificateAuthority, openCa, setupCa } from '../packages/engine/dist/index.js';
+import * as x509 from '../packages/x509/dist/index.js';
 import { SOAK_MODULES } from './support/soak-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_SOAK_COUNT ?? 20_000);
