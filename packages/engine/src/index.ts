@@ -69,8 +69,19 @@ export {
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
+export { formatEventId } from './hosting/in-flight-deliveries';
+export { knownProgId } from './hosting/known-prog-id';
 export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
 export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
+export {
+  parseReplayMask,
+  REPLAY_DEFAULT_LIMIT,
+  REPLAY_MAX_EVENTS,
+  REPLAYABLE_EVENTS,
+  type ReplayOptions,
+  type ReplayResult,
+  replayExitEvents,
+} from './hosting/replay-exit-events';
 export { runExitHostThread } from './hosting/run-exit-host-thread';
 export {
   defaultCaTemplateNames,
@@ -117,6 +128,13 @@ export {
 } from './policy/template-administration';
 export { hasTemplateRight, type TemplateAccessEntry, type TemplateRight } from './policy/template-permissions';
 export { RegistryFile } from './registry/registry-file';
+export { RegistryFileError } from './registry/registry-file-error';
+export {
+  HIDDEN_VALUE,
+  isSecretRegistryValue,
+  shownRegistryKey,
+  shownRegistryValue,
+} from './registry/secret-registry-values';
 export type { AuditEntry, AuditRecord } from './store/audit-log';
 export type {
   CaCertificateRow,
@@ -128,7 +146,19 @@ export type {
   RequestRow,
   StoredExtension,
 } from './store/ca-store';
-export type { ExitOutboxStore, OutboxClaim, OutboxCount, OutboxRow, OutboxStatus } from './store/exit-outbox-store';
+export { DatabaseWentBackError } from './store/database-went-back-error';
+export type { ExitActionRecord, ExitActionRecords } from './store/exit-action-records';
+export type {
+  ExitOutboxStore,
+  OutboxClaim,
+  OutboxCount,
+  OutboxReplay,
+  OutboxReplayRequest,
+  OutboxReplaySummary,
+  OutboxRow,
+  OutboxStatus,
+} from './store/exit-outbox-store';
+export { type HighWaterMarks, marksBehind } from './store/high-water-mark';
 export {
   assertRequestViewQuery,
   REQUEST_VIEW_COLUMN_TYPES,
@@ -144,4 +174,10 @@ export {
   type RequestViewQuery,
   type RequestViewRow,
 } from './store/request-view-query';
-export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export {
+  HRESULT_IO_DEVICE,
+  HRESULT_WRITE_PROTECT,
+  type StorageFault,
+  StorageFaultError,
+} from './store/storage-fault-error';

@@ -19,6 +19,7 @@ import { errorResponseOf } from './error-response-of';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
 import { isLoopbackHost } from './listen-address';
+import { queryCredentials, redactUrl } from './query-credentials';
 import type { ServerMetrics } from './server-metrics';
 
 declare module 'fastify' {
@@ -128,6 +129,15 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.headers(securityHeaders({ tls, console: request.routeOptions.config.console === true }));
+    // Never a credential in the URL, whatever the route: it ends up in logs, proxies and histories.
+    const credentials = queryCredentials(request.url);
+    if (credentials.length > 0) {
+      throw new HttpError(
+        400,
+        `credentials are refused in the query string (${credentials.join(', ')}): send the token as "Authorization: Bearer <token>", and replace a token that was sent in a URL (certexit caller add --replace)`,
+        E_ACCESSDENIED,
+      );
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') _refuseCrossSite(request);
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
@@ -271,11 +281,11 @@ function _refuseCrossSite(request: FastifyRequest): void {
     throw new HttpError(403, `a change sent from another origin (${origin}) is refused`, E_ACCESSDENIED);
 }
 
-/** Request log fields: the usual ones plus headers, whose credentials the logger redacts. */
+/** Request log fields: the usual ones plus headers, whose credentials the logger redacts (in the URL too). */
 const _serializers = {
   req: (req: FastifyRequest) => ({
     method: req.method,
-    url: req.url,
+    url: redactUrl(req.url),
     host: req.host,
     remoteAddress: req.ip,
     headers: req.headers,

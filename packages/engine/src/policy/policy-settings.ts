@@ -36,13 +36,13 @@ export const DEFAULT_ENABLED_REQUEST_EXTENSIONS: readonly string[] = [
 /** What the policy reads from the registry for one request. */
 export interface PolicySettings {
   /** `EditFlags`: `EDITF_DEFAULT_ENTERPRISE` or `EDITF_DEFAULT_STANDALONE` when absent. */
-  editFlags: number;
+  readonly editFlags: number;
   /** `RequestDisposition`: `REQDISP_*`; standalone CAs pend by default, enterprise CAs issue. */
-  requestDisposition: number;
-  enableRequestExtensionList: readonly string[];
-  disableExtensionList: readonly string[];
+  readonly requestDisposition: number;
+  readonly enableRequestExtensionList: readonly string[];
+  readonly disableExtensionList: readonly string[];
   /** `CA\CRLFlags`. */
-  crlFlags: number;
+  readonly crlFlags: number;
 }
 
 /** The policy module's registry key of a CA. */
@@ -62,13 +62,31 @@ export function defaultRequestDisposition(caType: number): number {
   return isEnterpriseCaType(caType) ? REQDISP_ISSUE : REQDISP_PENDINGFIRST | REQDISP_ISSUE;
 }
 
-/** Reads the policy's settings of a CA, each with its AD CS default when absent. */
+/**
+ * Reads the policy's settings of a CA, each with its AD CS default when absent. Every request reads them: they are
+ * kept per registry file until its {@link RegistryFile.generation} changes (a `setreg`, here or in another process).
+ */
 export function readPolicySettings(ca: {
   registry: RegistryFile;
   sanitizedName: string;
   registryPath: string;
   caType: number;
 }): PolicySettings {
+  const generation = ca.registry.generation;
+  const cached = _settings.get(ca.registry);
+  if (cached?.generation === generation && cached.registryPath === ca.registryPath && cached.caType === ca.caType)
+    return cached.settings;
+  const settings = _readPolicySettings(ca);
+  _settings.set(ca.registry, { generation, registryPath: ca.registryPath, caType: ca.caType, settings });
+  return settings;
+}
+
+const _settings = new WeakMap<
+  RegistryFile,
+  { generation: number; registryPath: string; caType: number; settings: PolicySettings }
+>();
+
+function _readPolicySettings(ca: { registry: RegistryFile; registryPath: string; caType: number }): PolicySettings {
   const key = policyModuleKey(ca);
   const dword = (path: string, fallback: number) => {
     const value = ca.registry.getValue(path);
@@ -80,11 +98,11 @@ export function readPolicySettings(ca: {
     const entries = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[\s,;]+/) : [];
     return entries.map((e) => e.trim()).filter((e) => e !== '');
   };
-  return {
+  return Object.freeze({
     editFlags: dword(`${key}\\${POLICY_VALUE_NAMES.EditFlags}`, defaultEditFlags(ca.caType)),
     requestDisposition: dword(`${key}\\${POLICY_VALUE_NAMES.RequestDisposition}`, defaultRequestDisposition(ca.caType)),
     enableRequestExtensionList: list(POLICY_VALUE_NAMES.EnableRequestExtensionList, DEFAULT_ENABLED_REQUEST_EXTENSIONS),
     disableExtensionList: list(POLICY_VALUE_NAMES.DisableExtensionList, []),
     crlFlags: dword(`${ca.registryPath}\\${REGVAL_CRL_FLAGS}`, 0),
-  };
+  });
 }
