@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { ExitModuleFactoryV1 } from '@certexit/core';
 import {
   CertexitError,
+  DB_DISP_DENIED,
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
   DB_DISP_REVOKED,
   E_FAIL,
   EXITEVENT_ALL_DEFINED,
   EXITEVENT_STARTUP,
+  PROGID_DEFAULT_EXIT,
 } from '@certexit/core';
 import { caRegistryPaths, RegistryFile, sanitizeCaName, setupCa } from '@certexit/engine';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
@@ -20,6 +22,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
 import type { TestPki } from '../../../../tooling/test/test-pki';
 import { createTestPki, opensslOk } from '../../../../tooling/test/test-pki';
+import { builtinExitModules } from '../../src/builtin-exit-modules';
 import type { RunningServer } from '../../src/http/start-server';
 import { startServer } from '../../src/http/start-server';
 import type { ConsoleProfile } from '../support/console-browser';
@@ -102,9 +105,14 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     pki = createTestPki();
     aliceCertificate = pki.issueClientCertificate('alice-browser');
     const dir = join(work, 'ca');
-    await setupCa({ dir, commonName: CA_NAME, type: 'standalone-root', exitModules: [FLAKY] });
+    await setupCa({ dir, commonName: CA_NAME, type: 'standalone-root', exitModules: [FLAKY, PROGID_DEFAULT_EXIT] });
     // One attempt, then a dead letter: the operator's retry is what delivers it.
     const registry = new RegistryFile(join(dir, 'registry.json'));
+    // The default module publishes nothing here; the Exit Module tab changes its flags for the next start.
+    registry.setValue(
+      `${caRegistryPaths.exitModule(sanitizeCaName(CA_NAME), PROGID_DEFAULT_EXIT)}\\PublishCertFlags`,
+      0,
+    );
     const flakyKey = caRegistryPaths.exitModule(sanitizeCaName(CA_NAME), FLAKY);
     registry.setValue(`${flakyKey}\\MaxAttempts`, 1);
     // Its failures must not open the breaker: the retry is to reach the module at once.
@@ -114,7 +122,7 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
       listen: '127.0.0.1:0',
       tls: { cert: pki.certPem, key: pki.keyPem, clientCa: pki.caPem },
       logger: pino({ level: 'silent' }),
-      builtins: { [FLAKY]: _flakyModule(flaky) },
+      builtins: { ...builtinExitModules(), [FLAKY]: _flakyModule(flaky) },
       processMetrics: false,
     });
     tokens.manager = server.callers.add('CERTEXIT\\pkiadmin', 'manager').token;
@@ -254,8 +262,9 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     await screenshot(p, 'requester-pending');
   });
 
-  it('approves a pending request as a certificate manager, who cannot change the CA', async () => {
+  it('approves and denies pending requests as a certificate manager, who cannot change the CA', async () => {
     const pending = await submit(tokens.bob, 'approve-me');
+    const refused = await submit(tokens.bob, 'deny-me');
     const p = await profile();
     await signIn(p, tokens.officer);
     await folder(p, 'Pending Requests');
@@ -264,6 +273,21 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     await p.page.getByRole('status').getByText(`Request ${pending.requestId} was issued.`).waitFor();
     const stored = await server.authority.ca.store.getRequest(pending.requestId);
     expect(stored).toMatchObject({ Disposition: DB_DISP_ISSUED, Officer: 'CERTEXIT\\certmanager' });
+    await row(p, refused.requestId).getByRole('button', { name: 'Deny' }).click();
+    await p.page.getByRole('status').getByText(`Request ${refused.requestId} was denied.`).waitFor();
+    expect(await server.authority.ca.store.getRequest(refused.requestId)).toMatchObject({
+      Disposition: DB_DISP_DENIED,
+      Officer: 'CERTEXIT\\certmanager',
+    });
+    // The list reloads after an action: both requests leave Pending Requests.
+    await expect.poll(() => row(p, refused.requestId).count()).toBe(0);
+    expect(await row(p, pending.requestId).count()).toBe(0);
+    // The denied request moves to Failed Requests, with its disposition; no certificate was issued for it.
+    await folder(p, 'Failed Requests');
+    await row(p, refused.requestId).getByText('Denied', { exact: true }).waitFor();
+    expect(await row(p, refused.requestId).getByRole('button', { name: 'Open' }).count()).toBe(0);
+    expect(await server.authority.ca.store.getCertificate(refused.requestId)).toBeUndefined();
+    await screenshot(p, 'failed-requests');
     await folder(p, 'Issued Certificates');
     await row(p, pending.requestId).waitFor();
     await p.page.getByRole('navigation').getByRole('link', { name: 'Properties', exact: true }).click();
@@ -383,9 +407,37 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     await p.page.getByLabel('Delta CRL publication interval (0: no deltas)', { exact: true }).fill('4');
     await p.page.getByRole('button', { name: 'Apply' }).click();
     await p.page.getByRole('status').getByText('1 value changed and recorded in the audit log.').waitFor();
+    // Extensions: a new CDP URL, put in the CDP extension of issued certificates; the next certificate carries it.
+    const cdp = `http://pki-${process.pid}.console.test/CertEnroll/%3%8%9.crl`;
     await p.page.goto(`${server.url}/console/#/properties/extensions`);
     await p.page.getByRole('list', { name: 'Locations' }).getByRole('button').first().waitFor();
+    await p.page.getByLabel('New location').fill(cdp);
+    await p.page.getByRole('button', { name: 'Add…' }).click();
+    await p.page.getByRole('list', { name: 'Locations' }).getByRole('button', { name: cdp }).waitFor();
+    await p.page.getByLabel(/Include in the CDP extension of issued certificates/).check();
     await screenshot(p, 'properties-extensions');
+    await p.page.getByRole('button', { name: 'Apply' }).click();
+    await p.page.getByRole('status').getByText('1 value changed and recorded in the audit log.').waitFor();
+    const urls = server.authority.ca.registry.getValue(`${server.authority.ca.registryPath}\\CRLPublicationURLs`);
+    expect(urls).toContain(`2:${cdp}`);
+    const { requestId: withCdp } = await issue('cdp.contoso.test');
+    const certificate = (await server.authority.ca.store.getCertificate(withCdp))!.RawCertificate;
+    const derFile = join(work, 'cdp.cer');
+    writeFileSync(derFile, certificate);
+    const text = opensslOk(['x509', '-inform', 'DER', '-in', derFile, '-noout', '-ext', 'crlDistributionPoints']);
+    expect(text).toContain(`URI:http://pki-${process.pid}.console.test/CertEnroll/`);
+    // Exit Module: the default module's PublishCertFlags.
+    await p.page.goto(`${server.url}/console/#/properties/exit-module`);
+    const defaultModule = p.page.getByRole('group').filter({ hasText: PROGID_DEFAULT_EXIT });
+    await defaultModule.getByLabel(/Allow certificates to be published to the file system/).check();
+    await screenshot(p, 'properties-exit-module');
+    await defaultModule.getByRole('button', { name: 'Apply' }).click();
+    await p.page.getByRole('status').getByText('1 value changed and recorded in the audit log.').waitFor();
+    expect(
+      server.authority.ca.registry.getNumber(
+        `${caRegistryPaths.exitModule(sanitizeCaName(CA_NAME), PROGID_DEFAULT_EXIT)}\\PublishCertFlags`,
+      ),
+    ).toBe(1);
     await p.page.goto(`${server.url}/console/#/properties/policy`);
     await p.page.getByLabel(/Allow the SAN request attribute/).check();
     await p.page.getByRole('button', { name: 'Apply' }).click();
@@ -401,6 +453,8 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     const log = p.page.getByTestId('audit-log');
     await log.getByText('CRLDeltaPeriodUnits').waitFor();
     await log.getByText(/EditFlags/).waitFor();
+    await log.getByText(/CRLPublicationURLs/).waitFor();
+    await log.getByText(/PublishCertFlags/).waitFor();
     expect(await log.locator('tbody tr').first().textContent()).toContain('CERTEXIT\\pkiadmin (manager)');
     await screenshot(p, 'audit-log');
     const entries = (await server.authority.ca.store.listAudit()).filter((e) =>
@@ -453,6 +507,26 @@ describe('the Certification Authority console in Chromium', { timeout: 60_000 },
     expect(p.expectErrors(/status of 403/)).toHaveLength(2);
     expect(statuses[2]).toBe(200);
     expect((await server.authority.ca.store.getRequest(target.requestId))?.Officer).toBe('CERTEXIT\\pkiadmin');
+  });
+
+  it('lists the templates on the CA’s list under Certificate Templates', async () => {
+    const added = await api('/v1/ca/templates', { token: tokens.manager, body: { edits: ['+WebServer'] } });
+    expect(added.status, added.text).toBe(200);
+    const p = await profile();
+    await signIn(p, tokens.alice);
+    await folder(p, 'Certificate Templates');
+    const table = p.page.getByTestId('folder-templates');
+    const webServer = table.locator('tbody tr').filter({ hasText: 'Web Server' });
+    await webServer.getByText('Server Authentication').waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(added.json.templates.length);
+    await screenshot(p, 'certificate-templates');
+    // Off the list, out of the folder.
+    const removed = await api('/v1/ca/templates', { token: tokens.manager, body: { edits: ['-WebServer'] } });
+    expect(removed.status, removed.text).toBe(200);
+    await p.page.reload();
+    await folder(p, 'Certificate Templates');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(removed.json.templates.length);
+    expect(await webServer.count()).toBe(0);
   });
 
   it('pages, sorts and filters a folder on the server', async () => {
