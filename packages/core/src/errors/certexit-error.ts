@@ -22,6 +22,8 @@ export class CertexitError extends Error {
   readonly source: string | undefined;
   /** True when trying again later may succeed (timeouts, connection loss). */
   readonly isRetryable: boolean;
+  /** The message as given, without the `[certexit] [source]` prefix and the HRESULT name (for people and JSON). */
+  readonly reason: string;
 
   constructor({
     hresult = E_FAIL,
@@ -41,6 +43,7 @@ export class CertexitError extends Error {
     this.hresult = FAILED(hresult) ? hresult >>> 0 : E_FAIL;
     this.source = source;
     this.isRetryable = isRetryable;
+    this.reason = message;
   }
 
   /** True for any certexit error, whichever copy of this package created it. */

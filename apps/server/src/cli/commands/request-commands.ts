@@ -22,7 +22,7 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
       const outcome = await cli.withEngine((a) =>
         a.submit({ request, attributes: o.attrib, requesterName: o.requester }),
       );
-      printRequestOutcome(cli, outcome, certOut);
+      printRequestOutcome(cli, outcome, certOut, { exitWithDisposition: true });
     });
 
   program
@@ -32,7 +32,9 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
     .argument('[cert-out]', 'write the certificate here (PEM)')
     .action(async (id: string, certOut: string | undefined) => {
       const requestId = positiveInt(id, 'request id');
-      printRequestOutcome(cli, await cli.withEngine((a) => a.retrieve(requestId)), certOut);
+      printRequestOutcome(cli, await cli.withEngine((a) => a.retrieve(requestId)), certOut, {
+        exitWithDisposition: true,
+      });
     });
 
   for (const [name, description] of [
@@ -47,7 +49,7 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
       .action(async (id: string, certOut: string | undefined) => {
         const requestId = positiveInt(id, 'request id');
         const outcome = await cli.withEngine((a) => (name === 'resubmit' ? a.resubmit(requestId) : a.deny(requestId)));
-        printRequestOutcome(cli, outcome, certOut);
+        printRequestOutcome(cli, outcome, certOut, { exitWithDisposition: name === 'resubmit' });
       });
   }
 }

@@ -99,7 +99,9 @@ describe('revoke, unrevoke and crl on the command line', () => {
     expect((await json('revoke', serial)).value).toMatchObject({ disposition: DB_DISP_REVOKED });
   });
 
-  it('publishes base and delta CRLs, shows progress every 100,000 entries, and answers --json', async () => {
+  it('publishes base and delta CRLs, shows progress every 100,000 entries, and answers --json', {
+    timeout: 60_000,
+  }, async () => {
     // 100,000 more revoked certificates, straight through the store (the CRL reads only these columns).
     const ca = await openCa(dir);
     try {
