@@ -9,6 +9,7 @@ export { type CaCertificateState, caCertificateStates } from './ca/ca-certificat
 export { caRegistryPaths } from './ca/ca-configuration-paths';
 export type { CaContext, CaSigningKey } from './ca/ca-context';
 export { type CaFolder, caFolder, caKeyFile } from './ca/ca-folder';
+export { CA_REGISTRY_VALUES, CRL_PERIOD_UNITS } from './ca/ca-registry-values';
 export {
   type InstallCaCertificateOptions,
   type InstalledCaCertificate,
@@ -35,7 +36,12 @@ export {
   publishCrls,
 } from './crl/publish-crls';
 export { startCrlSchedule } from './crl/start-crl-schedule';
-export { type CaDirectorySettings, readCaDirectorySettings } from './directory/ca-directory-settings';
+export {
+  CA_DIRECTORY_KEY,
+  CA_DIRECTORY_VALUES,
+  type CaDirectorySettings,
+  readCaDirectorySettings,
+} from './directory/ca-directory-settings';
 export { type DsPublishCertificateKind, dsPublishCertificateUrl, dsPublishCrlUrl } from './directory/ds-publish-target';
 export {
   type DirectoryPublicationItem,
@@ -43,6 +49,7 @@ export {
   type PublishToCaDirectoryOptions,
   publishToCaDirectory,
 } from './directory/publish-to-ca-directory';
+export { CA_REGISTRY_KEY } from './engine/ca-registry-declaration';
 export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
 export { REVOCATION_REASONS } from './engine/crl-reason-names';
 export { dispositionText } from './engine/disposition-text';
@@ -59,6 +66,7 @@ export type { DeliveryRecord } from './hosting/delivery-record';
 export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
 export { type ExitHostThreadOptions, startExitHostThread } from './hosting/exit-host-thread';
 export type { ExitHostThreadData } from './hosting/exit-host-thread-protocol';
+export { EXIT_MODULE_KEY, EXIT_MODULE_VALUES, EXIT_MODULES_VALUES } from './hosting/exit-module-registry-values';
 export type { DeliveryMode } from './hosting/exit-outbox';
 export {
   dropExitQueueItem,
@@ -67,10 +75,24 @@ export {
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
-export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
-export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
+export {
+  type BuiltinExitModules,
+  type ExitModuleImporter,
+  type ExitModuleLoadFailure,
+  exitModuleFactoryOf,
+  importExitModuleFactory,
+  type LoadedExitModule,
+} from './hosting/load-exit-modules';
+export { type ExitModuleCodeLocation, isExitModulePath, locateExitModule } from './hosting/locate-exit-module';
+export {
+  assertProgId,
+  type ModuleRegistration,
+  ModuleRegistrations,
+  PROGID_REGISTRY_VALUES,
+} from './hosting/module-registrations';
 export { runExitHostThread } from './hosting/run-exit-host-thread';
 export type { CertificateTemplate } from './policy/certificate-template';
+export { POLICY_MODULE_VALUES, POLICY_MODULES_VALUES } from './policy/policy-registry-values';
 export { RegistryFile } from './registry/registry-file';
 export type {
   CaCertificateRow,

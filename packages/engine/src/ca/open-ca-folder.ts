@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { REGVAL_ACTIVE } from '@certexit/core';
+import { ENUM_UNKNOWN_CA, REGVAL_ACTIVE, readRegistryValue, registryValueDefault } from '@certexit/core';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import { isKeyAlgorithmName } from '@certexit/x509';
 import { RegistryFile } from '../registry/registry-file';
@@ -9,6 +9,7 @@ import { openSqliteStore } from '../store/sqlite-store';
 import { caRegistryPaths } from './ca-configuration-paths';
 import type { CaFolder } from './ca-folder';
 import { caFolder } from './ca-folder';
+import { CA_REGISTRY_VALUES } from './ca-registry-values';
 import { sanitizedShortName } from './sanitize-ca-name';
 
 /**
@@ -63,8 +64,8 @@ export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions 
     commonName: text('CommonName') ?? sanitizedName,
     sanitizedName,
     shortName: sanitizedShortName(sanitizedName),
-    caType: Number(value('CAType') ?? 5),
-    machineDnsName: text('MachineDNSName') ?? 'localhost',
+    caType: readRegistryValue(registry.keyAt(path), CA_REGISTRY_VALUES.CAType).value ?? ENUM_UNKNOWN_CA,
+    machineDnsName: text('MachineDNSName') ?? registryValueDefault(CA_REGISTRY_VALUES.MachineDNSName)!,
     domainDn: text('DSDomainDN'),
     configDn: text('DSConfigDN'),
     keyAlgorithm,

@@ -9,13 +9,13 @@ import {
   EXITEVENT_CERTPENDING,
   EXTENSION_CRITICAL_FLAG,
   EXTENSION_ORIGIN_REQUEST,
-  REGVAL_ACTIVE,
+  readRegistryValue,
 } from '@certexit/core';
 import type { ParsedCertificationRequest } from '@certexit/x509';
 import { nameAttributeValues, parseCertificationRequest } from '@certexit/x509';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { decidePolicy } from '../policy/policy-decision';
-import { REQDISP_ISSUE } from '../policy/request-disposition';
+import { POLICY_MODULE_VALUES, POLICY_MODULES_VALUES } from '../policy/policy-registry-values';
 import { buildIssuedCertificate } from './build-issued-certificate';
 import type { EngineServices } from './engine-services';
 import { namePropertiesOf } from './name-properties-of';
@@ -60,12 +60,16 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
   if (badSubject)
     return recordRejected(engine, badSubject, { raw: request.der, attributes, requesterName, now, request });
   const policyKey = caRegistryPaths.policyModules(ca.sanitizedName);
-  const policy = String(ca.registry.getValue(`${policyKey}\\${REGVAL_ACTIVE}`));
+  const policy = readRegistryValue(ca.registry.keyAt(policyKey), POLICY_MODULES_VALUES.Active).value;
   const decision = decidePolicy({
     caType: ca.caType,
     attributes,
     templates: ca.templates,
-    requestDisposition: Number(ca.registry.getValue(`${policyKey}\\${policy}\\RequestDisposition`) ?? REQDISP_ISSUE),
+    requestDisposition: readRegistryValue(
+      ca.registry.keyAt(`${policyKey}\\${policy}`),
+      POLICY_MODULE_VALUES.RequestDisposition,
+      ca,
+    ).value!,
   });
   const template = 'template' in decision ? decision.template : undefined;
   const requestName = namePropertiesOf(request.subjectDer);
