@@ -126,10 +126,12 @@ for (const { path } of workspaces) {
   }
 }
 
-// The e2e workspace (private, not a package) runs on the same Node.js as the packages.
-const e2ePkgFile = join(root, 'e2e', 'package.json');
-if (existsSync(e2ePkgFile) && readJson(e2ePkgFile).engines?.node !== nodeRange)
-  problems.push(`e2e: engines.node must be "${nodeRange}", as in the root package.json`);
+// The e2e workspace (private, outside packages/ and apps/) runs on the same Node.js.
+if (existsSync(join(root, 'e2e', 'package.json'))) {
+  const pkg = readJson(join(root, 'e2e', 'package.json'));
+  if (pkg.engines?.node !== nodeRange)
+    problems.push(`e2e: engines.node must be "${nodeRange}", as in the root package.json`);
+}
 const peculiar = new Set();
 for (const line of readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').split('\n')) {
   const m = /^\s+"?(@peculiar\/[a-z0-9-]+)"?:\s*(\S+)/.exec(line);

@@ -4,6 +4,7 @@
 // entry imports only the check (and the folder lookup), and the CLI dynamically once the check has passed.
 import { fileURLToPath } from 'node:url';
 import { invocationFolder, packageRootOf } from './cli/invocation-folder';
+import { quietSqliteExperimentalWarning } from './cli/quiet-sqlite-warning';
 import { unsupportedNodeMessage } from './cli/supported-node';
 
 const unsupported = unsupportedNodeMessage(process.versions.node);
@@ -11,6 +12,7 @@ if (unsupported) {
   process.stderr.write(`${unsupported}\n`);
   process.exitCode = 1;
 } else {
+  quietSqliteExperimentalWarning();
   // Relative paths resolve against the folder the command was typed in, also under `pnpm exec` and scripts.
   const folder = invocationFolder(packageRootOf(fileURLToPath(import.meta.url)));
   if (folder !== process.cwd()) process.chdir(folder);
