@@ -114,4 +114,33 @@ describe('the built certexit, run by a person in a folder', { timeout: 120_000 }
     // The CA is fine afterwards.
     expect(opensslOk(['x509', '-in', join(work.path, 'alice.pem'), '-noout', '-subject'])).toContain('alice');
   });
+
+  it('serve always logs JSON (at info unless told otherwise)', async () => {
+    const child = spawn(process.execPath, [CLI, '--dir', './myca', 'serve', '--listen', '127.0.0.1:0'], {
+      cwd: work.path,
+      env: shellEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const closed = new Promise<number | null>((done) => child.on('close', done));
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('listening on') && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    expect(await closed).toBe(0);
+    expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    const logs = stderr
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { msg: string; level: number });
+    expect(logs.map((l) => l.msg)).toContain('exit module loaded');
+    expect(logs.every((l) => l.level >= 30)).toBe(true);
+  });
 });

@@ -153,4 +153,31 @@ describe('setreg', () => {
     const typo = await cli('setreg', '--type', 'REG_SZ', 'exit\\LdapServer', 'ldaps://dc.example');
     expect(typo.err.join()).toMatch(/did you mean LdapServers/);
   });
+
+  it("never prints a process module's environment values, which may be credentials", async () => {
+    const registered = await cli(
+      'module',
+      'register',
+      'Contoso_Proc.Exit',
+      '/bin/sh',
+      '--process',
+      '--inactive',
+      '--env',
+      'API_TOKEN=s3cr3t-value',
+    );
+    expect(registered.code, registered.err.join('\n')).toBe(0);
+    for (const args of [
+      ['getreg', 'exit\\Contoso_Proc.Exit\\Environment'],
+      ['getreg', 'exit\\Contoso_Proc.Exit\\Environment\\API_TOKEN'],
+      ['--json', 'getreg', 'exit\\Contoso_Proc.Exit\\Environment'],
+      ['setreg', 'exit\\Contoso_Proc.Exit\\Environment\\API_TOKEN', 'n3w-s3cr3t'],
+      ['--json', 'setreg', 'exit\\Contoso_Proc.Exit\\Environment\\API_TOKEN', 'n3w-s3cr3t'],
+    ]) {
+      const run = await cli(...args);
+      expect(run.code, run.err.join('\n')).toBe(0);
+      expect(run.out.join('\n'), args.join(' ')).toMatch(/API_TOKEN/);
+      expect(run.out.join('\n'), args.join(' ')).not.toMatch(/s3cr3t/);
+    }
+    expect(stored('ExitModules', 'Contoso_Proc.Exit', 'Environment', 'API_TOKEN')).toBe('n3w-s3cr3t');
+  });
 });
