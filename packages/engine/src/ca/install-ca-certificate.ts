@@ -13,6 +13,7 @@ import {
 } from '@certexit/x509';
 import type { CaCertificateRow } from '../store/ca-store';
 import { caKeyFile } from './ca-folder';
+import { CA_REGISTRY_VALUES } from './ca-registry-values';
 import { openCa } from './open-ca';
 import type { CaFolderContext } from './open-ca-folder';
 import { openCaFolder } from './open-ca-folder';
@@ -118,7 +119,7 @@ export async function installCaCertificate(
   } finally {
     await ca.store.close();
   }
-  ca.registry.delete(`${ca.registryPath}\\RequestId`);
+  ca.registry.delete(`${ca.registryPath}\\${CA_REGISTRY_VALUES.RequestId.name}`);
   const opened = await openCa(dir);
   try {
     return { ...installed, files: publishCaCertificateFiles(opened) };

@@ -54,20 +54,21 @@ export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions 
     const v = value(name);
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
-  const keyAlgorithm = value('KeyAlgorithm');
+  const keyAlgorithm = value(CA_REGISTRY_VALUES.KeyAlgorithm.name);
   if (!isKeyAlgorithmName(keyAlgorithm))
     throw new Error(`${path}\\KeyAlgorithm is ${JSON.stringify(keyAlgorithm)}, not a key algorithm`);
   return {
     folder,
     registry,
     store: openSqliteStore(folder.database, options.store),
-    commonName: text('CommonName') ?? sanitizedName,
+    commonName: text(CA_REGISTRY_VALUES.CommonName.name) ?? sanitizedName,
     sanitizedName,
     shortName: sanitizedShortName(sanitizedName),
     caType: readRegistryValue(registry.keyAt(path), CA_REGISTRY_VALUES.CAType).value ?? ENUM_UNKNOWN_CA,
-    machineDnsName: text('MachineDNSName') ?? registryValueDefault(CA_REGISTRY_VALUES.MachineDNSName)!,
-    domainDn: text('DSDomainDN'),
-    configDn: text('DSConfigDN'),
+    machineDnsName:
+      text(CA_REGISTRY_VALUES.MachineDNSName.name) ?? registryValueDefault(CA_REGISTRY_VALUES.MachineDNSName)!,
+    domainDn: text(CA_REGISTRY_VALUES.DSDomainDN.name),
+    configDn: text(CA_REGISTRY_VALUES.DSConfigDN.name),
     keyAlgorithm,
     registryPath: path,
   };

@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { RegistryValue } from '@certexit/core';
 import {
   CA_DISP_VALID,
   ENUM_ENTERPRISE_ROOTCA,
   ENUM_ENTERPRISE_SUBCA,
   ENUM_STANDALONE_ROOTCA,
   ENUM_STANDALONE_SUBCA,
-  isEnterpriseCaType,
   PROGID_DEFAULT_EXIT,
   REGVAL_ACTIVE,
+  registryValueDefault,
 } from '@certexit/core';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import {
@@ -18,6 +19,7 @@ import {
 } from '@certexit/x509';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { caFolder, caKeyFile } from '../ca/ca-folder';
+import { CA_REGISTRY_VALUES } from '../ca/ca-registry-values';
 import type { InstalledCaCertificate } from '../ca/install-ca-certificate';
 import { openCa } from '../ca/open-ca';
 import { openCaFolder } from '../ca/open-ca-folder';
@@ -28,7 +30,8 @@ import { requestCaCertificate } from '../ca/request-ca-certificate';
 import { sanitizeCaName } from '../ca/sanitize-ca-name';
 import { publishInitialCrls } from '../crl/publish-initial-crls';
 import { defaultTemplates } from '../policy/default-templates';
-import { PROGID_DEFAULT_POLICY, REQDISP_ISSUE, REQDISP_PENDINGFIRST } from '../policy/request-disposition';
+import { POLICY_MODULE_VALUES } from '../policy/policy-registry-values';
+import { PROGID_DEFAULT_POLICY } from '../policy/request-disposition';
 import { RegistryFile } from '../registry/registry-file';
 import { openSqliteStore } from '../store/sqlite-store';
 
@@ -216,12 +219,14 @@ function _writeConfiguration(
   const urls = defaultPublicationUrls(certEnroll);
   const ca = caRegistryPaths.ca(o.sanitizedName);
   registry.setValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`, o.sanitizedName);
-  for (const [name, value] of Object.entries({
+  const caType = { caType: o.caType };
+  // The CA key's values, named as CA_REGISTRY_VALUES declares them (a misspelt name does not compile).
+  const values = {
     CommonName: o.commonName,
     CAType: o.caType,
-    UseDS: isEnterpriseCaType(o.caType) ? 1 : 0,
+    UseDS: registryValueDefault(CA_REGISTRY_VALUES.UseDS, caType)!,
     KeyAlgorithm: o.keyAlgorithm,
-    MachineDNSName: o.machineDnsName ?? 'localhost',
+    MachineDNSName: o.machineDnsName ?? registryValueDefault(CA_REGISTRY_VALUES.MachineDNSName)!,
     DSDomainDN: o.domainDn ?? '',
     DSConfigDN: o.configDn ?? '',
     CRLPublicationURLs: urls.crl,
@@ -230,13 +235,14 @@ function _writeConfiguration(
     CRLPeriodUnits: 1,
     CRLDeltaPeriod: 'Days',
     CRLDeltaPeriodUnits: 1,
-  })) {
+  } satisfies Partial<Record<keyof typeof CA_REGISTRY_VALUES, RegistryValue>>;
+  for (const [name, value] of Object.entries(values)) {
     if (value !== '') registry.setValue(`${ca}\\${name}`, value);
   }
   registry.setValue(`${caRegistryPaths.policyModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`, PROGID_DEFAULT_POLICY);
   registry.setValue(
-    `${caRegistryPaths.policyModules(o.sanitizedName)}\\${PROGID_DEFAULT_POLICY}\\RequestDisposition`,
-    isEnterpriseCaType(o.caType) ? REQDISP_ISSUE : REQDISP_PENDINGFIRST | REQDISP_ISSUE,
+    `${caRegistryPaths.policyModules(o.sanitizedName)}\\${PROGID_DEFAULT_POLICY}\\${POLICY_MODULE_VALUES.RequestDisposition.name}`,
+    registryValueDefault(POLICY_MODULE_VALUES.RequestDisposition, caType)!,
   );
   registry.setValue(
     `${caRegistryPaths.exitModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`,
