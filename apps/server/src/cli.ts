@@ -16,11 +16,6 @@ if (unsupported) {
   // Relative paths resolve against the folder the command was typed in, also under `pnpm exec` and scripts.
   const folder = invocationFolder(packageRootOf(fileURLToPath(import.meta.url)));
   if (folder !== process.cwd()) process.chdir(folder);
-  // A reader that stops early (`certexit view | head -1`) closes the pipe: stop writing, no stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
-  });
   const { runCli } = await import('./cli/main');
   process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -9,7 +9,6 @@ export { type CaCertificateState, caCertificateStates } from './ca/ca-certificat
 export { caRegistryPaths } from './ca/ca-configuration-paths';
 export type { CaContext, CaSigningKey } from './ca/ca-context';
 export { type CaFolder, caFolder, caKeyFile } from './ca/ca-folder';
-export { CA_REGISTRY_VALUES, CRL_PERIOD_UNITS } from './ca/ca-registry-values';
 export {
   type InstallCaCertificateOptions,
   type InstalledCaCertificate,
@@ -43,6 +42,7 @@ export {
   readCaDirectorySettings,
 } from './directory/ca-directory-settings';
 export { type DsPublishCertificateKind, dsPublishCertificateUrl, dsPublishCrlUrl } from './directory/ds-publish-target';
+export { findRequesterInDirectory } from './directory/find-requester-in-directory';
 export {
   type DirectoryPublicationItem,
   type DirectoryPublicationResult,
@@ -75,6 +75,8 @@ export {
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
+export { formatEventId } from './hosting/in-flight-deliveries';
+export { knownProgId } from './hosting/known-prog-id';
 export {
   type BuiltinExitModules,
   type ExitModuleImporter,
@@ -90,10 +92,70 @@ export {
   ModuleRegistrations,
   PROGID_REGISTRY_VALUES,
 } from './hosting/module-registrations';
+export {
+  parseReplayMask,
+  REPLAY_DEFAULT_LIMIT,
+  REPLAY_MAX_EVENTS,
+  REPLAYABLE_EVENTS,
+  type ReplayOptions,
+  type ReplayResult,
+  replayExitEvents,
+} from './hosting/replay-exit-events';
 export { runExitHostThread } from './hosting/run-exit-host-thread';
-export type { CertificateTemplate } from './policy/certificate-template';
+export {
+  defaultCaTemplateNames,
+  editCaTemplateNames,
+  enrolleeSuppliesNames,
+  REGVAL_CA_TEMPLATES,
+  readCaTemplateNames,
+} from './policy/ca-template-list';
+export { ADMINISTRATOR_GROUPS, effectiveGroups, PRINCIPALS } from './policy/certexit-principals';
+export type { CertificateTemplate, TemplateKeyAlgorithm } from './policy/certificate-template';
+export { defaultTemplates } from './policy/default-templates';
+export {
+  evaluateRequest,
+  type IssuancePlan,
+  type PolicyContext,
+  type PolicyRequest,
+  type PolicyVerdict,
+} from './policy/evaluate-request';
+export type { PolicyCa } from './policy/policy-ca';
 export { POLICY_MODULE_VALUES, POLICY_MODULES_VALUES } from './policy/policy-registry-values';
+export {
+  DEFAULT_ENABLED_REQUEST_EXTENSIONS,
+  defaultEditFlags,
+  defaultRequestDisposition,
+  POLICY_VALUE_NAMES,
+  type PolicySettings,
+  policyModuleKey,
+  REGVAL_CRL_FLAGS,
+  readPolicySettings,
+} from './policy/policy-settings';
+export type { FindRequester, RequesterDirectoryEntry, RequesterLookup } from './policy/requester-lookup';
+export {
+  copyTemplate,
+  editCaTemplates,
+  editTemplateFlags,
+  listTemplateViews,
+  requireTemplate,
+  setTemplateField,
+  suppliesNames,
+  TEMPLATE_SET_FIELDS,
+  type TemplateChange,
+  type TemplateView,
+  templateView,
+  templateWarnings,
+} from './policy/template-administration';
+export { hasTemplateRight, type TemplateAccessEntry, type TemplateRight } from './policy/template-permissions';
+export { CA_REGISTRY_VALUES, CRL_PERIOD_UNITS } from './registry/ca-registry-values';
 export { RegistryFile } from './registry/registry-file';
+export { RegistryFileError } from './registry/registry-file-error';
+export {
+  HIDDEN_VALUE,
+  isSecretRegistryValue,
+  shownRegistryKey,
+  shownRegistryValue,
+} from './registry/secret-registry-values';
 export type {
   CaCertificateRow,
   CaStore,
@@ -104,5 +166,23 @@ export type {
   RequestRow,
   StoredExtension,
 } from './store/ca-store';
-export type { ExitOutboxStore, OutboxClaim, OutboxCount, OutboxRow, OutboxStatus } from './store/exit-outbox-store';
-export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export { DatabaseWentBackError } from './store/database-went-back-error';
+export type { ExitActionRecord, ExitActionRecords } from './store/exit-action-records';
+export type {
+  ExitOutboxStore,
+  OutboxClaim,
+  OutboxCount,
+  OutboxReplay,
+  OutboxReplayRequest,
+  OutboxReplaySummary,
+  OutboxRow,
+  OutboxStatus,
+} from './store/exit-outbox-store';
+export { type HighWaterMarks, marksBehind } from './store/high-water-mark';
+export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export {
+  HRESULT_IO_DEVICE,
+  HRESULT_WRITE_PROTECT,
+  type StorageFault,
+  StorageFaultError,
+} from './store/storage-fault-error';

@@ -18,13 +18,18 @@ async function run(...args: string[]): Promise<{ code: number; out: string[]; er
 beforeAll(async () => {
   // An enterprise CA with no directory configured: the default module warns that it cannot publish.
   expect((await run('setup', '--name', 'People CA', '--type', 'enterprise-root')).code).toBe(0);
+  // Without a directory the CA issues templates whose subject the enrollee supplies: WebServer, and a copy that
+  // waits for a CA manager.
+  expect((await run('template', 'copy', 'WebServer', 'PendingWeb')).code).toBe(0);
+  expect((await run('template', 'set', 'PendingWeb', 'enrollmentFlags', '+CT_FLAG_PEND_ALL_REQUESTS')).code).toBe(0);
+  expect((await run('catemplates', '+WebServer', '+PendingWeb')).code).toBe(0);
 });
 afterAll(() => work.remove());
 
 describe('one-shot commands print for people', () => {
   it('prints the result as text and each warning as one short line, with no JSON log lines', async () => {
     const { csr } = opensslRequest(work.path, 'people');
-    const { code, out, err } = await run('submit', '--attrib', 'CertificateTemplate:User', csr);
+    const { code, out, err } = await run('submit', '--attrib', 'CertificateTemplate:WebServer', csr);
     expect(code).toBe(CLI_EXIT_CODES.OK);
     expect(out[0]).toMatch(/^RequestId: \d+$/);
     expect(out.join('\n')).toContain('Issued');
@@ -78,10 +83,10 @@ describe('one-shot commands print for people', () => {
 describe('submit exits with the outcome of the request', () => {
   it('0 issued, 2 denied, 3 failed, 4 pending (also in --json mode), as docs/cli.md says', async () => {
     const cases: Array<[string[], number, number]> = [
-      [['--attrib', 'CertificateTemplate:User', opensslRequest(work.path, 'issued').csr], DB_DISP_ISSUED, 0],
+      [['--attrib', 'CertificateTemplate:WebServer', opensslRequest(work.path, 'issued').csr], DB_DISP_ISSUED, 0],
       [[opensslRequest(work.path, 'no-template').csr], DB_DISP_DENIED, 2],
       [[work.write('garbage.csr', 'this is not a request')], DB_DISP_ERROR, 3],
-      [['--attrib', 'CertificateTemplate:KeyRecoveryAgent', opensslRequest(work.path, 'kra').csr], DB_DISP_PENDING, 4],
+      [['--attrib', 'CertificateTemplate:PendingWeb', opensslRequest(work.path, 'kra').csr], DB_DISP_PENDING, 4],
     ];
     for (const [args, disposition, exitCode] of cases) {
       const text = await run('submit', ...args);
@@ -95,12 +100,12 @@ describe('submit exits with the outcome of the request', () => {
 
   it('retrieve and resubmit report the request the same way; deny exits 0 when it denied', async () => {
     const kra = opensslRequest(work.path, 'kra2').csr;
-    const pending = await run('--json', 'submit', '--attrib', 'CertificateTemplate:KeyRecoveryAgent', kra);
+    const pending = await run('--json', 'submit', '--attrib', 'CertificateTemplate:PendingWeb', kra);
     const id = String((JSON.parse(pending.out.join('')) as { requestId: number }).requestId);
     expect((await run('retrieve', id)).code).toBe(CLI_EXIT_CODES.PENDING);
     expect((await run('deny', id)).code).toBe(CLI_EXIT_CODES.OK);
     expect((await run('retrieve', id)).code).toBe(CLI_EXIT_CODES.DENIED);
-    const again = await run('--json', 'submit', '--attrib', 'CertificateTemplate:KeyRecoveryAgent', kra);
+    const again = await run('--json', 'submit', '--attrib', 'CertificateTemplate:PendingWeb', kra);
     const second = String((JSON.parse(again.out.join('')) as { requestId: number }).requestId);
     expect((await run('resubmit', second)).code).toBe(CLI_EXIT_CODES.OK);
     expect((await run('retrieve', second)).code).toBe(CLI_EXIT_CODES.OK);

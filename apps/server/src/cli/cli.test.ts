@@ -32,6 +32,11 @@ function opensslCsr(name: string): string {
 
 beforeAll(async () => {
   expect((await json('setup', '--name', 'CLI Test CA')).code).toBe(0);
+  // An enterprise CA without a directory issues the templates whose subject the enrollee supplies: WebServer, and
+  // a copy that waits for a CA manager.
+  expect((await json('template', 'copy', 'WebServer', 'PendingWeb')).code).toBe(0);
+  expect((await json('template', 'set', 'PendingWeb', 'enrollmentFlags', '+CT_FLAG_PEND_ALL_REQUESTS')).code).toBe(0);
+  expect((await json('catemplates', '+WebServer', '+PendingWeb')).code).toBe(0);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -40,7 +45,7 @@ describe('certexit CLI (--json)', () => {
     const issued = await json(
       'submit',
       '--attrib',
-      'CertificateTemplate:User',
+      'CertificateTemplate:WebServer',
       opensslCsr('alice'),
       join(work, 'alice.pem'),
     );
@@ -64,7 +69,7 @@ describe('certexit CLI (--json)', () => {
       deliveries: [],
     });
 
-    const pending = await json('submit', '--attrib', 'CertificateTemplate:KeyRecoveryAgent', opensslCsr('kra'));
+    const pending = await json('submit', '--attrib', 'CertificateTemplate:PendingWeb', opensslCsr('kra'));
     expect(pending.out).toMatchObject({ disposition: DB_DISP_PENDING });
     const id = String(pending.out.requestId);
     expect((await json('retrieve', id)).out).toMatchObject({ disposition: DB_DISP_PENDING, deliveries: [] });
@@ -74,6 +79,13 @@ describe('certexit CLI (--json)', () => {
       { event: 'EXITEVENT_CERTRETRIEVEPENDING', module: 'CertificateAuthority_MicrosoftDefault.Exit', hresult: 'S_OK' },
     ]);
     expect(retrieved.out.certificateFile).toBe(join(work, 'kra.pem'));
+    // Issue 12: "each GET of a formerly pending request by its requester records another
+    // EXITEVENT_CERTRETRIEVEPENDING": raised once per request, the first time it is retrieved after issuance.
+    for (let i = 0; i < 3; i++) expect((await json('retrieve', id)).out.deliveries).toEqual([]);
+    const ca = await openCa(dir);
+    const events = await ca.store.listExitEvents();
+    await ca.store.close();
+    expect(events.filter((e) => e.event === 0x10 && e.context === Number(id))).toHaveLength(1);
     const missing = await json('retrieve', '999');
     expect(missing.code).toBe(1);
     expect(missing.err.join('\n')).toMatch(/request 999 does not exist/);

@@ -19,10 +19,21 @@ import {
   exitQueueDropSchema,
   exitQueueItemParamsSchema,
   exitQueueQuerySchema,
+  exitQueueReplayBodySchema,
+  exitQueueReplaySchema,
   exitQueueRetryBodySchema,
   exitQueueRetrySchema,
   exitQueueSchema,
 } from './exit-queue-schemas';
+import {
+  caTemplatesBodySchema,
+  caTemplatesSchema,
+  templateChangeSchema,
+  templateListSchema,
+  templateParamsSchema,
+  templateSchema,
+  templateSetBodySchema,
+} from './template-schemas';
 
 /**
  * Who may call a route: `public` needs nothing; `authenticated` any caller; `requester` a requester or a manager
@@ -47,7 +58,7 @@ export interface ApiRoute {
   readonly url: string;
   readonly summary: string;
   readonly access: RouteAccess;
-  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'operations';
+  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'templates' | 'operations';
   readonly params?: object;
   readonly querystring?: object;
   readonly body?: object;
@@ -58,6 +69,7 @@ const _error = (description: string): RouteResponse => ({ description, schema: e
 const _authErrors = {
   400: _error('Bad input; the message names the field.'),
   401: _error('No bearer token, or an unknown one.'),
+  503: _error('The CA storage failed under the request (a full disk, an I/O error): nothing was recorded; try again.'),
 } as const;
 const _managerErrors = { ..._authErrors, 403: _error('The caller is not a CA manager.') } as const;
 
@@ -202,6 +214,66 @@ export const API_ROUTES = [
     responses: { 200: { description: 'The CA.', schema: caInfoSchema }, 401: _authErrors[401] },
   },
   {
+    operationId: 'getCaTemplates',
+    method: 'GET',
+    url: '/v1/ca/templates',
+    summary: "The CA's template list (certutil -CATemplates): the templates it issues",
+    access: 'authenticated',
+    tag: 'templates',
+    responses: { 200: { description: 'The list.', schema: caTemplatesSchema }, 401: _authErrors[401] },
+  },
+  {
+    operationId: 'setCaTemplates',
+    method: 'POST',
+    url: '/v1/ca/templates',
+    summary: "Edit the CA's template list (certutil -SetCATemplates): +Name adds, -Name removes, names replace it",
+    access: 'manager',
+    tag: 'templates',
+    body: caTemplatesBodySchema,
+    responses: {
+      200: { description: 'The new list, with the ESC warnings of the templates on it.', schema: caTemplatesSchema },
+      ..._managerErrors,
+    },
+  },
+  {
+    operationId: 'listTemplates',
+    method: 'GET',
+    url: '/v1/templates',
+    summary: 'Every certificate template with its permissions, name flags and warnings (certutil -template)',
+    access: 'manager',
+    tag: 'templates',
+    responses: { 200: { description: 'The templates.', schema: templateListSchema }, ..._managerErrors },
+  },
+  {
+    operationId: 'getTemplate',
+    method: 'GET',
+    url: '/v1/templates/:name',
+    summary: 'One certificate template',
+    access: 'manager',
+    tag: 'templates',
+    params: templateParamsSchema,
+    responses: {
+      200: { description: 'The template.', schema: templateSchema },
+      ..._managerErrors,
+      404: _error('No such template.'),
+    },
+  },
+  {
+    operationId: 'setTemplate',
+    method: 'POST',
+    url: '/v1/templates/:name',
+    summary: 'Change one field of a template (certexit template set): flags, key rules, EKUs, Enroll/AutoEnroll',
+    access: 'manager',
+    tag: 'templates',
+    params: templateParamsSchema,
+    body: templateSetBodySchema,
+    responses: {
+      200: { description: 'The change and the template as it is now.', schema: templateChangeSchema },
+      ..._managerErrors,
+      404: _error('No such template.'),
+    },
+  },
+  {
     operationId: 'getExitQueue',
     method: 'GET',
     url: '/v1/exit-queue',
@@ -222,6 +294,22 @@ export const API_ROUTES = [
     responses: {
       200: { description: 'How many items are due again.', schema: exitQueueRetrySchema },
       ..._managerErrors,
+      404: _error('No such item, or no such module.'),
+    },
+  },
+  {
+    operationId: 'replayExitEvents',
+    method: 'POST',
+    url: '/v1/exit-queue/replay',
+    summary:
+      'Delivers past events to a module again through the outbox, with their original EventIDs (a new or repaired subscriber catches up); bounded',
+    access: 'manager',
+    tag: 'operations',
+    body: exitQueueReplayBodySchema,
+    responses: {
+      201: { description: 'The replay and what it made.', schema: exitQueueReplaySchema },
+      ..._managerErrors,
+      404: _error('No such module, or no event since that date.'),
     },
   },
   {
@@ -243,12 +331,12 @@ export const API_ROUTES = [
     operationId: 'health',
     method: 'GET',
     url: '/healthz',
-    summary: 'Health: answers ok when the database answers a read',
+    summary: 'Health: answers ok when the registry file and the database can both be read',
     access: 'public',
     tag: 'operations',
     responses: {
       200: { description: 'Healthy.', schema: healthSchema },
-      503: _error('The database did not answer.'),
+      503: _error('The registry or the database cannot be read.'),
     },
   },
   {

@@ -34,13 +34,23 @@ describe('the built certexit, run by a person in a folder', { timeout: 120_000 }
     const setup = certexit(['--dir', './myca', 'setup', '--name', 'People Process CA', '--type', 'enterprise-root']);
     expect(setup.status, setup.stderr).toBe(0);
     expect(existsSync(join(work.path, 'myca', 'registry.json'))).toBe(true);
+    // Without a directory the CA issues templates whose subject the enrollee supplies: WebServer, and a copy that
+    // waits for a CA manager.
+    for (const args of [
+      ['template', 'copy', 'WebServer', 'PendingWeb'],
+      ['template', 'set', 'PendingWeb', 'enrollmentFlags', '+CT_FLAG_PEND_ALL_REQUESTS'],
+      ['catemplates', '+WebServer', '+PendingWeb'],
+    ]) {
+      const edit = certexit(['--dir', './myca', ...args]);
+      expect(edit.status, edit.stderr).toBe(0);
+    }
     opensslRequest(work.path, 'alice');
     const submit = certexit([
       '--dir',
       './myca',
       'submit',
       '--attrib',
-      'CertificateTemplate:User',
+      'CertificateTemplate:WebServer',
       'alice.csr',
       'alice.pem',
     ]);
@@ -92,7 +102,7 @@ describe('the built certexit, run by a person in a folder', { timeout: 120_000 }
     expect(certexit(['--dir', './myca', 'submit', 'garbage.csr']).status).toBe(3);
     opensslRequest(work.path, 'kra');
     expect(
-      certexit(['--dir', './myca', 'submit', '--attrib', 'CertificateTemplate:KeyRecoveryAgent', 'kra.csr']).status,
+      certexit(['--dir', './myca', 'submit', '--attrib', 'CertificateTemplate:PendingWeb', 'kra.csr']).status,
     ).toBe(4);
   });
 

@@ -27,6 +27,11 @@ export const PROGID_DEFAULT_EXIT = 'CertificateAuthority_MicrosoftDefault.Exit';
 export const PROGID_DEFAULT_EXIT_MANAGE = 'CertificateAuthority_MicrosoftDefault.ExitManage';
 /** What `CreateObject` takes to reach the callback object. */
 export const PROGID_SERVER_EXIT = 'CertificateAuthority.ServerExit';
+/**
+ * certexit: `CreateObject("CertExit.IdempotencyStore")` gives a late-bound module (a script, a process in any
+ * language) the host's idempotency store (`ExitModuleServices.idempotency`).
+ */
+export const PROGID_IDEMPOTENCY_STORE = 'CertExit.IdempotencyStore';
 
 /** Interface identities (for `QueryInterface`-style capability checks and logs). */
 export const IID_ICertExit = 'e19ae1a0-7364-11d0-8816-00a0c903b83c';
@@ -34,7 +39,3 @@ export const IID_ICertExit2 = '0abf484b-d049-464d-a7ed-552e7529b0ff';
 export const IID_ICertManageModule = 'e7d7ad42-bd3d-11d1-9a4d-00c04fc297eb';
 export const IID_ICertServerExit = '4ba9eb90-732c-11d0-8816-00a0c903b83c';
 export const CLSID_CCertServerExit = '4c4a5e40-732c-11d0-8816-00a0c903b83c';
-
-/** `CR_PROP_EXITCOUNT` / `CR_PROP_EXITDESCRIPTION` (CertCli.h) for `ICertRequest2::GetCAProperty`. */
-export const CR_PROP_EXITCOUNT = 3;
-export const CR_PROP_EXITDESCRIPTION = 4;

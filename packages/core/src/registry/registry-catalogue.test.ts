@@ -73,3 +73,14 @@ describe('the registry catalogue', () => {
     expect(declaredSubkey({ values: {} }, ['nope'])).toBeUndefined();
   });
 });
+
+describe('flagConstants', () => {
+  it('gives the single-bit constants of a family, not their combinations', async () => {
+    const { flagConstants, EDITF_ATTRIBUTESUBJECTALTNAME2, CRLF_CRLNUMBER_CRITICAL } = await import('../constants');
+    const edit = flagConstants('EDITF_');
+    expect(edit.EDITF_ATTRIBUTESUBJECTALTNAME2).toBe(EDITF_ATTRIBUTESUBJECTALTNAME2);
+    expect(edit).not.toHaveProperty('EDITF_DEFAULT_ENTERPRISE');
+    expect(flagConstants('CRLF_').CRLF_CRLNUMBER_CRITICAL).toBe(CRLF_CRLNUMBER_CRITICAL);
+    expect(Object.keys(flagConstants('CRLF_')).every((name) => name.startsWith('CRLF_'))).toBe(true);
+  });
+});

@@ -11,9 +11,9 @@ import {
   spkiOfPrivateKey,
   verifyCertificateSignature,
 } from '@certexit/x509';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow } from '../store/ca-store';
 import { caKeyFile } from './ca-folder';
-import { CA_REGISTRY_VALUES } from './ca-registry-values';
 import { openCa } from './open-ca';
 import type { CaFolderContext } from './open-ca-folder';
 import { openCaFolder } from './open-ca-folder';

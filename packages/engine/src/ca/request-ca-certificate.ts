@@ -3,8 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { CA_DISP_INCOMPLETE, CA_DISP_UNDER_SUBMISSION, CA_DISP_VALID } from '@certexit/core';
 import type { Name } from '@certexit/x509';
 import { createCaCertificationRequest, exportPrivateKeyPem, toPem } from '@certexit/x509';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { caKeyFile, caRequestFile } from './ca-folder';
-import { CA_REGISTRY_VALUES } from './ca-registry-values';
 import type { InstalledCaCertificate } from './install-ca-certificate';
 import { installCaCertificate } from './install-ca-certificate';
 import type { CaFolderContext } from './open-ca-folder';
@@ -65,7 +65,7 @@ export async function requestCaCertificate(
       writeFileSync(keyFile, await exportPrivateKeyPem(input.keyPair.privateKey), { mode: 0o600, flag: 'wx' });
       written.push(keyFile);
     }
-    writeFileSync(requestFile, toPem(request, 'CERTIFICATE REQUEST'), { flag: 'wx' });
+    writeFileSync(requestFile, toPem(request, 'CERTIFICATE REQUEST'), { flag: 'wx', mode: 0o600 });
     written.push(requestFile);
     await ca.store.transaction((tx) =>
       tx.addCaCertificate({

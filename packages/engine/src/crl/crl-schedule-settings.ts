@@ -1,7 +1,7 @@
 import type { RegistryValueDeclaration, RegistryValueOfType, RegistryValueType } from '@certexit/core';
 import { readRegistryValue } from '@certexit/core';
-import { CA_REGISTRY_VALUES } from '../ca/ca-registry-values';
 import type { CaFolderContext } from '../ca/open-ca-folder';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 
 /** A period of the CA configuration: `CRLPeriod` + `CRLPeriodUnits` and the like. */
 export interface CrlPeriod {

@@ -1,4 +1,6 @@
+import { CRLF_DELETE_EXPIRED_CRLS, readRegistryValue } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaStoreTransaction } from '../store/ca-store';
 import { buildCrl } from './build-crl';
 import { crlLocations } from './crl-locations';
@@ -44,8 +46,9 @@ export interface IssueCrlsOptions {
 /**
  * Builds and stores, in the caller's transaction, the CRLs of every CA key that still publishes (`CRLState.N` =
  * `CA_DISP_VALID`): a base CRL and, when delta CRLs are enabled, a delta CRL over it; with `delta`, only the deltas.
- * Base and delta of a key share one CRL number counter, as on AD CS. Writes no file and raises no event: the caller
- * does both after commit.
+ * Base and delta of a key share one CRL number counter, as on AD CS. `CA\CRLFlags` applies:
+ * `CRLF_CRLNUMBER_CRITICAL`, `CRLF_PUBLISH_EXPIRED_CERT_CRLS` and `CRLF_DELETE_EXPIRED_CRLS`. Writes no file and
+ * raises no event: the caller does both after commit.
  */
 export async function issueCrls(
   ca: CaContext,
@@ -54,6 +57,8 @@ export async function issueCrls(
 ): Promise<IssuedCrl[]> {
   const settings = readCrlScheduleSettings(ca);
   const deltas = deltaCrlsEnabled(settings);
+  // CA\CRLFlags (CRLF_*): what applies to certexit's CRLs is read at each publication.
+  const crlFlags = readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.CRLFlags).value!;
   if (options.delta && !deltas) {
     throw new Error(
       `delta CRLs are disabled (${ca.registryPath}\\CRLDeltaPeriodUnits is 0): publish a base CRL, or enable deltas with "setreg CA\\CRLDeltaPeriodUnits 1"`,
@@ -70,7 +75,8 @@ export async function issueCrls(
     const { keyIndex, certIndex } = signer;
     const latestBase = await ca.store.getLatestCrlInfo(keyIndex, false);
     const latestDelta = await ca.store.getLatestCrlInfo(keyIndex, true);
-    let next = Math.max(latestBase?.crlNumber ?? 0, latestDelta?.crlNumber ?? 0) + 1;
+    // Never a number a database that went back in time handed out before (see `database accept-rollback`).
+    let next = Math.max(latestBase?.crlNumber ?? 0, latestDelta?.crlNumber ?? 0, await ca.store.crlNumberFloor()) + 1;
     let base = latestBase && { crlNumber: latestBase.crlNumber, thisUpdate: latestBase.thisUpdate };
     const kinds: Array<'base' | 'delta'> = [];
     if (!options.delta || !latestBase) kinds.push('base');
@@ -89,6 +95,7 @@ export async function issueCrls(
         times,
         asOf: options.now,
         locations,
+        crlFlags,
         ...(options.onProgress && {
           onProgress: (entries: number) => options.onProgress!({ keyIndex, isDelta, entries }),
         }),
@@ -111,5 +118,7 @@ export async function issueCrls(
       next++;
     }
   }
+  // CRLF_DELETE_EXPIRED_CRLS: the database keeps no CRL that has expired, the newest of each kind aside.
+  if (crlFlags & CRLF_DELETE_EXPIRED_CRLS) await tx.deleteExpiredCrls(options.now);
   return issued;
 }

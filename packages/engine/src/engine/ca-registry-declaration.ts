@@ -1,8 +1,8 @@
 import type { RegistryKeyDeclaration } from '@certexit/core';
-import { CA_REGISTRY_VALUES } from '../ca/ca-registry-values';
 import { CA_DIRECTORY_KEY, CA_DIRECTORY_VALUES } from '../directory/ca-directory-settings';
 import { EXIT_MODULE_KEY, EXIT_MODULES_VALUES } from '../hosting/exit-module-registry-values';
 import { POLICY_MODULE_VALUES, POLICY_MODULES_VALUES } from '../policy/policy-registry-values';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 
 /**
  * The CA's key (`...\Configuration\<CA>`) as the engine declares it: its own values and those of its subkeys, from

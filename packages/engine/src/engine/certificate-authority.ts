@@ -3,7 +3,6 @@ import { REGVAL_ACTIVE, readRegistryValue } from '@certexit/core';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { CaContext } from '../ca/ca-context';
 import { caFolder } from '../ca/ca-folder';
-import { CA_REGISTRY_VALUES } from '../ca/ca-registry-values';
 import { openCa } from '../ca/open-ca';
 import type { CrlPublication, PublishCrlsOptions } from '../crl/publish-crls';
 import { publishCrls } from '../crl/publish-crls';
@@ -14,6 +13,7 @@ import type { DeliveryMode, ExitOutbox } from '../hosting/exit-outbox';
 import type { InProcessExitHost } from '../hosting/in-process-exit-host';
 import { startInProcessExitHost } from '../hosting/in-process-exit-host';
 import type { BuiltinExitModules, ExitModuleImporter, ExitModuleLoadFailure } from '../hosting/load-exit-modules';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { RegistryFile } from '../registry/registry-file';
 import { EngineActivity } from './engine-activity';
 import type { EngineServices } from './engine-services';
@@ -81,6 +81,8 @@ export class CertificateAuthority {
     /** What the operations work with. */
     readonly services: EngineServices,
     private readonly activity: EngineActivity,
+    /** The ProgIDs of the app's built-in modules (they need no registration). */
+    readonly builtinProgIds: readonly string[],
   ) {}
 
   /** The loaded exit modules, in `ExitModules\Active` order. */
@@ -165,6 +167,7 @@ export class CertificateAuthority {
     ca.store.setExitSubscribers((event) => host.modules.filter((m) => (m.mask & event) !== 0).map((m) => m.progId));
     const services: EngineServices = {
       ca,
+      logger: options.logger,
       now: () => options.now?.() ?? new Date(),
       deliver: (event, context) => host.deliver(event, context),
       async describe(requestId, deliveries) {
@@ -172,7 +175,7 @@ export class CertificateAuthority {
         return { requestId, disposition: 0, message: '', statusCode: 0, ...outcome, deliveries };
       },
     };
-    return new CertificateAuthority(ca, host, services, activity);
+    return new CertificateAuthority(ca, host, services, activity, Object.keys(options.builtins ?? {}));
   }
 
   /** Submits a PKCS#10 request with `Name:Value` attributes, as certreq does. */
@@ -246,7 +249,13 @@ export class CertificateAuthority {
  * opens, since the store opens differently with the thread.
  */
 function _exitModuleThreadEnabled(dir: string): boolean {
-  const registry = new RegistryFile(caFolder(dir).registry);
+  let registry: RegistryFile;
+  try {
+    registry = new RegistryFile(caFolder(dir).registry);
+  } catch {
+    // Opening the CA says what is wrong with the folder, with the right words.
+    return true;
+  }
   const name = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
   if (typeof name !== 'string') return true;
   return readRegistryValue(registry.keyAt(caRegistryPaths.ca(name)), CA_REGISTRY_VALUES.ExitModuleThread).value !== 0;

@@ -19,7 +19,6 @@ import {
 } from '@certexit/x509';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { caFolder, caKeyFile } from '../ca/ca-folder';
-import { CA_REGISTRY_VALUES } from '../ca/ca-registry-values';
 import type { InstalledCaCertificate } from '../ca/install-ca-certificate';
 import { openCa } from '../ca/open-ca';
 import { openCaFolder } from '../ca/open-ca-folder';
@@ -29,11 +28,13 @@ import { publishCaCertificateFiles } from '../ca/publish-ca-certificate-files';
 import { requestCaCertificate } from '../ca/request-ca-certificate';
 import { sanitizeCaName } from '../ca/sanitize-ca-name';
 import { publishInitialCrls } from '../crl/publish-initial-crls';
+import { defaultCaTemplateNames } from '../policy/ca-template-list';
 import { defaultTemplates } from '../policy/default-templates';
 import { POLICY_MODULE_VALUES } from '../policy/policy-registry-values';
 import { PROGID_DEFAULT_POLICY } from '../policy/request-disposition';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { RegistryFile } from '../registry/registry-file';
-import { openSqliteStore } from '../store/sqlite-store';
+import { highWaterMarkFileOf, openSqliteStore } from '../store/sqlite-store';
 
 /** The CA types of setup, as AD CS names them; each maps to an `ENUM_CATYPES` value. */
 export type CaSetupType = 'enterprise-root' | 'standalone-root' | 'enterprise-sub' | 'standalone-sub';
@@ -113,15 +114,17 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
   const subject = parseDistinguishedName(`CN=${_escapeDnValue(commonName)}`);
   const isSubordinate = caType === ENUM_ENTERPRISE_SUBCA || caType === ENUM_STANDALONE_SUBCA;
 
-  mkdirSync(folder.root, { recursive: true });
+  // The CA folder is the CA's alone: folders 0700, files 0600 (see restrictCaFolder).
+  mkdirSync(folder.root, { recursive: true, mode: 0o700 });
   mkdirSync(folder.keys, { recursive: true, mode: 0o700 });
-  mkdirSync(folder.certEnroll, { recursive: true });
+  mkdirSync(folder.certEnroll, { recursive: true, mode: 0o700 });
   const created = [
     folder.registry,
     folder.templates,
     folder.database,
     `${folder.database}-wal`,
     `${folder.database}-shm`,
+    highWaterMarkFileOf(folder.database),
   ];
   const keyPair = await generateKeyPair(keyAlgorithm);
   try {
@@ -132,7 +135,7 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
       caType,
       keyAlgorithm,
     });
-    writeFileSync(folder.templates, `${JSON.stringify(defaultTemplates(), null, 2)}\n`);
+    writeFileSync(folder.templates, `${JSON.stringify(defaultTemplates(), null, 2)}\n`, { mode: 0o600 });
     if (!isSubordinate) {
       const notAfter = new Date(now);
       notAfter.setUTCFullYear(notAfter.getUTCFullYear() + (options.validityYears ?? 10));
@@ -235,15 +238,17 @@ function _writeConfiguration(
     CRLPeriodUnits: 1,
     CRLDeltaPeriod: 'Days',
     CRLDeltaPeriodUnits: 1,
+    CRLFlags: registryValueDefault(CA_REGISTRY_VALUES.CRLFlags)!,
+    CATemplates: defaultCaTemplateNames(defaultTemplates()),
   } satisfies Partial<Record<keyof typeof CA_REGISTRY_VALUES, RegistryValue>>;
   for (const [name, value] of Object.entries(values)) {
     if (value !== '') registry.setValue(`${ca}\\${name}`, value);
   }
   registry.setValue(`${caRegistryPaths.policyModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`, PROGID_DEFAULT_POLICY);
-  registry.setValue(
-    `${caRegistryPaths.policyModules(o.sanitizedName)}\\${PROGID_DEFAULT_POLICY}\\${POLICY_MODULE_VALUES.RequestDisposition.name}`,
-    registryValueDefault(POLICY_MODULE_VALUES.RequestDisposition, caType)!,
-  );
+  // The policy's values, as AD CS setup writes them: the catalogue's defaults for this CA type.
+  const policy = `${caRegistryPaths.policyModules(o.sanitizedName)}\\${PROGID_DEFAULT_POLICY}`;
+  for (const declaration of Object.values(POLICY_MODULE_VALUES))
+    registry.setValue(`${policy}\\${declaration.name}`, registryValueDefault(declaration, caType)!);
   registry.setValue(
     `${caRegistryPaths.exitModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`,
     o.exitModules ?? [PROGID_DEFAULT_EXIT],

@@ -3,7 +3,7 @@ import { readRegistryValue } from '@certexit/core';
 import type { CaCertificateState } from '../ca/ca-certificate-states';
 import { caCertificateStates } from '../ca/ca-certificate-states';
 import type { CaContext } from '../ca/ca-context';
-import { CA_REGISTRY_VALUES } from '../ca/ca-registry-values';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow, CertificateRow, RequestRow } from '../store/ca-store';
 
 /**

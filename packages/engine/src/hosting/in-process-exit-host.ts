@@ -1,7 +1,7 @@
 import type { Logger } from '@certexit/core';
 import { readRegistryValue } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
-import { CA_REGISTRY_VALUES } from '../ca/ca-registry-values';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { DeliveryPacer } from './delivery-pacer';
 import type { DeliveryRecord } from './delivery-record';
 import type { ExitHost, ExitModuleInfo } from './exit-host';
@@ -70,6 +70,11 @@ export async function startInProcessExitHost(
     retentionMs:
       readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.ExitOutboxRetentionDays).value! *
       86_400_000,
+    // CA\ExitActionRetentionDays (DWORD): how long a mail (an event-scoped action) is remembered as sent.
+    eventActionRetentionMs:
+      readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.ExitActionRetentionDays).value! *
+      86_400_000,
+    actions: ca.store.exitActions,
   });
   await outbox.start();
   return {

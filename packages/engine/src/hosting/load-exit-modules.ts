@@ -9,6 +9,7 @@ import type {
 } from '@certexit/core';
 import {
   CertexitError,
+  createModuleLogger,
   createServerExit,
   E_NOINTERFACE,
   exitEventMaskNames,
@@ -27,6 +28,7 @@ import { logExitModuleError } from './exit-module-event-log';
 import { EXIT_MODULE_VALUES } from './exit-module-registry-values';
 import type { InFlightDeliveries } from './in-flight-deliveries';
 import { locateExitModule } from './locate-exit-module';
+import { moduleIdempotencyStore } from './module-idempotency-store';
 import { ModuleRegistrations } from './module-registrations';
 
 /** An exit module the host loaded and initialized. */
@@ -105,7 +107,9 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
             message: `CreateObject: unknown ProgID ${JSON.stringify(name)}`,
           });
         },
-        logger: log,
+        // The module's fields in a namespace of their own: it cannot forge the host's (event 46, level, time).
+        logger: createModuleLogger(options.logger, { module: progId }),
+        idempotency: moduleIdempotencyStore(ca.store.exitActions, progId, log),
         config: registryKeyFromTree(() => ca.registry.root(), location, segments),
         signal: options.signal,
       };
@@ -128,6 +132,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
             callTimeoutMs: settings.notifyTimeoutMs,
             maxFrameBytes: dword(EXIT_MODULE_VALUES.MaxFrameBytes),
             restart: { maxConsecutiveFaults: dword(EXIT_MODULE_VALUES.MaxRestarts) },
+            hostLogger: log,
           },
           services,
         );

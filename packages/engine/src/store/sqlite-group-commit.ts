@@ -16,8 +16,16 @@ export interface SqliteGroupCommitOptions {
    * again a millisecond later, in order, instead of failing it. @default false
    */
   yieldOnLock?: boolean;
-  /** Called after each COMMIT (the WAL checkpointer counts them). */
-  onCommit?: () => void;
+  /**
+   * Called after each COMMIT, before its units are answered (the WAL checkpointer counts them; the high-water mark is
+   * raised when `transactions` is true: the batch committed at least one transaction, not only bookkeeping).
+   */
+  onCommit?: (transactions: boolean) => void;
+  /**
+   * What a unit that failed is rejected with (a storage fault, SQLITE_FULL or an I/O error, becomes an error naming
+   * the folder). @default the error as it is
+   */
+  fault?: (error: unknown) => unknown;
 }
 
 /** Transactions on one node:sqlite connection, committed in groups. */
@@ -39,10 +47,16 @@ export interface SqliteGroupCommit {
  * A synchronous unit (the outbox's bookkeeping) runs without an await: a batch of them holds the write lock only
  * for its statements. Awaiting each one let queued microtasks (module code on the exit-module thread) run with the
  * transaction open, which held the lock for most of a burst.
+ *
+ * A full disk or an I/O error can make SQLite roll the whole transaction back by itself: the units of the batch that
+ * had run fail with the fault (nothing of them was committed), those that had not run go back to the queue, and the
+ * drain goes on; it never throws (an unhandled rejection there once ended `serve` on a full disk with "cannot
+ * rollback - no transaction is active").
  */
 export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): SqliteGroupCommit {
   const { db, prepare } = options;
   const yieldOnLock = options.yieldOnLock === true;
+  const fault = options.fault ?? ((error: unknown) => error);
   const waiting: _Unit[] = [];
   // The exit outbox's bookkeeping (claim, done, retry-later): short and synchronous. It goes at the head of the next
   // batch and shares its COMMIT (in transactions of their own, claims and completions doubled the commits under a
@@ -59,6 +73,20 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
   const savepoint = control('SAVEPOINT unit');
   const release = control('RELEASE unit');
   const rollbackUnit = control('ROLLBACK TO unit');
+  /** ROLLBACK that never throws: after SQLITE_FULL or an I/O error SQLite may have rolled back already. */
+  const rollbackAll = () => {
+    if (!db.isTransaction) return;
+    try {
+      rollback();
+    } catch {
+      // Nothing more to undo; the connection stays usable.
+    }
+  };
+  /** Puts units that never ran back at the head of their queues, in order. */
+  const requeue = (units: readonly _Unit[]) => {
+    urgent.unshift(...units.filter((u) => u.sync));
+    waiting.unshift(...units.filter((u) => !u.sync));
+  };
   let draining = false;
   // The drain starts in the check phase of the event loop, after the poll phase has run every I/O callback that
   // completed meanwhile: all the units those callbacks queue (requests whose signatures came back from the thread
@@ -87,8 +115,8 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
             lockedOut = true;
             break;
           }
-          // A closed or broken database: every waiting unit fails now instead of never settling.
-          for (const unit of batch) unit.reject(error);
+          // A closed or broken database, a full disk: every waiting unit fails now instead of never settling.
+          for (const unit of batch) unit.reject(fault(error));
           continue;
         }
         for (const [index, unit] of batch.entries()) {
@@ -105,25 +133,48 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
             if (!single) release();
             settled.push({ unit, ok: true, value });
           } catch (error) {
-            if (single) rollback();
-            else {
-              rollbackUnit();
-              release();
+            if (!db.isTransaction) {
+              // SQLite rolled the whole transaction back itself (SQLITE_FULL, an I/O error): the units before this
+              // one are undone too and fail with it; those after it never ran and go back to the queue.
+              const cause = fault(error);
+              for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: cause });
+              settled.push({ unit, ok: false, value: cause });
+              requeue(batch.slice(index + 1));
+              break;
             }
-            settled.push({ unit, ok: false, value: error });
+            try {
+              if (single) rollback();
+              else {
+                rollbackUnit();
+                release();
+              }
+              settled.push({ unit, ok: false, value: fault(error) });
+            } catch (undo) {
+              // The savepoint could not be undone (an I/O error): the batch goes with it.
+              rollbackAll();
+              for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: fault(undo) });
+              settled.push({ unit, ok: false, value: fault(error) });
+              requeue(batch.slice(index + 1));
+              break;
+            }
           }
         }
         if (db.isTransaction) {
           try {
             commit();
-            options.onCommit?.();
+            options.onCommit?.(settled.some((s) => s.ok && !s.unit.sync));
           } catch (error) {
-            rollback();
-            for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: error });
+            rollbackAll();
+            const cause = fault(error);
+            for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: cause });
           }
         }
         for (const s of settled) (s.ok ? s.unit.resolve : s.unit.reject)(s.value);
       }
+    } catch (error) {
+      // Never leave a unit unanswered, whatever went wrong above.
+      for (const unit of [...urgent.splice(0), ...waiting.splice(0)]) unit.reject(fault(error));
+      rollbackAll();
     } finally {
       if (lockedOut) setTimeout(() => void drain(), 1);
       else draining = false;

@@ -1,4 +1,4 @@
-import { declareRegistryValues, isEnterpriseCaType } from '@certexit/core';
+import { declareRegistryValues, flagConstants, isEnterpriseCaType } from '@certexit/core';
 
 /** The units `CRLPeriod` and the other `…Period` values take. */
 export const CRL_PERIOD_UNITS = ['Years', 'Months', 'Weeks', 'Days', 'Hours', 'Minutes', 'Seconds'] as const;
@@ -140,9 +140,32 @@ export const CA_REGISTRY_VALUES = declareRegistryValues({
     default: 1000,
     meaning: 'When requests start coming in, delivery waits this long before taking its share.',
   },
+  CRLFlags: {
+    type: 'REG_DWORD',
+    default: 0,
+    flags: flagConstants('CRLF_'),
+    meaning:
+      "The CA's CRLF_* flags (CRLF_CRLNUMBER_CRITICAL, CRLF_PUBLISH_EXPIRED_CERT_CRLS, CRLF_DELETE_EXPIRED_CRLS act).",
+  },
+  CATemplates: {
+    type: 'REG_MULTI_SZ',
+    meaning:
+      "The templates this CA issues (AD CS's certificateTemplates; certexit catemplates edits it with checks); when not set, those whose names come from the directory.",
+  },
   ExitOutboxRetentionDays: {
     type: 'REG_DWORD',
     default: 7,
     meaning: 'How long delivered notifications stay in the exit outbox for operators to see.',
+  },
+  ExitActionRetentionDays: {
+    type: 'REG_DWORD',
+    default: 365,
+    meaning: "How long a module's event-scoped action (a mail) is remembered as done, so a retry does not repeat it.",
+  },
+  ExitReplayMaxEvents: {
+    type: 'REG_DWORD',
+    default: 100_000,
+    min: 1,
+    meaning: 'The most events one certexit module replay may deliver again.',
   },
 });
