@@ -5,6 +5,9 @@
  * @packageDocumentation
  */
 
+export { BACKUP_MIN_PASSWORD, type BackupCaOptions, type BackupCaResult, backupCa } from './backup/backup-ca';
+export { BACKUP_FORMAT, type BackupManifest } from './backup/backup-manifest';
+export { type RestoreCaOptions, type RestoreCaResult, restoreCa } from './backup/restore-ca';
 export { type CaCertificateState, caCertificateStates } from './ca/ca-certificate-states';
 export { caRegistryPaths } from './ca/ca-configuration-paths';
 export type { CaContext, CaSigningKey } from './ca/ca-context';
