@@ -57,7 +57,17 @@ export type { RequestOutcome } from './engine/request-outcome';
 export type { RevokeOptions } from './engine/revoke-certificate';
 export { CA_SETUP_TYPES, type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './engine/setup-ca';
 export { defaultRequesterName, type SubmitInput } from './engine/submit-request';
-export type { ViewOptions, ViewResult } from './engine/view-requests';
+export {
+  DEFAULT_VIEW_COLUMNS,
+  VIEW_NAMES,
+  type ViewName,
+  type ViewOptions,
+  type ViewResult,
+  type ViewSchemaColumn,
+  viewRequests,
+  viewSchema,
+} from './engine/view-requests';
+export { DISPOSITION_NAMES, dispositionName, parseRestrictions } from './engine/view-restriction';
 export { databaseDataSource } from './hosting/database-data-source';
 export type { DeliveryRecord } from './hosting/delivery-record';
 export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
@@ -161,9 +171,18 @@ export type {
 } from './store/exit-outbox-store';
 export { type HighWaterMarks, marksBehind } from './store/high-water-mark';
 export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export { buildViewRowsSql } from './store/sqlite-view-rows';
 export {
   HRESULT_IO_DEVICE,
   HRESULT_WRITE_PROTECT,
   type StorageFault,
   StorageFaultError,
 } from './store/storage-fault-error';
+export {
+  VIEW_STORE_COLUMNS,
+  type ViewCondition,
+  type ViewRowsPage,
+  type ViewRowsQuery,
+  type ViewStoreColumn,
+  type ViewTable,
+} from './store/view-rows-query';

@@ -2,6 +2,7 @@ import type { PropertyValue } from '@certexit/core';
 import type { ExitActionRecords } from './exit-action-records';
 import type { ExitOutboxStore } from './exit-outbox-store';
 import type { RevocationBatch, RevocationQuery } from './revocation-batch';
+import type { ViewRowsPage, ViewRowsQuery } from './view-rows-query';
 
 /** A request row: every request property of the reference, by canonical name. */
 export interface RequestRow {
@@ -144,6 +145,11 @@ export interface CaStore {
   /** Requests whose disposition is one of `dispositions`, newest first. */
   listRequests(filter?: { dispositions?: number[]; limit?: number }): Promise<RequestRow[]>;
   listExitEvents(afterId?: number): Promise<ExitEventRow[]>;
+  /**
+   * One page of a `view` table (requests, extensions, attributes, CRLs), filtered and sorted by the store's columns
+   * and paged by keyset, so a page costs the same at any depth (see `VIEW_STORE_COLUMNS`).
+   */
+  viewRows(query: ViewRowsQuery): Promise<ViewRowsPage>;
   /** What a caller is told about a request: disposition, message, status, and the certificate if there is one. */
   getOutcome(
     requestId: number,

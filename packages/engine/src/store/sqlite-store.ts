@@ -23,6 +23,7 @@ import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRevocations } from './sqlite-revocations';
+import { sqliteViewRows } from './sqlite-view-rows';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
 import { createWalCheckpointer } from './wal-checkpointer';
 
@@ -393,6 +394,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         .prepare(`SELECT * FROM requests ${where} ORDER BY request_id DESC LIMIT ?`)
         .all(...(filter.dispositions ?? []), filter.limit ?? 1000)
         .map(_requestFromRow);
+    },
+    async viewRows(query) {
+      return sqliteViewRows(prepare, query);
     },
     async listExitEvents(afterId = 0) {
       return db
