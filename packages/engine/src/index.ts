@@ -78,6 +78,7 @@ export {
   dropExitQueueItem,
   type ExitQueueItem,
   type ExitQueueReport,
+  exitQueueItem,
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
@@ -147,6 +148,7 @@ export {
   shownRegistryKey,
   shownRegistryValue,
 } from './registry/secret-registry-values';
+export type { AuditEntry, AuditRecord } from './store/audit-log';
 export type {
   CaCertificateRow,
   CaStore,
@@ -170,6 +172,21 @@ export type {
   OutboxStatus,
 } from './store/exit-outbox-store';
 export { type HighWaterMarks, marksBehind } from './store/high-water-mark';
+export {
+  assertRequestViewQuery,
+  REQUEST_VIEW_COLUMN_TYPES,
+  REQUEST_VIEW_FOLDERS,
+  REQUEST_VIEW_MAX_LIMIT,
+  REQUEST_VIEW_SORTS,
+  type RequestViewColumn,
+  type RequestViewCursor,
+  type RequestViewFilter,
+  type RequestViewFilterOp,
+  type RequestViewFolder,
+  type RequestViewPage,
+  type RequestViewQuery,
+  type RequestViewRow,
+} from './store/request-view-query';
 export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
 export { buildViewRowsSql } from './store/sqlite-view-rows';
 export {

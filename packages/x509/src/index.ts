@@ -14,6 +14,7 @@ export * from './crl-encoder';
 export * from './crl-info';
 export * from './crl-location-extensions';
 export { bytesEqual, bytesToHex, hexToBytes, toArrayBuffer } from './der';
+export * from './describe-certificate';
 export * from './distinguished-name';
 export * from './ecdsa-signature';
 export * from './extensions';

@@ -1,6 +1,8 @@
 import type { PropertyValue } from '@certexit/core';
+import type { AuditEntry, AuditRecord } from './audit-log';
 import type { ExitActionRecords } from './exit-action-records';
 import type { ExitOutboxStore } from './exit-outbox-store';
+import type { RequestViewPage, RequestViewQuery } from './request-view-query';
 import type { RevocationBatch, RevocationQuery } from './revocation-batch';
 import type { ViewRowsPage, ViewRowsQuery } from './view-rows-query';
 
@@ -150,6 +152,16 @@ export interface CaStore {
    * and paged by keyset, so a page costs the same at any depth (see `VIEW_STORE_COLUMNS`).
    */
   viewRows(query: ViewRowsQuery): Promise<ViewRowsPage>;
+  /**
+   * One page of a console folder (Issued, Revoked, Pending, Failed), sorted and filtered by an indexed column and
+   * paged by keyset, so a page costs the same at any depth of a million-row database. Throws a clear error for a
+   * sort or filter the folder does not offer (see `assertRequestViewQuery`).
+   */
+  viewRequestPage(query: RequestViewQuery): Promise<RequestViewPage>;
+  /** Appends an entry to the configuration audit log; returns its id. */
+  recordAudit(entry: AuditEntry): Promise<number>;
+  /** Audit entries, newest first; `before` an id to page back. */
+  listAudit(options?: { limit?: number; before?: number }): Promise<AuditRecord[]>;
   /** What a caller is told about a request: disposition, message, status, and the certificate if there is one. */
   getOutcome(
     requestId: number,

@@ -22,6 +22,7 @@ import { sqliteExitActions } from './sqlite-exit-actions';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
+import { sqliteRequestViewPage } from './sqlite-request-view';
 import { sqliteRevocations } from './sqlite-revocations';
 import { sqliteViewRows } from './sqlite-view-rows';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
@@ -411,6 +412,42 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
               createdAt: new Date(Number(r.created_at)),
             }) satisfies ExitEventRow,
         );
+    },
+    async viewRequestPage(query) {
+      return sqliteRequestViewPage(prepare, query);
+    },
+    async recordAudit(entry) {
+      // Through the group commit: a bare write on this connection would join whatever batch is open.
+      return groupCommit.bookkeeping(() =>
+        Number(
+          prepare(
+            `INSERT INTO audit_log (at, identity, role, action, target, old_value, new_value)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            entry.at.getTime(),
+            entry.identity,
+            entry.role ?? null,
+            entry.action,
+            entry.target,
+            entry.oldValue ?? null,
+            entry.newValue ?? null,
+          ).lastInsertRowid,
+        ),
+      );
+    },
+    async listAudit(options = {}) {
+      return prepare('SELECT * FROM audit_log WHERE audit_id < ? ORDER BY audit_id DESC LIMIT ?')
+        .all(options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 100)
+        .map((r) => ({
+          id: Number(r.audit_id),
+          at: new Date(Number(r.at)),
+          identity: String(r.identity),
+          ...(r.role !== null && { role: String(r.role) }),
+          action: String(r.action),
+          target: String(r.target),
+          ...(r.old_value !== null && { oldValue: String(r.old_value) }),
+          ...(r.new_value !== null && { newValue: String(r.new_value) }),
+        }));
     },
     async getOutcome(requestId) {
       const row = prepare(

@@ -33,6 +33,7 @@ export function registerServeCommands(program: Command, cli: CliContext, options
       'also accept TLS client certificates of this CA (PEM) bound by caller add --certificate',
     )
     .option('--insecure-http', 'allow plain HTTP on a non-loopback address (tokens travel in clear text)')
+    .option('--no-console', 'do not serve the Certification Authority console at /console/')
     .option(
       '--log-level <level>',
       'pino level: trace, debug, info, warn, error, silent',
@@ -66,11 +67,27 @@ export function registerServeCommands(program: Command, cli: CliContext, options
           }),
       });
       const logger = createLogger(o.logLevel);
-      const server = await startServer({ dir: cli.dir(), listen: o.listen, tls, insecureHttp: o.insecureHttp, logger });
+      const server = await startServer({
+        dir: cli.dir(),
+        listen: o.listen,
+        tls,
+        insecureHttp: o.insecureHttp,
+        logger,
+        console: o.console,
+      });
       const name = server.authority.ca.commonName;
-      cli.print({ url: server.url, ca: name, openapi: `${server.url}/openapi.json` }, [
-        `certexit API for "${name}" listening on ${server.url} (OpenAPI: ${server.url}/openapi.json); Ctrl+C stops`,
-      ]);
+      const consoleUrl = server.consoleServed ? `${server.url}/console/` : undefined;
+      cli.print(
+        {
+          url: server.url,
+          ca: name,
+          openapi: `${server.url}/openapi.json`,
+          ...(consoleUrl && { console: consoleUrl }),
+        },
+        [
+          `certexit API for "${name}" listening on ${server.url} (OpenAPI: ${server.url}/openapi.json${consoleUrl ? `; console: ${consoleUrl}` : ''}); Ctrl+C stops`,
+        ],
+      );
       const signal = await serveUntilSignal(server, { signals: options.signals, logger });
       cli.print({ stopped: true, ...(signal && { signal }) }, [`stopped${signal ? ` (${signal})` : ''}`]);
     });
@@ -177,6 +194,7 @@ interface _ServeFlags {
   tlsKey?: string;
   clientCa?: string;
   insecureHttp?: boolean;
+  console: boolean;
   logLevel: string;
 }
 
