@@ -80,9 +80,12 @@ export function buildViewRowsSql(query: ViewRowsQuery): { sql: string; params: S
   const sort = query.sort ? table.columns[query.sort] : undefined;
   if (query.sort && (!sort || !known[query.sort]?.sortable))
     throw new Error(`the ${query.table} view cannot sort by ${query.sort}`);
-  // A sort key that is also the (whole) row key needs no tie-breaker.
-  const keys = sort && !(table.key.length === 1 && table.key[0] === sort) ? [sort, ...table.key] : table.key;
-  if (sort?.startsWith('c.')) where.push(`${sort} IS NOT NULL`);
+  // Sorting by a certificate column walks the certificates' index (serial number, or NotAfter: migration 9) and
+  // looks each request up: only rows with a certificate. A sort key that is the whole row key needs no tie-breaker.
+  const byCertificate = sort?.startsWith('c.') === true;
+  const rowKey = byCertificate ? ['c.request_id'] : table.key;
+  const keys = sort && !(rowKey.length === 1 && rowKey[0] === sort) ? [sort, ...rowKey] : rowKey;
+  const from = byCertificate ? 'certificates c CROSS JOIN requests r ON r.request_id = c.request_id' : table.from;
   const direction = query.descending ? 'DESC' : 'ASC';
   if (query.after !== undefined) {
     const cursor = _parseCursor(query.after, keys.length);
@@ -96,7 +99,7 @@ export function buildViewRowsSql(query: ViewRowsQuery): { sql: string; params: S
   ];
   params.push(query.limit + 1);
   return {
-    sql: `SELECT ${select.join(', ')} FROM ${table.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keys.map((k) => `${k} ${direction}`).join(', ')} LIMIT ?`,
+    sql: `SELECT ${select.join(', ')} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keys.map((k) => `${k} ${direction}`).join(', ')} LIMIT ?`,
     params,
   };
 }

@@ -38,7 +38,7 @@ export interface ViewRowsPage {
 /** How each store column reads, per table: the property name, its kind, and whether it is non-null (sortable). */
 export interface ViewStoreColumn {
   readonly kind: 'number' | 'date' | 'text' | 'binary';
-  /** Never NULL in the rows the table lists: a keyset sort key. */
+  /** A keyset sort key: never NULL in the rows listed, and an index holds the rows in its order. */
   readonly sortable?: boolean;
   /** An index serves equality and ranges on it (`view schema` says so). */
   readonly indexed?: boolean;
@@ -52,10 +52,10 @@ export const VIEW_STORE_COLUMNS: Readonly<Record<ViewTable, Readonly<Record<stri
   requests: {
     RequestID: { kind: 'number', sortable: true, indexed: true },
     Disposition: { kind: 'number', sortable: true, indexed: true },
-    StatusCode: { kind: 'number', sortable: true },
-    RequestType: { kind: 'number', sortable: true },
+    StatusCode: { kind: 'number' },
+    RequestType: { kind: 'number' },
     DispositionMessage: { kind: 'text' },
-    SubmittedWhen: { kind: 'date', sortable: true },
+    SubmittedWhen: { kind: 'date' },
     ResolvedWhen: { kind: 'date' },
     RevokedWhen: { kind: 'date' },
     RevokedEffectiveWhen: { kind: 'date' },
@@ -66,8 +66,8 @@ export const VIEW_STORE_COLUMNS: Readonly<Record<ViewTable, Readonly<Record<stri
     CertificateTemplate: { kind: 'text' },
     SerialNumber: { kind: 'text', sortable: true, indexed: true },
     CertificateHash: { kind: 'text' },
-    NotBefore: { kind: 'date', sortable: true },
-    NotAfter: { kind: 'date', sortable: true },
+    NotBefore: { kind: 'date' },
+    NotAfter: { kind: 'date', sortable: true, indexed: true },
   },
   extensions: {
     ExtensionRequestId: { kind: 'number', sortable: true, indexed: true },
@@ -82,11 +82,11 @@ export const VIEW_STORE_COLUMNS: Readonly<Record<ViewTable, Readonly<Record<stri
   },
   crls: {
     CRLRowId: { kind: 'number', sortable: true, indexed: true },
-    CRLNumber: { kind: 'number', sortable: true },
-    CRLNameId: { kind: 'number', sortable: true },
+    CRLNumber: { kind: 'number' },
+    CRLNameId: { kind: 'number' },
     CRLMinBase: { kind: 'number' },
-    CRLThisUpdate: { kind: 'date', sortable: true },
-    CRLNextUpdate: { kind: 'date', sortable: true },
+    CRLThisUpdate: { kind: 'date' },
+    CRLNextUpdate: { kind: 'date' },
     CRLNextPublish: { kind: 'date' },
     CRLRawCRL: { kind: 'binary' },
   },
