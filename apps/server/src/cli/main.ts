@@ -4,6 +4,7 @@ import type { CliGlobalOptions, CliIo } from './cli-context';
 import { createCliContext } from './cli-context';
 import { cliErrorLine, cliErrorReport } from './cli-error-output';
 import { CLI_EXIT_CODES } from './cli-exit-codes';
+import { registerBackupCommands } from './commands/backup-commands';
 import { registerCaCommands } from './commands/ca-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
 import { registerDsPublishCommands } from './commands/dspublish-commands';
@@ -13,6 +14,7 @@ import { registerRequestCommands } from './commands/request-commands';
 import { registerRevocationCommands } from './commands/revocation-commands';
 import { registerServeCommands } from './commands/serve-commands';
 import { registerTemplateCommands } from './commands/template-commands';
+import { registerViewCommands } from './commands/view-commands';
 
 export type { CliIo } from './cli-context';
 
@@ -64,6 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerRevocationCommands(program, cli);
   registerDsPublishCommands(program, cli);
   registerDatabaseCommands(program, cli);
+  registerViewCommands(program, cli);
+  registerBackupCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
   registerTemplateCommands(program, cli);
