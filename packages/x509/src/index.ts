@@ -16,6 +16,7 @@ export * from './crl-location-extensions';
 export { bytesEqual, bytesToHex, hexToBytes, toArrayBuffer } from './der';
 export * from './describe-certificate';
 export * from './distinguished-name';
+export * from './dump-object';
 export * from './ecdsa-signature';
 export * from './extensions';
 export * from './general-name-rules';

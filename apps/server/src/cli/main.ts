@@ -8,6 +8,7 @@ import { registerBackupCommands } from './commands/backup-commands';
 import { registerCaCommands } from './commands/ca-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
 import { registerDsPublishCommands } from './commands/dspublish-commands';
+import { registerDumpCommands } from './commands/dump-commands';
 import { registerModuleCommands } from './commands/module-commands';
 import { registerRegistryCommands } from './commands/registry-commands';
 import { registerRequestCommands } from './commands/request-commands';
@@ -68,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerDatabaseCommands(program, cli);
   registerViewCommands(program, cli);
   registerBackupCommands(program, cli);
+  registerDumpCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
   registerTemplateCommands(program, cli);
