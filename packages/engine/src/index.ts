@@ -209,6 +209,7 @@ export {
   type RequestViewQuery,
   type RequestViewRow,
 } from './store/request-view-query';
+export type { DeleteRowsQuery, DeleteRowsResult, DeleteRowsTable } from './store/sqlite-delete-rows';
 export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
 export { buildViewRowsSql } from './store/sqlite-view-rows';
 export {

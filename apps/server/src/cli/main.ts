@@ -7,6 +7,7 @@ import { CLI_EXIT_CODES } from './cli-exit-codes';
 import { registerBackupCommands } from './commands/backup-commands';
 import { registerCaCommands } from './commands/ca-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
+import { registerDeleteRowCommands } from './commands/deleterow-commands';
 import { registerDsPublishCommands } from './commands/dspublish-commands';
 import { registerDumpCommands } from './commands/dump-commands';
 import { registerModuleCommands } from './commands/module-commands';
@@ -70,6 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerViewCommands(program, cli);
   registerBackupCommands(program, cli);
   registerDumpCommands(program, cli);
+  registerDeleteRowCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
   registerTemplateCommands(program, cli);

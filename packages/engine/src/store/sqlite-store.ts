@@ -18,6 +18,7 @@ import { DatabaseWentBackError } from './database-went-back-error';
 import type { HighWaterMarks } from './high-water-mark';
 import { HighWaterMarkFile, marksBehind } from './high-water-mark';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
+import { sqliteDeleteRows } from './sqlite-delete-rows';
 import { sqliteExitActions } from './sqlite-exit-actions';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { createSqliteGroupCommit } from './sqlite-group-commit';
@@ -398,6 +399,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     async viewRows(query) {
       return sqliteViewRows(prepare, query);
+    },
+    async deleteRows(query) {
+      const result = await groupCommit.transaction(async () => sqliteDeleteRows(db, query));
+      if (query.table !== 'CRL')
+        for (const id of result.deleted) {
+          requestRows.forget(id);
+          certificateRows.forget(id);
+        }
+      return result;
     },
     async listExitEvents(afterId = 0) {
       return db
