@@ -12,6 +12,7 @@ export { type CaCertificateState, caCertificateStates } from './ca/ca-certificat
 export { caRegistryPaths } from './ca/ca-configuration-paths';
 export type { CaContext, CaSigningKey } from './ca/ca-context';
 export { type CaFolder, caFolder, caKeyFile } from './ca/ca-folder';
+export { CA_TYPE_NAMES, type CaInfoCertificate, type CaInformation, describeCa } from './ca/describe-ca';
 export {
   type InstallCaCertificateOptions,
   type InstalledCaCertificate,

@@ -6,6 +6,7 @@ import { cliErrorLine, cliErrorReport } from './cli-error-output';
 import { CLI_EXIT_CODES } from './cli-exit-codes';
 import { registerBackupCommands } from './commands/backup-commands';
 import { registerCaCommands } from './commands/ca-commands';
+import { registerCaStatusCommands } from './commands/ca-status-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
 import { registerDeleteRowCommands } from './commands/deleterow-commands';
 import { registerDsPublishCommands } from './commands/dspublish-commands';
@@ -64,6 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   const cli = createCliContext(io, () => program.opts<CliGlobalOptions>());
 
   registerCaCommands(program, cli);
+  registerCaStatusCommands(program, cli);
   registerRequestCommands(program, cli);
   registerRevocationCommands(program, cli);
   registerDsPublishCommands(program, cli);
