@@ -7,6 +7,7 @@ import { CLI_EXIT_CODES } from './cli-exit-codes';
 import { registerBackupCommands } from './commands/backup-commands';
 import { registerCaCommands } from './commands/ca-commands';
 import { registerCaStatusCommands } from './commands/ca-status-commands';
+import { registerCompletionCommands } from './commands/completion-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
 import { registerDeleteRowCommands } from './commands/deleterow-commands';
 import { registerDsPublishCommands } from './commands/dspublish-commands';
@@ -82,6 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
     .command('demo')
     .description('set up a demo CA, issue certificates from CSRs and show the exit modules being notified')
     .action(() => runDemo({ dir: cli.dir(), io, logger: cli.logger() }));
+  registerCompletionCommands(program, cli);
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
