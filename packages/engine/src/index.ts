@@ -227,3 +227,4 @@ export {
   type ViewStoreColumn,
   type ViewTable,
 } from './store/view-rows-query';
+export { createPkiUrlFetcher, type PkiUrlFetcherOptions } from './verify/fetch-pki-url';

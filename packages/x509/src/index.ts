@@ -30,5 +30,6 @@ export * from './read-ca-extensions';
 export * from './read-extension-values';
 export * from './serial-number';
 export * from './strict-der';
+export * from './verify-chain';
 export * from './verify-signature';
 export * from './x509-error';

@@ -18,6 +18,7 @@ import { registerRequestCommands } from './commands/request-commands';
 import { registerRevocationCommands } from './commands/revocation-commands';
 import { registerServeCommands } from './commands/serve-commands';
 import { registerTemplateCommands } from './commands/template-commands';
+import { registerVerifyCommands } from './commands/verify-commands';
 import { registerViewCommands } from './commands/view-commands';
 
 export type { CliIo } from './cli-context';
@@ -75,6 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerBackupCommands(program, cli);
   registerDumpCommands(program, cli);
   registerDeleteRowCommands(program, cli);
+  registerVerifyCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
   registerTemplateCommands(program, cli);
