@@ -7,6 +7,7 @@ import { CLI_EXIT_CODES } from './cli-exit-codes';
 import { registerBackupCommands } from './commands/backup-commands';
 import { registerCaCommands } from './commands/ca-commands';
 import { registerCaStatusCommands } from './commands/ca-status-commands';
+import { registerCertreqCommands } from './commands/certreq-commands';
 import { registerCompletionCommands } from './commands/completion-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
 import { registerDeleteRowCommands } from './commands/deleterow-commands';
@@ -77,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerDumpCommands(program, cli);
   registerDeleteRowCommands(program, cli);
   registerVerifyCommands(program, cli);
+  registerCertreqCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
   registerTemplateCommands(program, cli);
