@@ -88,10 +88,9 @@ describe('certexit backup / restore', () => {
     expect((await cli(copy, ['crl'])).code).toBe(0);
     const caCert = join(copy, 'CertEnroll', 'localhost_Backup CLI CA.crt');
     const crlPem = join(work, 'copy.crl.pem');
-    const der = readFileSync(join(copy, 'CertEnroll', 'Backup CLI CA.crl'));
     writeFileSync(
       crlPem,
-      `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END X509 CRL-----\n`,
+      openssl(['crl', '-inform', 'DER', '-in', join(copy, 'CertEnroll', 'Backup CLI CA.crl')]).stdout,
     );
     const caPem = join(work, 'ca.pem');
     writeFileSync(caPem, openssl(['x509', '-inform', 'DER', '-in', caCert]).stdout);
