@@ -95,7 +95,7 @@ async function _certificateLines(der: Uint8Array): Promise<string[]> {
   return [
     'X509 Certificate:',
     `Version: ${info.version}`,
-    'Serial Number: ' + info.serialNumberHex,
+    `Serial Number: ${info.serialNumberHex}`,
     ..._algorithm('Signature Algorithm', info.signatureAlgorithmOid),
     'Issuer:',
     `    ${info.issuerDn}`,

@@ -4,14 +4,15 @@ import {
   ENUM_ENTERPRISE_SUBCA,
   ENUM_STANDALONE_ROOTCA,
   ENUM_STANDALONE_SUBCA,
+  REGVAL_ACTIVE,
   REGVAL_CACERT_PUBLICATION_URLS,
   REGVAL_CRL_PUBLICATION_URLS,
 } from '@certexit/core';
 import { parseCertificate } from '@certexit/x509';
-import { ModuleRegistrations } from '../hosting/module-registrations';
 import { readCaTemplateNames } from '../policy/ca-template-list';
 import type { CertificateTemplate } from '../policy/certificate-template';
 import { caCertificateStates } from './ca-certificate-states';
+import { caRegistryPaths } from './ca-configuration-paths';
 import type { CaFolderContext } from './open-ca-folder';
 import { expandPublicationUrl, parsePublicationUrls, publicationUrlEntries, urlTokensOf } from './publication-urls';
 
@@ -124,6 +125,13 @@ export async function describeCa(
     crlUrls: urls(REGVAL_CRL_PUBLICATION_URLS),
     aiaUrls: urls(REGVAL_CACERT_PUBLICATION_URLS),
     templates: readCaTemplateNames({ ...ca, templates: options.templates ?? [] }),
-    exitModules: new ModuleRegistrations(ca.registry, ca.sanitizedName).active(),
+    exitModules: _activeExitModules(ca),
   };
+}
+
+/** `ExitModules\Active`, read as the hosting side writes it (read here: src/ca does not import src/hosting). */
+function _activeExitModules(ca: CaFolderContext): string[] {
+  const value = ca.registry.getValue(`${caRegistryPaths.exitModules(ca.sanitizedName)}\\${REGVAL_ACTIVE}`);
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' && value !== '' ? [value] : [];
 }
