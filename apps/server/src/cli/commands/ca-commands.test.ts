@@ -33,7 +33,9 @@ async function cli(dir: string, ...args: string[]) {
 }
 
 describe('certexit setup / installcert / renew / cainfo', () => {
-  it('sets up a root and a subordinate, installs the issued certificate, renews both and reports the indexes', async () => {
+  it('sets up a root and a subordinate, installs the issued certificate, renews both and reports the indexes', {
+    timeout: 60_000,
+  }, async () => {
     const work = folders.make('certexit-cli-ca-');
     const root = join(work, 'root');
     const sub = join(work, 'sub');
