@@ -35,7 +35,7 @@ function complete(file: string, ...words: string[]): string[] {
 }
 
 describe('certexit completion', () => {
-  it('completes verbs, subcommands and options in bash from the commander tree', async () => {
+  it('completes verbs, subcommands and options in bash from the commander tree', { timeout: 30_000 }, async () => {
     const bash = await script('bash');
     expect(complete(bash, 'vi')).toEqual(['view']);
     expect(complete(bash, 'de')).toEqual(expect.arrayContaining(['deleterow', 'demo', 'deny']));
@@ -49,7 +49,7 @@ describe('certexit completion', () => {
     expect(complete(bash, 'dump', 'requ')).toEqual(['request.csr']);
   });
 
-  it('prints a zsh script that runs the same completion through bashcompinit', async () => {
+  it('prints a zsh script that runs the same completion through bashcompinit', { timeout: 30_000 }, async () => {
     const zsh = await script('zsh');
     const text = (await import('node:fs')).readFileSync(zsh, 'utf8');
     expect(text.startsWith('#compdef certexit\n')).toBe(true);

@@ -56,7 +56,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('certexit dump', () => {
-  it('decodes a certificate as certutil -dump does, agreeing with OpenSSL (PEM, DER and bare base64)', async () => {
+  it('decodes a certificate as certutil -dump does, agreeing with OpenSSL (PEM, DER and bare base64)', {
+    timeout: 30_000,
+  }, async () => {
     const pem = await cli('dump', leaf);
     expect(pem.code, pem.err.join('\n')).toBe(0);
     const serial = opensslOk(['x509', '-in', leaf, '-noout', '-serial']).trim().split('=')[1]!.toLowerCase();
@@ -87,7 +89,7 @@ describe('certexit dump', () => {
     expect((await cli('dump', base64)).out).toEqual(pem.out);
   });
 
-  it('decodes a CRL with its entries and reasons, a request, and a PKCS#7 bundle', async () => {
+  it('decodes a CRL with its entries and reasons, a request, and a PKCS#7 bundle', { timeout: 30_000 }, async () => {
     const crlFile = join(dir, 'CertEnroll', 'Dump CA.crl');
     const crl = await cli('dump', crlFile);
     expect(crl.code, crl.err.join('\n')).toBe(0);

@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('certexit view', () => {
-  it('prints CSV with certutil quoting, restricted by disposition name', async () => {
+  it('prints CSV with certutil quoting, restricted by disposition name', { timeout: 30_000 }, async () => {
     const r = await cli(
       'view',
       '--restrict',
@@ -61,7 +61,7 @@ describe('certexit view', () => {
     expect(revoked.out).toEqual(['"SerialNumber","RevokedReason"', `"${serials[1]}","1"`]);
   });
 
-  it('shows disposition names, pages with --limit / --after, and answers --json', async () => {
+  it('shows disposition names, pages with --limit / --after, and answers --json', { timeout: 30_000 }, async () => {
     const text = await cli('view', '--out', 'RequestID,Disposition', '--limit', '2');
     expect(text.out).toEqual([
       'Row 1:',
@@ -81,7 +81,7 @@ describe('certexit view', () => {
     expect(JSON.parse(bad.err.join('\n')).message).toMatch(/no view "Nope"/);
   });
 
-  it('lists the schema of each view', async () => {
+  it('lists the schema of each view', { timeout: 30_000 }, async () => {
     const schema = await cli('view', 'schema');
     expect(schema.out.find((l) => /^\s+RequestID\s+Long\s+Indexed/.test(l))).toBeDefined();
     const ext = await cli('--json', 'view', 'schema', 'Ext');
