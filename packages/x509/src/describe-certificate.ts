@@ -139,7 +139,7 @@ export async function describeCertificate(
   input: Uint8Array | string | CertificateInfo,
 ): Promise<CertificateDescription> {
   const info = typeof input === 'string' || input instanceof Uint8Array ? await parseCertificate(input) : input;
-  const extensionFields = info.extensions.map(_extensionField);
+  const extensionFields = info.extensions.map(describeExtension);
   const eku = info.extensions.find((e) => e.oid === EXTENSION_OID.extendedKeyUsage);
   const purposes = eku
     ? AsnConvert.parse(eku.value, ExtendedKeyUsage).map((oid) => OID_NAMES[oid] ?? oid)
@@ -228,7 +228,8 @@ function _publicKeyParameters(info: CertificateInfo): string {
   return known ? `ECDSA_${known.name.replace('-', '')} (${oid})` : oid;
 }
 
-function _extensionField(extension: X509Extension): CertificateField {
+/** One extension as the Details tab shows it: its friendly name, one line, and the decoded text (dump uses it too). */
+export function describeExtension(extension: X509Extension): CertificateField {
   const name = OID_NAMES[extension.oid] ?? extension.oid;
   let lines: string[];
   try {

@@ -4,6 +4,8 @@ import type { ExitActionRecords } from './exit-action-records';
 import type { ExitOutboxStore } from './exit-outbox-store';
 import type { RequestViewPage, RequestViewQuery } from './request-view-query';
 import type { RevocationBatch, RevocationQuery } from './revocation-batch';
+import type { DeleteRowsQuery, DeleteRowsResult } from './sqlite-delete-rows';
+import type { ViewRowsPage, ViewRowsQuery } from './view-rows-query';
 
 /** A request row: every request property of the reference, by canonical name. */
 export interface RequestRow {
@@ -146,6 +148,13 @@ export interface CaStore {
   /** Requests whose disposition is one of `dispositions`, newest first. */
   listRequests(filter?: { dispositions?: number[]; limit?: number }): Promise<RequestRow[]>;
   listExitEvents(afterId?: number): Promise<ExitEventRow[]>;
+  /**
+   * One page of a `view` table (requests, extensions, attributes, CRLs), filtered and sorted by the store's columns
+   * and paged by keyset, so a page costs the same at any depth (see `VIEW_STORE_COLUMNS`).
+   */
+  viewRows(query: ViewRowsQuery): Promise<ViewRowsPage>;
+  /** `certutil -deleterow` with AD CS's rules, in one transaction (see `sqliteDeleteRows`). */
+  deleteRows(query: DeleteRowsQuery): Promise<DeleteRowsResult>;
   /**
    * One page of a console folder (Issued, Revoked, Pending, Failed), sorted and filtered by an indexed column and
    * paged by keyset, so a page costs the same at any depth of a million-row database. Throws a clear error for a

@@ -18,12 +18,14 @@ import { DatabaseWentBackError } from './database-went-back-error';
 import type { HighWaterMarks } from './high-water-mark';
 import { HighWaterMarkFile, marksBehind } from './high-water-mark';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
+import { sqliteDeleteRows } from './sqlite-delete-rows';
 import { sqliteExitActions } from './sqlite-exit-actions';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRequestViewPage } from './sqlite-request-view';
 import { sqliteRevocations } from './sqlite-revocations';
+import { sqliteViewRows } from './sqlite-view-rows';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
 import { createWalCheckpointer } from './wal-checkpointer';
 
@@ -394,6 +396,18 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         .prepare(`SELECT * FROM requests ${where} ORDER BY request_id DESC LIMIT ?`)
         .all(...(filter.dispositions ?? []), filter.limit ?? 1000)
         .map(_requestFromRow);
+    },
+    async viewRows(query) {
+      return sqliteViewRows(prepare, query);
+    },
+    async deleteRows(query) {
+      const result = await groupCommit.transaction(async () => sqliteDeleteRows(db, query));
+      if (query.table !== 'CRL')
+        for (const id of result.deleted) {
+          requestRows.forget(id);
+          certificateRows.forget(id);
+        }
+      return result;
     },
     async listExitEvents(afterId = 0) {
       return db
