@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The Node.js check runs before anything else is loaded: static imports are hoisted, and on an older Node.js the
 // engine's `node:sqlite` would fail to load ("No such built-in module") before a line of this file ran. So this
-// entry imports only the check, and the CLI dynamically once the check has passed.
+// entry imports only the check (and the sizing of `serve`), and the CLI dynamically once the check has passed.
 import { quietSqliteExperimentalWarning } from './cli/quiet-sqlite-warning';
+import { sizeServeProcess } from './cli/serve-process-sizing';
 import { unsupportedNodeMessage } from './cli/supported-node';
 
 const unsupported = unsupportedNodeMessage(process.versions.node);
@@ -10,6 +11,8 @@ if (unsupported) {
   process.stderr.write(`${unsupported}\n`);
   process.exitCode = 1;
 } else {
+  // `serve` starts over once, sized for a long-running server, before anything else is loaded.
+  sizeServeProcess();
   quietSqliteExperimentalWarning();
   const { runCli } = await import('./cli/main');
   process.exitCode = await runCli(process.argv.slice(2));
