@@ -2,13 +2,15 @@
 // a requester's bearer token, the CA as `certexit setup` makes it, its default exit module delivering on its own
 // thread) under autocannon with 16 concurrent connections, each request a new PKCS#10 request, against the engine's
 // in-process issuance rate with 16 concurrent submitters measured in the same run (as bench/issuance.bench.mjs
-// measures it). Prints requests per second over HTTPS and the ratio to in-process, p50 and p99 latency, and the
-// server's memory: VmRSS and threads when idle, VmHWM (peak RSS) at the end of the burst and once the exit module
-// has been notified of every certificate (the outbox empty on /metrics), read from /proc/<pid>/status of
-// the server's own Node.js process (spawned directly, no shim; serve starts over in place, keeping its PID).
+// measures it), in alternating rounds, best of each. Prints requests per second over HTTPS and the ratio to
+// in-process, p50 and p99 latency, and the server's memory: VmRSS and threads when idle, VmHWM (peak RSS) once the
+// exit module has been notified of every certificate of every burst (the outbox empty on /metrics), read from
+// /proc/<pid>/status of the server's own Node.js process (spawned directly, no shim; serve starts over in place,
+// keeping its PID).
 // Targets: HTTPS reaches half the in-process rate (the same 2 cores also run TLS, fastify's parsing, validation and
 // logging, the token check, and the load generator itself); the server's peak RSS stays within 200 MB.
-// Run: pnpm bench, or node bench/run.mjs http-issuance after a build. BENCH_HTTP_COUNT sets the burst (4,000).
+// Run: pnpm bench, or node bench/run.mjs http-issuance after a build. BENCH_HTTP_COUNT sets a burst (3,000),
+// BENCH_HTTP_ROUNDS the rounds (3).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
@@ -21,7 +23,8 @@ import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '
 import * as x509 from '../packages/x509/dist/index.js';
 import { makeBenchTls } from './support/bench-tls.mjs';
 
-const COUNT = Number(process.env.BENCH_HTTP_COUNT ?? 4000);
+const COUNT = Number(process.env.BENCH_HTTP_COUNT ?? 3000);
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 const WARM_UP = 200;
 const CONNECTIONS = 16;
 const CLI = fileURLToPath(new URL('../apps/server/dist/cli.js', import.meta.url));
@@ -41,7 +44,7 @@ for (let i = 0; i < 32; i++) {
 }
 
 // Baseline: the engine in this process, 16 concurrent submitters.
-async function inProcessRate() {
+async function openInProcess() {
   const dir = join(work, 'in-process');
   await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: [] });
   const authority = await CertificateAuthority.open({ dir, logger: silent });
@@ -61,11 +64,14 @@ async function inProcessRate() {
       }),
     );
   await run(WARM_UP);
-  const started = performance.now();
-  await run(COUNT);
-  const perSecond = (COUNT * 1000) / (performance.now() - started);
-  await authority.stop({ sendShutdownEvent: false });
-  return perSecond;
+  return {
+    async rate() {
+      const started = performance.now();
+      await run(COUNT);
+      return (COUNT * 1000) / (performance.now() - started);
+    },
+    stop: () => authority.stop({ sendShutdownEvent: false }),
+  };
 }
 
 function cli(...args) {
@@ -146,6 +152,11 @@ function load(url, token, caPem, amount) {
   // successful calls proves every connection verified the server against the bench's CA.
   let verified = 0;
   let next = 0;
+  // autocannon ends an `amount` run on its one-second tick, so its duration is whole seconds: the rate is timed
+  // here, from the start to the last answer.
+  let answered = 0;
+  let lastAnswer = 0;
+  const started = performance.now();
   const tlsOptions = {
     ca: caPem,
     checkServerIdentity: (host, cert) => {
@@ -174,6 +185,10 @@ function load(url, token, caPem, amount) {
               });
               return request;
             },
+            onResponse: () => {
+              answered++;
+              lastAnswer = performance.now();
+            },
           },
         ],
       },
@@ -181,15 +196,14 @@ function load(url, token, caPem, amount) {
         if (error) reject(error);
         else if (verified < CONNECTIONS)
           reject(new Error(`only ${verified} of ${CONNECTIONS} connections verified the server`));
-        else resolve(result);
+        else resolve({ ...result, perSecond: (answered * 1000) / (lastAnswer - started) });
       },
     );
   });
 }
 
 try {
-  const inProcess = await inProcessRate();
-  console.log(`in-process issuance, ${CONNECTIONS} concurrent submitters: ${inProcess.toFixed(0)} per second`);
+  const inProcess = await openInProcess();
 
   const tls = makeBenchTls(work);
   await cli('setup', '--name', 'Bench HTTP CA', '--type', 'enterprise-root');
@@ -217,34 +231,50 @@ try {
     }, 100);
     const warm = await load(url, token, tls.caPem, WARM_UP);
     if (warm.non2xx > 0 || warm.errors > 0) throw new Error(`warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
-    const result = await load(url, token, tls.caPem, COUNT);
-    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-      throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+    // Rounds alternate between the two, and each keeps its best: other work on the machine comes and goes.
+    let bestInProcess = 0;
+    let best;
+    let drained = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const local = await inProcess.rate();
+      const result = await load(url, token, tls.caPem, COUNT);
+      if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+        throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+      }
+      // A burst is not over until its notifications are delivered (serve holds delivery back under load).
+      const burstEnded = performance.now();
+      while ((await queueDepth(url, tls.caPem)) > 0) {
+        if (performance.now() - burstEnded > 300_000) throw new Error('the outbox did not drain within 5 minutes');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      drained = Math.max(drained, (performance.now() - burstEnded) / 1000);
+      console.log(
+        `round ${round}: in process ${local.toFixed(0)}/s, over HTTPS ${result.perSecond.toFixed(0)}/s (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms)`,
+      );
+      bestInProcess = Math.max(bestInProcess, local);
+      if (!best || result.perSecond > best.perSecond) best = result;
     }
-    const afterBurst = procStatus(child.pid).hwm;
-    // The burst is not over until its notifications are delivered (serve holds delivery back under load).
-    const burstEnded = performance.now();
-    while ((await queueDepth(url, tls.caPem)) > 0) {
-      if (performance.now() - burstEnded > 300_000) throw new Error('the outbox did not drain within 5 minutes');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const drained = (performance.now() - burstEnded) / 1000;
     clearInterval(sampler);
     const peak = procStatus(child.pid).hwm;
-    const perSecond = result.requests.total / result.duration;
     console.log(
-      `certexit serve over HTTPS, ${CONNECTIONS} connections: ${perSecond.toFixed(0)} requests per second (${result.requests.total} issued, all 201)`,
+      `in-process issuance, ${CONNECTIONS} concurrent submitters: ${bestInProcess.toFixed(0)} per second (best of ${ROUNDS})`,
     );
-    console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
     console.log(
-      `certexit serve peak RSS (VmHWM): ${afterBurst.toFixed(0)} MB at the end of the burst, ${peak.toFixed(0)} MB once its notifications were delivered (${drained.toFixed(1)} s later); at most ${threads} threads`,
+      `certexit serve over HTTPS, ${CONNECTIONS} connections: ${best.perSecond.toFixed(0)} requests per second (best of ${ROUNDS} bursts of ${COUNT}, all 201)`,
     );
-    console.log(`bench http-issuance-vs-in-process: ratio ${(perSecond / inProcess).toFixed(2)} (target >= 0.5)`);
+    console.log(`latency (that burst): p50 ${best.latency.p50} ms, p99 ${best.latency.p99} ms`);
+    console.log(
+      `certexit serve peak RSS (VmHWM): ${peak.toFixed(0)} MB over ${ROUNDS * COUNT + WARM_UP} issuances and their notifications (each burst's delivered at most ${drained.toFixed(1)} s after it); at most ${threads} threads`,
+    );
+    console.log(
+      `bench http-issuance-vs-in-process: ratio ${(best.perSecond / bestInProcess).toFixed(2)} (target >= 0.5)`,
+    );
     console.log(`bench http-issuance-peak-rss-200mb: ratio ${(200 / peak).toFixed(2)} (target >= 1)`);
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
+    await inProcess.stop();
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

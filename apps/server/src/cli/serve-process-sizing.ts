@@ -1,19 +1,18 @@
 /**
- * How `certexit serve` sizes its own process. Node.js sizes V8's heaps and glibc its malloc arenas for throughput
- * on a large machine: the young generation grows to two semi-spaces of tens of megabytes each, the old generation
- * grows well ahead of what is live, and every thread that allocates gets an arena of its own; each isolate (the
- * engine's and its threads') does so on its own. A CA server spends its time in native signing, TLS and SQLite, and
- * its requests are small and short-lived: that headroom buys it no speed and stays resident after a burst. V8's
- * `--optimize-for-size` keeps every isolate's heaps close to what they hold. The entry point imports only this
- * file, so the process can still start over with other settings before anything is loaded.
+ * How `certexit serve` sizes its own process. Node.js sizes V8's young generation and glibc its malloc arenas for
+ * throughput on a large machine: the young generation grows to two semi-spaces of tens of megabytes each, and every
+ * thread that allocates gets an arena of its own. A CA server's requests are small and short-lived, so neither
+ * buys it speed, and both stay resident after a burst. The entry point imports only this file, so the process
+ * can still start over with other settings before anything is loaded.
  */
 
-/** The young generation's semi-space of a server: enough for a request's garbage to die young. */
-export const SERVE_SEMI_SPACE_MB = 2;
+/**
+ * The young generation's semi-space of a server: large enough that the objects of the requests in flight rarely
+ * survive a scavenge, an eighth of what V8 grows it to on a large host.
+ */
+export const SERVE_SEMI_SPACE_MB = 4;
 /** glibc's malloc arenas of a server (its default is eight per core). */
 export const SERVE_MALLOC_ARENAS = 2;
-/** V8's mode that favours memory over speed (growth of the heaps, code kept); `--no-optimize-for-size` opts out. */
-export const SERVE_V8_MODE = '--optimize-for-size';
 
 /** What the process starts over with: V8 flags before the script, and the environment. */
 export interface ServeProcessSizing {
@@ -23,9 +22,8 @@ export interface ServeProcessSizing {
 
 /**
  * The settings `certexit serve` starts over with, or `undefined` when it runs as it is: another command, a server
- * already sized, or one whose operator chose these settings (`--max-semi-space-size` and `--[no-]optimize-for-size`
- * on the command line, the former also in `NODE_OPTIONS`; `MALLOC_ARENA_MAX` in the environment), whose choice
- * stands.
+ * already sized, or one whose operator chose these settings (`--max-semi-space-size` on the command line or in
+ * `NODE_OPTIONS`, `MALLOC_ARENA_MAX` in the environment), whose choice stands.
  * @param args the arguments after the script (`process.argv.slice(2)`)
  */
 export function serveProcessSizing(
@@ -34,16 +32,13 @@ export function serveProcessSizing(
   env: Readonly<Record<string, string | undefined>>,
 ): ServeProcessSizing | undefined {
   if (_command(args) !== 'serve') return undefined;
-  const flags = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  const chosen = (pattern: RegExp) => flags.some((flag) => pattern.test(flag));
-  const added = [
-    ...(chosen(/^--max[-_]semi[-_]space[-_]size\b/) ? [] : [`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`]),
-    ...(chosen(/^--(no[-_])?optimize[-_]for[-_]size$/) ? [] : [SERVE_V8_MODE]),
-  ];
+  const semiSpaceChosen = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].some((flag) =>
+    /^--max[-_]semi[-_]space[-_]size\b/.test(flag),
+  );
   const arenasChosen = env.MALLOC_ARENA_MAX !== undefined && env.MALLOC_ARENA_MAX !== '';
-  if (added.length === 0 && arenasChosen) return undefined;
+  if (semiSpaceChosen && arenasChosen) return undefined;
   return {
-    execArgv: [...added, ...execArgv],
+    execArgv: semiSpaceChosen ? [...execArgv] : [`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`, ...execArgv],
     env: arenasChosen ? { ...env } : { ...env, MALLOC_ARENA_MAX: String(SERVE_MALLOC_ARENAS) },
   };
 }
