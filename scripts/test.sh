@@ -23,6 +23,8 @@ bash scripts/samba-dc.sh start
 bash scripts/openldap.sh start
 # The policy tests parse every issued certificate with Python's cryptography (Debian's python3-cryptography).
 sh scripts/python-cryptography.sh
+# The completion tests load the zsh script in a real zsh (Debian's zsh).
+sh scripts/zsh.sh
 
 status=0
 pnpm_cmd exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest-results.json || status=$?
