@@ -66,7 +66,7 @@ describe('certexit completion', () => {
         '-c',
         `autoload -U compinit && compinit -u -D; source '${zsh}'; print -r -- "$_comps[certexit]"; ` +
           'emulate -L sh; setopt kshglob noshglob braceexpand ksharrays; ' +
-          'COMP_WORDS=(certexit module q); COMP_CWORD=2; _certexit_completion; print -l -- "${COMPREPLY[@]}"',
+          `COMP_WORDS=(certexit module q); COMP_CWORD=2; _certexit_completion; print -l -- "\${COMPREPLY[@]}"`,
       ],
       { encoding: 'utf8', cwd: work },
     );
