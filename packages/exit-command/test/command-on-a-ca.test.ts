@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@certexit/core';
 import { CRL_REASON_KEY_COMPROMISE, DB_DISP_ISSUED } from '@certexit/core';
-import { CertificateAuthority, caRegistryPaths, exitQueueReport, openCa, setupCa } from '@certexit/engine';
+import {
+  CertificateAuthority,
+  caRegistryPaths,
+  editCaTemplateNames,
+  exitQueueReport,
+  openCa,
+  PRINCIPALS,
+  setupCa,
+} from '@certexit/engine';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_PROGID, createCommandExitModule } from '../src/index';
@@ -49,6 +57,8 @@ beforeAll(async () => {
   ca.registry.setValue(`${key}\\EventMask`, 0x9); // issued and revoked
   ca.registry.setValue(`${key}\\RetryBaseMs`, 100);
   ca.registry.setValue(`${key}\\RetryMaxMs`, 200);
+  // The policy issues WebServer (subject from the request) to administrators once it is on the CA's list.
+  editCaTemplateNames(ca, ['+WebServer']);
   await ca.store.close();
   authority = await CertificateAuthority.open({
     dir: join(dir, 'ca'),
@@ -68,11 +78,16 @@ async function submit(cn: string) {
     await createCertificationRequest({
       keyPair,
       keyAlgorithm: 'ECDSA_P256',
-      subject: `CN=${cn}, DC=certexit, DC=test`,
+      subject: `CN=${cn}.certexit.test, O=certexit`,
     }),
     'CERTIFICATE REQUEST',
   );
-  return authority.submit({ request, attributes: 'CertificateTemplate:User', requesterName: `CERTEXIT\\${cn}` });
+  return authority.submit({
+    request,
+    attributes: 'CertificateTemplate:WebServer',
+    requesterName: `CERTEXIT\\${cn}`,
+    requesterGroups: [PRINCIPALS.administrators],
+  });
 }
 
 async function logged(): Promise<string[]> {
@@ -91,8 +106,8 @@ describe('CertExit_Command.Exit on a certexit CA', () => {
     expect(issued.deliveries.map((d) => d.ok)).toEqual([true]);
     await authority.revoke(issued.serialNumber!, { reason: CRL_REASON_KEY_COMPROMISE, officer: 'CERTEXIT\\officer' });
     const [issuedLine, revokedLine] = await logged();
-    expect(issuedLine).toBe(`issued ${issued.requestId} ${issued.serialNumber} reason= "template":"User"`);
-    expect(revokedLine).toBe(`revoked ${issued.requestId} ${issued.serialNumber} reason=1 "template":"User"`);
+    expect(issuedLine).toBe(`issued ${issued.requestId} ${issued.serialNumber} reason= "template":"WebServer"`);
+    expect(revokedLine).toBe(`revoked ${issued.requestId} ${issued.serialNumber} reason=1 "template":"WebServer"`);
   });
 
   it('has a permanent failure (exit 3) dead-lettered at once, with the program and its stderr named', async () => {

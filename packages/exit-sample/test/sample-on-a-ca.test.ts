@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@certexit/core';
 import { DB_DISP_ISSUED, EXITEVENT_CERTISSUED, S_OK } from '@certexit/core';
-import { CertificateAuthority, caFolder, caRegistryPaths, openCa, setupCa } from '@certexit/engine';
+import {
+  CertificateAuthority,
+  caFolder,
+  caRegistryPaths,
+  editCaTemplateNames,
+  openCa,
+  PRINCIPALS,
+  setupCa,
+} from '@certexit/engine';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSampleExitModule, SAMPLE_PROGID } from '../src/index';
@@ -34,6 +42,8 @@ beforeAll(async () => {
   const key = caRegistryPaths.exitModule(setup.sanitizedName, SAMPLE_PROGID);
   ca.registry.setValue(`${key}\\PublishCertFlags`, 1);
   ca.registry.setValue(`${key}\\CrlCopyDirectory`, crlCopies);
+  // The policy issues WebServer (subject from the request) to administrators once it is on the CA's list.
+  editCaTemplateNames(ca, ['+WebServer']);
   await ca.store.close();
   authority = await CertificateAuthority.open({
     dir,
@@ -54,7 +64,7 @@ async function csr(cn: string): Promise<string> {
     await createCertificationRequest({
       keyPair,
       keyAlgorithm: 'ECDSA_P256',
-      subject: `CN=${cn}, DC=certexit, DC=test`,
+      subject: `CN=${cn}.certexit.test, O=certexit`,
     }),
     'CERTIFICATE REQUEST',
   );
@@ -68,13 +78,13 @@ describe('CertAuthority_Sample.Exit on a certexit CA', () => {
   it('writes CertEnroll/<RequestID>.cer for a request with a CertFile attribute, and only for it', async () => {
     const withFile = await authority.submit({
       request: await csr('alice'),
-      attributes: 'CertificateTemplate:User\nCertFile:yes',
-      requesterName: 'CERTEXIT\\alice',
+      attributes: 'CertificateTemplate:WebServer\nCertFile:yes',
+      requesterGroups: [PRINCIPALS.administrators],
     });
     const without = await authority.submit({
       request: await csr('bob'),
-      attributes: 'CertificateTemplate:User',
-      requesterName: 'CERTEXIT\\bob',
+      attributes: 'CertificateTemplate:WebServer',
+      requesterGroups: [PRINCIPALS.administrators],
     });
     expect([withFile.disposition, without.disposition]).toEqual([DB_DISP_ISSUED, DB_DISP_ISSUED]);
     expect(withFile.deliveries.map((d) => [d.progId, d.event, d.hresult])).toEqual([
