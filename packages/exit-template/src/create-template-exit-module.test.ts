@@ -35,4 +35,21 @@ describe('CertExit_Template.Exit', () => {
     expect(await module.Notify(EXITEVENT_CERTPENDING, pending)).toBe(S_OK);
     expect(services.logger.entries).toHaveLength(logged);
   });
+
+  // 3. Settings come from the module's key, with the defaults its `settings` declare.
+  it('logs only the RequestID when LogSerialNumber is 0', async () => {
+    const services = createTestServices({ config: { LogSerialNumber: 0 } });
+    const module = createTemplateExitModule().create(services);
+    await module.Initialize('certexit Test CA');
+    const { issued } = services.fixture.eventContexts;
+    await module.Notify(EXITEVENT_CERTISSUED, issued);
+    expect(services.logger.entries.at(-1)).toMatchObject({ msg: 'certificate issued', fields: { requestId: issued } });
+    expect(services.logger.entries.at(-1)?.fields).not.toHaveProperty('serialNumber');
+  });
+
+  it('declares LogSerialNumber for certexit getreg/setreg', () => {
+    expect(createTemplateExitModule().configuration?.values).toEqual({
+      LogSerialNumber: expect.objectContaining({ name: 'LogSerialNumber', type: 'REG_DWORD', default: 1, max: 1 }),
+    });
+  });
 });

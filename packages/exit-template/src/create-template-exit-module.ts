@@ -1,15 +1,22 @@
 import type { DefinedExitModule, ExitSettingsOf } from '@certexit/core';
-import { defineExitModule } from '@certexit/core';
+import { defineExitModule, setting } from '@certexit/core';
 
 // The module's ProgID, `<App>.Exit`: the name it is registered under (`certexit module register`), listed in
 // `ExitModules\Active` and configured under (`ExitModules\<ProgID>`). Apps read it as `factory.progId`.
 const PROGID = 'CertExit_Template.Exit';
 
-/** The module's settings, read from its registry key (`ExitModules\<ProgID>`) at `Initialize`. */
+/**
+ * The values the module reads from its key (`ExitModules\<ProgID>`), each declared once with its type, default and
+ * meaning. They are read at `Initialize` (a bad value fails it, naming the value) and on `Configure` with
+ * `CMM_REFRESHONLY`; the factory declares them (`configuration`), so `certexit getreg` shows the defaults and
+ * `certexit setreg` refuses a misspelt name or a wrong type.
+ */
 const settings = {
-  // None yet. Declare each value once, typed, with its default, e.g.
-  //   outputFile: setting.path('OutputFile', { required: true }),
-  // and read it as `ctx.settings.outputFile`. See docs/writing-an-exit-module.md.
+  logSerialNumber: setting.dword('LogSerialNumber', {
+    default: 1,
+    max: 1,
+    description: '1: log the serial number of each issued certificate; 0: only its request ID.',
+  }),
 };
 
 /** The settings as the handlers see them (`ctx.settings`). */
@@ -44,7 +51,12 @@ export function createTemplateExitModule(): DefinedExitModule<TemplateSettings> 
     events: {
       async issued(ctx) {
         // Lazy reads through ICertServerExit; an empty property (CERTSRV_E_PROPERTY_EMPTY) reads as undefined.
-        const [requestId, serialNumber] = await Promise.all([ctx.request.id, ctx.certificate.serial]);
+        const requestId = await ctx.request.id;
+        if (ctx.settings.logSerialNumber === 0) {
+          ctx.logger.info({ requestId }, 'certificate issued');
+          return;
+        }
+        const serialNumber = await ctx.certificate.serial;
         ctx.logger.info({ requestId, serialNumber }, 'certificate issued');
         // Returning nothing is S_OK. A throw fails the notification: the host retries it, or dead-letters it at once
         // when the error says `isRetryable: false`. Wrap side effects in `ctx.once('<action>', work)` so that a

@@ -125,6 +125,44 @@ describe('defineExitModule', () => {
     expect(await module.GetDescription()).toBe('Hello');
   });
 
+  it('declares its settings for the registry catalogue (getreg defaults, setreg names and types)', () => {
+    const factory = defineExitModule({
+      progId: 'Contoso_Declared.Exit',
+      description: 'declared',
+      settings: {
+        outputFile: setting.path('OutputFile', { required: true, description: 'Where lines go' }),
+        timeoutMs: setting.dword('TimeoutMs', { default: 10_000, min: 1, max: 600_000 }),
+        mode: setting.oneOf('Mode', ['append', 'replace'], { default: 'append' }),
+        verbose: setting.flag('Verbose', { default: true }),
+        token: setting.string('Token', { secret: true }),
+      },
+      events: { issued() {} },
+    });
+    expect(factory.configuration).toEqual({
+      values: {
+        OutputFile: { name: 'OutputFile', type: 'REG_SZ', meaning: 'Where lines go' },
+        TimeoutMs: {
+          name: 'TimeoutMs',
+          type: 'REG_DWORD',
+          meaning: 'TimeoutMs',
+          default: 10_000,
+          min: 1,
+          max: 600_000,
+        },
+        Mode: { name: 'Mode', type: 'REG_SZ', meaning: 'Mode', default: 'append', oneOf: ['append', 'replace'] },
+        Verbose: { name: 'Verbose', type: 'REG_DWORD', meaning: 'Verbose', default: 1 },
+        Token: { name: 'Token', type: 'REG_SZ', meaning: 'Token', secret: true },
+      },
+    });
+    const parsed = defineExitModule({
+      progId: 'Contoso_Parsed.Exit',
+      description: 'parsed',
+      settings: () => ({ x: 1 }),
+      events: { issued() {} },
+    });
+    expect(parsed.configuration).toBeUndefined();
+  });
+
   it('refuses a definition that cannot work, naming the problem', () => {
     const ok = { progId: 'A.Exit', description: 'd', events: {} };
     expect(() => defineExitModule({ ...ok, progId: 'no dot' })).toThrow(/progId "no dot" is not a ProgID/);

@@ -6,6 +6,7 @@ import type { ExitModuleFactoryV1, ExitModuleServices } from '../interfaces/exit
 import type { Logger } from '../interfaces/logger';
 import type { MaybePromise } from '../interfaces/maybe-promise';
 import type { RegistryKey } from '../interfaces/registry-key';
+import type { RegistryKeyDeclaration, RegistryValueDeclaration } from '../interfaces/registry-value-declaration';
 import { createManageModule } from '../manage-module/create-manage-module';
 import { createExitContext } from './create-exit-context';
 import type { ExitEventHandlers, ExitHandlerResult } from './exit-context';
@@ -67,6 +68,11 @@ export interface DefinedExitModule<S> extends ExitModuleFactoryV1 {
   readonly description: string;
   /** The OR of the `EXITEVENT_*` bits of the handlers present. */
   readonly eventMask: number;
+  /**
+   * The values of a `setting.*` schema, declared for the registry catalogue (`certexit getreg` shows their defaults,
+   * `setreg` checks names and types); absent when the settings are a parse function.
+   */
+  readonly configuration?: RegistryKeyDeclaration;
   /** Creates the module object: an `ICertExit2`. */
   create(services: ExitModuleServices): ICertExit2;
   /** Only for the type of `settings`. */
@@ -136,6 +142,7 @@ export function defineExitModule(
     handlerMask |= EXIT_EVENT_BITS[name as ExitEventName];
   }
   const version = definition.version ?? '0.0.0';
+  const configuration = _declaration(definition.settings);
 
   return {
     specificationVersion: 'v1',
@@ -143,6 +150,7 @@ export function defineExitModule(
     version,
     description,
     eventMask: handlerMask,
+    ...(configuration && { configuration }),
     create(services) {
       let caName = '';
       let subscribed = 0;
@@ -220,4 +228,12 @@ export function defineExitModule(
       } satisfies ICertExit2;
     },
   };
+}
+
+/** The registry catalogue's declaration of a `setting.*` schema (none for a parse function). */
+function _declaration(settings: ExitSettingsInput | undefined): RegistryKeyDeclaration | undefined {
+  if (typeof settings !== 'object' || settings === null) return undefined;
+  const values: Record<string, RegistryValueDeclaration> = {};
+  for (const entry of Object.values(settings as ExitSettingsSchema)) values[entry.valueName] = entry.declaration;
+  return { values };
 }

@@ -1,8 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { RegistryKey, RegistryValue } from '../interfaces/registry-key';
-
-/** The registry type a setting is stored as, for messages and the settings table `Configure` logs. */
-export type RegistryValueType = 'REG_SZ' | 'REG_DWORD' | 'REG_MULTI_SZ' | 'REG_BINARY';
+import type { RegistryValueDeclaration, RegistryValueType } from '../interfaces/registry-value-declaration';
 
 /**
  * One typed value under a module's configuration key (`...\ExitModules\<ProgID>`): its registry name and type,
@@ -19,6 +17,12 @@ export interface ExitSetting<T> {
   readonly secret: boolean;
   /** One line for the settings table and messages. */
   readonly description: string | undefined;
+  /**
+   * The value as the registry catalogue declares it (name, type, default, meaning, bounds): `defineExitModule` puts
+   * these on the factory's `configuration`, so `certexit getreg` shows the defaults and `setreg` checks names and
+   * types under the module's key.
+   */
+  readonly declaration: RegistryValueDeclaration;
   /**
    * Reads the value from the key.
    * @returns the value, or a sentence naming what is wrong (the caller adds the key path and the value name).
@@ -69,7 +73,7 @@ export const setting = {
     valueName: string,
     options?: O,
   ): ExitSetting<_Read<string, O>> {
-    return _define(valueName, 'REG_SZ', options, (value) =>
+    return _define(valueName, 'REG_SZ', options, {}, (value) =>
       typeof value === 'string' ? { ok: true, value } : _wrongType('REG_SZ', value),
     );
   },
@@ -82,7 +86,7 @@ export const setting = {
     valueName: string,
     options?: O,
   ): ExitSetting<_Read<string, O>> {
-    return _define(valueName, 'REG_SZ', options, (value) => {
+    return _define(valueName, 'REG_SZ', options, {}, (value) => {
       if (typeof value !== 'string') return _wrongType('REG_SZ', value);
       const text = value.trim();
       if (text.includes('\0')) return { ok: false, problem: 'contains a NUL character' };
@@ -96,7 +100,7 @@ export const setting = {
     const V extends readonly [string, ...string[]],
     const O extends SettingOptions<V[number]> = SettingOptions<V[number]>,
   >(valueName: string, values: V, options?: O): ExitSetting<_Read<V[number], O>> {
-    return _define(valueName, 'REG_SZ', options, (value) => {
+    return _define(valueName, 'REG_SZ', options, { oneOf: values }, (value) => {
       if (typeof value !== 'string') return _wrongType('REG_SZ', value);
       return (values as readonly string[]).includes(value)
         ? { ok: true, value: value as V[number] }
@@ -115,7 +119,8 @@ export const setting = {
     valueName: string,
     options?: O,
   ): ExitSetting<_Read<number, O>> {
-    return _define(valueName, 'REG_DWORD', options, (value) => {
+    const bounds = { min: options?.min, max: options?.max };
+    return _define(valueName, 'REG_DWORD', options, bounds, (value) => {
       if (typeof value !== 'number' || !Number.isInteger(value)) return _wrongType('REG_DWORD', value);
       const unsigned = value >>> 0;
       if (options?.min !== undefined && unsigned < options.min)
@@ -131,7 +136,7 @@ export const setting = {
     valueName: string,
     options?: O,
   ): ExitSetting<_Read<boolean, O>> {
-    return _define(valueName, 'REG_DWORD', options, (value) =>
+    return _define(valueName, 'REG_DWORD', options, {}, (value) =>
       typeof value === 'number' && Number.isInteger(value)
         ? { ok: true, value: value !== 0 }
         : _wrongType('REG_DWORD', value),
@@ -146,7 +151,7 @@ export const setting = {
     valueName: string,
     options?: O,
   ): ExitSetting<readonly string[]> {
-    return _define(valueName, 'REG_MULTI_SZ', { default: [], ...options }, (value) => {
+    return _define(valueName, 'REG_MULTI_SZ', { default: [], ...options }, {}, (value) => {
       if (typeof value === 'string') return { ok: true, value: _lines(value.split(/\r?\n/)) };
       if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { ok: true, value: _lines(value) };
       return _wrongType('REG_MULTI_SZ', value);
@@ -158,7 +163,7 @@ export const setting = {
     valueName: string,
     options?: O,
   ): ExitSetting<_Read<Uint8Array, O>> {
-    return _define(valueName, 'REG_BINARY', options, (value) =>
+    return _define(valueName, 'REG_BINARY', options, {}, (value) =>
       value instanceof Uint8Array ? { ok: true, value } : _wrongType('REG_BINARY', value),
     );
   },
@@ -170,18 +175,31 @@ function _define<T>(
   valueName: string,
   registryType: RegistryValueType,
   options: SettingOptions<T> | undefined,
+  limits: { readonly min?: number | undefined; readonly max?: number | undefined; readonly oneOf?: readonly string[] },
   parse: (value: RegistryValue) => _Parsed<T>,
   // biome-ignore lint/suspicious/noExplicitAny: the builders narrow the type through their overload-like generics.
 ): ExitSetting<any> {
   if (typeof valueName !== 'string' || valueName.trim() === '' || valueName.includes('\\')) {
     throw new TypeError(`setting: ${JSON.stringify(valueName)} is not a registry value name`);
   }
+  const fallback: unknown = typeof options?.default === 'boolean' ? Number(options.default) : options?.default;
+  const declaration = {
+    name: valueName,
+    type: registryType,
+    meaning: options?.description ?? (options?.required ? `${valueName} (required)` : valueName),
+    ...(fallback !== undefined && { default: fallback }),
+    ...(limits.min !== undefined && { min: limits.min }),
+    ...(limits.max !== undefined && { max: limits.max }),
+    ...(limits.oneOf !== undefined && { oneOf: limits.oneOf }),
+    ...(options?.secret && { secret: true }),
+  } as RegistryValueDeclaration;
   return {
     valueName,
     registryType,
     defaultValue: options?.default,
     secret: options?.secret ?? false,
     description: options?.description,
+    declaration,
     read(key) {
       const raw = key.getValue(valueName);
       if (raw === undefined) {
