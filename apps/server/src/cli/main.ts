@@ -10,6 +10,7 @@ import { registerRegistryCommands } from './commands/registry-commands';
 import { registerRequestCommands } from './commands/request-commands';
 import { registerRevocationCommands } from './commands/revocation-commands';
 import { registerServeCommands } from './commands/serve-commands';
+import { registerTemplateCommands } from './commands/template-commands';
 
 export type { CliIo } from './cli-context';
 
@@ -53,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerDatabaseCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
+  registerTemplateCommands(program, cli);
   registerServeCommands(program, cli);
   program
     .command('demo')

@@ -21,6 +21,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { opensslOk } from '../../../../tooling/test/test-pki';
 import { issueLeaf, openEngine, opensslVerify, tempFolders, writePem } from '../../test/support/ca-fixtures';
+import { AS_ADMINISTRATOR, offerTemplates } from '../../test/support/policy-fixtures';
 import { localParentCa } from '../engine/local-parent-ca';
 import { setupCa } from '../engine/setup-ca';
 import { databaseDataSource } from '../hosting/database-data-source';
@@ -36,6 +37,7 @@ afterEach(() => folders.removeAll());
 async function rootCa(type: 'enterprise-root' | 'standalone-root' = 'enterprise-root', name = 'Test Root CA') {
   const dir = folders.make('certexit-root-');
   await setupCa({ dir, commonName: name, type, exitModules: [] });
+  offerTemplates(dir, 'SubCA', 'WebServer');
   return dir;
 }
 
@@ -83,6 +85,7 @@ describe('subordinate CA: request, parent issues with SubCA, installcert, leaf',
     const outcome = await root.submit({
       request: readFileSync(setup.requestFile!),
       attributes: 'CertificateTemplate:SubCA',
+      ...AS_ADMINISTRATOR,
     });
     expect(outcome.disposition, outcome.message).toBe(DB_DISP_ISSUED);
     const rootDer = root.ca.certificate.der;
@@ -167,6 +170,7 @@ describe('subordinate CA: request, parent issues with SubCA, installcert, leaf',
       const answer = await root.submit({
         request: readFileSync(byFile.requestFile!),
         attributes: 'CertificateTemplate:SubCA',
+        ...AS_ADMINISTRATOR,
       });
       const installed = await installCaCertificate(subDir, answer.certificate!, {
         parentCertificates: [root.ca.certificate.der],
@@ -232,6 +236,7 @@ describe('subordinate CA: request, parent issues with SubCA, installcert, leaf',
       const issued = await root.submit({
         request: readFileSync(setup.requestFile!),
         attributes: 'CertificateTemplate:SubCA',
+        ...AS_ADMINISTRATOR,
       });
       const chain = join(work, 'chain.pem');
       writeFileSync(chain, toPem(root.ca.certificate.der, 'CERTIFICATE') + toPem(issued.certificate!, 'CERTIFICATE'));
@@ -281,6 +286,7 @@ describe('installCaCertificate refuses what does not fit, and the CA stays as it
       const forOtherKey = await root.submit({
         request: toPem(otherRequest, 'CERTIFICATE REQUEST'),
         attributes: 'CertificateTemplate:SubCA',
+        ...AS_ADMINISTRATOR,
       });
       await expect(installCaCertificate(subDir, forOtherKey.certificate!)).rejects.toThrow(
         /is for another key: no certificate in it \("CN=Careful Sub CA"\) has the public key of CA key index 0/,
@@ -290,6 +296,7 @@ describe('installCaCertificate refuses what does not fit, and the CA stays as it
       const notCa = await root.submit({
         request: readFileSync(setup.requestFile!),
         attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
       });
       expect(notCa.disposition, notCa.message).toBe(DB_DISP_ISSUED);
       await expect(installCaCertificate(subDir, notCa.certificate!)).rejects.toThrow(
@@ -300,6 +307,7 @@ describe('installCaCertificate refuses what does not fit, and the CA stays as it
       const good = await root.submit({
         request: readFileSync(setup.requestFile!),
         attributes: 'CertificateTemplate:SubCA',
+        ...AS_ADMINISTRATOR,
       });
       await expect(
         installCaCertificate(subDir, good.certificate!, { parentCertificates: [otherRoot.ca.certificate.der] }),

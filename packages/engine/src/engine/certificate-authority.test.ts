@@ -33,6 +33,12 @@ import {
   toPem,
 } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AS_ADMINISTRATOR,
+  offerPendingTemplate,
+  offerTemplates,
+  PENDING_TEMPLATE,
+} from '../../test/support/policy-fixtures';
 import type { SeenEvent } from '../../test/support/recording-module';
 import { readOrError, recordingModule } from '../../test/support/recording-module';
 import { requestMutations } from '../../test/support/request-mutations';
@@ -44,10 +50,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/**
+ * A CA for these engine tests: an enterprise CA (no directory) offers WebServer and PendingWebServer, whose
+ * subject the enrollee supplies; the test submits as the CA's administrator where a template needs one.
+ */
 async function newCa(active: string[], type: 'enterprise-root' | 'standalone-root' = 'enterprise-root') {
   const dir = mkdtempSync(join(tmpdir(), 'certexit-engine-'));
   dirs.push(dir);
   await setupCa({ dir, commonName: 'Engine (Test) CA', type, exitModules: active });
+  offerTemplates(dir, 'WebServer');
+  offerPendingTemplate(dir);
   return dir;
 }
 
@@ -96,6 +108,8 @@ const readIssued = async (server: import('@certexit/core').ICertServerExit) => {
 
 describe('CertificateAuthority (engine + hosting on the embedded store)', () => {
   it('issues by template, commits the event with the change, and lets modules read the database', async () => {
+    // WebServer takes the names from the request (User builds them from the directory, which this CA has not:
+    // test/integration/policy-directory-names.test.ts).
     const dir = await newCa(['Test_A.Exit', 'Test_B.Exit']);
     const seenA: SeenEvent[] = [];
     const seenB: SeenEvent[] = [];
@@ -111,8 +125,9 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     });
     const outcome = await authority.submit({
       request: await csr(true),
-      attributes: 'CertificateTemplate:User',
+      attributes: 'CertificateTemplate:WebServer',
       requesterName: 'CERTEXIT\\bob',
+      ...AS_ADMINISTRATOR,
     });
     expect(outcome.disposition).toBe(DB_DISP_ISSUED);
     // Each module has its own delivery lane (a slow one never delays another), so the calls may finish in any
@@ -125,14 +140,14 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     expect(reads).toMatchObject({
       RequesterName: 'CERTEXIT\\bob',
       Disposition: DB_DISP_ISSUED,
-      CertificateTemplate: 'User',
+      CertificateTemplate: 'WebServer',
       CommonName: 'bob',
       IssuedCN: 'bob',
       UPN: 'bob@certexit.test',
-      Template: 'User',
+      Template: 'WebServer',
       SanitizedCAName: 'Engine !0028Test!0029 CA',
     });
-    expect(Number(reads.EnrollmentFlags) & CT_FLAG_PUBLISH_TO_DS).toBe(CT_FLAG_PUBLISH_TO_DS);
+    expect(Number(reads.EnrollmentFlags) & CT_FLAG_PUBLISH_TO_DS).toBe(0);
     expect(String(reads.SerialNumber)).toMatch(/^[0-9a-f]{16,}$/);
     expect(String(reads.ModuleRegistryLocation)).toMatch(/ExitModules\\Test_A\.Exit$/);
     // The requested EKU is recorded but disabled: the template's EKU is the one in the certificate.
@@ -156,14 +171,22 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     const denied = await authority.submit({ request });
     expect(denied).toMatchObject({ disposition: DB_DISP_DENIED });
     expect(denied.message).toContain('names no certificate template');
-    const pending = await authority.submit({ request, attributes: ['CertificateTemplate:KeyRecoveryAgent'] });
+    const pending = await authority.submit({
+      request,
+      attributes: [`CertificateTemplate:${PENDING_TEMPLATE}`],
+      ...AS_ADMINISTRATOR,
+    });
     expect(pending.disposition).toBe(DB_DISP_PENDING);
     expect(seen.at(-1)?.reads.RawCertificate).toBe(`error:${CERTSRV_E_PROPERTY_EMPTY.toString(16)}`);
     const approved = await authority.resubmit(pending.requestId, 'CERTEXIT\\officer');
     expect(approved.disposition).toBe(DB_DISP_ISSUED);
     expect(seen.at(-1)?.reads.RawCertificate).toBeInstanceOf(Uint8Array);
     await expect(authority.resubmit(pending.requestId)).rejects.toThrow(/is not pending/);
-    const second = await authority.submit({ request, attributes: ['CertificateTemplate:KeyRecoveryAgent'] });
+    const second = await authority.submit({
+      request,
+      attributes: [`CertificateTemplate:${PENDING_TEMPLATE}`],
+      ...AS_ADMINISTRATOR,
+    });
     expect((await authority.deny(second.requestId)).disposition).toBe(DB_DISP_DENIED);
     expect(seen.map((s) => s.event)).toEqual([
       EXITEVENT_CERTDENIED,
@@ -203,7 +226,11 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
       },
     });
     expect(authority.modules.map((m) => m.progId)).toEqual(['Bad_Throw.Exit', 'Bad_Hang.Exit', 'Good.Exit']);
-    const outcome = await authority.submit({ request: await csr(), attributes: 'CertificateTemplate:WebServer' });
+    const outcome = await authority.submit({
+      request: await csr(),
+      attributes: 'CertificateTemplate:WebServer',
+      ...AS_ADMINISTRATOR,
+    });
     expect(outcome.disposition).toBe(DB_DISP_ISSUED);
     expect(outcome.deliveries.map((d) => [d.progId, d.ok])).toEqual([
       ['Bad_Throw.Exit', false],
@@ -227,7 +254,11 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
       builtins: { 'Test_A.Exit': recordingModule({ progId: 'Test_A.Exit', seen }) },
     });
     const good = await csr();
-    const kept = await authority.submit({ request: good, attributes: 'CertificateTemplate:User' });
+    const kept = await authority.submit({
+      request: good,
+      attributes: 'CertificateTemplate:WebServer',
+      ...AS_ADMINISTRATOR,
+    });
     const tampered = fromPem(good).der.slice();
     tampered[tampered.length - 1]! ^= 0x01;
     const cases: Array<[string | Uint8Array, number, number, RegExp]> = [
@@ -243,7 +274,11 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
       ],
     ];
     for (const [request, disposition, statusCode, message] of cases) {
-      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:User' });
+      const outcome = await authority.submit({
+        request,
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      });
       expect(outcome, String(message)).toMatchObject({ disposition, statusCode: statusCode | 0 });
       expect(outcome.message).toMatch(message);
       expect(seen.at(-1)).toMatchObject({ event: EXITEVENT_CERTDENIED, context: outcome.requestId });
@@ -262,7 +297,11 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     const counts = new Map<number, number>();
     let submitted = 0;
     for (const request of requestMutations(valid, 300)) {
-      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:WebServer' });
+      const outcome = await authority.submit({
+        request,
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      });
       counts.set(outcome.disposition, (counts.get(outcome.disposition) ?? 0) + 1);
       submitted++;
     }
@@ -274,9 +313,10 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
     const rows = await authority.ca.store.listRequests({ limit: 1000 });
     expect(rows).toHaveLength(300);
     expect((await authority.ca.store.listExitEvents()).length).toBe(300);
-    expect((await authority.submit({ request: valid, attributes: 'CertificateTemplate:WebServer' })).disposition).toBe(
-      DB_DISP_ISSUED,
-    );
+    expect(
+      (await authority.submit({ request: valid, attributes: 'CertificateTemplate:WebServer', ...AS_ADMINISTRATOR }))
+        .disposition,
+    ).toBe(DB_DISP_ISSUED);
     await authority.stop({ sendShutdownEvent: false });
   });
 

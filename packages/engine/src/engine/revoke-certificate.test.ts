@@ -16,6 +16,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CrlTestCa } from '../../test/support/crl-test-ca';
 import { crlTestCa } from '../../test/support/crl-test-ca';
+import { AS_ADMINISTRATOR, offerPendingTemplate } from '../../test/support/policy-fixtures';
 
 let ca: CrlTestCa | undefined;
 afterEach(async () => {
@@ -119,7 +120,8 @@ describe('revokeCertificate and unrevokeCertificate', () => {
     await t.authority.revoke(final.serial, { reason: CRL_REASON_KEY_COMPROMISE });
     const pending = await t.authority.submit({
       request: (await t.authority.ca.store.getRequest(issued.requestId))!.RawRequest!,
-      attributes: 'CertificateTemplate:KeyRecoveryAgent',
+      attributes: `CertificateTemplate:${offerPendingTemplate(t.authority.ca)}`,
+      ...AS_ADMINISTRATOR,
     });
     expect(pending.disposition).toBe(DB_DISP_PENDING);
     const snapshot = async () => ({

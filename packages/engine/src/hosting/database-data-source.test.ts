@@ -20,6 +20,7 @@ import {
 import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AS_ADMINISTRATOR, offerTemplates } from '../../test/support/policy-fixtures';
 import { CertificateAuthority } from '../engine/certificate-authority';
 import { setupCa } from '../engine/setup-ca';
 import { databaseDataSource } from './database-data-source';
@@ -93,6 +94,7 @@ beforeAll(async () => {
     configDn: 'CN=Configuration,DC=x,DC=test',
     exitModules: [],
   });
+  offerTemplates(work, 'WebServer');
   authority = await CertificateAuthority.open({ dir: work, logger: createCapturingLogger() });
   const keyPair = await generateKeyPair('ECDSA_P256');
   const request = await createCertificationRequest({
@@ -102,7 +104,11 @@ beforeAll(async () => {
     extensions: [subjectAltName({ upn: ['carol@x.test'] })],
   });
   requestId = (
-    await authority.submit({ request: toPem(request, 'CERTIFICATE REQUEST'), attributes: 'CertificateTemplate:User' })
+    await authority.submit({
+      request: toPem(request, 'CERTIFICATE REQUEST'),
+      attributes: 'CertificateTemplate:WebServer',
+      ...AS_ADMINISTRATOR,
+    })
   ).requestId;
 });
 afterAll(async () => {

@@ -18,6 +18,7 @@ import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { CertificateAuthority } from '../../src/engine/certificate-authority';
 import { setupCa } from '../../src/engine/setup-ca';
+import { AS_ADMINISTRATOR, offerTemplates } from './policy-fixtures';
 import type { SeenEvent } from './recording-module';
 import { readOrError, recordingModule } from './recording-module';
 
@@ -68,6 +69,7 @@ export async function crlTestCa(options: { now?: () => Date; setupNow?: Date } =
     exitModules: ['Test_Crl.Exit'],
     ...(options.setupNow && { now: options.setupNow }),
   });
+  offerTemplates(dir, 'WebServer');
   const seen: SeenEvent[] = [];
   const authority = await CertificateAuthority.open({
     dir,
@@ -93,7 +95,11 @@ export async function crlTestCa(options: { now?: () => Date; setupNow?: Date } =
         }),
         'CERTIFICATE REQUEST',
       );
-      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:WebServer' });
+      const outcome = await authority.submit({
+        request,
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      });
       if (outcome.disposition !== DB_DISP_ISSUED || !outcome.certificate || !outcome.serialNumber) {
         throw new Error(`the test certificate was not issued: ${outcome.message}`);
       }
