@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_DISP_ISSUED } from '@certexit/core';
 import type { CertificateAuthority } from '@certexit/engine';
-import { CertificateAuthority as Authority, caRegistryPaths, RegistryFile, setupCa } from '@certexit/engine';
+import {
+  CertificateAuthority as Authority,
+  caRegistryPaths,
+  editCaTemplateNames,
+  PRINCIPALS,
+  RegistryFile,
+  setupCa,
+} from '@certexit/engine';
 import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +67,8 @@ describe('web hook on a real CA: retries through the outbox', { timeout: 60_000 
       delivery: 'background',
       onDelivered: (r) => delivered.push({ context: r.context, ok: r.ok }),
     });
+    // WebServer (the enrollee supplies the subject) is offered; the test submits as the CA's administrators.
+    editCaTemplateNames(authority.ca, ['+WebServer']);
   });
 
   afterAll(async () => {
@@ -80,7 +89,11 @@ describe('web hook on a real CA: retries through the outbox', { timeout: 60_000 
       }),
       'CERTIFICATE REQUEST',
     );
-    const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:WebServer' });
+    const outcome = await authority.submit({
+      request,
+      attributes: 'CertificateTemplate:WebServer',
+      requesterGroups: [PRINCIPALS.administrators],
+    });
     expect(outcome.disposition, outcome.message).toBe(DB_DISP_ISSUED);
     const serial = outcome.serialNumber!;
     const types = (path: string) => receiver.accepted.filter((d) => d.path === path).map((d) => d.event.type);
