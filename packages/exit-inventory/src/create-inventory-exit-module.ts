@@ -57,6 +57,7 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
   let config: InventoryConfig | undefined;
   let store: { path: string; store: InventoryStore } | undefined;
   let reportTimer: NodeJS.Timeout | undefined;
+  let scheduled = 0;
 
   const storeAt = (path: string): InventoryStore => {
     if (store?.path !== path) {
@@ -66,13 +67,18 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
     return store.store;
   };
 
+  // When the last report was sent is kept in the database, so a CA restarted more often than the interval still
+  // reports on schedule, and a restart does not send it again.
+  const LAST_REPORT = 'expiryReport.lastSentAt';
+
   const report = async (): Promise<void> => {
     const settings = config?.report;
     const path = config?.databaseFile;
     if (settings === undefined || path === undefined) return;
+    const target = storeAt(path);
     try {
       const result = await sendExpiryReport({
-        store: storeAt(path),
+        store: target,
         withinDays: settings.withinDays,
         ca: caName,
         ...(settings.mail && { mail: settings.mail }),
@@ -80,6 +86,7 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
         now: now(),
         warn: (message) => logger.warn({}, message),
       });
+      await target.writeMark(LAST_REPORT, now().toISOString());
       logger.info(
         {
           expiring: result.certificates.length,
@@ -95,23 +102,41 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
     }
   };
 
-  const schedule = (next: InventoryConfig): void => {
-    if (reportTimer !== undefined) clearInterval(reportTimer);
+  const stopReports = (): void => {
+    if (reportTimer !== undefined) clearTimeout(reportTimer);
     reportTimer = undefined;
+  };
+
+  const schedule = (next: InventoryConfig): void => {
+    stopReports();
     if (next.report === undefined) return;
     if (next.databaseFile === undefined) {
       logger.warn({}, 'ExpiryReportIntervalSeconds is set but DatabaseFile is not: no expiry report');
       return;
     }
-    reportTimer = setInterval(() => void report(), next.report.intervalSeconds * 1000);
-    reportTimer.unref();
+    const interval = next.report.intervalSeconds * 1000;
+    const generation = ++scheduled;
+    const arm = (delay: number) => {
+      if (generation !== scheduled || services.signal.aborted) return;
+      reportTimer = setTimeout(async () => {
+        await report();
+        arm(interval);
+      }, delay);
+      reportTimer.unref();
+    };
+    void storeAt(next.databaseFile)
+      .readMark(LAST_REPORT)
+      .then((last) => {
+        const since = last === undefined ? interval : now().getTime() - Date.parse(last);
+        arm(Math.min(interval, Math.max(0, interval - (Number.isNaN(since) ? interval : since))));
+      });
   };
 
   services.signal.addEventListener(
     'abort',
     () => {
-      if (reportTimer !== undefined) clearInterval(reportTimer);
-      reportTimer = undefined;
+      scheduled += 1;
+      stopReports();
       void store?.store.close();
       store = undefined;
     },

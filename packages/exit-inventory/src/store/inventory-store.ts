@@ -25,5 +25,8 @@ export interface InventoryStore {
    * (not yet expired), soonest first.
    */
   expiring(withinDays: number, now?: Date): Promise<InventoryEntry[]>;
+  /** A small named value the module keeps beside the entries (e.g. when the last expiry report was sent). */
+  readMark(name: string): Promise<string | undefined>;
+  writeMark(name: string, value: string): Promise<void>;
   close(): Promise<void>;
 }

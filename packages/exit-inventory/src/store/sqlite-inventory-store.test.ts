@@ -138,6 +138,18 @@ describe('SQLite inventory store (node:sqlite)', () => {
     );
   });
 
+  it('keeps named marks beside the entries; a read-only connection reads them and cannot write', async () => {
+    const store = openSqliteInventoryStore(path);
+    expect(await store.readMark('expiryReport.lastSentAt')).toBeUndefined();
+    await store.writeMark('expiryReport.lastSentAt', NOW.toISOString());
+    await store.writeMark('expiryReport.lastSentAt', '2026-03-02T00:00:00.000Z');
+    const reader = openSqliteInventoryStore(path, { readOnly: true });
+    expect(await reader.readMark('expiryReport.lastSentAt')).toBe('2026-03-02T00:00:00.000Z');
+    await expect(reader.writeMark('x', 'y')).rejects.toThrow(/read-only/);
+    await reader.close();
+    await store.close();
+  });
+
   it('refuses what is not a serial number or a date, and stores nothing', async () => {
     const store = openSqliteInventoryStore(path);
     await expect(store.upsert(entry('xyz', 1), 'CA/1')).rejects.toThrow(/not a hex serial number/);

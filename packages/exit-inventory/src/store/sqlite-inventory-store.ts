@@ -117,7 +117,23 @@ export function openSqliteInventoryStore(path: string, options: SqliteInventoryS
      WHERE status = 'issued' AND not_after > ? AND not_after <= ? ORDER BY not_after, serial_number`,
   );
 
+  const markOf = db.prepare('SELECT value FROM inventory_meta WHERE name = ?');
+  const setMark = options.readOnly
+    ? undefined
+    : db.prepare(
+        'INSERT INTO inventory_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+      );
+
   return {
+    async readMark(name) {
+      return (markOf.get(`mark:${name}`) as { value: string } | undefined)?.value;
+    },
+
+    async writeMark(name, value) {
+      if (setMark === undefined) throw new Error(`${path} is open read-only`);
+      setMark.run(`mark:${name}`, value);
+    },
+
     async upsert(entry, eventId) {
       const serial = _serial(entry.serialNumber);
       db.exec('BEGIN IMMEDIATE');

@@ -265,6 +265,34 @@ describe('expiry report → SMTP (STARTTLS, AUTH) and a signed web hook', { time
     // Secrets never reach the logs.
     expect(JSON.stringify(logger.entries)).not.toContain(PASSWORD);
     expect(JSON.stringify(logger.entries)).not.toContain(hook.secrets[0]!.slice(6));
+
+    // The time of the last report is kept in the database: a restart within the interval does not report again,
+    // a restart after it reports at once (a CA restarted more often than daily still gets its daily report).
+    const restart = async (intervalSeconds: number) => {
+      const again = createTestServices({
+        progId: INVENTORY_PROGID,
+        config: {
+          DatabaseFile: db,
+          ExpiryReportIntervalSeconds: intervalSeconds,
+          ExpiryReportWithinDays: 10,
+          ExpiryReportWebhookUrl: receiver.url('/periodic'),
+          ExpiryReportWebhookSecretFile: periodicSecret,
+          ExpiryReportWebhookCAFile: pki.files.ca,
+        },
+      });
+      await ((await createInventoryExitModule().create(again)) as ICertExit2).Initialize('Contoso CA');
+      return again;
+    };
+    const daily = await restart(86_400);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(posted().length).toBe(count);
+    daily.stop();
+    const store = openSqliteInventoryStore(db);
+    await store.writeMark('expiryReport.lastSentAt', new Date(Date.now() - 2 * DAY).toISOString());
+    await store.close();
+    const overdue = await restart(86_400);
+    await eventually(() => expect(posted().length).toBe(count + 1), 5_000);
+    overdue.stop();
   });
 });
 
