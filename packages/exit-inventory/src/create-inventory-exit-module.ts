@@ -1,6 +1,18 @@
 import { appendFile as fsAppendFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ExitModuleFactoryV1, ExitModuleServices, ICertExit2 } from '@certexit/core';
-import { EXITEVENT_CRLISSUED, exitEventMaskNames, exitEventName, readEventId, runOnce, S_OK } from '@certexit/core';
+import {
+  CertexitError,
+  E_ACCESSDENIED,
+  E_FAIL,
+  EXITEVENT_CRLISSUED,
+  exitEventMaskNames,
+  exitEventName,
+  HRESULT_PATH_NOT_FOUND,
+  readEventId,
+  runOnce,
+  S_OK,
+} from '@certexit/core';
 import { appendRecordLine } from './append-record-line';
 import { createInventoryManageModule } from './create-inventory-manage-module';
 import { sendExpiryReport } from './expiry-report';
@@ -62,7 +74,8 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
   const storeAt = (path: string): InventoryStore => {
     if (store?.path !== path) {
       void store?.store.close();
-      store = { path, store: openSqliteInventoryStore(path, { now }) };
+      store = undefined;
+      store = { path, store: _openStore(path, now) };
     }
     return store.store;
   };
@@ -124,12 +137,17 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
       }, delay);
       reportTimer.unref();
     };
-    void storeAt(next.databaseFile)
-      .readMark(LAST_REPORT)
-      .then((last) => {
-        const since = last === undefined ? interval : now().getTime() - Date.parse(last);
-        arm(Math.min(interval, Math.max(0, interval - (Number.isNaN(since) ? interval : since))));
-      });
+    const start = async () => {
+      let since = interval;
+      try {
+        const last = await storeAt(next.databaseFile!).readMark(LAST_REPORT);
+        if (last !== undefined) since = now().getTime() - Date.parse(last);
+      } catch (error) {
+        logger.error({ err: error }, `expiry report: ${(error as Error).message}`);
+      }
+      arm(Math.min(interval, Math.max(0, interval - (Number.isNaN(since) ? interval : since))));
+    };
+    void start();
   };
 
   services.signal.addEventListener(
@@ -177,7 +195,14 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
       subscribed = 0;
       const { outputFile, databaseFile, eventMask } = load();
       subscribed = eventMask;
-      if (databaseFile !== undefined) storeAt(databaseFile);
+      if (databaseFile !== undefined) {
+        // Not fatal here either (a failing Initialize drops the module): each notification fails naming the file.
+        try {
+          storeAt(databaseFile);
+        } catch (error) {
+          logger.error({ databaseFile }, (error as Error).message);
+        }
+      }
       if (outputFile === undefined && databaseFile === undefined) {
         // Not fatal: the module still loads (a failing Initialize would drop it silently from the CA) and logs
         // each record, so the operator sees it working and can set the value and run Configure(CMM_REFRESHONLY).
@@ -228,4 +253,22 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
 
     GetManageModule: () => manage,
   } satisfies ICertExit2;
+}
+
+function _openStore(path: string, now: () => Date): InventoryStore {
+  try {
+    return openSqliteInventoryStore(path, { now });
+  } catch (cause) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    throw new CertexitError({
+      hresult:
+        code === 'ENOENT' ? HRESULT_PATH_NOT_FOUND : code === 'EACCES' || code === 'EPERM' ? E_ACCESSDENIED : E_FAIL,
+      source: INVENTORY_PROGID,
+      message:
+        code === 'ENOENT'
+          ? `cannot open the inventory database ${JSON.stringify(path)}: the directory ${JSON.stringify(dirname(path))} does not exist (create it; the module never creates directories)`
+          : `cannot open the inventory database ${JSON.stringify(path)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      cause,
+    });
+  }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ICertExit2, RegistryTree } from '@certexit/core';
 import {
+  CertexitError,
   DB_DISP_ISSUED,
   EXITEVENT_CERTDENIED,
   EXITEVENT_CERTIMPORTED,
@@ -10,6 +11,7 @@ import {
   EXITEVENT_CERTPENDING,
   EXITEVENT_CERTREVOKED,
   EXITEVENT_CRLISSUED,
+  HRESULT_PATH_NOT_FOUND,
 } from '@certexit/core';
 import type { ServerExitFixture } from '@certexit/testing';
 import { checkExitModule, createTestServices, defaultFixture } from '@certexit/testing';
@@ -113,6 +115,16 @@ describe('CertExit_Inventory.Exit with DatabaseFile (SQLite inventory table)', (
     expect(certificates[0]).not.toHaveProperty('revokedReason');
     await store.close();
     void module;
+    services.stop();
+  });
+
+  it('a DatabaseFile in a directory that does not exist: the module loads, each notification fails naming it', async () => {
+    const missing = join(dir, 'no-such-dir', 'inventory.sqlite');
+    const { notify, fixture, services } = await start({ DatabaseFile: missing });
+    expect(services.logger.entries.some((e) => e.level === 'error' && /does not exist/.test(e.msg ?? ''))).toBe(true);
+    const error = await notify(EXITEVENT_CERTISSUED, fixture.eventContexts.issued).catch((e: unknown) => e);
+    expect(CertexitError.hresultOf(error)).toBe(HRESULT_PATH_NOT_FOUND);
+    expect((error as Error).message).toContain(join(dir, 'no-such-dir'));
     services.stop();
   });
 
