@@ -32,7 +32,12 @@ export type {
   InventoryRequestRecord,
 } from './inventory-record';
 export { readCrlRecord } from './read-crl-record';
-export type { InventoryConfig, InventoryReportConfig } from './read-inventory-config';
+export {
+  INVENTORY_VALUES,
+  type InventoryConfig,
+  type InventoryReportConfig,
+  readInventoryConfig,
+} from './read-inventory-config';
 export { readRequestRecord } from './read-request-record';
 export type { InventoryEntry, InventoryEntryEvent, InventoryExport, InventoryStatus } from './store/inventory-entry';
 export type { InventoryStore } from './store/inventory-store';

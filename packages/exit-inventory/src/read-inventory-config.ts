@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import type { RegistryKey } from '@certexit/core';
-import { EXITEVENT_ALL_DEFINED, exitEventMaskNames } from '@certexit/core';
+import {
+  declareRegistryValues,
+  EXITEVENT_ALL_DEFINED,
+  EXITEVENT_CERTDENIED,
+  EXITEVENT_CERTIMPORTED,
+  EXITEVENT_CERTISSUED,
+  EXITEVENT_CERTPENDING,
+  EXITEVENT_CERTRETRIEVEPENDING,
+  EXITEVENT_CERTREVOKED,
+  EXITEVENT_CRLISSUED,
+  exitEventMaskNames,
+} from '@certexit/core';
 import type { ExpiryReportMail, ExpiryReportWebhook } from './expiry-report';
 import {
   INVENTORY_CONFIG_DATABASE_FILE,
@@ -9,6 +20,87 @@ import {
   INVENTORY_EVENT_MASK,
   INVENTORY_REPORT_VALUES,
 } from './inventory-constants';
+
+/**
+ * The values the module reads from its key (`certexit getreg exit\\CertExit_Inventory.Exit`): name, type, default
+ * and meaning; {@link readInventoryConfig} and `certexit setreg` share them.
+ */
+export const INVENTORY_VALUES = declareRegistryValues({
+  [INVENTORY_CONFIG_OUTPUT_FILE]: {
+    type: 'REG_SZ',
+    meaning: 'The JSON-lines file each event is appended to; without it records are only logged.',
+  },
+  [INVENTORY_CONFIG_EVENT_MASK]: {
+    type: 'REG_DWORD',
+    default: INVENTORY_EVENT_MASK,
+    flags: {
+      EXITEVENT_CERTISSUED,
+      EXITEVENT_CERTPENDING,
+      EXITEVENT_CERTDENIED,
+      EXITEVENT_CERTREVOKED,
+      EXITEVENT_CERTRETRIEVEPENDING,
+      EXITEVENT_CRLISSUED,
+      EXITEVENT_CERTIMPORTED,
+    },
+    meaning: 'The events recorded; it can only narrow the default (every request event and CRL issuance).',
+  },
+  [INVENTORY_CONFIG_DATABASE_FILE]: {
+    type: 'REG_SZ',
+    meaning: 'The SQLite inventory database (its own file, created 0600; its directory must exist).',
+  },
+  [INVENTORY_REPORT_VALUES.intervalSeconds]: {
+    type: 'REG_DWORD',
+    default: 0,
+    meaning: 'Seconds between expiry reports (86400: daily); 0: no report. Needs DatabaseFile.',
+  },
+  [INVENTORY_REPORT_VALUES.withinDays]: {
+    type: 'REG_DWORD',
+    default: 30,
+    meaning: 'The expiry report lists certificates still valid whose NotAfter falls within this many days.',
+  },
+  [INVENTORY_REPORT_VALUES.mailTo]: { type: 'REG_MULTI_SZ', meaning: 'Recipients of the expiry report.' },
+  [INVENTORY_REPORT_VALUES.mailFrom]: { type: 'REG_SZ', meaning: 'The sender of the expiry report.' },
+  [INVENTORY_REPORT_VALUES.smtpServer]: {
+    type: 'REG_SZ',
+    meaning: 'The SMTP server the expiry report is mailed through.',
+  },
+  [INVENTORY_REPORT_VALUES.smtpPort]: {
+    type: 'REG_DWORD',
+    default: 587,
+    min: 1,
+    max: 65_535,
+    meaning: 'Its port (465: implicit TLS).',
+  },
+  [INVENTORY_REPORT_VALUES.smtpStartTls]: {
+    type: 'REG_DWORD',
+    default: 1,
+    min: 0,
+    max: 1,
+    meaning: '1 requires STARTTLS; 0 sends in clear (a loopback relay only).',
+  },
+  [INVENTORY_REPORT_VALUES.smtpCaFile]: {
+    type: 'REG_SZ',
+    meaning: "PEM of the CAs trusted for the SMTP server's certificate.",
+  },
+  [INVENTORY_REPORT_VALUES.smtpUser]: { type: 'REG_SZ', meaning: 'The SMTP AUTH user.' },
+  [INVENTORY_REPORT_VALUES.smtpPasswordFile]: {
+    type: 'REG_SZ',
+    meaning: 'A file holding the SMTP password (never the password).',
+  },
+  [INVENTORY_REPORT_VALUES.webhookUrl]: {
+    type: 'REG_SZ',
+    meaning: 'Posts the expiry report as a signed CloudEvent to this URL.',
+  },
+  [INVENTORY_REPORT_VALUES.webhookSecretFile]: {
+    type: 'REG_SZ',
+    meaning: 'A file of whsec_ secrets for the report web hook.',
+  },
+  [INVENTORY_REPORT_VALUES.webhookSecretEnv]: { type: 'REG_SZ', meaning: 'Or an environment variable holding them.' },
+  [INVENTORY_REPORT_VALUES.webhookCaFile]: {
+    type: 'REG_SZ',
+    meaning: "PEM of the CAs trusted for the report web hook's certificate.",
+  },
+} as const);
 
 /** The inventory's settings, read from the module's configuration key. */
 export interface InventoryConfig {
@@ -42,7 +134,7 @@ export function readInventoryConfig(key: RegistryKey): InventoryConfig {
   const where = `${key.path}\\`;
 
   let outputFile: string | undefined;
-  const file = key.getValue(INVENTORY_CONFIG_OUTPUT_FILE);
+  const file = key.getValue(INVENTORY_VALUES.OutputFile.name);
   if (typeof file === 'string' && file.trim() !== '') {
     // Resolved once, so that logs show the real target even when the value is relative to the host's directory.
     outputFile = resolve(file.trim());
@@ -51,7 +143,7 @@ export function readInventoryConfig(key: RegistryKey): InventoryConfig {
   }
 
   let eventMask = INVENTORY_EVENT_MASK;
-  const mask = key.getValue(INVENTORY_CONFIG_EVENT_MASK);
+  const mask = key.getValue(INVENTORY_VALUES.EventMask.name);
   if (typeof mask === 'number' && Number.isInteger(mask)) {
     // A DWORD may arrive signed (0xFFFFFFFF as -1): normalise, then keep only the events the inventory records.
     const unsigned = mask >>> 0;

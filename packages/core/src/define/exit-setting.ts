@@ -1,8 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { RegistryKey, RegistryValue } from '../interfaces/registry-key';
-
-/** The registry type a setting is stored as, for messages and the settings table `Configure` logs. */
-export type RegistryValueType = 'REG_SZ' | 'REG_DWORD' | 'REG_MULTI_SZ' | 'REG_BINARY';
+// The registry type a setting is stored as: the one type of the registry catalogue (exported from there).
+import type { RegistryValueType } from '../interfaces/registry-value-declaration';
 
 /**
  * One typed value under a module's configuration key (`...\ExitModules\<ProgID>`): its registry name and type,

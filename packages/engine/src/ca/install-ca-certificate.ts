@@ -11,6 +11,7 @@ import {
   spkiOfPrivateKey,
   verifyCertificateSignature,
 } from '@certexit/x509';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow } from '../store/ca-store';
 import { caKeyFile } from './ca-folder';
 import { openCa } from './open-ca';
@@ -118,7 +119,7 @@ export async function installCaCertificate(
   } finally {
     await ca.store.close();
   }
-  ca.registry.delete(`${ca.registryPath}\\RequestId`);
+  ca.registry.delete(`${ca.registryPath}\\${CA_REGISTRY_VALUES.RequestId.name}`);
   const opened = await openCa(dir);
   try {
     return { ...installed, files: publishCaCertificateFiles(opened) };

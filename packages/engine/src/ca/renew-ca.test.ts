@@ -48,7 +48,9 @@ function urisOf(text: string, heading: string): string[] {
 }
 
 describe('renewCa: the certificate index and the CRL/key index of the reference', () => {
-  it('install 0/0, new key 1/1, same key 2/1, same key 3/1, new key 4/4, as ICertServerExit, files and openssl show', async () => {
+  it('install 0/0, new key 1/1, same key 2/1, same key 3/1, new key 4/4, as ICertServerExit, files and openssl show', {
+    timeout: 30_000,
+  }, async () => {
     const dir = folders.make();
     const setup = await setupCa({ dir, commonName: 'Renewal CA', type: 'enterprise-root', exitModules: [] });
     const folder = caFolder(dir);
