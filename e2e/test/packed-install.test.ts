@@ -78,6 +78,8 @@ describe('installing only what you need, from the packed tarballs', () => {
       'engine',
       'exit-default',
       'exit-inventory',
+      'exit-syslog',
+      'exit-webhook',
       'ldap',
       'x509',
     ]);
@@ -151,7 +153,8 @@ describe('installing only what you need, from the packed tarballs', () => {
       // The author's test runner (the kit itself needs none).
       vitest,
     });
-    expect(installedScope(folder)).toEqual(['core', 'exit-inventory', 'testing']);
+    // The inventory posts its expiry report with the web hook's signer: exit-webhook comes with it.
+    expect(installedScope(folder)).toEqual(['core', 'exit-inventory', 'exit-webhook', 'testing']);
     writeFileSync(
       join(folder, 'conformance.test.js'),
       `import { checkExitModule } from '@certexit/testing';
