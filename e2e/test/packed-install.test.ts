@@ -73,11 +73,13 @@ describe('installing only what you need, from the packed tarballs', () => {
     const folder = install('ca-operator', { certexit: tarballOf('certexit') });
     expect(installedScope(folder)).toEqual([
       'automation',
+      'console',
       'core',
       'direct',
       'engine',
       'exit-default',
       'exit-inventory',
+      'exit-sample',
       'exit-syslog',
       'exit-webhook',
       'ldap',
