@@ -1,6 +1,7 @@
 import type { ExitModuleServices, Logger, RegistryKey } from '@certexit/core';
-import { CertexitError, E_NOINTERFACE, PROGID_SERVER_EXIT } from '@certexit/core';
+import { CertexitError, E_NOINTERFACE, PROGID_IDEMPOTENCY_STORE, PROGID_SERVER_EXIT } from '@certexit/core';
 import type { IDispatch } from './dispatch';
+import { idempotencyStoreToDispatch } from './idempotency-store-dispatch';
 import { serverExitToDispatch } from './server-exit-dispatch';
 
 /**
@@ -10,7 +11,7 @@ import { serverExitToDispatch } from './server-exit-dispatch';
 export interface AutomationServices {
   /**
    * `CreateObject(progId)`: `CertificateAuthority.ServerExit` (any case) gives a new late-bound callback object,
-   * one per call, as on Windows.
+   * one per call, as on Windows; `CertExit.IdempotencyStore` gives the host's idempotency store.
    * @throws {CertexitError} `E_NOINTERFACE` for any other ProgID, as the host's `createObject` does.
    */
   CreateObject(progId: string): IDispatch;
@@ -38,10 +39,13 @@ export function createAutomationServices(services: ExitModuleServices): Automati
       if (typeof progId === 'string' && progId.toLowerCase() === PROGID_SERVER_EXIT.toLowerCase()) {
         return serverExitToDispatch(services.createServerExit());
       }
+      if (typeof progId === 'string' && progId.toLowerCase() === PROGID_IDEMPOTENCY_STORE.toLowerCase()) {
+        return idempotencyStoreToDispatch(services.idempotency);
+      }
       // Windows says CO_E_CLASSSTRING here; certexit's contract (ExitModuleServices.createObject) says E_NOINTERFACE.
       throw new CertexitError({
         hresult: E_NOINTERFACE,
-        message: `CreateObject(${JSON.stringify(progId)}): unknown ProgID; this host provides ${PROGID_SERVER_EXIT} only`,
+        message: `CreateObject(${JSON.stringify(progId)}): unknown ProgID; this host provides ${PROGID_SERVER_EXIT} and ${PROGID_IDEMPOTENCY_STORE}`,
         source: 'automation',
       });
     },

@@ -41,3 +41,15 @@ export const CERT_SERVER_EXIT_METHODS = {
   EnumerateAttributes: { params: [], returns: VT_BSTR },
   EnumerateAttributesClose: { params: [], returns: VT_EMPTY },
 } as const satisfies Readonly<Record<string, DispatchMethod>>;
+
+/**
+ * The host's idempotency store as `CreateObject("CertExit.IdempotencyStore")` gives it (certexit's own object, not
+ * AD CS's): `Begin(eventId, action, scope)` answers `"claimed"`, `"started"` or `"done"`; `Get` answers `""` when
+ * nothing is recorded; `scope` is `"delivery"` or `"event"` (`""` for the default, `"delivery"`).
+ */
+export const IDEMPOTENCY_STORE_METHODS = {
+  Begin: { params: [VT_BSTR, VT_BSTR, VT_BSTR], returns: VT_BSTR },
+  Complete: { params: [VT_BSTR, VT_BSTR], returns: VT_EMPTY },
+  Abandon: { params: [VT_BSTR, VT_BSTR], returns: VT_EMPTY },
+  Get: { params: [VT_BSTR, VT_BSTR], returns: VT_BSTR },
+} as const satisfies Readonly<Record<string, DispatchMethod>>;

@@ -1,6 +1,13 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import type { ExitModuleServices, HostedExitModuleV1, ICertExit, ICertExit2, ICertManageModule } from '@certexit/core';
+import type {
+  ExitModuleServices,
+  HostedExitModuleV1,
+  ICertExit,
+  ICertExit2,
+  ICertManageModule,
+  Logger,
+} from '@certexit/core';
 import {
   CO_E_SERVER_EXEC_FAILURE,
   DISP_E_MEMBERNOTFOUND,
@@ -59,6 +66,11 @@ export interface OutOfProcessModuleOptions {
   maxHandles?: number;
   /** Restart policy. */
   restart?: ModuleRestartOptions;
+  /**
+   * Where the host's own records about the process go (faults, restarts). The module's `log` frames and stderr lines
+   * go to `services.logger`, which a host keeps in a namespace of its own (`createModuleLogger`). @default services.logger
+   */
+  hostLogger?: Logger;
 }
 
 /** A fault the host saw, kept for status pages and tests. */
@@ -87,8 +99,9 @@ export interface OutOfProcessHostedModule extends HostedExitModuleV1 {
  * `GetManageModule` late-bound; the module calls back `CreateObject("CertificateAuthority.ServerExit")` and the
  * server-exit methods, each handle backed by its own `services.createServerExit()`.
  *
- * Containment: a process that crashes, hangs past `callTimeoutMs`, floods its output, sends a malformed or oversized
- * frame, or calls an unknown DISPID or handle is killed; the calls in flight fail with a {@link ModuleProcessError}
+ * Containment: the module runs as the leader of a process group of its own, and the whole group (the children it
+ * started included) is killed whenever the host ends it. A process that crashes, hangs past `callTimeoutMs`, floods
+ * its output, sends a malformed or oversized frame, or calls an unknown DISPID or handle is killed; the calls in flight fail with a {@link ModuleProcessError}
  * naming the module, the pid and what it did (retryable, so the outbox delivers the event again), and a new process
  * is started after an exponential backoff and initialized again with the same CA name. The CA and other modules
  * never see an exception: like every hosted module, each `do` call resolves to a `CallOutcome`.
@@ -170,12 +183,14 @@ class _Supervisor {
   private closed = false;
   private readonly restart: Required<ModuleRestartOptions>;
   private readonly hostRoot;
+  private readonly hostLogger: Logger;
 
   constructor(
     private readonly options: OutOfProcessModuleOptions,
     private readonly services: ExitModuleServices,
   ) {
     this.source = options.source ?? options.command;
+    this.hostLogger = options.hostLogger ?? services.logger;
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
     this.restart = {
       initialDelayMs: 100,
@@ -240,6 +255,9 @@ class _Supervisor {
       shell: false,
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
+      // Its own process group (and session): what it starts is killed with it, and a terminal's Ctrl+C reaches the
+      // host, which stops the module itself.
+      detached: process.platform !== 'win32',
     });
     this.starts++;
     let hello: (frame: WireFrame) => void = () => undefined;
@@ -335,11 +353,7 @@ class _Supervisor {
       const lines = line.split('\n');
       line = (lines.pop() ?? '').slice(-maxFrameBytes);
       for (const text of lines) {
-        if (text)
-          this.services.logger.info(
-            { module: this.source, pid: child.pid, stderr: text.slice(0, 4096) },
-            'module stderr',
-          );
+        if (text) this.services.logger.info({ pid: child.pid, stderr: text.slice(0, 4096) }, 'module stderr');
       }
     });
     child.stdin.on('error', () => undefined); // EPIPE when it died: the exit event reports it.
@@ -361,7 +375,8 @@ class _Supervisor {
     connection.dead = true;
     const expected = this.closed && fault === 'crashed';
     const pid = connection.child.pid;
-    if (connection.child.exitCode === null && connection.child.signalCode === null) connection.child.kill('SIGKILL');
+    // The whole group: a module's children must not outlive it (a crash of the leader leaves them running).
+    _killGroup(connection.child);
     const hresult = _HRESULTS[fault];
     connection.peer.close((what) =>
       this.error(fault, pid, `${detail}${what === 'a call' ? '' : ` during ${what}`}`, hresult),
@@ -379,7 +394,7 @@ class _Supervisor {
       this.restart.initialDelayMs * this.restart.factor ** (this.consecutiveFaults - 1),
     );
     this.nextStartAt = Date.now() + delay;
-    this.services.logger.error({ module: this.source, pid, fault, restartInMs: delay }, message);
+    this.hostLogger.error({ module: this.source, pid, fault, restartInMs: delay }, message);
     // Restart eagerly, so the next event finds a process; a start that fails is a fault of its own.
     clearTimeout(this.restartTimer);
     if (this.consecutiveFaults < this.restart.maxConsecutiveFaults && !this.closed) {
@@ -390,8 +405,11 @@ class _Supervisor {
 
   private log(connection: _Connection, frame: WireFrame): void {
     const level = frame.level === 'debug' || frame.level === 'warn' || frame.level === 'error' ? frame.level : 'info';
-    const fields = typeof frame.fields === 'object' && frame.fields !== null ? frame.fields : {};
-    this.services.logger[level]({ ...fields, module: this.source, pid: connection.child.pid }, String(frame.msg ?? ''));
+    const fields =
+      typeof frame.fields === 'object' && frame.fields !== null && !Array.isArray(frame.fields) ? frame.fields : {};
+    // The module's fields stay its own: services.logger keeps them apart from the host's (createModuleLogger); the
+    // pid is the host's word, set last.
+    this.services.logger[level]({ ...fields, pid: connection.child.pid }, String(frame.msg ?? ''));
   }
 
   error(fault: ModuleProcessFault, pid: number | undefined, detail: string, hresult: number): ModuleProcessError {
@@ -410,9 +428,11 @@ class _Supervisor {
       else child.once('exit', () => resolve());
     });
     child.stdin.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => _killGroup(child), graceMs);
     await exited;
     clearTimeout(timer);
+    // What the module started and left behind goes with it.
+    _killGroup(child);
   }
 }
 
@@ -428,6 +448,23 @@ const _HRESULTS: Record<ModuleProcessFault, number> = {
   'protocol-mismatch': RPC_E_INVALID_DATAPACKET,
   unavailable: RPC_E_DISCONNECTED,
 };
+
+/**
+ * SIGKILL to the module's process group (its own, see `spawn`'s `detached`), which reaches the children it started
+ * even after the leader has exited; the process alone where there are no groups.
+ */
+function _killGroup(child: ChildProcessWithoutNullStreams): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (process.platform !== 'win32') {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is gone (every member exited).
+    }
+  }
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
 
 function _sleep(ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,12 @@
  */
 
 export { type AutomationServices, createAutomationServices } from './automation-services';
-export { CERT_EXIT_METHODS, CERT_MANAGE_MODULE_METHODS, CERT_SERVER_EXIT_METHODS } from './automation-signatures';
+export {
+  CERT_EXIT_METHODS,
+  CERT_MANAGE_MODULE_METHODS,
+  CERT_SERVER_EXIT_METHODS,
+  IDEMPOTENCY_STORE_METHODS,
+} from './automation-signatures';
 export { byteStringToBytes, bytesToByteString, isByteString } from './byte-string';
 export { callByName } from './call-by-name';
 export { coerceVariant } from './coerce-variant';
@@ -31,6 +36,7 @@ export {
   type OutOfProcessModuleOptions,
 } from './host-out-of-process-module';
 export { type AutomationHostOptions, hostAutomationModule } from './hosted-automation-module';
+export { dispatchToIdempotencyStore, idempotencyStoreToDispatch } from './idempotency-store-dispatch';
 export { manageModuleToDispatch } from './manage-module-dispatch';
 export { ModuleProcessError, type ModuleProcessFault } from './module-process-error';
 export { dateFromOleDate, isOleDateInRange, OLE_DATE_LIMIT, OLE_DATE_MIN, oleDateFromDate } from './ole-date';

@@ -4,6 +4,7 @@ import type { ExitModuleFactoryV1, ExitModuleServices, ICertExit, Logger } from 
 import {
   CertexitError,
   E_NOINTERFACE,
+  PROGID_IDEMPOTENCY_STORE,
   PROGID_SERVER_EXIT,
   registryKeyFromTree,
   UnsupportedSpecificationVersionError,
@@ -14,6 +15,7 @@ import { isDispatch } from './dispatch';
 import { createDispatchClient } from './dispatch-client';
 import { dispatchToServerExit } from './dispatch-server-exit';
 import { certExitToDispatch } from './exit-module-dispatch';
+import { dispatchToIdempotencyStore } from './idempotency-store-dispatch';
 import { VT_BSTR, VT_DISPATCH } from './variant';
 import { DEFAULT_MAX_FRAME_BYTES, WIRE_PROTOCOL, WIRE_PROTOCOL_VERSION } from './wire-frame';
 import { WirePeer } from './wire-peer';
@@ -125,6 +127,16 @@ export async function serveExitModuleOverStdio(
     return dispatchToServerExit(lazy);
   };
   const logger = _wireLogger(peer);
+  // The host's idempotency store, fetched once on first use: CreateObject("CertExit.IdempotencyStore").
+  let idempotency: ExitModuleServices['idempotency'] | undefined;
+  const remoteIdempotency = () =>
+    (idempotency ??= dispatchToIdempotencyStore(
+      host.call('CreateObject', [{ vt: VT_BSTR, value: PROGID_IDEMPOTENCY_STORE }], (result) => {
+        const disp = coerceVariant(result, VT_DISPATCH).value as IDispatch | null;
+        if (!disp) throw new CertexitError({ hresult: E_NOINTERFACE, message: 'CreateObject returned Nothing' });
+        return disp;
+      }),
+    ));
   const services: ExitModuleServices = {
     createServerExit,
     createObject(progId) {
@@ -137,6 +149,12 @@ export async function serveExitModuleOverStdio(
       });
     },
     logger,
+    idempotency: {
+      begin: (...args) => remoteIdempotency().begin(...args),
+      complete: (...args) => remoteIdempotency().complete(...args),
+      abandon: (...args) => remoteIdempotency().abandon(...args),
+      get: (...args) => remoteIdempotency().get(...args),
+    },
     config: registryKeyFromTree(() => ({}), ''),
     signal: controller.signal,
   };

@@ -4,7 +4,9 @@
  */
 export * from './constants';
 export * from './errors';
+export * from './idempotency';
 export * from './interfaces';
+export * from './logging';
 export * from './manage-module';
 export * from './properties';
 export * from './registry';

@@ -67,11 +67,28 @@ export {
   exitQueueReport,
   retryExitQueue,
 } from './hosting/exit-queue-report';
+export { formatEventId } from './hosting/in-flight-deliveries';
 export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
 export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
+export {
+  parseReplayMask,
+  REPLAY_DEFAULT_LIMIT,
+  REPLAY_MAX_EVENTS,
+  REPLAYABLE_EVENTS,
+  type ReplayOptions,
+  type ReplayResult,
+  replayExitEvents,
+} from './hosting/replay-exit-events';
 export { runExitHostThread } from './hosting/run-exit-host-thread';
 export type { CertificateTemplate } from './policy/certificate-template';
 export { RegistryFile } from './registry/registry-file';
+export { RegistryFileError } from './registry/registry-file-error';
+export {
+  HIDDEN_VALUE,
+  isSecretRegistryValue,
+  shownRegistryKey,
+  shownRegistryValue,
+} from './registry/secret-registry-values';
 export type {
   CaCertificateRow,
   CaStore,
@@ -82,5 +99,14 @@ export type {
   RequestRow,
   StoredExtension,
 } from './store/ca-store';
+export { DatabaseWentBackError } from './store/database-went-back-error';
+export type { ExitActionRecord, ExitActionRecords } from './store/exit-action-records';
 export type { ExitOutboxStore, OutboxClaim, OutboxCount, OutboxRow, OutboxStatus } from './store/exit-outbox-store';
-export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export {
+  HighWaterMarkFile,
+  type HighWaterMarks,
+  marksBehind,
+  type StoredHighWaterMarks,
+} from './store/high-water-mark';
+export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export { type StorageFault, StorageFaultError, storageFaultOf } from './store/storage-fault-error';

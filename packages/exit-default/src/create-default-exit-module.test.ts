@@ -1,9 +1,11 @@
 import type { ICertExit2, ICertManageModule, RegistryTree } from '@certexit/core';
 import {
   CERTSRV_E_PROPERTY_EMPTY,
+  CertexitError,
   CMM_READONLY,
   CMM_REFRESHONLY,
   CT_FLAG_PUBLISH_TO_DS,
+  classifyExitFailure,
   EXITEVENT_CERTDENIED,
   EXITEVENT_CERTIMPORTED,
   EXITEVENT_CERTISSUED,
@@ -183,6 +185,64 @@ describe('directory publishing flags (fake LDAP client)', () => {
     expect((error as DirectoryError).code).toBe(DIRECTORY_ERROR_CODES.SERVER_UNREACHABLE);
     expect((error as Error).message).toContain('CERTEXIT\\alice');
     expect((error as Error).message).toContain('ldaps://dc1.certexit.test');
+  });
+});
+
+// Issue 12: "permanent errors are retried ten times like transient ones": an account that does not exist, or a
+// configuration that cannot be used, fails the same way on every retry.
+describe('failure kinds of directory publishing', () => {
+  const config: RegistryTree = {
+    PublishCertFlags: EXITPUB_ACTIVEDIRECTORY,
+    LdapServers: ['ldaps://dc1.certexit.test'],
+    DomainDN: 'DC=certexit,DC=test',
+  };
+  const publishing = (): ServerExitFixture => {
+    const fixture = defaultFixture();
+    const issued = fixture.contexts[1]!;
+    return {
+      ...fixture,
+      contexts: {
+        ...fixture.contexts,
+        1: { ...issued, certificate: { ...issued.certificate, EnrollmentFlags: CT_FLAG_PUBLISH_TO_DS } },
+      },
+    };
+  };
+  const client =
+    (overrides: Partial<LdapClientLike>): LdapClientFactory =>
+    () => ({
+      bind: async () => undefined,
+      startTLS: async () => undefined,
+      search: async () => ({ searchEntries: [], searchReferences: [] }),
+      modify: async () => undefined,
+      unbind: async () => undefined,
+      ...overrides,
+    });
+  const kindOf = (error: unknown) => classifyExitFailure(error, CertexitError.hresultOf(error)).kind;
+
+  it('an account that does not exist is permanent', async () => {
+    const { module } = await start(config, publishing(), client({}));
+    const error = await Promise.resolve(module.Notify(EXITEVENT_CERTISSUED, 1)).catch((e: unknown) => e);
+    expect((error as DirectoryError).code).toBe(DIRECTORY_ERROR_CODES.ACCOUNT_NOT_FOUND);
+    expect(kindOf(error)).toBe('permanent');
+  });
+
+  it('a refused bind (wrong password) is permanent; a busy directory is transient', async () => {
+    const invalid = Object.assign(new Error('Invalid Credentials'), { code: 49 });
+    const bad = await start(config, publishing(), client({ bind: async () => Promise.reject(invalid) }));
+    const refused = await Promise.resolve(bad.module.Notify(EXITEVENT_CERTISSUED, 1)).catch((e: unknown) => e);
+    expect((refused as DirectoryError).code).toBe(DIRECTORY_ERROR_CODES.BIND_FAILED);
+    expect(kindOf(refused)).toBe('permanent');
+    const busy = Object.assign(new Error('busy'), { code: 51 });
+    const later = await start(config, publishing(), client({ search: async () => Promise.reject(busy) }));
+    const error = await Promise.resolve(later.module.Notify(EXITEVENT_CERTISSUED, 1)).catch((e: unknown) => e);
+    expect(kindOf(error)).toBe('transient');
+  });
+
+  it('a configuration that cannot be used (an unreadable LdapCAFile) is permanent', async () => {
+    const { module } = await start({ ...config, LdapCAFile: '/nonexistent/ldap-ca.pem' }, publishing(), client({}));
+    const error = await Promise.resolve(module.Notify(EXITEVENT_CERTISSUED, 1)).catch((e: unknown) => e);
+    expect((error as DirectoryError).code).toBe(DIRECTORY_ERROR_CODES.CONFIGURATION);
+    expect(kindOf(error)).toBe('permanent');
   });
 });
 

@@ -22,7 +22,9 @@ import {
   PROGID_DEFAULT_EXIT,
   PROPTYPE_LONG,
   PROPTYPE_STRING,
+  readEventId,
   readOptional,
+  runOnce,
   S_OK,
 } from '@certexit/core';
 import type { LdapClientFactory } from '@certexit/ldap';
@@ -134,21 +136,32 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
     }
     const server = services.createServerExit();
     await server.SetContext(context);
+    // Each side effect is done once per notification (EventID): a retry after the file failed does not publish to
+    // the directory again, and the other way round. Without an EventID (a host without an outbox) it just acts.
+    const eventId = await readEventId(server);
+    const once = async (action: 'directory' | 'file', work: () => Promise<unknown>) => {
+      if (eventId === undefined) return void (await work());
+      const outcome = await runOnce(services.idempotency, { eventId, action }, work);
+      if (outcome.status === 'skipped')
+        logger.debug({ context, eventId, action }, 'done by an earlier attempt of this notification; not repeated');
+    };
     // The two publications are independent: a directory failure does not stop the file, and the first error is
     // what Notify returns (event 46); every error is logged.
     const errors: unknown[] = [];
     if (toDirectory) {
       try {
-        await publishToDirectory({
-          server,
-          settings: active,
-          logger,
-          signal: services.signal,
-          ldapClientFactory: options.ldapClientFactory,
-          now: options.now,
-          isRevoked: options.isRevoked,
-          pool,
-        });
+        await once('directory', () =>
+          publishToDirectory({
+            server,
+            settings: active,
+            logger,
+            signal: services.signal,
+            ldapClientFactory: options.ldapClientFactory,
+            now: options.now,
+            isRevoked: options.isRevoked,
+            pool,
+          }),
+        );
       } catch (error) {
         if (DirectoryError.isInstance(error)) {
           logger.error(
@@ -161,7 +174,7 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
     }
     if (file) {
       try {
-        await publishToFile({ server, files: active.files, logger });
+        await once('file', () => publishToFile({ server, files: active.files, logger }));
       } catch (error) {
         if (FilePublishError.isInstance(error)) {
           logger.error(
@@ -172,7 +185,7 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
         errors.push(error);
       }
     }
-    if (errors.length > 0) throw errors[0];
+    if (errors.length > 0) throw _firstOf(errors);
   };
 
   /** Sends the mail of `event` when `SMTP\\EventFilter` asks for it; failures are thrown (event 46). */
@@ -188,8 +201,11 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
       : undefined;
     const message = resolveMailTemplate(services.config, event, template);
     if (!message) return false;
+    // At most one mail per notification and recipient, whatever else of the notification fails and is retried.
+    const eventId = event === EXITEVENT_STARTUP ? undefined : await readEventId(callback);
     try {
       await sendNotificationMail({
+        ...(eventId !== undefined && { once: { store: services.idempotency, eventId } }),
         server: callback,
         event,
         smtp,
@@ -233,7 +249,7 @@ function _createModule(services: ExitModuleServices, options: DefaultExitModuleO
       let mailed = false;
       if (MAIL_EVENT_KEYS.has(ExitEvent) && ExitEvent !== EXITEVENT_STARTUP) {
         mailed = await mail(ExitEvent, Context).catch((error: unknown) => {
-          failure ??= error;
+          failure = failure === undefined ? error : _firstOf([failure, error]);
           return true;
         });
       }
@@ -270,3 +286,12 @@ const _REQUEST_EVENTS =
   EXITEVENT_CERTREVOKED |
   EXITEVENT_CERTRETRIEVEPENDING |
   EXITEVENT_CERTIMPORTED;
+
+/**
+ * The error `Notify` reports when several actions failed: a transient one first, so that the notification is retried
+ * (the actions already done are not repeated) rather than dead-lettered while something could still pass; among
+ * errors of the same kind, the first.
+ */
+function _firstOf(errors: readonly unknown[]): unknown {
+  return errors.find((e) => (e as { isRetryable?: unknown }).isRetryable !== false) ?? errors[0];
+}

@@ -30,6 +30,21 @@ export const FILE_PUBLISH_ERROR_CODES = {
 } as const;
 export type FilePublishErrorCode = (typeof FILE_PUBLISH_ERROR_CODES)[keyof typeof FILE_PUBLISH_ERROR_CODES];
 
+/**
+ * Whether retrying can help, by code, when the thrower does not say: a path the requester or the policy got wrong,
+ * or a file that exists, stays that way (dead-lettered at once); `WRITE_FAILED` depends on the cause (a full disk
+ * or an I/O error may pass, a permission does not) and is said explicitly.
+ */
+export const FILE_PUBLISH_RETRYABLE: Readonly<Record<FilePublishErrorCode, boolean>> = {
+  INVALID_PATH: false,
+  UNC_PATH: false,
+  OUTSIDE_ALLOWED_DIRECTORIES: false,
+  NO_DIRECTORY: false,
+  FILE_EXISTS: false,
+  DIRECTORY_NOT_FOUND: false,
+  WRITE_FAILED: true,
+};
+
 /** HRESULTs of {@link FilePublishError}, as Windows reports the same failures. */
 export const FILE_PUBLISH_HRESULTS = {
   /** `HRESULT_FROM_WIN32(ERROR_INVALID_NAME)`. */
@@ -63,8 +78,15 @@ export class FilePublishError extends CertexitError {
     message: string;
     path?: string;
     cause?: unknown;
+    isRetryable?: boolean;
   }) {
-    super({ hresult: options.hresult, message: options.message, source: 'exit-default', cause: options.cause });
+    super({
+      hresult: options.hresult,
+      message: options.message,
+      source: 'exit-default',
+      cause: options.cause,
+      isRetryable: options.isRetryable ?? FILE_PUBLISH_RETRYABLE[options.code],
+    });
     this.name = _name;
     this.code = options.code;
     this.path = options.path;

@@ -11,10 +11,21 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ICertExit2, RegistryTree } from '@certexit/core';
-import { EXITEVENT_CERTISSUED, EXITPUB_ACTIVEDIRECTORY, EXITPUB_FILE, PROGID_DEFAULT_EXIT, S_OK } from '@certexit/core';
+import {
+  CertexitError,
+  CT_FLAG_PUBLISH_TO_DS,
+  classifyExitFailure,
+  EXITEVENT_CERTISSUED,
+  EXITPUB_ACTIVEDIRECTORY,
+  EXITPUB_FILE,
+  PROGID_DEFAULT_EXIT,
+  S_OK,
+} from '@certexit/core';
+import type { LdapClientFactory } from '@certexit/ldap';
+import { DIRECTORY_ERROR_CODES, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture } from '@certexit/testing';
 import { checkExitModule, createTestServices, defaultFixture } from '@certexit/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultExitModule } from './create-default-exit-module';
 import type { FilePublishErrorCode } from './file-publish-error';
 import { FILE_PUBLISH_ERROR_CODES, FilePublishError } from './file-publish-error';
@@ -123,11 +134,73 @@ describe('EXITPUB_FILE (CertFile request attribute)', () => {
     ['the allowed directory itself', () => `${allowed}/..`, 'OUTSIDE_ALLOWED_DIRECTORIES'],
     ['a missing directory', () => join(allowed, 'nope', 'a.cer'), 'DIRECTORY_NOT_FOUND'],
   ];
-  it.each(attacks)('refuses %s with a clear error', async (_, path, code) => {
+  // Issue 12: "permanent errors are retried ten times like transient ones" (a path refused by policy).
+  it.each(attacks)('refuses %s with a clear error, as a permanent failure', async (_, path, code) => {
     const { error } = await publish(path());
     expectFailure(error, code);
+    expect(classifyExitFailure(error, CertexitError.hresultOf(error)).kind).toBe('permanent');
     nothingWrittenOutside();
     expect(readdirSync(allowed)).toEqual([]);
+  });
+
+  it('counts a file that holds exactly this certificate as written (an earlier attempt was cut short)', async () => {
+    const target = join(allowed, 'again.cer');
+    writeFileSync(target, der());
+    expect((await publish(target)).hr).toBe(S_OK);
+    expect(Buffer.compare(readFileSync(target), Buffer.from(der()))).toBe(0);
+  });
+
+  // Issue 12: "side effects happen once": a retry repeats only the action that failed.
+  it('repeats only the failed action on a retry: the file is not written again while the directory is retried', async () => {
+    const target = join(allowed, 'once.cer');
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const factory = vi.fn<LdapClientFactory>(() => ({
+      bind: async () => Promise.reject(refused),
+      startTLS: async () => undefined,
+      search: async () => ({ searchEntries: [], searchReferences: [] }),
+      modify: async () => undefined,
+      unbind: async () => undefined,
+    }));
+    const base = fixture(target);
+    const issued = base.contexts[ISSUED]!;
+    const services = createTestServices({
+      fixture: {
+        ...base,
+        contexts: {
+          ...base.contexts,
+          [ISSUED]: { ...issued, certificate: { ...issued.certificate, EnrollmentFlags: CT_FLAG_PUBLISH_TO_DS } },
+        },
+      },
+      config: {
+        PublishCertFlags: EXITPUB_FILE | EXITPUB_ACTIVEDIRECTORY,
+        CertFileDirectories: [allowed],
+        LdapServers: ['ldap://dc1.certexit.test'],
+        DomainDN: 'DC=certexit,DC=test',
+      },
+      progId: PROGID_DEFAULT_EXIT,
+      eventId: 'certexit Test CA/41',
+    });
+    const module = (await createDefaultExitModule({ ldapClientFactory: factory }).create(services)) as ICertExit2;
+    await module.Initialize('certexit Test CA');
+    const attempt = () => Promise.resolve(module.Notify(EXITEVENT_CERTISSUED, ISSUED)).catch((e: unknown) => e);
+    const first = await attempt();
+    expect(DirectoryError.isInstance(first) && first.code).toBe(DIRECTORY_ERROR_CODES.SERVER_UNREACHABLE);
+    // The directory being down may pass: the host backs off and tries again.
+    expect(classifyExitFailure(first, CertexitError.hresultOf(first)).kind).toBe('transient');
+    expect(existsSync(target)).toBe(true);
+    rmSync(target);
+    // The retry (same EventID): the directory is tried again, the file, done already, is not written again.
+    const second = await attempt();
+    expect(DirectoryError.isInstance(second)).toBe(true);
+    expect(factory).toHaveBeenCalledTimes(2);
+    expect(existsSync(target)).toBe(false);
+    expect(services.idempotency.actions).toEqual([
+      { eventId: 'certexit Test CA/41', action: 'file', state: 'done', scope: 'delivery' },
+    ]);
+    // Another notification (another EventID) is another side effect.
+    services.setEventId('certexit Test CA/42');
+    await attempt();
+    expect(existsSync(target)).toBe(true);
   });
 
   it('refuses a symbolic link to a directory outside (the real path is checked)', async () => {

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { ICertServerExit, Logger } from '@certexit/core';
@@ -20,7 +21,9 @@ export interface PublishToFileOptions {
 /** What {@link publishToFile} did. */
 export type FilePublishOutcome =
   | { readonly status: 'skipped'; readonly reason: 'no-cert-file-attribute' | 'no-certificate' }
-  | { readonly status: 'written'; readonly path: string; readonly bytes: number };
+  | { readonly status: 'written'; readonly path: string; readonly bytes: number }
+  /** The file holds exactly this certificate already (an earlier attempt wrote it and was cut short). */
+  | { readonly status: 'already-written'; readonly path: string; readonly bytes: number };
 
 /**
  * Writes the issued certificate (DER) to a file when the request carries a `CertFile` attribute (the caller checks
@@ -32,7 +35,8 @@ export type FilePublishOutcome =
  *   `<CertEnroll>/<RequestID>.cer`;
  * - relative paths with separators, UNC paths (`\\host\share`), drive letters, NUL and control characters fail;
  * - the file is created with `wx` (`O_CREAT|O_EXCL`): an existing file, or a symbolic link in its place, is never
- *   written through, and a short write removes the partial file.
+ *   written through, and a short write removes the partial file; an existing regular file that holds exactly this
+ *   certificate is what an earlier attempt of the same notification wrote, and counts as written.
  *
  * @throws a {@link FilePublishError} with a clear message; the certificate stays issued (event 46).
  */
@@ -47,12 +51,20 @@ export async function publishToFile(options: PublishToFileOptions): Promise<File
     return { status: 'skipped', reason: 'no-certificate' };
   }
   const shown = JSON.stringify(value);
-  const fail = (code: FilePublishErrorCode, hresult: number, why: string, path?: string, cause?: unknown) =>
+  const fail = (
+    code: FilePublishErrorCode,
+    hresult: number,
+    why: string,
+    path?: string,
+    cause?: unknown,
+    isRetryable?: boolean,
+  ) =>
     new FilePublishError({
       code,
       hresult,
       path,
       cause,
+      ...(isRetryable !== undefined && { isRetryable }),
       message: `cannot write the certificate of request ${requestId ?? '?'} to the file named by CertFile ${shown}: ${why}`,
     });
 
@@ -146,12 +158,17 @@ export async function publishToFile(options: PublishToFileOptions): Promise<File
     handle = await open(path, 'wx', 0o644);
   } catch (error) {
     const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+    if (exists && (await _holds(path, der))) {
+      logger.info({ requestId, path }, 'the file holds this certificate already (an earlier attempt wrote it)');
+      return { status: 'already-written', path, bytes: der.length };
+    }
     throw fail(
       exists ? FILE_PUBLISH_ERROR_CODES.FILE_EXISTS : FILE_PUBLISH_ERROR_CODES.WRITE_FAILED,
       exists ? FILE_PUBLISH_HRESULTS.FILE_EXISTS : FILE_PUBLISH_HRESULTS.ACCESS_DENIED,
       exists ? `${path} exists already and is never overwritten` : `cannot create ${path}: ${(error as Error).message}`,
       path,
       error,
+      exists ? false : _transientErrno(error),
     );
   }
   try {
@@ -167,11 +184,45 @@ export async function publishToFile(options: PublishToFileOptions): Promise<File
       `writing ${path} failed: ${(error as Error).message}`,
       path,
       error,
+      _transientErrno(error),
     );
   }
   await handle.close();
   logger.info({ requestId, path, bytes: der.length }, 'wrote the certificate to a file (EXITPUB_FILE)');
   return { status: 'written', path, bytes: der.length };
+}
+
+/** True when `path` is a regular file (never followed through a link) holding exactly `der`. */
+async function _holds(path: string, der: Uint8Array): Promise<boolean> {
+  try {
+    const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!(await handle.stat()).isFile()) return false;
+      const existing = await handle.readFile();
+      return Buffer.compare(existing, Buffer.from(der.buffer, der.byteOffset, der.byteLength)) === 0;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a failed create or write may pass later: a full disk, an I/O error or too many open files may; a
+ * permission, a read-only file system or a name that cannot be created does not.
+ */
+function _transientErrno(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return !(
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS' ||
+    code === 'ENAMETOOLONG' ||
+    code === 'ENOTDIR' ||
+    code === 'EISDIR' ||
+    code === 'ELOOP'
+  );
 }
 
 /** The allowed directories with their links resolved; a missing one allows nothing. */

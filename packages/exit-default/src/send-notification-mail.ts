@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ICertServerExit, Logger } from '@certexit/core';
+import type { ExitIdempotencyStore, ICertServerExit, Logger } from '@certexit/core';
 import { exitEventName, PROPTYPE_STRING, readOptional } from '@certexit/core';
 import type { Transporter } from 'nodemailer';
 import { createTransport } from 'nodemailer';
@@ -23,6 +23,17 @@ export interface SendNotificationMailOptions {
   requestEvent: boolean;
   logger: Logger;
   transportFactory?: MailTransportFactory;
+  /**
+   * At most one mail per EventID and recipient: each recipient is an action (`mail:<address>`, scope `event`) in the
+   * host's idempotency store. Recipients already mailed, or whose earlier mail was cut short before its outcome was
+   * known, are left out; the mail goes to the others.
+   */
+  once?: { readonly store: ExitIdempotencyStore; readonly eventId: string };
+}
+
+/** The idempotency action of a mail to `address`. */
+export function mailAction(address: string): string {
+  return `mail:${address.toLowerCase()}`;
 }
 
 /** What was sent. */
@@ -33,6 +44,8 @@ export interface SentMail {
   readonly subject: string;
   readonly text: string;
   readonly messageId: string | undefined;
+  /** Recipients left out because this notification's mail already went to them (or may have). */
+  readonly alreadySent?: readonly string[];
 }
 
 /**
@@ -66,12 +79,13 @@ export async function sendNotificationMail(options: SendNotificationMailOptions)
     hresult: number,
     reason: string,
     cause?: unknown,
+    isRetryable = false,
   ) =>
     new MailError({
       code,
       hresult,
       cause,
-      isRetryable: code === MAIL_ERROR_CODES.SEND_FAILED,
+      isRetryable,
       message: `The Certification Authority was unable to send an email notification for ${eventName} to ${recipients.length > 0 ? recipients.join(', ') : 'Unavailable'}: ${reason}`,
     });
   if (recipients.length === 0) {
@@ -121,6 +135,33 @@ export async function sendNotificationMail(options: SendNotificationMailOptions)
   } catch (error) {
     throw fail(MAIL_ERROR_CODES.CONFIGURATION, MAIL_HRESULTS.BAD_CONFIGURATION, (error as MailError).message, error);
   }
+  // At most once per EventID and recipient: claim each recipient; leave out those mailed (or maybe mailed) before.
+  const claimed = new Set<string>();
+  const skipped: string[] = [];
+  if (options.once) {
+    for (const address of recipients) {
+      const state = await options.once.store.begin(options.once.eventId, mailAction(address), { scope: 'event' });
+      if (state === 'claimed') claimed.add(address);
+      else {
+        skipped.push(address);
+        if (state === 'started')
+          logger.warn(
+            { event: eventName, eventId: options.once.eventId, recipient: address },
+            'an earlier attempt was cut short while mailing this recipient: not mailed again (at most once per notification and recipient)',
+          );
+      }
+    }
+    if (claimed.size === 0) {
+      logger.debug({ event: eventName, recipients }, 'this notification was already mailed to every recipient');
+      return { from, to: [], cc: [], subject, text, messageId: undefined, alreadySent: skipped };
+    }
+  }
+  const sendTo = options.once ? to.valid.filter((a) => claimed.has(a)) : to.valid;
+  const sendCc = options.once ? cc.valid.filter((a) => claimed.has(a) && !sendTo.includes(a)) : cc.valid;
+  const release = async (addresses: Iterable<string>) => {
+    if (!options.once) return;
+    for (const address of addresses) await options.once.store.abandon(options.once.eventId, mailAction(address));
+  };
   const factory = options.transportFactory ?? createTransport;
   const transport = factory({
     host: smtp.server,
@@ -136,32 +177,83 @@ export async function sendNotificationMail(options: SendNotificationMailOptions)
     disableFileAccess: true,
     disableUrlAccess: true,
   });
+  let info: _SentInfo;
   try {
-    const info = await transport.sendMail({
+    info = (await transport.sendMail({
       from,
-      to: to.valid,
-      cc: cc.valid,
+      to: sendTo,
+      cc: sendCc,
       subject,
       text,
       headers: { 'X-Certexit-Event': eventName },
-    });
-    logger.info(
-      { event: eventName, to: to.valid, cc: cc.valid, subject, messageId: info.messageId },
-      'sent the e-mail notification',
-    );
-    return { from, to: to.valid, cc: cc.valid, subject, text, messageId: info.messageId };
+    })) as _SentInfo;
   } catch (error) {
+    // Nothing was accepted: the next attempt mails them.
+    await release(claimed);
     const code = (error as { code?: string }).code;
+    const responseCode = (error as { responseCode?: number }).responseCode;
     const hresult =
       code === 'EAUTH'
         ? MAIL_HRESULTS.LOGON_FAILURE
         : code === 'ECONNECTION' || code === 'ETIMEDOUT' || code === 'ESOCKET' || code === 'EDNS'
           ? MAIL_HRESULTS.FAILED_TO_CONNECT
           : MAIL_HRESULTS.SEND_FAILED;
-    throw fail(MAIL_ERROR_CODES.SEND_FAILED, hresult, `${smtp.server}:${smtp.port}: ${_reason(error)}`, error);
+    // A refused login or a 5xx answer stays that way; a server down, slow or answering 4xx may take it later.
+    const retryable = code !== 'EAUTH' && !(typeof responseCode === 'number' && responseCode >= 500);
+    throw fail(
+      MAIL_ERROR_CODES.SEND_FAILED,
+      hresult,
+      `${smtp.server}:${smtp.port}: ${_reason(error)}`,
+      error,
+      retryable,
+    );
   } finally {
     transport.close();
   }
+  const refused = new Set((info.rejected ?? []).map((a) => (typeof a === 'string' ? a : a.address).toLowerCase()));
+  const accepted = [...claimed].filter((a) => !refused.has(a.toLowerCase()));
+  if (options.once) {
+    for (const address of accepted) await options.once.store.complete(options.once.eventId, mailAction(address));
+    await release([...claimed].filter((a) => refused.has(a.toLowerCase())));
+  }
+  logger.info(
+    {
+      event: eventName,
+      to: sendTo,
+      cc: sendCc,
+      subject,
+      messageId: info.messageId,
+      ...(skipped.length > 0 && { alreadySent: skipped }),
+      ...(refused.size > 0 && { refused: [...refused] }),
+    },
+    'sent the e-mail notification',
+  );
+  if (refused.size > 0) {
+    throw fail(
+      MAIL_ERROR_CODES.SEND_FAILED,
+      MAIL_HRESULTS.SEND_FAILED,
+      `${smtp.server}:${smtp.port} refused the recipient(s) ${[...refused].join(', ')}`,
+      undefined,
+      // A 5xx refusal (no such mailbox) is final; a 4xx one (mailbox busy) may pass later.
+      !(info.rejectedErrors ?? []).every((e) => (e.responseCode ?? 0) >= 500),
+    );
+  }
+  return {
+    from,
+    to: sendTo,
+    cc: sendCc,
+    subject,
+    text,
+    messageId: info.messageId,
+    ...(skipped.length > 0 && { alreadySent: skipped }),
+  };
+}
+
+/** What nodemailer's SMTP transport answers for a sent message. */
+interface _SentInfo {
+  messageId?: string;
+  rejected?: Array<string | { address: string }>;
+  rejectedErrors?: Array<{ responseCode?: number }>;
 }
 
 /** A plain `local@domain` address: no display names, comments, quotes, brackets or control characters. */

@@ -43,6 +43,24 @@ export const DIRECTORY_ERROR_CODES = {
 export type DirectoryErrorCode = (typeof DIRECTORY_ERROR_CODES)[keyof typeof DIRECTORY_ERROR_CODES];
 
 /**
+ * Whether retrying can help, by code, when the thrower does not say: a directory that is down, slow or stopping may
+ * answer later; a configuration, a certificate chain, a password or an account that is wrong stays wrong until an
+ * administrator changes something (the host dead-letters those at once). `OPERATION_FAILED` depends on the LDAP
+ * result code and is always said explicitly.
+ */
+export const DIRECTORY_ERROR_RETRYABLE: Readonly<Record<DirectoryErrorCode, boolean>> = {
+  CONFIGURATION: false,
+  SERVER_UNREACHABLE: true,
+  TLS_VERIFICATION_FAILED: false,
+  BIND_FAILED: false,
+  ACCOUNT_NOT_FOUND: false,
+  ACCOUNT_AMBIGUOUS: false,
+  OPERATION_FAILED: false,
+  TIMEOUT: true,
+  ABORTED: true,
+};
+
+/**
  * HRESULTs the directory publisher reports, chosen to match what the Windows LDAP client and SChannel report
  * for the same failure (so event-46 texts read the same).
  */
@@ -111,7 +129,7 @@ export class DirectoryError extends CertexitError {
       message: options.message,
       source: 'ldap',
       cause: options.cause,
-      isRetryable: options.isRetryable ?? false,
+      isRetryable: options.isRetryable ?? DIRECTORY_ERROR_RETRYABLE[options.code],
     });
     this.name = _name;
     this.code = options.code;

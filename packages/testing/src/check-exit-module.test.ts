@@ -9,6 +9,8 @@ import {
   EXITEVENT_SHUTDOWN,
   PROPTYPE_BINARY,
   PROPTYPE_LONG,
+  readEventId,
+  runOnce,
   S_FALSE,
 } from '@certexit/core';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +43,13 @@ function sample(services: ExitModuleServices, broken: Partial<Record<string, boo
         }
       }
       if (event === EXITEVENT_CRLISSUED) await server.GetCertificateProperty('RawCRL.0', PROPTYPE_BINARY);
+      // A side effect, made once per EventID through the host's idempotency store.
+      const eventId = (await readEventId(server)) ?? '';
+      if (broken.repeats) {
+        await services.idempotency.begin(eventId, 'webhook');
+        await services.idempotency.complete(eventId, 'webhook');
+      } else if (broken.dangles) await services.idempotency.begin(`${eventId}/${Math.random()}`, 'webhook');
+      else await runOnce(services.idempotency, { eventId, action: 'webhook' }, () => undefined);
     },
     GetManageModule: () => ({
       GetProperty: (_c, _s, name) => props[broken.caseSensitive ? name : name.toLowerCase()],
@@ -61,7 +70,7 @@ const failedChecks = async (broken: Partial<Record<string, boolean>>) =>
 describe('checkExitModule', () => {
   it('passes a module that keeps the contract', async () => {
     const report = await checkExitModule({ module: (s) => sample(s) });
-    expect(report.results.map((r) => r.status)).toEqual(Array(7).fill('passed'));
+    expect(report.results.map((r) => r.status)).toEqual(Array(8).fill('passed'));
     expect(() => report.assertOk()).not.toThrow();
   });
 
@@ -84,6 +93,8 @@ describe('checkExitModule', () => {
     [{ unknownEvents: true }, ['unknown-events']],
     [{ empty: true }, ['property-empty']],
     [{ write: true }, ['read-only']],
+    [{ repeats: true }, ['idempotent-retry']],
+    [{ dangles: true }, ['idempotent-retry']],
     [{ caseSensitive: true }, ['manage-module']],
     [{ setProperty: true }, ['manage-module']],
   ])('fails exactly the broken rule %o', async (broken, expected) => {

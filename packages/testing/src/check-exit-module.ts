@@ -35,6 +35,7 @@ const _CHECKS: readonly ConformanceCheckName[] = [
   'unknown-events',
   'property-empty',
   'read-only',
+  'idempotent-retry',
   'manage-module',
 ];
 
@@ -189,6 +190,28 @@ const _RUNNERS: Record<ConformanceCheckName, (h: _Harness) => Promise<void>> = {
     }
     if (JSON.stringify(h.fixture, _bytesAsArrays) !== before)
       throw new Error('the module changed data read through the callback');
+  },
+  async 'idempotent-retry'(h) {
+    const store = h.services.idempotency;
+    const total = () => [...store.completions.values()].reduce((a, b) => a + b, 0);
+    for (const event of h.subscribedEvents()) {
+      const context = h.contextFor(event);
+      h.services.setEventId(`${String(h.fixture.ca.SanitizedCAName)}/conformance-${event}`);
+      await h.notify(event, context);
+      const dangling = store.actions.filter((a) => a.state === 'started');
+      if (dangling.length > 0) {
+        throw new Error(
+          `Notify(${exitEventName(event)}, ${context}) returned with actions begun but neither completed nor abandoned: ${dangling.map((a) => a.action).join(', ')}`,
+        );
+      }
+      const before = total();
+      await h.notify(event, context); // the same notification again, as a retry delivers it
+      if (total() !== before) {
+        throw new Error(
+          `a retry of Notify(${exitEventName(event)}, ${context}) with the same EventID made a side effect again (the idempotency store recorded ${total() - before} more completion(s))`,
+        );
+      }
+    }
   },
   async 'manage-module'(h) {
     if (typeof h.module.GetManageModule !== 'function') {

@@ -15,6 +15,11 @@ export type ConformanceCheckName =
   | 'property-empty'
   /** Nothing is written through the callback: no setter is looked up, returned buffers are not changed. */
   | 'read-only'
+  /**
+   * A notification delivered again with the same `EventID` (a retry) makes no side effect twice, as far as the
+   * host's idempotency store sees, and no action is left begun but neither completed nor abandoned.
+   */
+  | 'idempotent-retry'
   /** `ICertExit2.GetManageModule` answers the standard properties as the reference says. */
   | 'manage-module';
 

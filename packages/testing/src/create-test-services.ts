@@ -8,6 +8,8 @@ import {
 } from '@certexit/core';
 import type { CapturingLogger } from './capturing-logger';
 import { createCapturingLogger } from './capturing-logger';
+import type { MemoryIdempotencyStore } from './create-memory-idempotency-store';
+import { createMemoryIdempotencyStore } from './create-memory-idempotency-store';
 import type { ServerExitCallLog } from './create-memory-server-exit';
 import { createMemoryServerExit, createServerExitCallLog } from './create-memory-server-exit';
 import { defaultFixture } from './default-fixture';
@@ -22,13 +24,21 @@ export interface TestServicesOptions {
   progId?: string;
   /** The sanitized CA name in the configuration path. @default 'certexit Test CA' */
   caName?: string;
+  /**
+   * What `EventID` answers during `Notify`, as a host's delivery would; change it with `setEventId`.
+   * @default `<caName>/1`
+   */
+  eventId?: string;
 }
 
 /** Services for running a module outside a host, with everything it does kept for assertions. */
 export interface TestServices extends ExitModuleServices {
   logger: CapturingLogger;
+  idempotency: MemoryIdempotencyStore;
   readonly callLog: ServerExitCallLog;
   readonly fixture: ServerExitFixture;
+  /** The `EventID` of the next deliveries (a new notification). */
+  setEventId(eventId: string): void;
   /** Replace the configuration (as an administrator's `setreg` would); reads see it at once. */
   setConfig(config: RegistryTree): void;
   /** Abort `signal`, as a host does when it stops. */
@@ -37,8 +47,18 @@ export interface TestServices extends ExitModuleServices {
 
 /** The host services a module receives, backed by an in-memory fixture and configuration. */
 export function createTestServices(options: TestServicesOptions = {}): TestServices {
-  const fixture = options.fixture ?? defaultFixture();
-  const caName = options.caName ?? String(fixture.ca.SanitizedCAName ?? 'certexit Test CA');
+  const given = options.fixture ?? defaultFixture();
+  const caName = options.caName ?? String(given.ca.SanitizedCAName ?? 'certexit Test CA');
+  let eventId = options.eventId ?? `${caName}/1`;
+  // EventID is read at call time, like the host's; the fixture's own value, if any, wins.
+  const fixture: ServerExitFixture = {
+    ...given,
+    ca: new Proxy(given.ca, {
+      get: (target, key, receiver) =>
+        key === 'EventID' && !('EventID' in target) ? eventId : Reflect.get(target, key, receiver),
+      has: (target, key) => key === 'EventID' || Reflect.has(target, key),
+    }),
+  };
   const location = `${REGKEY_CONFIG_PATH}\\${caName}\\ExitModules\\${options.progId ?? 'CertExit_Test.Exit'}`;
   let config: RegistryTree = options.config ?? (fixture.config as RegistryTree | undefined) ?? {};
   const callLog = createServerExitCallLog();
@@ -48,6 +68,7 @@ export function createTestServices(options: TestServicesOptions = {}): TestServi
     fixture,
     callLog,
     logger: createCapturingLogger(),
+    idempotency: createMemoryIdempotencyStore(),
     config: registryKeyFromTree(() => config, location),
     signal: controller.signal,
     createServerExit,
@@ -57,6 +78,9 @@ export function createTestServices(options: TestServicesOptions = {}): TestServi
         hresult: E_NOINTERFACE,
         message: `CreateObject: unknown ProgID ${JSON.stringify(progId)}`,
       });
+    },
+    setEventId(next) {
+      eventId = next;
     },
     setConfig(next) {
       config = next;

@@ -7,6 +7,11 @@ export type {
   ConformanceResult,
 } from './conformance-options';
 export {
+  createMemoryIdempotencyStore,
+  type MemoryExitAction,
+  type MemoryIdempotencyStore,
+} from './create-memory-idempotency-store';
+export {
   createMemoryServerExit,
   createServerExitCallLog,
   fixtureDataSource,

@@ -74,6 +74,13 @@ describe('certexit CLI (--json)', () => {
       { event: 'EXITEVENT_CERTRETRIEVEPENDING', module: 'CertificateAuthority_MicrosoftDefault.Exit', hresult: 'S_OK' },
     ]);
     expect(retrieved.out.certificateFile).toBe(join(work, 'kra.pem'));
+    // Issue 12: "each GET of a formerly pending request by its requester records another
+    // EXITEVENT_CERTRETRIEVEPENDING": raised once per request, the first time it is retrieved after issuance.
+    for (let i = 0; i < 3; i++) expect((await json('retrieve', id)).out.deliveries).toEqual([]);
+    const ca = await openCa(dir);
+    const events = await ca.store.listExitEvents();
+    await ca.store.close();
+    expect(events.filter((e) => e.event === 0x10 && e.context === Number(id))).toHaveLength(1);
     const missing = await json('retrieve', '999');
     expect(missing.code).toBe(1);
     expect(missing.err.join('\n')).toMatch(/request 999 does not exist/);

@@ -13,7 +13,24 @@ import { registerServeCommands } from './commands/serve-commands';
 
 export type { CliIo } from './cli-context';
 
-const _stdio: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+const _stdio: CliIo = { out: (l) => _write(process.stdout, l), err: (l) => _write(process.stderr, l) };
+
+/**
+ * Writes a line; a reader that has gone (`certexit view | head -1`) ends the command quietly, as `cat` does, instead of
+ * an EPIPE stack trace: the rest of the output has nobody to read it.
+ */
+function _write(stream: NodeJS.WriteStream, line: string): void {
+  if (!_watched.has(stream)) {
+    _watched.add(stream);
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  stream.write(`${line}\n`);
+}
+
+const _watched = new WeakSet<NodeJS.WriteStream>();
 
 /**
  * `certexit`: the administrator's command line, shaped like certreq and certutil. Returns the exit code; errors

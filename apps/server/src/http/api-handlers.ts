@@ -23,7 +23,9 @@ import {
   exitQueueReport,
   parseRequestAttributes,
   REVOCATION_REASONS,
+  RegistryFile,
   readCrlScheduleSettings,
+  replayExitEvents,
   retryExitQueue,
 } from '@certexit/engine';
 import { toPem } from '@certexit/x509';
@@ -67,12 +69,34 @@ export function createApiHandlers(
   return {
     async getExitQueue(request) {
       const query = request.query as { module?: string; limit?: number };
-      return exitQueueReport(engine.ca.store.outbox, { progId: query.module, limit: query.limit });
+      return exitQueueReport(engine.ca.store.outbox, {
+        progId: query.module,
+        limit: query.limit,
+        sanitizedCaName: engine.ca.sanitizedName,
+      });
     },
     async retryExitQueue(request) {
-      const retried = await retryExitQueue(engine.ca.store.outbox, (request.body as { target: string }).target);
+      const rows = await retryExitQueue(
+        engine.ca,
+        (request.body as { target: string }).target,
+        engine.builtinProgIds ?? [],
+      );
       engine.wakeExitOutbox?.();
-      return { retried };
+      return { retried: rows.length, ids: rows.map((r) => r.id) };
+    },
+    async replayExitEvents(request, reply) {
+      const body = request.body as { module: string; since: string; events?: string | number; limit?: number };
+      const result = await replayExitEvents(engine.ca, {
+        progId: body.module,
+        since: body.since,
+        builtinProgIds: engine.builtinProgIds ?? [],
+        ...(body.events !== undefined && { events: body.events }),
+        ...(body.limit !== undefined && { limit: body.limit }),
+        requestedBy: _caller(request).identity,
+      });
+      engine.wakeExitOutbox?.();
+      reply.code(201);
+      return result;
     },
     async dropExitQueueItem(request) {
       const { id } = request.params as { id: number };
@@ -205,17 +229,21 @@ export function createApiHandlers(
     },
 
     async health(request) {
+      // Real reads of what every API call needs: the registry file (as on disk now, not a cached copy) and the
+      // database (the schema version and the newest request row).
+      let part = 'registry';
       try {
-        // A real read: the schema version and the newest request row.
+        RegistryFile.read(engine.ca.registry.file);
+        part = 'database';
         const schemaVersion = await engine.ca.store.schemaVersion();
         await engine.ca.store.listRequests({ limit: 1 });
         return { status: 'ok', schemaVersion };
       } catch (error) {
         // Anyone may ask: the details go to the log only.
-        request.log.error({ err: error }, 'health check failed: the CA database did not answer');
+        request.log.error({ err: error, part }, `health check failed: the CA ${part} cannot be read`);
         throw new HttpError(
           503,
-          `the CA database did not answer a read; the server log has the details under request id ${request.id}`,
+          `the CA ${part} cannot be read; the server log has the details under request id ${request.id}`,
           CertexitError.hresultOf(error),
         );
       }

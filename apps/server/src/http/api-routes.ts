@@ -19,6 +19,8 @@ import {
   exitQueueDropSchema,
   exitQueueItemParamsSchema,
   exitQueueQuerySchema,
+  exitQueueReplayBodySchema,
+  exitQueueReplaySchema,
   exitQueueRetryBodySchema,
   exitQueueRetrySchema,
   exitQueueSchema,
@@ -58,6 +60,7 @@ const _error = (description: string): RouteResponse => ({ description, schema: e
 const _authErrors = {
   400: _error('Bad input; the message names the field.'),
   401: _error('No bearer token, or an unknown one.'),
+  503: _error('The CA storage failed under the request (a full disk, an I/O error): nothing was recorded; try again.'),
 } as const;
 const _managerErrors = { ..._authErrors, 403: _error('The caller is not a CA manager.') } as const;
 
@@ -222,6 +225,22 @@ export const API_ROUTES = [
     responses: {
       200: { description: 'How many items are due again.', schema: exitQueueRetrySchema },
       ..._managerErrors,
+      404: _error('No such item, or no such module.'),
+    },
+  },
+  {
+    operationId: 'replayExitEvents',
+    method: 'POST',
+    url: '/v1/exit-queue/replay',
+    summary:
+      'Delivers past events to a module again through the outbox, with their original EventIDs (a new or repaired subscriber catches up); bounded',
+    access: 'manager',
+    tag: 'operations',
+    body: exitQueueReplayBodySchema,
+    responses: {
+      201: { description: 'The replay and what it made.', schema: exitQueueReplaySchema },
+      ..._managerErrors,
+      404: _error('No such module, or no event since that date.'),
     },
   },
   {
@@ -243,12 +262,12 @@ export const API_ROUTES = [
     operationId: 'health',
     method: 'GET',
     url: '/healthz',
-    summary: 'Health: answers ok when the database answers a read',
+    summary: 'Health: answers ok when the registry file and the database can both be read',
     access: 'public',
     tag: 'operations',
     responses: {
       200: { description: 'Healthy.', schema: healthSchema },
-      503: _error('The database did not answer.'),
+      503: _error('The registry or the database cannot be read.'),
     },
   },
   {

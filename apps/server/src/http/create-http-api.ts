@@ -13,6 +13,7 @@ import { errorResponseOf } from './error-response-of';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
 import { isLoopbackHost } from './listen-address';
+import { queryCredentials, redactUrl } from './query-credentials';
 import type { ServerMetrics } from './server-metrics';
 
 declare module 'fastify' {
@@ -107,6 +108,15 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Never a credential in the URL, whatever the route: it ends up in logs, proxies and histories.
+    const credentials = queryCredentials(request.url);
+    if (credentials.length > 0) {
+      throw new HttpError(
+        400,
+        `credentials are refused in the query string (${credentials.join(', ')}): send the token as "Authorization: Bearer <token>", and replace a token that was sent in a URL (certexit caller add --replace)`,
+        E_ACCESSDENIED,
+      );
+    }
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
     request.caller = _authenticate(request, options.callers, access);
@@ -219,11 +229,11 @@ function _allowed(caller: Caller | null, access: RouteAccess): boolean {
   }
 }
 
-/** Request log fields: the usual ones plus headers, whose credentials the logger redacts. */
+/** Request log fields: the usual ones plus headers, whose credentials the logger redacts (in the URL too). */
 const _serializers = {
   req: (req: FastifyRequest) => ({
     method: req.method,
-    url: req.url,
+    url: redactUrl(req.url),
     host: req.host,
     remoteAddress: req.ip,
     headers: req.headers,

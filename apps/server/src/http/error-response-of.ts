@@ -1,4 +1,12 @@
-import { CERTSRV_E_BAD_REQUESTSTATUS, CERTSRV_E_NO_REQUEST, CertexitError, E_FAIL, E_INVALIDARG } from '@certexit/core';
+import {
+  CERTSRV_E_BAD_REQUESTSTATUS,
+  CERTSRV_E_NO_REQUEST,
+  CertexitError,
+  E_FAIL,
+  E_INVALIDARG,
+  HRESULT_FILE_NOT_FOUND,
+} from '@certexit/core';
+import { RegistryFileError, StorageFaultError } from '@certexit/engine';
 import { X509Error } from '@certexit/x509';
 import type { HttpErrorStatus } from './http-error';
 import { HTTP_ERROR_CODES, HttpError } from './http-error';
@@ -16,7 +24,7 @@ export interface ErrorBody {
 export interface ErrorResponse {
   status: HttpErrorStatus;
   body: ErrorBody;
-  /** True for a 500: log it in full, show nothing of it. */
+  /** True for a 500 (and a 503 for an unreadable configuration): log it in full, show nothing of it. */
   internal: boolean;
 }
 
@@ -25,8 +33,9 @@ export interface ErrorResponse {
  * - {@link HttpError}: its own status;
  * - a failed schema validation: 400 naming the field;
  * - fastify's own request errors (body too large, bad JSON, wrong content type): their 4xx status;
- * - `CertexitError`: `CERTSRV_E_NO_REQUEST` → 404, `CERTSRV_E_BAD_REQUESTSTATUS` → 409, `E_INVALIDARG` → 400;
+ * - `CertexitError`: `CERTSRV_E_NO_REQUEST` and `HRESULT_FILE_NOT_FOUND` → 404, `CERTSRV_E_BAD_REQUESTSTATUS` → 409, `E_INVALIDARG` → 400;
  * - an X.509 error: 400 (the caller's data did not parse or verify);
+ * - a storage fault (a full disk, an I/O error under the CA database): 503, naming the folder and the cause;
  * - anything else: 500 with a fixed message and the request id, never a stack or an internal message.
  */
 export function errorResponseOf(error: unknown, requestId: string): ErrorResponse {
@@ -36,11 +45,26 @@ export function errorResponseOf(error: unknown, requestId: string): ErrorRespons
     return _answer(400, _validationMessage(fastify.validationContext ?? 'input', fastify.validation), E_INVALIDARG);
   }
   if (CertexitError.isInstance(error)) {
-    if (error.hresult === CERTSRV_E_NO_REQUEST) return _answer(404, error.message, error.hresult);
+    if (error.hresult === CERTSRV_E_NO_REQUEST || error.hresult === HRESULT_FILE_NOT_FOUND)
+      return _answer(404, error.message, error.hresult);
     if (error.hresult === CERTSRV_E_BAD_REQUESTSTATUS) return _answer(409, error.message, error.hresult);
     if (error.hresult === E_INVALIDARG) return _answer(400, error.message, error.hresult);
   }
   if (error instanceof X509Error) return _answer(400, error.message, E_INVALIDARG);
+  // The configuration cannot be read: nothing works until it is fixed; the details (a path) go to the log only.
+  if (RegistryFileError.isInstance(error)) {
+    return {
+      status: 503,
+      body: {
+        error: HTTP_ERROR_CODES[503],
+        hresult: error.hresult,
+        message: `the CA configuration cannot be read; the server log has the details under request id ${requestId}`,
+      },
+      internal: true,
+    };
+  }
+  // The storage failed under this request (a full disk, an I/O error): nothing was recorded, try again later.
+  if (StorageFaultError.isInstance(error)) return _answer(503, error.message, error.hresult);
   const status = typeof fastify.statusCode === 'number' ? fastify.statusCode : 500;
   if (
     typeof fastify.code === 'string' &&

@@ -8,6 +8,8 @@ export interface HttpApiEngine {
   readonly ca: CaContext;
   /** The loaded exit modules, in ExitModules\\Active order (for CR_PROP_EXITCOUNT / CR_PROP_EXITDESCRIPTION). */
   readonly modules?: ReadonlyArray<{ readonly progId: string; readonly description: string }>;
+  /** The ProgIDs the app builds in: known to `module retry` and `module replay` without a registration. */
+  readonly builtinProgIds?: readonly string[];
   submit(input: SubmitInput): Promise<RequestOutcome>;
   /** With `requesterName`, another requester's request answers `CERTSRV_E_NO_REQUEST`. */
   retrieve(requestId: number, options?: { requesterName?: string }): Promise<RequestOutcome>;

@@ -9,6 +9,7 @@ import { createHttpApi } from './create-http-api';
 import { registerExitQueueMetrics } from './exit-queue-metrics';
 import type { ListenAddress } from './listen-address';
 import { isLoopbackHost, parseListenAddress } from './listen-address';
+import { writeRunningServerRecord } from './running-server-record';
 import type { ServerMetrics } from './server-metrics';
 import { createServerMetrics } from './server-metrics';
 
@@ -85,22 +86,34 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     delivery: 'background',
     exitModuleThread: options.exitModuleThread ?? 'auto',
   });
-  registerExitQueueMetrics(metrics.registry, authority.ca.store.outbox);
-  const callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
-  const api = createHttpApi(authority, { callers, logger, metrics, tls: options.tls, version: options.version });
+  let started: HttpApi | undefined;
+  let callers: CallerDirectory;
   try {
-    await api.listen({ host: listen.host, port: listen.port });
+    registerExitQueueMetrics(metrics.registry, authority.ca.store.outbox);
+    callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
+    started = createHttpApi(authority, { callers, logger, metrics, tls: options.tls, version: options.version });
+    await started.listen({ host: listen.host, port: listen.port });
   } catch (error) {
-    await api.close().catch(() => undefined);
+    // Whatever failed (TLS material, the port), the engine and its modules stop: nothing is left running.
+    await started?.close().catch(() => undefined);
     await authority.stop();
-    throw new Error(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
+        ? `cannot listen on ${listen.host}:${listen.port}: ${code === 'EADDRINUSE' ? 'the port is in use (another server listens on it)' : (error as Error).message}`
+        : `cannot start the HTTP API: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
+  const api = started;
   // Publishes what is overdue now (after downtime), then on the CA's CRL periods.
   const schedule = startCrlSchedule(authority, { logger });
   const bound = api.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : listen.port;
   const address = { host: listen.host, port };
   const url = `${options.tls ? 'https' : 'http'}://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`;
+  // Other commands on this folder (module retry) see that a server delivers: the record goes with the server.
+  const forgetRecord = writeRunningServerRecord(authority.ca.folder.root, url);
   if (callers.list().length === 0) {
     logger.warn({}, 'no API callers are configured: add one with "certexit caller add <DOMAIN\\user> --role manager"');
   }
@@ -134,6 +147,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         try {
           await api.close();
         } finally {
+          forgetRecord();
           // The schedule first: a publication in flight finishes before the store closes.
           await schedule.stop();
           await authority.stop();

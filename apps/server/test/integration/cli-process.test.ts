@@ -51,7 +51,8 @@ describe('the built certexit binary, one command per process', { timeout: 60_000
     cli('revoke', issued.serialNumber, 'KeyCompromise');
     expect(verifyWithCrl()).toContain('certificate revoked');
     expect(readFileSync(certPath, 'utf8')).toContain('BEGIN CERTIFICATE');
-  });
+    // Seven processes, each starting Node: seconds on a busy machine.
+  }, 60_000);
 
   it('loads a module registered by package name from where certexit is installed, not from the engine', () => {
     // @certexit/exit-inventory is a dependency of certexit, not of @certexit/engine, which loads the modules: the

@@ -10,6 +10,7 @@ import {
   DB_DISP_PENDING,
   E_ACCESSDENIED,
   EXITEVENT_CERTPENDING,
+  EXITEVENT_CERTRETRIEVEPENDING,
   EXITEVENT_CERTREVOKED,
   EXITEVENT_CRLISSUED,
 } from '@certexit/core';
@@ -158,6 +159,29 @@ describe('HTTP API over HTTPS', () => {
       expect(all).toContain('"authorization":"[redacted]"');
       for (const token of [alice, bob, manager]) expect(all).not.toContain(token.slice(4));
     });
+
+    // Issue 12: "a token sent in the query string is logged in clear".
+    it('refuses a token in the query string, on any route and under any name, and never logs it', async () => {
+      const before = logLines.length;
+      for (const path of [
+        `/v1/ca?access_token=${manager}`,
+        `/v1/requests?token=${manager}`,
+        `/v1/exit-queue?module=Test_Http.Exit&api_key=${manager}`,
+        `/v1/requests?limit=5&x=${manager}`,
+        `/healthz?auth=${manager}`,
+        `/no/such/route?token=${manager}`,
+      ]) {
+        const answer = await call(path, { method: path.startsWith('/v1/requests?token') ? 'POST' : 'GET' });
+        expect(answer.status, path).toBe(400);
+        expect(answer.json.message).toMatch(/credentials are refused in the query string/);
+        expect(JSON.stringify(answer.json)).not.toContain(manager.slice(4));
+      }
+      const logged = logLines.slice(before).join('');
+      expect(logged).toContain('[redacted]');
+      expect(logged).not.toContain(manager.slice(4));
+      // The header still works, and ordinary query strings are fine.
+      expect((await call('/v1/requests?limit=1', { token: manager })).status).toBe(200);
+    });
   });
 
   describe('requests', () => {
@@ -236,6 +260,12 @@ describe('HTTP API over HTTPS', () => {
       expect(certificate.serialNumberHex).toBe(approved.json.serialNumber);
       expect(certificate.subjectDn).toMatch(/CN=bob/);
       expect(approved.json.certificate).toBe(pem.text);
+
+      // Issue 12: the requester GETs the formerly pending request again and again: one
+      // EXITEVENT_CERTRETRIEVEPENDING (the first retrieval after issuance), not one per GET.
+      for (let i = 0; i < 5; i++) expect((await call(`/v1/requests/${id}`, { token: bob })).status).toBe(200);
+      const events = await server.authority.ca.store.listExitEvents();
+      expect(events.filter((e) => e.event === EXITEVENT_CERTRETRIEVEPENDING && e.context === id)).toHaveLength(1);
 
       const again = await call(`/v1/requests/${id}/approve`, { token: manager, method: 'POST' });
       expect(again.status).toBe(409);
@@ -427,8 +457,13 @@ describe('HTTP API over HTTPS', () => {
       expect(queue.json.counts.every((c: { progId: string }) => c.progId === 'Test_Http.Exit')).toBe(true);
       expect(queue.json.counts.map((c: { status: string }) => c.status)).toContain('done');
       const retried = await call('/v1/exit-queue/retry', { token: manager, body: { target: 'Test_Http.Exit' } });
-      expect(retried).toMatchObject({ status: 200, json: { retried: 0 } });
+      expect(retried).toMatchObject({ status: 200, json: { retried: 0, ids: [] } });
       expect((await call('/v1/exit-queue/retry', { token: manager, body: {} })).status).toBe(400);
+      // Issue 12: an unknown ProgID or id fails instead of "0 due again".
+      const nope = await call('/v1/exit-queue/retry', { token: manager, body: { target: 'Nope.Exit' } });
+      expect(nope.status).toBe(404);
+      expect(nope.json.message).toMatch(/"Nope\.Exit" is not a registered exit module/);
+      expect((await call('/v1/exit-queue/retry', { token: manager, body: { target: '999999' } })).status).toBe(404);
       const missing = await call('/v1/exit-queue/999999/drop', { token: manager, method: 'POST' });
       expect(missing.status).toBe(404);
       expect(missing.json.message).toMatch(/outbox item 999999 does not exist/);
@@ -438,6 +473,41 @@ describe('HTTP API over HTTPS', () => {
       const metrics = (await call('/metrics')).text;
       expect(metrics).toMatch(/certexit_exit_queue_depth\{module="Test_Http\.Exit"\} \d+/);
       expect(metrics).toMatch(/certexit_exit_queue_oldest_age_seconds\{module="Test_Http\.Exit"\} [\d.]+/);
+    });
+
+    // Issue 12, Delivery: replay, offered to managers over HTTP.
+    it('replays past events to a module for managers only, with their original EventIDs, bounded', async () => {
+      const first = (await server.authority.ca.store.listExitEvents()).find((e) => e.event !== 0x40)!;
+      const body = {
+        module: 'Test_Http.Exit',
+        since: `certexit HTTP Test CA/${first.id}`,
+        events: 'EXITEVENT_CERTISSUED',
+        limit: 2,
+      };
+      expect((await call('/v1/exit-queue/replay', { token: alice, body })).status).toBe(403);
+      expect(
+        (await call('/v1/exit-queue/replay', { token: manager, body: { ...body, module: 'Nope.Exit' } })).status,
+      ).toBe(404);
+      expect((await call('/v1/exit-queue/replay', { token: manager, body: { ...body, since: 'soon' } })).status).toBe(
+        400,
+      );
+      const seenBefore = seen.length;
+      const replay = await call('/v1/exit-queue/replay', { token: manager, body });
+      expect(replay.status).toBe(201);
+      expect(replay.json).toMatchObject({ progId: 'Test_Http.Exit', events: 2, eventMask: ['EXITEVENT_CERTISSUED'] });
+      expect(replay.json.continueSince).toMatch(/^certexit HTTP Test CA\/\d+$/);
+      const queue = await call('/v1/exit-queue?module=Test_Http.Exit', { token: manager });
+      expect(queue.json.replays[0]).toMatchObject({
+        replayId: replay.json.replayId,
+        count: 2,
+        requestedBy: 'CERTEXIT\\officer',
+      });
+      // The server delivers them (the replayed events are issued ones, delivered again).
+      await eventually(() => expect(seen.slice(seenBefore).filter((e) => e.event === 0x1)).toHaveLength(2));
+      await eventually(async () => {
+        const now = await call('/v1/exit-queue?module=Test_Http.Exit', { token: manager });
+        expect(now.json.replays[0]).toMatchObject({ open: 0, done: 2 });
+      });
     });
 
     it('shows the counters moving after a submission on /metrics (open to loopback)', async () => {

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../../tooling/test/eventually';
 import { opensslRequest } from '../../../../tooling/test/test-pki';
 import { runCli } from '../../src/cli/main';
 
@@ -56,6 +57,37 @@ describe('process modules (Python, shell) receive the engine events', () => {
       environment: ['ISSUED_LINE_FILE', 'PATH', 'SECRET_FOR_PYTHON'],
     });
     expect(JSON.stringify(registered.value)).not.toContain('only-python');
+    // Issue 12: "getreg exit\<ProgID>\Environment prints the --env secrets the README says are never printed".
+    for (const path of [
+      'exit\\Example_Python.Exit\\Environment',
+      'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON',
+      'exit\\Example_Python.Exit',
+      'CA',
+    ]) {
+      const shown = await json('getreg', path);
+      expect(shown.code, shown.err.join()).toBe(0);
+      expect(JSON.stringify(shown.value)).not.toContain('only-python');
+      const lines: string[] = [];
+      await runCli(['--dir', dir, 'getreg', path], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+        logger: silent,
+      });
+      expect(lines.join('\n')).not.toContain('only-python');
+    }
+    expect((await json('getreg', 'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON')).value).toMatchObject({
+      value: '(hidden)',
+    });
+    const listed: string[] = [];
+    await runCli(['--dir', dir, 'getreg', 'exit\\Example_Python.Exit\\Environment'], {
+      out: (l) => listed.push(l),
+      err: (l) => listed.push(l),
+      logger: silent,
+    });
+    expect(listed).toContain('  SECRET_FOR_PYTHON REG_SZ = (hidden)');
+    // setreg of a secret does not echo it either.
+    const set = await json('setreg', 'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON', 'only-python');
+    expect(JSON.stringify(set.value)).not.toContain('only-python');
     expect(
       (
         await json(
@@ -92,6 +124,43 @@ describe('process modules (Python, shell) receive the engine events', () => {
     const expected = `issued request=${issued.value.requestId} serial=${issued.value.serialNumber} certificate=${der64}`;
     expect(readFileSync(pythonFile, 'utf8')).toContain(expected);
     expect(readFileSync(shellFile, 'utf8')).toContain(expected);
+  });
+
+  // Issue 12: "a process module's child processes survive every kill and the server's shutdown".
+  it("ends a process module's whole process group when the engine stops", async () => {
+    const marker = `${5000 + Math.floor(Math.random() * 1000)}.${process.pid}`;
+    const fixture = fileURLToPath(
+      new URL('../../../../packages/automation/test/fixtures/faulty-module.mjs', import.meta.url),
+    );
+    const registered = await json(
+      'module',
+      'register',
+      'Test_Children.Exit',
+      process.execPath,
+      '--process',
+      '--arg',
+      fixture,
+      '--env',
+      'FAULT=none',
+      '--env',
+      `CHILDREN=${marker}`,
+      '--env',
+      'PATH=/usr/bin:/bin',
+    );
+    expect(registered.code, registered.err.join()).toBe(0);
+    const left = () =>
+      readdirSync('/proc').filter((p) => {
+        try {
+          return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(marker);
+        } catch {
+          return false;
+        }
+      });
+    // `module list --load` starts every active module (this one starts two helpers of its own) and stops the engine.
+    const loaded = await json('module', 'list', '--load');
+    expect((loaded.value.modules as Array<{ progId: string }>).map((m) => m.progId)).toContain('Test_Children.Exit');
+    await eventually(() => expect(left()).toEqual([]));
+    expect((await json('module', 'unregister', 'Test_Children.Exit')).code).toBe(0);
   });
 
   it('hosts a dispatch-only module through the Automation adapter, which reads the certificate and EventID by name', async () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ExitModuleServices, HostedExitModuleV1, ICertExit } from '@certexit/core';
-import { EXITEVENT_CERTISSUED } from '@certexit/core';
+import { createModuleLogger, EXITEVENT_CERTISSUED } from '@certexit/core';
 import { checkExitModule, createTestServices } from '@certexit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIssuedLineModule } from '../../../../examples/exit-js/issued-line-module.mjs';
 import type { OutOfProcessHostedModule, OutOfProcessModuleOptions } from '../../src/index';
 import {
@@ -19,6 +19,8 @@ import {
 const root = resolve(import.meta.dirname, '../../../..');
 const dist = join(root, 'packages/automation/dist/index.js');
 const PATH = '/usr/local/bin:/usr/bin:/bin';
+/** How long an effect after a call may take to show (a process killed, a log record forwarded). */
+const WAIT = { timeout: 10_000, interval: 20 };
 
 const modules: Record<string, (file: string) => OutOfProcessModuleOptions> = {
   python: (file) => ({
@@ -176,6 +178,74 @@ describe('containment', () => {
     );
     const outcome = await hosted.doInitialize('certexit Test CA');
     expect(outcome.ok ? '' : outcome.error.message).toMatch(/\[CertExit_Missing\.Exit\].*could not be started/);
+  });
+
+  // Issue 12: "a process module's child processes survive every kill and the server's shutdown".
+  it('kills the whole process group on timeout, after a crash, and on shutdown: no process is left', async () => {
+    const marker = `${4000 + Math.floor(Math.random() * 1000)}.${process.pid}`;
+    const left = () =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(marker);
+          } catch {
+            return false;
+          }
+        });
+    const started = async (hosted: OutOfProcessHostedModule) => {
+      expect((await hosted.doInitialize('certexit Test CA')).ok).toBe(true);
+      await vi.waitFor(() => expect(left().length).toBeGreaterThanOrEqual(2), WAIT);
+    };
+    // Timeout: Notify never answers; the host kills the process and what it started.
+    const hung = host(
+      { ...faulty('hang', { callTimeoutMs: 300 }), env: { FAULT: 'hang', CHILDREN: marker } },
+      createTestServices(),
+    );
+    await started(hung);
+    expect((await hung.doNotify(EXITEVENT_CERTISSUED, 1)).ok).toBe(false);
+    await vi.waitFor(() => expect(left()).toEqual([]), WAIT);
+    // Restart: the next call starts a new process (with its children); shutdown ends them all.
+    expect((await hung.doGetDescription()).ok).toBe(true);
+    await vi.waitFor(() => expect(left().length).toBeGreaterThanOrEqual(2), WAIT);
+    await hung.close(200);
+    await vi.waitFor(() => expect(left()).toEqual([]), WAIT);
+    // A crash of the module leaves its children orphaned: the host kills the group it led.
+    const crashing = host({ ...faulty('crash'), env: { FAULT: 'crash', CHILDREN: marker } }, createTestServices());
+    await started(crashing);
+    expect((await crashing.doNotify(EXITEVENT_CERTISSUED, 1)).ok).toBe(false);
+    await vi.waitFor(() => expect(left()).toEqual([]), WAIT);
+    await crashing.close(200);
+    await vi.waitFor(() => expect(left()).toEqual([]), WAIT);
+  });
+
+  // Issue 12: "a process module can forge the host's log fields (level, time, eventId)".
+  it("keeps a module's log fields in their own namespace: it cannot forge the host's", async () => {
+    const services = createTestServices();
+    const captured = services.logger;
+    const hosted = host(faulty('log-forge'), {
+      ...services,
+      logger: createModuleLogger(captured, { module: 'CertExit_Faulty_log-forge.Exit' }),
+    });
+    await hosted.doInitialize('certexit Test CA');
+    expect((await hosted.doNotify(EXITEVENT_CERTISSUED, 1)).ok).toBe(true);
+    const entry = await vi.waitFor(() => {
+      const found = captured.entries.find((e) => e.msg === 'forged');
+      expect(found).toBeDefined();
+      return found!;
+    }, WAIT);
+    expect(entry.level).toBe('error');
+    expect(entry.fields).toEqual({
+      module: 'CertExit_Faulty_log-forge.Exit',
+      fields: {
+        level: 60,
+        time: 0,
+        eventId: 46,
+        msg: 'not mine',
+        module: 'CertificateAuthority_MicrosoftDefault.Exit',
+        pid: hosted.pid,
+      },
+    });
   });
 
   it('gives the process only the configured environment', async () => {

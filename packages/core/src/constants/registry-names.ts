@@ -27,6 +27,11 @@ export const PROGID_DEFAULT_EXIT = 'CertificateAuthority_MicrosoftDefault.Exit';
 export const PROGID_DEFAULT_EXIT_MANAGE = 'CertificateAuthority_MicrosoftDefault.ExitManage';
 /** What `CreateObject` takes to reach the callback object. */
 export const PROGID_SERVER_EXIT = 'CertificateAuthority.ServerExit';
+/**
+ * certexit: `CreateObject("CertExit.IdempotencyStore")` gives a late-bound module (a script, a process in any
+ * language) the host's idempotency store (`ExitModuleServices.idempotency`).
+ */
+export const PROGID_IDEMPOTENCY_STORE = 'CertExit.IdempotencyStore';
 
 /** Interface identities (for `QueryInterface`-style capability checks and logs). */
 export const IID_ICertExit = 'e19ae1a0-7364-11d0-8816-00a0c903b83c';

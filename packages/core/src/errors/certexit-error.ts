@@ -20,15 +20,19 @@ export class CertexitError extends Error {
   readonly hresult: number;
   /** Which module or part raised it, for the `[certexit] [module]` message prefix and logs. */
   readonly source: string | undefined;
-  /** True when trying again later may succeed (timeouts, connection loss). */
-  readonly isRetryable: boolean;
+  /**
+   * Whether trying again later may succeed: `true` (timeouts, connection loss), `false` (access denied, bad
+   * configuration: the host dead-letters the notification at once), or `undefined` when the thrower did not say
+   * (the host then decides by the HRESULT; see `classifyExitFailure`).
+   */
+  readonly isRetryable: boolean | undefined;
 
   constructor({
     hresult = E_FAIL,
     message,
     source,
     cause,
-    isRetryable = false,
+    isRetryable,
   }: {
     hresult?: number;
     message: string;

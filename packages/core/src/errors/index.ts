@@ -1,3 +1,4 @@
 export * from './certexit-error';
+export * from './exit-failure-kind';
 export * from './property-errors';
 export * from './unsupported-specification-version-error';

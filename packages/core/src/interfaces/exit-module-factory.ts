@@ -1,4 +1,5 @@
 import type { ICertServerExit } from './cert-server-exit';
+import type { ExitIdempotencyStore } from './exit-idempotency-store';
 import type { Logger } from './logger';
 import type { MaybePromise } from './maybe-promise';
 import type { RegistryKey } from './registry-key';
@@ -15,8 +16,16 @@ export interface ExitModuleServices {
    * @throws a `CertexitError` with `E_NOINTERFACE`-style HRESULT for an unknown ProgID.
    */
   createObject(progId: string): unknown;
-  /** The module's logger, already bound to its ProgID. */
+  /**
+   * The module's logger, already bound to its ProgID. The host keeps the module's fields in a namespace of their own
+   * (`fields`), so they can never stand for the host's own (`level`, `time`, `eventId`, `msg`, ...).
+   */
   logger: Logger;
+  /**
+   * Which side effects this module already made for a notification, per EventID and action, kept by the host on the
+   * CA's store: a retry repeats only the one that failed (see `runOnce`).
+   */
+  idempotency: ExitIdempotencyStore;
   /** The module's configuration location (what `ModuleRegistryLocation` returns), read-only. */
   config: RegistryKey;
   /** Aborted when the host stops; long work should watch it. */

@@ -1,6 +1,7 @@
 export * from './cert-exit';
 export * from './cert-manage-module';
 export * from './cert-server-exit';
+export * from './exit-idempotency-store';
 export * from './exit-module-factory';
 export * from './hosted-exit-module';
 export * from './logger';

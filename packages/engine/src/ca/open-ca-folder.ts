@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { REGVAL_ACTIVE } from '@certexit/core';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import { isKeyAlgorithmName } from '@certexit/x509';
@@ -9,6 +9,7 @@ import { openSqliteStore } from '../store/sqlite-store';
 import { caRegistryPaths } from './ca-configuration-paths';
 import type { CaFolder } from './ca-folder';
 import { caFolder } from './ca-folder';
+import { restrictCaFolder } from './restrict-ca-folder';
 import { sanitizedShortName } from './sanitize-ca-name';
 
 /**
@@ -41,8 +42,11 @@ export interface CaFolderContext {
  */
 export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions } = {}): CaFolderContext {
   const folder = caFolder(dir);
+  _assertReadable(folder.root);
   if (!existsSync(folder.registry))
     throw new Error(`${folder.root} holds no CA; run "certexit setup --dir ${dir}" first`);
+  // Folders made before the 0600/0700 rule, and files a module or an administrator added, are brought in line.
+  restrictCaFolder(folder.root);
   const registry = new RegistryFile(folder.registry);
   const sanitizedName = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
   if (typeof sanitizedName !== 'string')
@@ -70,4 +74,30 @@ export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions 
     keyAlgorithm,
     registryPath: path,
   };
+}
+
+/**
+ * A CA folder this process may not enter fails with that said (owner, mode, this process's uid), not as "holds no
+ * CA": a service started as the wrong user is a common mistake.
+ */
+function _assertReadable(root: string): void {
+  try {
+    accessSync(root, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // "holds no CA" says it better
+    let owner = `this process runs as uid ${process.getuid?.() ?? '?'}`;
+    try {
+      const stat = statSync(root);
+      owner = `owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}; ${owner}`;
+    } catch {
+      // Its parent is closed too: the uid is all there is to say.
+    }
+    throw new Error(
+      `cannot open the CA folder ${root}: ${code === 'EACCES' ? 'permission denied' : (error as Error).message} (${owner})`,
+      {
+        cause: error,
+      },
+    );
+  }
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import type { CaContext } from './ca-context';
 import { caCertificatePublishTargets } from './publication-urls';
+import { caFileMode } from './restrict-ca-folder';
 
 /**
  * Writes the current CA certificate (DER) to every local-file location of `CACertPublicationURLs` flagged
@@ -13,7 +14,8 @@ export function publishCaCertificateFiles(ca: CaContext): string[] {
   for (const target of caCertificatePublishTargets(ca)) {
     if (!isAbsolute(target)) continue;
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, ca.certificate.der);
+    const mode = caFileMode(ca.folder.root, target);
+    writeFileSync(target, ca.certificate.der, mode === undefined ? {} : { mode });
     written.push(target);
   }
   return written;

@@ -64,7 +64,7 @@ export async function requestCaCertificate(
       writeFileSync(keyFile, await exportPrivateKeyPem(input.keyPair.privateKey), { mode: 0o600, flag: 'wx' });
       written.push(keyFile);
     }
-    writeFileSync(requestFile, toPem(request, 'CERTIFICATE REQUEST'), { flag: 'wx' });
+    writeFileSync(requestFile, toPem(request, 'CERTIFICATE REQUEST'), { flag: 'wx', mode: 0o600 });
     written.push(requestFile);
     await ca.store.transaction((tx) =>
       tx.addCaCertificate({

@@ -70,7 +70,8 @@ export async function issueCrls(
     const { keyIndex, certIndex } = signer;
     const latestBase = await ca.store.getLatestCrlInfo(keyIndex, false);
     const latestDelta = await ca.store.getLatestCrlInfo(keyIndex, true);
-    let next = Math.max(latestBase?.crlNumber ?? 0, latestDelta?.crlNumber ?? 0) + 1;
+    // Never a number a database that went back in time handed out before (see `database accept-rollback`).
+    let next = Math.max(latestBase?.crlNumber ?? 0, latestDelta?.crlNumber ?? 0, await ca.store.crlNumberFloor()) + 1;
     let base = latestBase && { crlNumber: latestBase.crlNumber, thisUpdate: latestBase.thisUpdate };
     const kinds: Array<'base' | 'delta'> = [];
     if (!options.delta || !latestBase) kinds.push('base');

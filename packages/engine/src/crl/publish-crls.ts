@@ -82,7 +82,7 @@ export async function publishCrls(
   });
   const failures: CrlPublication['failures'] = [];
   const crls = issued.map(({ der, files, ldap: _ldap, ...crl }): PublishedCrl => {
-    const written = writeCrlFiles(der, files);
+    const written = writeCrlFiles(der, files, engine.ca.folder.root);
     failures.push(...written.failures);
     return { ...crl, size: der.length, files: written.written, directory: [] };
   });

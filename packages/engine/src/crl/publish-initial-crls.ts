@@ -12,7 +12,7 @@ export async function publishInitialCrls(ca: CaContext, now: Date): Promise<stri
   const issued = await ca.store.transaction((tx) => issueCrls(ca, tx, { now }));
   const files: string[] = [];
   for (const crl of issued) {
-    const written = writeCrlFiles(crl.der, crl.files);
+    const written = writeCrlFiles(crl.der, crl.files, ca.folder.root);
     if (written.failures.length > 0) {
       throw new Error(
         `the first CRL could not be written: ${written.failures.map((f) => `${f.file}: ${f.error}`).join('; ')}`,

@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { caFileMode } from '../ca/restrict-ca-folder';
 
 /**
  * Writes a CRL to each file: first to a temporary file beside it, then renamed into place, so a reader (a web
@@ -9,6 +10,8 @@ import { dirname } from 'node:path';
 export function writeCrlFiles(
   der: Uint8Array,
   files: readonly string[],
+  /** The CA folder: files inside it are the CA's alone (0600); elsewhere (a web server's folder) the default mode. */
+  caRoot?: string,
 ): { written: string[]; failures: Array<{ file: string; error: string }> } {
   const written: string[] = [];
   const failures: Array<{ file: string; error: string }> = [];
@@ -16,7 +19,8 @@ export function writeCrlFiles(
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(temporary, der);
+      const mode = caRoot === undefined ? undefined : caFileMode(caRoot, file);
+      writeFileSync(temporary, der, mode === undefined ? {} : { mode });
       renameSync(temporary, file);
       written.push(file);
     } catch (error) {

@@ -80,6 +80,8 @@ export class CertificateAuthority {
     /** What the operations work with. */
     readonly services: EngineServices,
     private readonly activity: EngineActivity,
+    /** The ProgIDs of the app's built-in modules (they need no registration). */
+    readonly builtinProgIds: readonly string[],
   ) {}
 
   /** The loaded exit modules, in `ExitModules\Active` order. */
@@ -164,7 +166,7 @@ export class CertificateAuthority {
         return { requestId, disposition: 0, message: '', statusCode: 0, ...outcome, deliveries };
       },
     };
-    return new CertificateAuthority(ca, host, services, activity);
+    return new CertificateAuthority(ca, host, services, activity, Object.keys(options.builtins ?? {}));
   }
 
   /** Submits a PKCS#10 request with `Name:Value` attributes, as certreq does. */
@@ -238,7 +240,13 @@ export class CertificateAuthority {
  * opens, since the store opens differently with the thread.
  */
 function _exitModuleThreadEnabled(dir: string): boolean {
-  const registry = new RegistryFile(caFolder(dir).registry);
+  let registry: RegistryFile;
+  try {
+    registry = new RegistryFile(caFolder(dir).registry);
+  } catch {
+    // Opening the CA says what is wrong with the folder, with the right words.
+    return true;
+  }
   const name = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
   return typeof name !== 'string' || registry.getValue(`${caRegistryPaths.ca(name)}\\ExitModuleThread`) !== 0;
 }

@@ -30,7 +30,7 @@ import { publishInitialCrls } from '../crl/publish-initial-crls';
 import { defaultTemplates } from '../policy/default-templates';
 import { PROGID_DEFAULT_POLICY, REQDISP_ISSUE, REQDISP_PENDINGFIRST } from '../policy/request-disposition';
 import { RegistryFile } from '../registry/registry-file';
-import { openSqliteStore } from '../store/sqlite-store';
+import { highWaterMarkFileOf, openSqliteStore } from '../store/sqlite-store';
 
 /** The CA types of setup, as AD CS names them; each maps to an `ENUM_CATYPES` value. */
 export type CaSetupType = 'enterprise-root' | 'standalone-root' | 'enterprise-sub' | 'standalone-sub';
@@ -110,15 +110,17 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
   const subject = parseDistinguishedName(`CN=${_escapeDnValue(commonName)}`);
   const isSubordinate = caType === ENUM_ENTERPRISE_SUBCA || caType === ENUM_STANDALONE_SUBCA;
 
-  mkdirSync(folder.root, { recursive: true });
+  // The CA folder is the CA's alone: folders 0700, files 0600 (see restrictCaFolder).
+  mkdirSync(folder.root, { recursive: true, mode: 0o700 });
   mkdirSync(folder.keys, { recursive: true, mode: 0o700 });
-  mkdirSync(folder.certEnroll, { recursive: true });
+  mkdirSync(folder.certEnroll, { recursive: true, mode: 0o700 });
   const created = [
     folder.registry,
     folder.templates,
     folder.database,
     `${folder.database}-wal`,
     `${folder.database}-shm`,
+    highWaterMarkFileOf(folder.database),
   ];
   const keyPair = await generateKeyPair(keyAlgorithm);
   try {
@@ -129,7 +131,7 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
       caType,
       keyAlgorithm,
     });
-    writeFileSync(folder.templates, `${JSON.stringify(defaultTemplates(), null, 2)}\n`);
+    writeFileSync(folder.templates, `${JSON.stringify(defaultTemplates(), null, 2)}\n`, { mode: 0o600 });
     if (!isSubordinate) {
       const notAfter = new Date(now);
       notAfter.setUTCFullYear(notAfter.getUTCFullYear() + (options.validityYears ?? 10));

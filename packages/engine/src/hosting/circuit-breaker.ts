@@ -3,19 +3,24 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /** Settings of a {@link CircuitBreaker}. */
 export interface CircuitBreakerSettings {
-  /** Consecutive failures that open the breaker. */
+  /** Failures of this many different requests, with no success between them, open the breaker. */
   readonly threshold: number;
   /** How long it stays open before one probe call. */
   readonly openMs: number;
 }
 
 /**
- * Stops calling a module that fails every time: after `threshold` failures in a row the breaker opens and no
- * notification is attempted (none uses up an attempt); after `openMs` one probe goes through. The probe's
- * success closes it, its failure opens it again for another `openMs`.
+ * Stops calling a module that fails across the board: when `threshold` different requests (contexts) have failed
+ * with no success in between, the breaker opens and no notification is attempted (none uses up an attempt); after
+ * `openMs` one probe goes through. The probe's success closes it, its failure opens it again for another `openMs`.
+ *
+ * Only failures of different requests count: one notification that keeps failing is that request's problem (its
+ * own backoff handles it) and must not starve every other request of the module. Permanent failures are not
+ * reported here at all: they say nothing about the module's health, and are dead-lettered at once.
  */
 export class CircuitBreaker {
-  private failures = 0;
+  /** The requests that failed since the last success: the failures that count. */
+  private readonly failing = new Set<number>();
   private openedAt: number | undefined;
   private probing = false;
 
@@ -27,6 +32,11 @@ export class CircuitBreaker {
   get state(): CircuitState {
     if (this.openedAt === undefined) return 'closed';
     return this.now() - this.openedAt >= this.settings.openMs ? 'half-open' : 'open';
+  }
+
+  /** The distinct requests that failed since the last success. */
+  get failures(): number {
+    return this.failing.size;
   }
 
   /** How many calls may start now: unlimited when closed, one probe when half-open, none when open. */
@@ -48,16 +58,22 @@ export class CircuitBreaker {
   }
 
   succeeded(): void {
-    this.failures = 0;
+    this.failing.clear();
     this.openedAt = undefined;
     this.probing = false;
   }
 
-  failed(): void {
-    this.failures++;
-    if (this.probing || this.failures >= this.settings.threshold) {
+  /** A transient failure of a call for the request `context`. */
+  failed(context: number): void {
+    this.failing.add(context);
+    if (this.probing || this.failing.size >= this.settings.threshold) {
       this.openedAt = this.now();
       this.probing = false;
     }
+  }
+
+  /** A call that ended without saying anything about the module's health (a permanent failure): a probe is over. */
+  settled(): void {
+    this.probing = false;
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@certexit/core';
-import { exitEventName } from '@certexit/core';
+import { classifyExitFailure, exitEventName, S_FALSE } from '@certexit/core';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
 import { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryPacer } from './delivery-pacer';
@@ -243,6 +243,12 @@ export class DeliveryLane {
   private async deliver(row: OutboxRow): Promise<void> {
     const { module, outbox, owner, logger } = this.options;
     const eventId = formatEventId(this.options.sanitizedCaName, row.eventId);
+    if ((module.mask & row.event) === 0) {
+      // A replayed event the module does not subscribe to (its mask is what Initialize answers now): not called.
+      this.breaker.settled();
+      if (!this.abandoned) await this.completeSoon(row.id, S_FALSE).catch(() => undefined);
+      return;
+    }
     const end = this.options.inFlight.begin(module.progId, row.context, eventId);
     const started = performance.now();
     const endCall = this.options.onCall?.(module.progId, row.context);
@@ -269,8 +275,25 @@ export class DeliveryLane {
           'exit event delivered',
         );
       } else {
-        this.breaker.failed();
-        const dead = isExhausted(module.settings.retry, row.attempts);
+        // Retrying helps only transient failures; a permanent one is dead-lettered now, and is none of the
+        // breaker's business (it says nothing about whether the module can serve other requests).
+        const failure = classifyExitFailure(outcome.error, outcome.hresult);
+        const permanent = failure.kind === 'permanent';
+        if (permanent) this.breaker.settled();
+        else {
+          const before: string = this.breaker.state;
+          this.breaker.failed(row.context);
+          if (before !== 'open' && this.breaker.state === 'open')
+            logger.warn(
+              {
+                module: module.progId,
+                failingRequests: this.breaker.failures,
+                openMs: module.settings.breaker.openMs,
+              },
+              'exit module circuit breaker opened: notifications of different requests keep failing; one probe after BreakerOpenMs',
+            );
+        }
+        const dead = permanent || isExhausted(module.settings.retry, row.attempts);
         logExitModuleError(logger, {
           progId: module.progId,
           description: module.description,
@@ -280,6 +303,9 @@ export class DeliveryLane {
           event: row.event,
           context: row.context,
         });
+        const deadReason = permanent
+          ? `permanent failure, not retried: ${failure.reason}`
+          : `failed ${row.attempts} time(s), the most MaxAttempts allows`;
         const delay = retryDelayMs(module.settings.retry, row.attempts, this.options.random);
         if (!this.abandoned)
           await outbox.fail(row.id, owner, {
@@ -287,6 +313,7 @@ export class DeliveryLane {
             error: outcome.error.message,
             nextAttemptAt: new Date(now.getTime() + delay),
             dead,
+            ...(dead && { deadReason }),
             now,
           });
         if (dead)
@@ -297,8 +324,9 @@ export class DeliveryLane {
               context: row.context,
               eventId,
               attempts: row.attempts,
+              failure: failure.kind,
             },
-            'exit notification dead-lettered after the maximum attempts',
+            `exit notification dead-lettered: ${deadReason}`,
           );
       }
     } catch (error) {

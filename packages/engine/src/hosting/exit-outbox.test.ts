@@ -6,9 +6,11 @@ import type { ExitModuleFactoryV1, ICertServerExit } from '@certexit/core';
 import {
   CertexitError,
   DB_DISP_ISSUED,
+  E_ACCESSDENIED,
   E_INVALIDARG,
   EXITEVENT_CERTISSUED,
   EXITEVENT_CERTREVOKED,
+  EXITEVENT_CRLISSUED,
   HRESULT_TIMEOUT,
   PROPTYPE_LONG,
   PROPTYPE_STRING,
@@ -38,13 +40,14 @@ function scriptedModule(
   progId: string,
   calls: Call[],
   act: (call: Call, server: ICertServerExit) => unknown = () => undefined,
+  mask = EXITEVENT_CERTISSUED | EXITEVENT_CERTREVOKED,
 ): ExitModuleFactoryV1 {
   return {
     specificationVersion: 'v1',
     progId,
     version: '0.0.0',
     create: (services) => ({
-      Initialize: () => EXITEVENT_CERTISSUED | EXITEVENT_CERTREVOKED,
+      Initialize: () => mask,
       GetDescription: () => `Scripted ${progId}`,
       async Notify(event: number, context: number) {
         const server = services.createServerExit();
@@ -192,20 +195,22 @@ describe('exit outbox: durable, isolated delivery', () => {
     expect(event46).toHaveLength(3);
 
     up = true;
-    expect(await outbox.retry({ id: dead!.id }, new Date())).toBe(1);
+    expect(await outbox.retry({ id: dead!.id }, new Date())).toHaveLength(1);
     authority.wakeExitOutbox();
     await eventually(async () => expect((await outbox.get(dead!.id))?.status).toBe('done'));
     expect(calls).toHaveLength(4);
     expect(new Set(calls.map((c) => c.eventId)).size).toBe(1);
   });
 
-  it('opens the circuit breaker for a module that fails every time, and probes it later', async () => {
+  it('opens the circuit breaker for a module whose notifications of different requests fail, and probes it later', async () => {
     const dir = await newCa(['Broken.Exit'], {
       'Broken.Exit': { ...fast, MaxAttempts: 100, BreakerThreshold: 2, BreakerOpenMs: 200 },
     });
     const calls: Call[] = [];
     let up = false;
+    const logger = createCapturingLogger();
     const authority = await start(dir, {
+      logger,
       delivery: 'background',
       builtins: {
         'Broken.Exit': scriptedModule('Broken.Exit', calls, () => {
@@ -214,12 +219,14 @@ describe('exit outbox: durable, isolated delivery', () => {
       },
     });
     await issue(authority, 'one');
+    await issue(authority, 'two');
     const lane = authority.outbox!.lane('Broken.Exit')!;
     await eventually(() => expect(lane.breaker.state).toBe('open'));
+    expect(new Set(calls.map((c) => c.context)).size).toBe(2);
+    expect(logger.entries.some((e) => /circuit breaker opened/.test(e.msg ?? ''))).toBe(true);
     const whileOpen = calls.length;
-    expect(whileOpen).toBe(2);
     // More work arrives while open: nothing is called, nothing uses up an attempt.
-    await issue(authority, 'two');
+    await issue(authority, 'three');
     expect(calls.length).toBe(whileOpen);
     // The probe after BreakerOpenMs fails: open again, one call more.
     await eventually(() => expect(calls.length).toBe(whileOpen + 1), 5_000);
@@ -227,6 +234,121 @@ describe('exit outbox: durable, isolated delivery', () => {
     up = true;
     await eventually(async () => expect(await authority.ca.store.outbox.list({})).toEqual([]), 5_000);
     expect(lane.breaker.state).toBe('closed');
+  });
+
+  // Issue 12: "a notification that keeps failing stalls everything behind it" (0 of 30 later ones delivered in
+  // 60 s), and "the circuit breaker opens on one request's repeated failure and starves every other request".
+  it('lets one request that always fails delay nothing but its own later events; the breaker stays closed', async () => {
+    const dir = await newCa(['Stuck.Exit'], {
+      'Stuck.Exit': { RetryBaseMs: 10, RetryMaxMs: 40, MaxAttempts: 1000, BreakerThreshold: 3, BreakerOpenMs: 60_000 },
+    });
+    const calls: Call[] = [];
+    let poison = 0;
+    const authority = await start(dir, {
+      delivery: 'background',
+      builtins: {
+        'Stuck.Exit': scriptedModule(
+          'Stuck.Exit',
+          calls,
+          (call) => {
+            if (call.context === poison) throw new Error('this request always fails');
+          },
+          EXITEVENT_CERTISSUED | EXITEVENT_CERTREVOKED | EXITEVENT_CRLISSUED,
+        ),
+      },
+    });
+    const first = await issue(authority, 'poison');
+    poison = first.requestId;
+    // Its revocation waits behind its failing issuance: per-request order is kept.
+    await authority.revoke(first.serialNumber!, { reason: 1 });
+    // It fails again and again, far past the breaker's threshold.
+    await eventually(() => expect(calls.filter((c) => c.context === poison).length).toBeGreaterThan(10));
+    const later = [];
+    for (let i = 0; i < 30; i++) later.push(await issue(authority, `later${i}`));
+    // A CA-scope event (context 0) is not held by a failing request's either.
+    await authority.publishCrls();
+    await eventually(() => expect(calls.some((c) => c.event === EXITEVENT_CRLISSUED && c.context === 0)).toBe(true));
+    await eventually(async () => {
+      const done = await authority.ca.store.outbox.list({ progId: 'Stuck.Exit', status: 'done', limit: 1000 });
+      expect(done.filter((r) => r.context !== poison && r.context !== 0)).toHaveLength(30);
+    }, 20_000);
+    expect(authority.outbox!.lane('Stuck.Exit')!.breaker.state).toBe('closed');
+    // Every later notification went through on its first attempt; the poison's revocation still waits.
+    const done = await authority.ca.store.outbox.list({ progId: 'Stuck.Exit', status: 'done', limit: 1000 });
+    expect(done.every((r) => r.attempts === 1)).toBe(true);
+    expect(calls.some((c) => c.context === poison && c.event === EXITEVENT_CERTREVOKED)).toBe(false);
+    const open = await authority.ca.store.outbox.list({ progId: 'Stuck.Exit' });
+    expect(open.map((r) => [r.context, r.event])).toEqual([
+      [poison, EXITEVENT_CERTISSUED],
+      [poison, EXITEVENT_CERTREVOKED],
+    ]);
+  }, 60_000);
+
+  // Issue 12: "permanent errors are retried ten times like transient ones".
+  it('dead-letters a permanent failure at once, with the reason, without counting it towards the breaker', async () => {
+    const dir = await newCa(['Strict.Exit'], { 'Strict.Exit': { ...fast, MaxAttempts: 10, BreakerThreshold: 2 } });
+    const calls: Call[] = [];
+    const logger = createCapturingLogger();
+    const authority = await start(dir, {
+      logger,
+      delivery: 'background',
+      builtins: {
+        'Strict.Exit': scriptedModule('Strict.Exit', calls, (call) => {
+          if (call.event !== EXITEVENT_CERTISSUED) return;
+          // One says so; the other returns an HRESULT that cannot pass on a retry.
+          if (calls.filter((c) => c.event === EXITEVENT_CERTISSUED).length === 1)
+            throw new CertexitError({ message: 'the target refuses this certificate', isRetryable: false });
+          throw new CertexitError({ hresult: E_ACCESSDENIED, message: 'access denied' });
+        }),
+      },
+    });
+    const one = await issue(authority, 'one');
+    const two = await issue(authority, 'two');
+    await eventually(async () => {
+      const dead = await authority.ca.store.outbox.list({ progId: 'Strict.Exit', status: 'dead' });
+      expect(dead.map((r) => [r.context, r.attempts])).toEqual([
+        [one.requestId, 1],
+        [two.requestId, 1],
+      ]);
+      expect(dead[0]?.deadReason).toMatch(/permanent failure, not retried: the module said retrying cannot help/);
+      expect(dead[1]?.deadReason).toMatch(/permanent failure, not retried: E_ACCESSDENIED/);
+    });
+    expect(calls.filter((c) => c.event === EXITEVENT_CERTISSUED)).toHaveLength(2);
+    expect(authority.outbox!.lane('Strict.Exit')!.breaker.state).toBe('closed');
+    expect(logger.entries.some((e) => /dead-lettered: permanent failure/.test(e.msg ?? ''))).toBe(true);
+    // A third request's notification goes through: nothing was held.
+    const three = await issue(authority, 'three');
+    await eventually(() => expect(calls.some((c) => c.context === three.requestId)).toBe(true));
+  });
+
+  // Issue 12: "a process module can forge the host's log fields": no module can, in process or out.
+  it("keeps an in-process module's log fields in their own namespace", async () => {
+    const dir = await newCa(['Loud.Exit']);
+    const logger = createCapturingLogger();
+    const authority = await start(dir, {
+      logger,
+      builtins: {
+        'Loud.Exit': {
+          specificationVersion: 'v1',
+          progId: 'Loud.Exit',
+          version: '0.0.0',
+          create: (services) => ({
+            Initialize: () => EXITEVENT_CERTISSUED,
+            GetDescription: () => 'loud',
+            Notify() {
+              services.logger.error({ eventId: 46, level: 'fatal', module: 'Other.Exit', msg: 'x' }, 'forged');
+            },
+          }),
+        },
+      },
+    });
+    await issue(authority);
+    const entry = logger.entries.find((e) => e.msg === 'forged');
+    expect(entry?.fields).toEqual({
+      module: 'Loud.Exit',
+      fields: { eventId: 46, level: 'fatal', module: 'Other.Exit', msg: 'x' },
+    });
+    expect(logger.entries.filter((e) => (e.fields as { eventId?: number }).eventId === 46)).toEqual([]);
   });
 
   it('never lets a hung module delay issuance or another module', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@certexit/core';
+import type { ExitActionRecords } from '../store/exit-action-records';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
 import { DeliveryLane } from './delivery-lane';
 import type { DeliveryPacer } from './delivery-pacer';
@@ -30,6 +31,13 @@ export interface ExitOutboxOptions {
   readonly pollMs?: number;
   /** Delivered rows older than this are deleted (in background mode, at most once an hour). @default 7 days */
   readonly retentionMs?: number;
+  /**
+   * The idempotency store's records: `delivery`-scoped ones go with the delivered rows (`retentionMs`), `event`-scoped
+   * ones (a mail) after this; a replay of an older event may then repeat them. @default 365 days
+   */
+  readonly eventActionRetentionMs?: number;
+  /** The idempotency store's records, pruned with the outbox. */
+  readonly actions?: ExitActionRecords;
   readonly onDelivered?: (record: DeliveryRecord) => void;
   /** Called as each `Notify` starts; what it returns, when it returns. */
   readonly onCall?: (progId: string, context: number) => (() => void) | undefined;
@@ -48,12 +56,16 @@ export class ExitOutbox {
   /** This process's claim token: host, pid, and a random part (a pid can be reused, e.g. pid 1 in containers). */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
   private readonly lanes: DeliveryLane[];
-  private readonly own: Set<number> | undefined;
-  private readonly waiters = new Map<number, (record: DeliveryRecord) => void>();
+  /** In `first-attempt` mode, the events each lane may deliver (this process's own, and rows an operator retries). */
+  private readonly own: Map<string, Set<number>> | undefined;
+  private readonly waiters = new Map<number, Set<(record: DeliveryRecord) => void>>();
   private poller: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ExitOutboxOptions) {
-    this.own = options.mode === 'first-attempt' ? new Set() : undefined;
+    this.own =
+      options.mode === 'first-attempt'
+        ? new Map(options.modules.map((m) => [m.progId.toLowerCase(), new Set<number>()]))
+        : undefined;
     const now = options.now ?? Date.now;
     this.lanes = options.modules.map(
       (module) =>
@@ -65,7 +77,7 @@ export class ExitOutbox {
           owner: this.owner,
           logger: options.logger,
           now,
-          ...(this.own && { only: this.own }),
+          ...(this.own && { only: this.own.get(module.progId.toLowerCase()) }),
           ...(options.random && { random: options.random }),
           ...(options.onCall && { onCall: options.onCall }),
           ...(options.pacer && { pacer: options.pacer }),
@@ -89,11 +101,18 @@ export class ExitOutbox {
             // Delivered rows are kept a while for operators, then deleted so the table does not grow for ever.
             if (now() - prunedAt < 3_600_000) return;
             prunedAt = now();
-            const pruned = await this.options.store.prune(
-              new Date(now() - (this.options.retentionMs ?? 7 * 86_400_000)),
-            );
-            if (pruned > 0)
-              this.options.logger.info({ pruned }, 'exit outbox: deleted delivered notifications past retention');
+            const doneBefore = new Date(now() - (this.options.retentionMs ?? 7 * 86_400_000));
+            const pruned = await this.options.store.prune(doneBefore);
+            const actions =
+              (await this.options.actions?.prune(
+                doneBefore,
+                new Date(now() - (this.options.eventActionRetentionMs ?? 365 * 86_400_000)),
+              )) ?? 0;
+            if (pruned > 0 || actions > 0)
+              this.options.logger.info(
+                { pruned, actions },
+                'exit outbox: deleted delivered notifications and their idempotency records past retention',
+              );
           })
           .catch((error: unknown) => this.options.logger.error({ err: error }, 'exit outbox: poll failed'));
       }, this.options.pollMs ?? 2_000);
@@ -128,29 +147,68 @@ export class ExitOutbox {
       const rows = await this.options.store.forEvent(eventId);
       const expected = new Set(rows.filter((r) => this.lane(r.progId)).map((r) => r.progId.toLowerCase()));
       if (expected.size === 0) return [];
-      const records: DeliveryRecord[] = [];
-      let timer: NodeJS.Timeout | undefined;
-      const done = new Promise<void>((resolve) => {
-        this.waiters.set(eventId, (record) => {
-          const key = record.progId.toLowerCase();
-          if (!expected.has(key)) return;
-          expected.delete(key);
-          records.push(record);
-          if (expected.size === 0) resolve();
-        });
-        timer = setTimeout(resolve, this.options.firstAttemptWaitMs ?? 5_000);
-      });
-      this.own.add(eventId);
-      this.wake();
-      await done;
-      clearTimeout(timer);
-      this.waiters.delete(eventId);
+      const records = await this.await(
+        [...expected].map((progId) => ({ progId, eventId })),
+        this.options.firstAttemptWaitMs ?? 5_000,
+      );
       const order = this.options.modules.map((m) => m.progId);
       return records.sort((a, b) => order.indexOf(a.progId) - order.indexOf(b.progId));
     } catch (error) {
       this.options.logger.error({ err: error }, 'exit outbox: could not wait for the first attempt');
       return [];
     }
+  }
+
+  /**
+   * Delivers these rows now (an operator's `module retry` in a process of its own): their lanes may take them
+   * (in `first-attempt` mode a lane delivers only what it is given), and the answer is each row's next attempt, in
+   * the rows' order, or nothing for a row not attempted within `waitMs` (it stays due). Never rejects.
+   */
+  async deliverRows(
+    rows: ReadonlyArray<{ progId: string; eventId: number }>,
+    waitMs: number,
+  ): Promise<DeliveryRecord[]> {
+    const wanted = rows.filter((r) => this.lane(r.progId));
+    return this.await(wanted, waitMs);
+  }
+
+  /** Lets the lanes take these (module, event) rows and waits for the first attempt of each, within `waitMs`. */
+  private async await(
+    rows: ReadonlyArray<{ progId: string; eventId: number }>,
+    waitMs: number,
+  ): Promise<DeliveryRecord[]> {
+    const expected = new Set(rows.map((r) => `${r.progId.toLowerCase()}\u0000${r.eventId}`));
+    if (expected.size === 0) return [];
+    const records: DeliveryRecord[] = [];
+    const listeners: Array<[number, (record: DeliveryRecord) => void]> = [];
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      for (const row of rows) {
+        const listener = (record: DeliveryRecord) => {
+          const key = `${record.progId.toLowerCase()}\u0000${row.eventId}`;
+          if (!expected.delete(key)) return;
+          records.push(record);
+          if (expected.size === 0) resolve();
+        };
+        listeners.push([row.eventId, listener]);
+        let set = this.waiters.get(row.eventId);
+        if (!set) {
+          set = new Set();
+          this.waiters.set(row.eventId, set);
+        }
+        set.add(listener);
+        this.own?.get(row.progId.toLowerCase())?.add(row.eventId);
+      }
+      timer = setTimeout(resolve, waitMs);
+      this.wake();
+    });
+    clearTimeout(timer);
+    for (const [eventId, listener] of listeners) {
+      const set = this.waiters.get(eventId);
+      set?.delete(listener);
+      if (set?.size === 0) this.waiters.delete(eventId);
+    }
+    return records;
   }
 
   /** Stops the lanes, waits up to `graceMs` for calls in flight, and gives this process's claimed rows back. */
@@ -167,6 +225,6 @@ export class ExitOutbox {
 
   private attempted(record: DeliveryRecord, row: OutboxRow): void {
     this.options.onDelivered?.(record);
-    this.waiters.get(row.eventId)?.(record);
+    for (const listener of this.waiters.get(row.eventId) ?? []) listener(record);
   }
 }

@@ -65,6 +65,10 @@ export async function startInProcessExitHost(
     pacer: options.pacer,
     // CA\ExitOutboxRetentionDays (DWORD): how long delivered notifications stay for operators.
     retentionMs: Number(ca.registry.getValue(`${ca.registryPath}\\ExitOutboxRetentionDays`) ?? 7) * 86_400_000,
+    // CA\ExitActionRetentionDays (DWORD): how long a mail (an event-scoped action) is remembered as sent.
+    eventActionRetentionMs:
+      Number(ca.registry.getValue(`${ca.registryPath}\\ExitActionRetentionDays`) ?? 365) * 86_400_000,
+    actions: ca.store.exitActions,
   });
   await outbox.start();
   return {

@@ -10,6 +10,7 @@ import type {
 } from '@certexit/core';
 import {
   CertexitError,
+  createModuleLogger,
   createServerExit,
   E_NOINTERFACE,
   exitEventMaskNames,
@@ -25,6 +26,7 @@ import type { DeliverySettings } from './delivery-settings';
 import { readDeliverySettings } from './delivery-settings';
 import { logExitModuleError } from './exit-module-event-log';
 import type { InFlightDeliveries } from './in-flight-deliveries';
+import { moduleIdempotencyStore } from './module-idempotency-store';
 import { ModuleRegistrations } from './module-registrations';
 
 /** An exit module the host loaded and initialized. */
@@ -91,7 +93,9 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
             message: `CreateObject: unknown ProgID ${JSON.stringify(name)}`,
           });
         },
-        logger: log,
+        // The module's fields in a namespace of their own: it cannot forge the host's (event 46, level, time).
+        logger: createModuleLogger(options.logger, { module: progId }),
+        idempotency: moduleIdempotencyStore(ca.store.exitActions, progId),
         config: registryKeyFromTree(() => ca.registry.root(), location, segments),
         signal: options.signal,
       };
@@ -113,6 +117,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
             callTimeoutMs: settings.notifyTimeoutMs,
             maxFrameBytes: dword('MaxFrameBytes'),
             restart: { maxConsecutiveFaults: dword('MaxRestarts') },
+            hostLogger: log,
           },
           services,
         );

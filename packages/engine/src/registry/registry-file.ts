@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { RegistryTree, RegistryValue } from '@certexit/core';
 import { isRegistrySubtree } from '@certexit/core';
+import { RegistryFileError } from './registry-file-error';
 
 /**
  * The registry-shaped configuration of a CA folder, kept as one JSON file (`registry.json`) rooted at HKLM:
@@ -34,14 +35,14 @@ export class RegistryFile {
       text = readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
+      throw new RegistryFileError({ file, detail: `cannot be read (${(error as Error).message})`, cause: error });
     }
     try {
       return JSON.parse(text, (_k, v: unknown) =>
         v && typeof v === 'object' && '$b64' in v ? Uint8Array.from(Buffer.from(String(v.$b64), 'base64')) : v,
       ) as RegistryTree;
     } catch (error) {
-      throw new Error(`the registry file ${file} is not valid JSON; fix or restore it`, { cause: error });
+      throw new RegistryFileError({ file, detail: 'is not valid JSON', cause: error });
     }
   }
 

@@ -1,4 +1,5 @@
 import type { PropertyValue } from '@certexit/core';
+import type { ExitActionRecords } from './exit-action-records';
 import type { ExitOutboxStore } from './exit-outbox-store';
 import type { RevocationBatch, RevocationQuery } from './revocation-batch';
 
@@ -107,6 +108,8 @@ export interface CaStoreTransaction {
    * it is delivered only if the transaction commits.
    */
   recordExitEvent(event: number, context: number): Promise<number>;
+  /** True when an exit event of this kind was recorded for the context, as this transaction sees it. */
+  hasExitEvent(event: number, context: number): Promise<boolean>;
 }
 
 /**
@@ -148,8 +151,15 @@ export interface CaStore {
   hasExitEvent(event: number, context: number): Promise<boolean>;
   /** The exit outbox: notifications per module, written with their state change, delivered after commit. */
   readonly outbox: ExitOutboxStore;
+  /** The idempotency store the host hands its modules: which side effects each made, per EventID and action. */
+  readonly exitActions: ExitActionRecords;
   /** Names the ProgIDs subscribed to an event (the loaded modules' masks); until set, no outbox rows are written. */
   setExitSubscribers(subscribers: (event: number) => readonly string[]): void;
+  /**
+   * CRL numbers up to this one were handed out by a database state that was since lost (`database
+   * accept-rollback`): the next CRL number is above it.
+   */
+  crlNumberFloor(): Promise<number>;
   /** The schema version this store runs at. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

@@ -18,6 +18,10 @@ export interface OutboxRow {
   readonly nextAttemptAt: Date;
   readonly lastHresult?: number;
   readonly lastError?: string;
+  /** Why a `dead` row was dead-lettered: a permanent failure (at once), or the attempts used up. */
+  readonly deadReason?: string;
+  /** The operator's replay that made this row (`certexit module replay`), if one did. */
+  readonly replayId?: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -43,6 +47,50 @@ export interface OutboxClaim {
   readonly eventIds?: readonly number[];
 }
 
+/** What {@link ExitOutboxStore.replay} is asked. */
+export interface OutboxReplayRequest {
+  readonly progId: string;
+  /** The first exit event (`exit_events` id) to deliver again. */
+  readonly sinceEventId: number;
+  /** Only events with a bit of this mask. */
+  readonly eventMask: number;
+  /** At most this many events; the answer says whether more match. */
+  readonly limit: number;
+  /** The module's EventIDs are `<sanitizedCaName>/<n>`: their `delivery`-scoped idempotency records are forgotten. */
+  readonly sanitizedCaName: string;
+  readonly requestedBy?: string;
+  readonly now: Date;
+}
+
+/** What a replay made. */
+export interface OutboxReplay {
+  readonly replayId: number;
+  /** Events given an outbox row for the module. */
+  readonly events: number;
+  /** Events skipped because the module already has an open row for them (a replay or delivery in progress). */
+  readonly alreadyOpen: number;
+  readonly firstEventId?: number;
+  readonly lastEventId?: number;
+  /** The next matching event after this replay's last, when more match than `limit`. */
+  readonly nextEventId?: number;
+}
+
+/** A replay with its rows' progress, for operators. */
+export interface OutboxReplaySummary {
+  readonly replayId: number;
+  readonly progId: string;
+  readonly sinceEventId: number;
+  readonly untilEventId: number;
+  readonly eventMask: number;
+  readonly events: number;
+  readonly requestedBy?: string;
+  readonly createdAt: Date;
+  /** Its rows by status now (delivered rows are pruned after the retention period). */
+  readonly open: number;
+  readonly done: number;
+  readonly dead: number;
+}
+
 /**
  * The exit outbox's queries. Rows are written by `recordExitEvent` in the state change's transaction; everything
  * here runs in transactions of its own. A row is claimable only when no earlier open (pending or delivering) row
@@ -59,7 +107,7 @@ export interface ExitOutboxStore {
   fail(
     id: number,
     owner: string,
-    failure: { hresult: number; error: string; nextAttemptAt: Date; dead: boolean; now: Date },
+    failure: { hresult: number; error: string; nextAttemptAt: Date; dead: boolean; deadReason?: string; now: Date },
   ): Promise<void>;
   /**
    * Records a failed attempt for the row of `progId` and `context` that is being delivered, whatever its owner: its
@@ -98,12 +146,27 @@ export interface ExitOutboxStore {
   counts(now: Date, progId?: string): Promise<OutboxCount[]>;
   /** Open rows (pending or delivering) and the oldest one's creation time, per module: for the metrics. */
   depth(): Promise<Array<{ progId: string; open: number; oldestAt?: Date }>>;
-  /** Makes a dead or pending row due now with a fresh attempt count; `delivering` and `done` rows are left. */
-  retry(target: { id: number } | { progId: string }, now: Date): Promise<number>;
+  /**
+   * Makes dead and pending rows (one by id, or every one of a module) due now with a fresh attempt count, and answers
+   * them as they are now; `delivering` and `done` rows are left.
+   */
+  retry(target: { id: number } | { progId: string }, now: Date): Promise<OutboxRow[]>;
   /** Deletes a row that is not being delivered; false when there is no such row or it is in flight. */
   drop(id: number): Promise<boolean>;
   /** Deletes delivered (`done`) rows last updated before `doneBefore`; returns how many. Open and dead rows stay. */
   prune(doneBefore: Date): Promise<number>;
+  /**
+   * Delivers past events to a module again (an operator's replay): one new row per matching event from
+   * `sinceEventId` on, oldest first, at most `limit`, each with its original event id (so the same `EventID`), due
+   * now; events the module already has an open row for are left out. In the same transaction the module's
+   * `delivery`-scoped idempotency records of those events are forgotten, so the replayed deliveries act again
+   * (`event`-scoped ones, a mail, stay).
+   */
+  replay(request: OutboxReplayRequest): Promise<OutboxReplay>;
+  /** Replays, newest first, with their rows' progress. */
+  replays(filter?: { progId?: string; limit?: number }): Promise<OutboxReplaySummary[]>;
+  /** The first exit event recorded at or after `when`, if any. */
+  firstEventSince(when: Date): Promise<number | undefined>;
   /** The rows of one exit event (one per subscribed module). */
   forEvent(eventId: number): Promise<OutboxRow[]>;
   /** The newest exit event of this kind and context, for a caller that just committed it. */

@@ -1,6 +1,6 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { claimOwnerIsGone } from './claim-owner';
-import type { ExitOutboxStore, OutboxCount, OutboxRow, OutboxStatus } from './exit-outbox-store';
+import type { ExitOutboxStore, OutboxCount, OutboxReplaySummary, OutboxRow, OutboxStatus } from './exit-outbox-store';
 
 type Prepare = (sql: string) => StatementSync;
 /**
@@ -129,12 +129,13 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
     fail(id, owner, failure) {
       return write(() => {
         prepare(
-          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, next_attempt_at = ?, owner = NULL,
-             lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering' AND owner = ?`,
+          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, dead_reason = ?, next_attempt_at = ?,
+             owner = NULL, lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering' AND owner = ?`,
         ).run(
           failure.dead ? 'dead' : 'pending',
           failure.hresult,
           failure.error.slice(0, 2000),
+          failure.dead ? (failure.deadReason ?? 'dead-lettered').slice(0, 500) : null,
           failure.nextAttemptAt.getTime(),
           failure.now.getTime(),
           id,
@@ -152,12 +153,13 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
         const attempts = Number(r.attempts);
         const fate = attempts >= failure.maxAttempts ? 'dead' : 'pending';
         prepare(
-          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, next_attempt_at = ?, owner = NULL,
-             lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering'`,
+          `UPDATE exit_outbox SET status = ?, last_hresult = ?, last_error = ?, dead_reason = ?, next_attempt_at = ?,
+             owner = NULL, lease_until = NULL, updated_at = ? WHERE outbox_id = ? AND status = 'delivering'`,
         ).run(
           fate,
           failure.hresult,
           failure.error.slice(0, 2000),
+          fate === 'dead' ? `failed ${attempts} time(s), the most MaxAttempts allows` : null,
           failure.nextAttemptAt(attempts).getTime(),
           failure.now.getTime(),
           Number(r.outbox_id),
@@ -264,13 +266,23 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
     },
     retry(target, now) {
       return write(() => {
-        const where = 'id' in target ? 'outbox_id = ?' : 'prog_id = ?';
-        return Number(
-          prepare(
-            `UPDATE exit_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
-              WHERE ${where} AND status IN ('pending', 'dead')`,
-          ).run(now.getTime(), now.getTime(), 'id' in target ? target.id : target.progId).changes,
+        const where = 'id' in target ? 'outbox_id = ?' : 'prog_id = ? COLLATE NOCASE';
+        const key = 'id' in target ? target.id : target.progId;
+        const ids = prepare(`SELECT outbox_id FROM exit_outbox WHERE ${where} AND status IN ('pending', 'dead')`)
+          .all(key)
+          .map((r) => Number(r.outbox_id));
+        const due = prepare(
+          `UPDATE exit_outbox SET status = 'pending', attempts = 0, dead_reason = NULL, next_attempt_at = ?,
+             updated_at = ? WHERE outbox_id = ? AND status IN ('pending', 'dead')`,
         );
+        const read = prepare('SELECT * FROM exit_outbox WHERE outbox_id = ?');
+        const rows: OutboxRow[] = [];
+        for (const id of ids) {
+          due.run(now.getTime(), now.getTime(), id);
+          const r = read.get(id);
+          if (r) rows.push(_row(r));
+        }
+        return rows;
       });
     },
     drop(id) {
@@ -286,6 +298,89 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
           prepare(`DELETE FROM exit_outbox WHERE status = 'done' AND updated_at < ?`).run(doneBefore.getTime()).changes,
         ),
       );
+    },
+    replay(request) {
+      return write(() => {
+        // The rows of events past the cursor first: a replay must not race their making.
+        materializeNow();
+        const events = prepare(
+          `SELECT event_id, event, context FROM exit_events
+            WHERE event_id >= ? AND (event & ?) != 0 ORDER BY event_id LIMIT ?`,
+        ).all(request.sinceEventId, request.eventMask, request.limit + 1);
+        const more = events.length > request.limit ? events.pop() : undefined;
+        const now = request.now.getTime();
+        const replayId = Number(
+          prepare(
+            `INSERT INTO exit_replays (prog_id, since_event_id, until_event_id, event_mask, events, requested_by,
+               created_at) VALUES (?, ?, ?, ?, 0, ?, ?)`,
+          ).run(
+            request.progId,
+            request.sinceEventId,
+            Number(events.at(-1)?.event_id ?? request.sinceEventId),
+            request.eventMask,
+            request.requestedBy ?? null,
+            now,
+          ).lastInsertRowid,
+        );
+        const isOpen = prepare(`SELECT 1 FROM exit_outbox WHERE prog_id = ? AND event_id = ? AND ${OPEN} LIMIT 1`);
+        const insert = prepare(
+          `INSERT INTO exit_outbox (prog_id, event_id, event, context, status, attempts, next_attempt_at, created_at,
+             updated_at, replay_id) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
+        );
+        const forget = prepare(`DELETE FROM exit_actions WHERE prog_id = ? AND event_id = ? AND scope = 'delivery'`);
+        let made = 0;
+        let alreadyOpen = 0;
+        for (const e of events) {
+          const id = Number(e.event_id);
+          if (isOpen.get(request.progId, id)) {
+            alreadyOpen++;
+            continue;
+          }
+          insert.run(request.progId, id, Number(e.event), Number(e.context), now, now, now, replayId);
+          forget.run(request.progId, `${request.sanitizedCaName}/${id}`);
+          made++;
+        }
+        prepare('UPDATE exit_replays SET events = ? WHERE replay_id = ?').run(made, replayId);
+        return {
+          replayId,
+          events: made,
+          alreadyOpen,
+          ...(events.length > 0 && {
+            firstEventId: Number(events[0]!.event_id),
+            lastEventId: Number(events.at(-1)!.event_id),
+          }),
+          ...(more && { nextEventId: Number(more.event_id) }),
+        };
+      });
+    },
+    async replays(filter = {}) {
+      const rows = prepare(
+        `SELECT r.*,
+            (SELECT COUNT(*) FROM exit_outbox o WHERE o.replay_id = r.replay_id AND o.${OPEN}) AS n_open,
+            (SELECT COUNT(*) FROM exit_outbox o WHERE o.replay_id = r.replay_id AND o.status = 'done') AS n_done,
+            (SELECT COUNT(*) FROM exit_outbox o WHERE o.replay_id = r.replay_id AND o.status = 'dead') AS n_dead
+           FROM exit_replays r ${filter.progId === undefined ? '' : 'WHERE r.prog_id = ? COLLATE NOCASE'}
+          ORDER BY r.replay_id DESC LIMIT ?`,
+      ).all(...(filter.progId === undefined ? [] : [filter.progId]), filter.limit ?? 20);
+      return rows.map(
+        (r): OutboxReplaySummary => ({
+          replayId: Number(r.replay_id),
+          progId: String(r.prog_id),
+          sinceEventId: Number(r.since_event_id),
+          untilEventId: Number(r.until_event_id),
+          eventMask: Number(r.event_mask),
+          events: Number(r.events),
+          ...(r.requested_by !== null && { requestedBy: String(r.requested_by) }),
+          createdAt: new Date(Number(r.created_at)),
+          open: Number(r.n_open),
+          done: Number(r.n_done),
+          dead: Number(r.n_dead),
+        }),
+      );
+    },
+    async firstEventSince(when) {
+      const r = prepare('SELECT MIN(event_id) AS id FROM exit_events WHERE created_at >= ?').get(when.getTime());
+      return r?.id === null || r?.id === undefined ? undefined : Number(r.id);
     },
     async forEvent(eventId) {
       await materialize();
@@ -313,6 +408,8 @@ function _row(r: Record<string, SQLInputValue | unknown>): OutboxRow {
     nextAttemptAt: new Date(Number(r.next_attempt_at)),
     ...(r.last_hresult !== null && r.last_hresult !== undefined && { lastHresult: Number(r.last_hresult) }),
     ...(r.last_error !== null && r.last_error !== undefined && { lastError: String(r.last_error) }),
+    ...(r.dead_reason !== null && r.dead_reason !== undefined && { deadReason: String(r.dead_reason) }),
+    ...(r.replay_id !== null && r.replay_id !== undefined && { replayId: Number(r.replay_id) }),
     createdAt: new Date(Number(r.created_at)),
     updatedAt: new Date(Number(r.updated_at)),
   };

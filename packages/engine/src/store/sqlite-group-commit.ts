@@ -16,8 +16,13 @@ export interface SqliteGroupCommitOptions {
    * again a millisecond later, in order, instead of failing it. @default false
    */
   yieldOnLock?: boolean;
-  /** Called after each COMMIT (the WAL checkpointer counts them). */
-  onCommit?: () => void;
+  /**
+   * Called after each COMMIT, before anyone is answered (the WAL checkpointer counts them, the high-water mark is
+   * raised); `transactions` is true when the batch committed a transaction, not only bookkeeping.
+   */
+  onCommit?: (transactions: boolean) => void;
+  /** What a unit fails with for a database error (a storage fault naming the folder and the cause). */
+  fault?: (error: unknown) => unknown;
 }
 
 /** Transactions on one node:sqlite connection, committed in groups. */
@@ -43,6 +48,7 @@ export interface SqliteGroupCommit {
 export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): SqliteGroupCommit {
   const { db, prepare } = options;
   const yieldOnLock = options.yieldOnLock === true;
+  const fault = options.fault ?? ((error: unknown) => error);
   const waiting: _Unit[] = [];
   // The exit outbox's bookkeeping (claim, done, retry-later): short and synchronous. It goes at the head of the next
   // batch and shares its COMMIT (in transactions of their own, claims and completions doubled the commits under a
@@ -68,6 +74,20 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
     draining = true;
     setImmediate(() => void drain());
   };
+  /** ROLLBACK that never throws: after SQLITE_FULL or an I/O error SQLite may have rolled back already. */
+  const rollbackAll = () => {
+    if (!db.isTransaction) return;
+    try {
+      rollback();
+    } catch {
+      // Nothing more to undo; the connection stays usable.
+    }
+  };
+  /** Units that never ran go back to the head of their queues, in order. */
+  const requeue = (untried: _Unit[]) => {
+    urgent.unshift(...untried.filter((u) => u.sync));
+    waiting.unshift(...untried.filter((u) => !u.sync));
+  };
   const drain = async () => {
     let lockedOut = false;
     try {
@@ -87,8 +107,8 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
             lockedOut = true;
             break;
           }
-          // A closed or broken database: every waiting unit fails now instead of never settling.
-          for (const unit of batch) unit.reject(error);
+          // A closed or broken database, a full disk: every waiting unit fails now instead of never settling.
+          for (const unit of batch) unit.reject(fault(error));
           continue;
         }
         for (const [index, unit] of batch.entries()) {
@@ -105,25 +125,48 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
             if (!single) release();
             settled.push({ unit, ok: true, value });
           } catch (error) {
-            if (single) rollback();
-            else {
-              rollbackUnit();
-              release();
+            if (!db.isTransaction) {
+              // SQLite rolled the whole transaction back itself (SQLITE_FULL, an I/O error): the units before this
+              // one are undone too and fail with it; those after it never ran and go back to the queue.
+              const cause = fault(error);
+              for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: cause });
+              settled.push({ unit, ok: false, value: cause });
+              requeue(batch.slice(index + 1));
+              break;
             }
-            settled.push({ unit, ok: false, value: error });
+            try {
+              if (single) rollback();
+              else {
+                rollbackUnit();
+                release();
+              }
+              settled.push({ unit, ok: false, value: fault(error) });
+            } catch (undo) {
+              // The savepoint could not be undone (an I/O error): the batch goes with it.
+              rollbackAll();
+              for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: fault(undo) });
+              settled.push({ unit, ok: false, value: fault(error) });
+              requeue(batch.slice(index + 1));
+              break;
+            }
           }
         }
         if (db.isTransaction) {
           try {
             commit();
-            options.onCommit?.();
+            options.onCommit?.(settled.some((s) => s.ok && !s.unit.sync));
           } catch (error) {
-            rollback();
-            for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: error });
+            rollbackAll();
+            const cause = fault(error);
+            for (const s of settled) if (s.ok) Object.assign(s, { ok: false, value: cause });
           }
         }
         for (const s of settled) (s.ok ? s.unit.resolve : s.unit.reject)(s.value);
       }
+    } catch (error) {
+      // Never leave a unit unanswered, whatever went wrong above.
+      for (const unit of [...urgent.splice(0), ...waiting.splice(0)]) unit.reject(fault(error));
+      rollbackAll();
     } finally {
       if (lockedOut) setTimeout(() => void drain(), 1);
       else draining = false;

@@ -155,4 +155,41 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO exit_outbox_cursor (id, last_event_id) SELECT 1, COALESCE(MAX(event_id), 0) FROM exit_events;
   `,
+  // 7: delivery that never repeats a side effect, and replay. `exit_actions`: the idempotency store modules get
+  // from the host, per (module, EventID, action), `started` or `done`, scoped to the delivery or to the event. The
+  // outbox says why a row was dead-lettered (a permanent error at once, or the attempts used up) and which replay
+  // made it; `exit_replays` records each replay an operator asked for.
+  `
+  CREATE TABLE exit_actions (
+    prog_id TEXT NOT NULL COLLATE NOCASE,
+    event_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    state TEXT NOT NULL,
+    scope TEXT NOT NULL DEFAULT 'delivery',
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (prog_id, event_id, action)
+  ) WITHOUT ROWID;
+  CREATE INDEX exit_actions_age ON exit_actions (updated_at);
+  ALTER TABLE exit_outbox ADD COLUMN dead_reason TEXT;
+  ALTER TABLE exit_outbox ADD COLUMN replay_id INTEGER;
+  CREATE TABLE exit_replays (
+    replay_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    prog_id TEXT NOT NULL,
+    since_event_id INTEGER NOT NULL,
+    until_event_id INTEGER NOT NULL,
+    event_mask INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    requested_by TEXT,
+    created_at INTEGER NOT NULL
+  );
+  `,
+  // 8: floors under the counters a database that went back in time must not reuse (see high-water-mark.ts): after
+  // "certexit database accept-rollback", CRL numbers continue above the mark (RequestIDs and EventIDs continue from
+  // sqlite_sequence, which accept-rollback raises).
+  `
+  CREATE TABLE ca_counters (
+    name TEXT PRIMARY KEY,
+    floor INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

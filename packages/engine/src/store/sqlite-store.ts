@@ -1,3 +1,5 @@
+import { accessSync, chmodSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { DatabaseSync } from 'node:sqlite';
 import { DB_DISP_REVOKED } from '@certexit/core';
@@ -12,11 +14,16 @@ import type {
   StoredExtension,
 } from './ca-store';
 import { CommittedRowCache } from './committed-row-cache';
+import { DatabaseWentBackError } from './database-went-back-error';
+import type { HighWaterMarks } from './high-water-mark';
+import { HighWaterMarkFile, marksBehind } from './high-water-mark';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
+import { sqliteExitActions } from './sqlite-exit-actions';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRevocations } from './sqlite-revocations';
+import { StorageFaultError, storageFaultOf } from './storage-fault-error';
 import { createWalCheckpointer } from './wal-checkpointer';
 
 /** Request-row fields and their columns; dates are stored as epoch milliseconds. */
@@ -55,6 +62,16 @@ export interface SqliteStoreOptions {
   lockWait?: 'sleep' | 'yield';
   /** Checkpoint the log from a thread of its own once the store is busy (see wal-checkpointer.ts). @default true */
   backgroundCheckpoints?: boolean;
+  /**
+   * The database went back in time (see {@link DatabaseWentBackError}) and the operator accepts it
+   * (`certexit database accept-rollback`): the counters continue above the high-water mark. @default false
+   */
+  acceptRollback?: boolean;
+}
+
+/** The high-water-mark file beside a CA database (`certexit.db` → `certexit.hwm`). */
+export function highWaterMarkFileOf(databaseFile: string): string {
+  return join(dirname(databaseFile), `${basename(databaseFile, extname(databaseFile))}.hwm`);
 }
 
 /**
@@ -62,7 +79,7 @@ export interface SqliteStoreOptions {
  * server runs) never block the writer. node:sqlite is synchronous; the async interface is for the other stores.
  */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): CaStore {
-  const db = new DatabaseSync(file);
+  const db = _openDatabase(file);
   // journal_size_limit: the log is cut back to 64 MiB when it starts over, whatever a burst made it grow to.
   // temp_store MEMORY: each unit of a group commit runs in a savepoint, and SQLite copies every page already
   // changed in the transaction to a statement journal before changing it again; in a temporary file, that made
@@ -71,7 +88,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;
      PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY;`,
   );
-  _migrate(db);
+  try {
+    _migrate(db);
+  } catch (error) {
+    db.close();
+    throw storageFaultOf(error, dirname(file));
+  }
+  // The database, its log and its shared memory are the CA's alone (0600), also for folders made before this rule.
+  for (const suffix of ['', '-wal', '-shm']) _restrict(`${file}${suffix}`);
+  const marks = _checkHighWaterMarks(db, file, options.acceptRollback === true);
   const yieldOnLock = options.lockWait === 'yield';
   if (yieldOnLock) db.exec('PRAGMA busy_timeout = 0');
   const checkpointer =
@@ -86,12 +111,26 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     }
     return statement;
   };
+  const raiseMarks = () => {
+    try {
+      marks.raise(_databaseMarks(db));
+    } catch (error) {
+      // The commit stands; the mark catches up with the next one. (A full disk cannot stop a write in place.)
+      process.emitWarning(`certexit: could not raise the high-water mark ${marks.file}: ${(error as Error).message}`);
+    }
+  };
   // Transactions run in groups (see sqlite-group-commit.ts): one COMMIT for what arrives while a batch runs.
+  const folder = dirname(file);
   const groupCommit = createSqliteGroupCommit({
     db,
     prepare,
     yieldOnLock,
-    onCommit: () => checkpointer.committed(),
+    fault: (error) => storageFaultOf(error, folder),
+    onCommit: (transactions) => {
+      checkpointer.committed();
+      // Before anyone is answered: what this batch handed out is above the mark from now on.
+      if (transactions) raiseMarks();
+    },
   });
   // Committed request and certificate rows, shared by the readers of one event (see CommittedRowCache). A kept row
   // is committed and unwritten since (a write forgets it), so it serves reads inside transactions too; but a row
@@ -225,6 +264,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         insertPart.run(result.lastInsertRowid, seq, row.raw.subarray(seq * _CRL_PART, (seq + 1) * _CRL_PART));
       }
     },
+    async hasExitEvent(event, context) {
+      return (
+        prepare('SELECT 1 FROM exit_events WHERE event = ? AND context = ? LIMIT 1').get(event, context) !== undefined
+      );
+    },
     async recordExitEvent(event, context) {
       // The modules to notify go with the event; their outbox rows are made from it (see sqliteExitOutbox).
       const modules = exitSubscribers(event);
@@ -241,9 +285,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const transaction = <T>(work: (tx: CaStoreTransaction) => Promise<T>): Promise<T> =>
     groupCommit.transaction(() => work(tx));
 
+  // Short synchronous bookkeeping (the outbox, the idempotency store): at the head of the next group commit.
+  const bookkeeping = <T>(work: () => T): Promise<T> => groupCommit.bookkeeping(work);
+
   return {
     transaction,
-    outbox: sqliteExitOutbox(prepare, (work) => groupCommit.bookkeeping(work)),
+    outbox: sqliteExitOutbox(prepare, bookkeeping),
+    exitActions: sqliteExitActions(prepare, bookkeeping),
     setExitSubscribers(subscribers) {
       exitSubscribers = subscribers;
     },
@@ -381,11 +429,148 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async schemaVersion() {
       return Number(prepare('PRAGMA user_version').get()?.user_version ?? 0);
     },
+    async crlNumberFloor() {
+      return Number(prepare(`SELECT floor FROM ca_counters WHERE name = 'crl_number'`).get()?.floor ?? 0);
+    },
     async close() {
       await checkpointer.close();
       db.close();
+      marks.close();
     },
   };
+}
+
+/**
+ * Opens the database file, creating it mode 0600 first when it is new (SQLite gives its -wal and -shm files the
+ * database's mode), with an error that names the file and the cause when it cannot be opened.
+ */
+function _openDatabase(file: string): DatabaseSync {
+  try {
+    closeSync(openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new StorageFaultError({
+        fault: (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'disk-full' : 'cannot-open',
+        path: file,
+        detail: `cannot create it: ${(error as Error).message}`,
+        cause: error,
+      });
+    }
+  }
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new StorageFaultError({
+      fault: 'read-only',
+      path: file,
+      detail: `${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message}: the CA needs to read and write its database (owner ${_owner(file)}, this process runs as uid ${process.getuid?.() ?? '?'})`,
+      cause: error,
+    });
+  }
+  try {
+    const db = new DatabaseSync(file);
+    db.exec('PRAGMA schema_version');
+    return db;
+  } catch (error) {
+    const fault = storageFaultOf(error, file);
+    if (StorageFaultError.isInstance(fault)) throw fault;
+    throw new StorageFaultError({ fault: 'cannot-open', path: file, detail: (error as Error).message, cause: error });
+  }
+}
+
+function _owner(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** chmod 0600 when the file exists and is not already (never fails the open: the file may be another user's). */
+function _restrict(file: string): void {
+  try {
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  } catch {
+    // Missing (no -wal yet), or not ours to change.
+  }
+}
+
+/** What the database has handed out: the marks a database that went back in time would be behind. */
+function _databaseMarks(db: DatabaseSync): HighWaterMarks {
+  const sequences = new Map(
+    db
+      .prepare(`SELECT name, seq FROM sqlite_sequence WHERE name IN ('requests', 'exit_events')`)
+      .all()
+      .map((r) => [String(r.name), Number(r.seq)] as const),
+  );
+  const crl = Number(db.prepare('SELECT MAX(crl_number) AS n FROM crls').get()?.n ?? 0);
+  const floor = Number(db.prepare(`SELECT floor FROM ca_counters WHERE name = 'crl_number'`).get()?.floor ?? 0);
+  return {
+    requestId: sequences.get('requests') ?? 0,
+    eventId: sequences.get('exit_events') ?? 0,
+    crlNumber: Math.max(crl, floor),
+  };
+}
+
+/**
+ * Opens the high-water marks and compares them with the database: refuses a database that is behind them, unless
+ * the operator accepts the loss, which raises the database's counters above the marks (nothing is ever reused).
+ */
+function _checkHighWaterMarks(db: DatabaseSync, file: string, acceptRollback: boolean): HighWaterMarkFile {
+  const markFile = highWaterMarkFileOf(file);
+  let opened: ReturnType<typeof HighWaterMarkFile.open>;
+  try {
+    opened = HighWaterMarkFile.open(markFile);
+  } catch (error) {
+    db.close();
+    throw new StorageFaultError({
+      fault: 'cannot-open',
+      path: markFile,
+      detail: `the high-water-mark file cannot be opened: ${(error as Error).message}`,
+      cause: error,
+    });
+  }
+  const { file: marks, stored } = opened;
+  const now = _databaseMarks(db);
+  const behind = stored ? marksBehind(now, stored) : [];
+  if (behind.length > 0) {
+    if (!acceptRollback) {
+      db.close();
+      marks.close();
+      throw new DatabaseWentBackError({
+        database: file,
+        markFile,
+        behind,
+        ...(stored && { writtenAt: stored.writtenAt }),
+        dir: dirname(file),
+      });
+    }
+    const mark = stored!;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const [name, value] of [
+        ['requests', mark.requestId],
+        ['exit_events', mark.eventId],
+      ] as const) {
+        const updated = db.prepare('UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?').run(value, name);
+        if (Number(updated.changes) === 0)
+          db.prepare('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)').run(name, value);
+      }
+      db.prepare(
+        `INSERT INTO ca_counters (name, floor) VALUES ('crl_number', ?)
+           ON CONFLICT (name) DO UPDATE SET floor = MAX(floor, excluded.floor)`,
+      ).run(mark.crlNumber);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      db.close();
+      marks.close();
+      throw error;
+    }
+  }
+  marks.raise(_databaseMarks(db));
+  return marks;
 }
 
 function _migrate(db: DatabaseSync): void {

@@ -97,6 +97,11 @@ parentPort.on('message', (message) => {
     parentPort.close();
     return;
   }
-  parentPort.postMessage(checkpoint.get());
+  // A full disk or an I/O error fails this checkpoint, not the thread: the next request tries again.
+  try {
+    parentPort.postMessage(checkpoint.get());
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message) });
+  }
 });
 `;

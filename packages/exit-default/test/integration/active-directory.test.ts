@@ -153,6 +153,11 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
     expect(values).toHaveLength(1);
     expect(Buffer.compare(values[0]!, Buffer.from(der))).toBe(0);
 
+    // A retry of the same notification (same EventID) does not even go to the directory: it was done.
+    await expect(publish()).resolves.toBe(0);
+    expect(services.logger.entries.some((e) => /done by an earlier attempt/.test(e.msg ?? ''))).toBe(true);
+    // Another notification of the same certificate (a replay): the directory already holds the value.
+    services.setEventId('certexit Test CA/2');
     await expect(publish()).resolves.toBe(0);
     values = await readUserCertificates(admin, users.alice.dn);
     expect(values).toHaveLength(1);

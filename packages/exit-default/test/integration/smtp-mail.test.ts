@@ -8,10 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ICertExit2, RegistryTree } from '@certexit/core';
 import {
+  CT_FLAG_PUBLISH_TO_DS,
   EXITEVENT_CERTDENIED,
   EXITEVENT_CERTISSUED,
   EXITEVENT_CRLISSUED,
   EXITEVENT_STARTUP,
+  EXITPUB_ACTIVEDIRECTORY,
   PROGID_DEFAULT_EXIT,
   S_OK,
 } from '@certexit/core';
@@ -43,6 +45,8 @@ describe('e-mail notifications → SMTP server with STARTTLS and AUTH', { timeou
   let wrongCaFile: string;
   let passwordFile: string;
   let received: ReceivedMail[] = [];
+  /** Recipients the server refuses (450) the next time they are named. */
+  const refuseOnce = new Set<string>();
 
   beforeAll(async () => {
     scratch = scratchDir();
@@ -107,6 +111,12 @@ describe('e-mail notifications → SMTP server with STARTTLS and AUTH', { timeou
       onAuth(auth, _session, callback) {
         if (auth.username === USER && auth.password === PASSWORD) callback(null, { user: USER });
         else callback(new Error('Invalid username or password'));
+      },
+      onRcptTo(address, _session, callback) {
+        if (refuseOnce.delete(address.address)) {
+          const busy = Object.assign(new Error('mailbox busy, try later'), { responseCode: 450 });
+          callback(busy);
+        } else callback();
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
@@ -293,6 +303,56 @@ describe('e-mail notifications → SMTP server with STARTTLS and AUTH', { timeou
     expect(mail.headers.has('x-injected')).toBe(false);
     expect(mail.headers.get('subject')).toEqual(['For CERTEXIT\\mallory Bcc: attacker@evil.test X-Injected: 1']);
     expect(services.logger.entries.some((e) => e.level === 'error' && /Unavailable/.test(e.msg ?? ''))).toBe(true);
+  });
+
+  // Issue 12: "the default module sent the same e-mail on every retry while its file write kept failing: five mails
+  // for one certificate".
+  it('mails once per notification and recipient, however often the notification is retried', async () => {
+    const fixture = withIssued({ certificate: { EnrollmentFlags: CT_FLAG_PUBLISH_TO_DS } });
+    const services = createTestServices({
+      fixture,
+      config: {
+        // The directory refuses connections (port 1): a transient failure, so the host retries the notification.
+        PublishCertFlags: EXITPUB_ACTIVEDIRECTORY,
+        LdapServers: ['ldap://127.0.0.1:1'],
+        DomainDN: 'DC=certexit,DC=test',
+        SMTP: smtp({ Issued: { To: 'pki@certexit.test; ops@certexit.test' } }),
+      },
+      progId: PROGID_DEFAULT_EXIT,
+      eventId: 'certexit Test CA/77',
+    });
+    const module = (await createDefaultExitModule().create(services)) as ICertExit2;
+    await module.Initialize('certexit Test CA');
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const error = await notify(module, EXITEVENT_CERTISSUED, 1);
+      expect((error as { code?: string }).code).toBe('SERVER_UNREACHABLE');
+      expect((error as { isRetryable?: boolean }).isRetryable).toBe(true);
+    }
+    expect(received).toHaveLength(1);
+    expect(received[0]!.envelopeTo.sort()).toEqual(['ops@certexit.test', 'pki@certexit.test']);
+    expect(services.idempotency.actions.map((a) => [a.action, a.state, a.scope])).toEqual([
+      ['mail:pki@certexit.test', 'done', 'event'],
+      ['mail:ops@certexit.test', 'done', 'event'],
+    ]);
+    // A new notification of the same request (another EventID) is another mail.
+    services.setEventId('certexit Test CA/78');
+    await notify(module, EXITEVENT_CERTISSUED, 1);
+    expect(received).toHaveLength(2);
+  });
+
+  it('retries only the recipients the server refused for now, and never mails an accepted one twice', async () => {
+    refuseOnce.add('busy@certexit.test');
+    const { module, services } = await start(smtp({ Issued: { To: 'ok@certexit.test, busy@certexit.test' } }));
+    const first = await notify(module, EXITEVENT_CERTISSUED, 1);
+    expect(MailError.isInstance(first)).toBe(true);
+    expect((first as MailError).isRetryable).toBe(true);
+    expect((first as Error).message).toMatch(/refused the recipient\(s\) busy@certexit\.test/);
+    expect(received.map((m) => m.envelopeTo)).toEqual([['ok@certexit.test']]);
+    expect(await module.Notify(EXITEVENT_CERTISSUED, 1)).toBe(S_OK);
+    expect(received.map((m) => m.envelopeTo)).toEqual([['ok@certexit.test'], ['busy@certexit.test']]);
+    expect(await module.Notify(EXITEVENT_CERTISSUED, 1)).toBe(S_OK);
+    expect(received).toHaveLength(2);
+    expect(services.logger.entries.some((e) => /already mailed to every recipient/.test(e.msg ?? ''))).toBe(true);
   });
 
   it('synthesizes EXITEVENT_STARTUP at Initialize when EventFilter has 0x80', async () => {

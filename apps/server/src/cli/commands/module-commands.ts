@@ -1,8 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
-import { exitEventMaskNames } from '@certexit/core';
-import { dropExitQueueItem, exitQueueReport, ModuleRegistrations, retryExitQueue } from '@certexit/engine';
+import { exitEventMaskNames, exitEventName, hresultName } from '@certexit/core';
+import type { OutboxRow } from '@certexit/engine';
+import {
+  dropExitQueueItem,
+  exitQueueReport,
+  formatEventId,
+  ModuleRegistrations,
+  replayExitEvents,
+  retryExitQueue,
+} from '@certexit/engine';
 import type { Command } from 'commander';
 import { builtinExitModules } from '../../builtin-exit-modules';
+import { findRunningServer } from '../../http/running-server-record';
 import type { CliContext } from '../cli-context';
 
 /**
@@ -79,26 +88,107 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
     .option('--limit <n>', 'items to list', '100')
     .action((progId: string | undefined, o: { limit: string }) =>
       cli.withCa(async (ca) => {
-        const report = await exitQueueReport(ca.store.outbox, { progId, limit: Number(o.limit) || 100 });
+        const report = await exitQueueReport(ca.store.outbox, {
+          progId,
+          limit: Number(o.limit) || 100,
+          sanitizedCaName: ca.sanitizedName,
+        });
         cli.print(report, [
           ...(report.counts.length === 0 ? ['the exit outbox is empty'] : []),
           ...report.counts.map((c) => `${c.progId}  ${c.status}  ${c.age}  ${c.count}`),
           ...report.items.map(
             (i) =>
               `#${i.id}  ${i.module}  ${i.event} context ${i.context}  ${i.status}  attempts ${i.attempts}` +
-              (i.lastHresult ? `  ${i.lastHresult}: ${i.lastError ?? ''}` : ''),
+              (i.replayId !== undefined ? `  (replay ${i.replayId})` : '') +
+              (i.lastHresult ? `  ${i.lastHresult}: ${i.lastError ?? ''}` : '') +
+              (i.deadReason ? `  [${i.deadReason}]` : ''),
+          ),
+          ...report.replays.map(
+            (r) =>
+              `replay ${r.replayId}  ${r.module}  ${r.since}..${r.until}  ${r.count} event(s): ${r.open} open, ${r.done} done, ${r.dead} dead` +
+              (r.requestedBy ? `  by ${r.requestedBy}` : ''),
           ),
         ]);
       }),
     );
   module
     .command('retry')
-    .description('deliver again now: one item by id, or every dead and pending item of a module (attempts reset)')
+    .description(
+      'deliver again now: one item by id, or every dead and pending item of a module (attempts reset); a running server delivers them, else this command does, within --wait',
+    )
     .argument('<id|ProgID>')
-    .action((target: string) =>
+    .option('--wait <seconds>', 'how long this command delivers when no server runs', '30')
+    .action(async (target: string, o: { wait: string }) => {
+      const waitMs = Math.max(1, Number(o.wait) || 30) * 1000;
+      const builtins = Object.keys(builtinExitModules());
+      // A running server delivers what is made due (it looks every 2 s); this command then only says so.
+      const served = await cli.withCa(async (ca) => {
+        const server = findRunningServer(ca.folder.root);
+        if (!server) return false;
+        const rows = await retryExitQueue(ca, target, builtins);
+        cli.print({ target, retried: rows.length, ids: rows.map((r) => r.id), deliveredBy: server }, [
+          `${rows.length} notification(s) due again; the running server (pid ${server.pid}, ${server.url}) delivers them`,
+        ]);
+        return true;
+      });
+      if (served) return;
+      await cli.withEngine(async (authority) => {
+        const rows = await retryExitQueue(authority.ca, target, builtins);
+        const records = await authority.outbox!.deliverRows(rows, waitMs);
+        const outcomes = [];
+        for (const row of rows) {
+          const record = records.find(
+            (r) =>
+              r.progId.toLowerCase() === row.progId.toLowerCase() &&
+              r.eventId === formatEventId(authority.ca.sanitizedName, row.eventId),
+          );
+          const now = (await authority.ca.store.outbox.get(row.id)) ?? row;
+          outcomes.push(
+            _outcome(
+              row,
+              now,
+              record,
+              authority.modules.some((m) => m.progId === row.progId),
+            ),
+          );
+        }
+        cli.print({ target, retried: rows.length, deliveredBy: 'this command', outcomes }, [
+          `${rows.length} notification(s) due again; delivering them now (up to ${waitMs / 1000} s):`,
+          ...outcomes.map((x) => `  ${x.text}`),
+        ]);
+      });
+    });
+  module
+    .command('replay')
+    .description(
+      'deliver past events to a module again through the outbox, with their original EventIDs (a new or repaired subscriber catches up); at most --limit events',
+    )
+    .argument('<ProgID>')
+    .requiredOption('--since <date|EventID>', 'a date (2026-01-31, 2026-01-31T12:00:00Z) or an EventID (<CA>/<n>)')
+    .option('--events <mask>', 'EXITEVENT_* names joined by | (or a number); default: every event but shutdown')
+    .option('--limit <n>', 'at most this many events (default 10000; CA\\ExitReplayMaxEvents caps it)')
+    .action((progId: string, o: { since: string; events?: string; limit?: string }) =>
       cli.withCa(async (ca) => {
-        const retried = await retryExitQueue(ca.store.outbox, target);
-        cli.print({ target, retried }, [`${retried} notification(s) due again`]);
+        const limit = o.limit === undefined ? undefined : Number(o.limit);
+        const result = await replayExitEvents(ca, {
+          progId,
+          since: o.since,
+          builtinProgIds: Object.keys(builtinExitModules()),
+          ...(o.events !== undefined && { events: o.events }),
+          ...(limit !== undefined && { limit }),
+          requestedBy: process.env.USER ?? process.env.USERNAME ?? 'cli',
+        });
+        const server = findRunningServer(ca.folder.root);
+        cli.print({ ...result, deliveredBy: server ?? 'the next certexit serve, or certexit module retry' }, [
+          result.events === 0
+            ? `replay ${result.replayId}: no event to deliver again${result.alreadyOpen > 0 ? ` (${result.alreadyOpen} already waiting in the outbox)` : ''}`
+            : `replay ${result.replayId}: ${result.events} event(s) (${result.firstEventIdText} to ${result.lastEventIdText}; ${result.eventMask.join('|')}) queued for ${result.progId}` +
+              (result.alreadyOpen > 0 ? `; ${result.alreadyOpen} already waiting were left as they are` : ''),
+          ...(result.continueSince ? [`more events match: continue with --since "${result.continueSince}"`] : []),
+          server
+            ? `the running server (pid ${server.pid}, ${server.url}) delivers them; see "certexit module queue ${result.progId}"`
+            : `no server runs: "certexit serve" delivers them, or "certexit module retry ${result.progId}" now`,
+        ]);
       }),
     );
   module
@@ -142,4 +232,39 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
         ]);
       });
     });
+}
+
+/** One retried row's outcome, for the CLI. */
+function _outcome(
+  row: OutboxRow,
+  now: OutboxRow,
+  record: { ok: boolean; hresult: number; attempt?: number } | undefined,
+  loaded: boolean,
+) {
+  const head = `#${row.id}  ${row.progId}  ${exitEventName(row.event)} context ${row.context}`;
+  const base = {
+    id: row.id,
+    module: row.progId,
+    event: exitEventName(row.event),
+    context: row.context,
+    status: now.status,
+    ...(now.deadReason !== undefined && { deadReason: now.deadReason }),
+  };
+  if (!record) {
+    const why = loaded
+      ? 'not attempted in time; it stays due'
+      : 'not attempted: the module is not loaded (inactive, or its Initialize failed); it stays due';
+    return { ...base, attempted: false, text: `${head}  ${why}` };
+  }
+  const verdict = record.ok
+    ? `-> ${hresultName(record.hresult)} (delivered)`
+    : `-> ${hresultName(record.hresult)}: ${now.lastError ?? ''}` +
+      (now.status === 'dead' ? `  [dead: ${now.deadReason ?? ''}]` : `  [retry at ${now.nextAttemptAt.toISOString()}]`);
+  return {
+    ...base,
+    attempted: true,
+    ok: record.ok,
+    hresult: hresultName(record.hresult),
+    text: `${head}  attempt ${record.attempt ?? 1} ${verdict}`,
+  };
 }

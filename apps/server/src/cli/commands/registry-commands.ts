@@ -1,4 +1,5 @@
 import { isRegistrySubtree } from '@certexit/core';
+import { shownRegistryKey, shownRegistryValue } from '@certexit/engine';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { resolveRegistryPath } from '../registry-path';
@@ -13,13 +14,16 @@ export function registerRegistryCommands(program: Command, cli: CliContext): voi
     .action((path: string) =>
       cli.withCa(async (ca) => {
         const full = resolveRegistryPath(ca, path);
-        const value = ca.registry.getValue(full);
-        if (value !== undefined) {
+        // Secrets (a process module's environment) are stored, never printed.
+        const stored = ca.registry.getValue(full);
+        if (stored !== undefined) {
+          const value = shownRegistryValue(full, stored);
           cli.print({ path: full, value }, [formatRegistryValue(full.split('\\').at(-1)!, value)]);
           return;
         }
-        const key = ca.registry.getKey(full);
-        if (!key) throw new Error(`${full} does not exist`);
+        const found = ca.registry.getKey(full);
+        if (!found) throw new Error(`${full} does not exist`);
+        const key = shownRegistryKey(full, found);
         cli.print({ path: full, key }, [
           `HKLM\\${full}:`,
           ...Object.entries(key).map(([k, v]) => (isRegistrySubtree(v) ? `  ${k}\\` : formatRegistryValue(k, v))),
@@ -39,10 +43,12 @@ export function registerRegistryCommands(program: Command, cli: CliContext): voi
         const old = ca.registry.getValue(full);
         const next = editRegistryValue(old, input);
         ca.registry.setValue(full, next);
-        cli.print({ path: full, old, value: next }, [
-          ...(old !== undefined ? ['Old value:', formatRegistryValue(name, old)] : []),
+        const shownOld = old === undefined ? undefined : shownRegistryValue(full, old);
+        const shown = shownRegistryValue(full, next);
+        cli.print({ path: full, old: shownOld, value: shown }, [
+          ...(shownOld !== undefined ? ['Old value:', formatRegistryValue(name, shownOld)] : []),
           'New value:',
-          formatRegistryValue(name, next),
+          formatRegistryValue(name, shown),
           'The exit modules see it on their next read; restart the service for ExitModules\\Active changes.',
         ]);
       }),

@@ -3,6 +3,8 @@ import { fromPem, parseCertificate } from '@certexit/x509';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CALLER_ROLES, CallerDirectory } from '../../http/caller-directory';
+import { parseListenAddress } from '../../http/listen-address';
+import { preflightServe } from '../../http/preflight-serve';
 import type { SignalSource } from '../../http/serve-until-signal';
 import { serveUntilSignal } from '../../http/serve-until-signal';
 import { DEFAULT_LISTEN, startServer } from '../../http/start-server';
@@ -49,6 +51,20 @@ export function registerServeCommands(program: Command, cli: CliContext, options
               ...(o.clientCa && { clientCa: _readPem(o.clientCa, '--client-ca') }),
             }
           : undefined;
+      // Fatal start-up errors (a certificate and key that do not match, a port in use) before anything starts.
+      await preflightServe({
+        listen: parseListenAddress(o.listen),
+        ...(tls &&
+          o.tlsCert &&
+          o.tlsKey && {
+            tls: {
+              ...tls,
+              certFile: o.tlsCert,
+              keyFile: o.tlsKey,
+              ...(o.clientCa && { clientCaFile: o.clientCa }),
+            },
+          }),
+      });
       const logger = createLogger(o.logLevel);
       const server = await startServer({ dir: cli.dir(), listen: o.listen, tls, insecureHttp: o.insecureHttp, logger });
       const name = server.authority.ca.commonName;

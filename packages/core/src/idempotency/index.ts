@@ -1,0 +1,2 @@
+export * from './read-event-id';
+export * from './run-once';

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ExitActionState, ExitIdempotencyStore } from '../interfaces/exit-idempotency-store';
+import { runOnce } from './run-once';
+
+function store(): ExitIdempotencyStore & { records: Map<string, ExitActionState> } {
+  const records = new Map<string, ExitActionState>();
+  const k = (e: string, a: string) => `${e}|${a}`;
+  return {
+    records,
+    async begin(e, a) {
+      const s = records.get(k(e, a));
+      if (s) return s;
+      records.set(k(e, a), 'started');
+      return 'claimed';
+    },
+    async complete(e, a) {
+      records.set(k(e, a), 'done');
+    },
+    async abandon(e, a) {
+      if (records.get(k(e, a)) === 'started') records.delete(k(e, a));
+    },
+    async get(e, a) {
+      return records.get(k(e, a));
+    },
+  };
+}
+
+describe('runOnce', () => {
+  it('runs an action once per EventID; a failure gives the claim back for the next attempt', async () => {
+    const s = store();
+    let runs = 0;
+    const work = async () => {
+      runs++;
+      if (runs === 1) throw new Error('target down');
+      return 'ok';
+    };
+    await expect(runOnce(s, { eventId: 'CA/1', action: 'file' }, work)).rejects.toThrow('target down');
+    expect(s.records.size).toBe(0);
+    expect(await runOnce(s, { eventId: 'CA/1', action: 'file' }, work)).toEqual({ status: 'ran', value: 'ok' });
+    expect(await runOnce(s, { eventId: 'CA/1', action: 'file' }, work)).toEqual({ status: 'skipped', because: 'done' });
+    expect(runs).toBe(2);
+    // Another event, or another action, is another side effect.
+    expect((await runOnce(s, { eventId: 'CA/2', action: 'file' }, work)).status).toBe('ran');
+  });
+
+  it('repeats an interrupted action by default, and skips it for at-most-once actions', async () => {
+    const s = store();
+    s.records.set('CA/1|mail:a@x.test', 'started');
+    s.records.set('CA/1|directory', 'started');
+    let mails = 0;
+    expect(
+      await runOnce(s, { eventId: 'CA/1', action: 'mail:a@x.test', ifInterrupted: 'skip' }, () => mails++),
+    ).toEqual({ status: 'skipped', because: 'interrupted' });
+    expect(mails).toBe(0);
+    expect((await runOnce(s, { eventId: 'CA/1', action: 'directory' }, () => 1)).status).toBe('ran');
+  });
+});
