@@ -52,7 +52,7 @@ export function createCliContext(io: CliIo, options: () => { dir: string; json?:
       }
     },
     async withCa(work) {
-      const ca = await openCa(options().dir);
+      const ca = await openCa(options().dir, { importModule: importExitModule });
       try {
         return await work(ca);
       } finally {

@@ -41,7 +41,7 @@ async function rootCa(type: 'enterprise-root' | 'standalone-root' = 'enterprise-
 
 /** Everything that must not change when an installation is refused. */
 async function snapshot(dir: string) {
-  const ca = openCaFolder(dir);
+  const ca = await openCaFolder(dir);
   try {
     return {
       rows: await ca.store.listCaCertificates(),

@@ -12,6 +12,7 @@ import {
   verifyCertificateSignature,
 } from '@certexit/x509';
 import type { CaCertificateRow } from '../store/ca-store';
+import type { PackageImporter } from '../store/open-ca-store';
 import { caKeyFile } from './ca-folder';
 import { openCa } from './open-ca';
 import type { CaFolderContext } from './open-ca-folder';
@@ -29,6 +30,8 @@ export interface InstallCaCertificateOptions {
   parentCertificates?: ReadonlyArray<Uint8Array | string>;
   /** @default new Date() */
   now?: Date;
+  /** Imports the CA's store package when the registry names one (see `OpenCaOptions.importModule`). */
+  importModule?: PackageImporter;
 }
 
 /** What {@link installCaCertificate} installed. */
@@ -64,7 +67,7 @@ export async function installCaCertificate(
   const now = options.now ?? new Date();
   const source = typeof certificate === 'string' ? certificate : 'the certificate';
   const bundle = await _readBundle(typeof certificate === 'string' ? _readFile(certificate) : certificate, source);
-  const ca = openCaFolder(dir);
+  const ca = await openCaFolder(dir, { importModule: options.importModule });
   let installed: Omit<InstalledCaCertificate, 'files'>;
   try {
     const rows = await ca.store.listCaCertificates();
@@ -119,7 +122,7 @@ export async function installCaCertificate(
     await ca.store.close();
   }
   ca.registry.delete(`${ca.registryPath}\\RequestId`);
-  const opened = await openCa(dir);
+  const opened = await openCa(dir, { importModule: options.importModule });
   try {
     return { ...installed, files: publishCaCertificateFiles(opened) };
   } finally {

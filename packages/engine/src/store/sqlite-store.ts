@@ -23,6 +23,7 @@ import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRevocations } from './sqlite-revocations';
+import { sqliteTransfer } from './sqlite-transfer';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
 import { createWalCheckpointer } from './wal-checkpointer';
 
@@ -272,13 +273,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async recordExitEvent(event, context) {
       // The modules to notify go with the event; their outbox rows are made from it (see sqliteExitOutbox).
       const modules = exitSubscribers(event);
-      const result = prepare('INSERT INTO exit_events (event, context, created_at, modules) VALUES (?, ?, ?, ?)').run(
+      prepare('INSERT INTO exit_events (event, context, created_at, modules) VALUES (?, ?, ?, ?)').run(
         event,
         context,
         Date.now(),
         modules.length > 0 ? modules.join('\n') : null,
       );
-      return Number(result.lastInsertRowid);
+    },
+    async lockCrlIssuance() {
+      // BEGIN IMMEDIATE already made this transaction the only writer of the file.
     },
   };
 
@@ -288,9 +291,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   // Short synchronous bookkeeping (the outbox, the idempotency store): at the head of the next group commit.
   const bookkeeping = <T>(work: () => T): Promise<T> => groupCommit.bookkeeping(work);
 
+  const outbox = sqliteExitOutbox(prepare, bookkeeping);
   return {
+    kind: 'sqlite',
+    location: file,
     transaction,
-    outbox: sqliteExitOutbox(prepare, bookkeeping),
+    outbox,
     exitActions: sqliteExitActions(prepare, bookkeeping),
     setExitSubscribers(subscribers) {
       exitSubscribers = subscribers;
@@ -432,6 +438,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async crlNumberFloor() {
       return Number(prepare(`SELECT floor FROM ca_counters WHERE name = 'crl_number'`).get()?.floor ?? 0);
     },
+    async leads() {
+      return true;
+    },
+    transfer: sqliteTransfer({ db, prepare, bookkeeping, materialize: () => outbox.depth().then(() => undefined) }),
     async close() {
       await checkpointer.close();
       db.close();

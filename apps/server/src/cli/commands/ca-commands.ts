@@ -84,6 +84,7 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
     .action(async (file: string, o: { parent: string[] }) => {
       const parentCertificates = o.parent.map((f) => _readFile(f, 'parent certificate'));
       const installed = await installCaCertificate(cli.dir(), file, {
+        importModule: importExitModule,
         ...(parentCertificates.length > 0 && { parentCertificates }),
       });
       cli.print(installed, [
@@ -103,6 +104,7 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
     .action(async (o: { newKey?: boolean; validityYears?: string; parentDir?: string }) => {
       const result = await _withParent(cli, o.parentDir, (parent) =>
         renewCa(cli.dir(), {
+          importModule: importExitModule,
           newKey: o.newKey === true,
           ...(o.validityYears !== undefined && { validityYears: positiveInt(o.validityYears, '--validity-years') }),
           ...(parent && { parent }),
@@ -119,7 +121,7 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
     .command('cainfo')
     .description("the CA's certificates with their indexes and states, like certutil -cainfo")
     .action(async () => {
-      const ca = openCaFolder(cli.dir());
+      const ca = await openCaFolder(cli.dir(), { importModule: importExitModule });
       try {
         const states = await caCertificateStates(await ca.store.listCaCertificates(), new Date());
         const certificates = states.map((s) => ({
