@@ -9,6 +9,12 @@ const root = process.env.CERTEXIT_CHECK_ROOT ?? new URL('..', import.meta.url).p
 const problems = [];
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const tsupOneLiner = readFileSync(join(root, 'packages/core/tsup.config.ts'), 'utf8');
+// The root package.json is the one place for the Node.js range and the repository every package repeats.
+const rootPkg = readJson(join(root, 'package.json'));
+const nodeRange = rootPkg.engines?.node;
+const repositoryUrl = rootPkg.repository?.url;
+if (!nodeRange) problems.push('package.json: engines.node must give the Node.js range every package requires');
+if (!repositoryUrl) problems.push('package.json: repository.url must name the GitHub repository');
 
 const workspaces = ['packages', 'apps'].flatMap((group) =>
   existsSync(join(root, group))
@@ -35,7 +41,7 @@ for (const { group, path } of workspaces) {
     say('exports["."] needs types and default in dist/');
   if (pkg.exports?.['./package.json'] !== './package.json') say('exports must expose ./package.json');
   if (!pkg.files?.includes('dist')) say('"files" must include dist');
-  if (pkg.engines?.node !== '>=22') say('engines.node must be ">=22"');
+  if (pkg.engines?.node !== nodeRange) say(`engines.node must be "${nodeRange}", as in the root package.json`);
   for (const script of ['build', 'typecheck', 'lint', 'test'])
     if (!pkg.scripts?.[script]) say(`missing the "${script}" script`);
   if (!existsSync(join(base, 'vitest.config.ts'))) say('missing vitest.config.ts');
@@ -54,6 +60,8 @@ for (const { group, path } of workspaces) {
   if (pkg.private !== true) {
     if (pkg.publishConfig?.access !== 'public') say('publishConfig.access must be "public"');
     if (pkg.repository?.directory !== path) say(`repository.directory must be "${path}"`);
+    if (pkg.repository?.url !== repositoryUrl)
+      say(`repository.url must be "${repositoryUrl}", as in the root package.json`);
     if (!readme.includes(`pnpm add`) || !readme.includes(pkg.name))
       say('README.md needs the "pnpm add <name>" install line');
     if (!readme.includes('```ts')) say('README.md needs a minimal TypeScript example');
@@ -118,6 +126,12 @@ for (const { path } of workspaces) {
   }
 }
 
+// The e2e workspace (private, outside packages/ and apps/) runs on the same Node.js.
+if (existsSync(join(root, 'e2e', 'package.json'))) {
+  const pkg = readJson(join(root, 'e2e', 'package.json'));
+  if (pkg.engines?.node !== nodeRange)
+    problems.push(`e2e: engines.node must be "${nodeRange}", as in the root package.json`);
+}
 const peculiar = new Set();
 for (const line of readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').split('\n')) {
   const m = /^\s+"?(@peculiar\/[a-z0-9-]+)"?:\s*(\S+)/.exec(line);

@@ -75,7 +75,7 @@ function main(args) {
   }
   writeFileSync(
     changesetFile,
-    `---\n"${names.packageName}": major\n---\n\nInitial release of \`${names.packageName}\`, the \`${names.progId}\` exit module.\n`,
+    `---\n"${names.packageName}": minor\n---\n\nInitial release of \`${names.packageName}\`, the \`${names.progId}\` exit module.\n`,
   );
 
   // Longer names make longer lines: let the repository's own formatter re-wrap them.

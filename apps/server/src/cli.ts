@@ -1,4 +1,16 @@
 #!/usr/bin/env node
-import { runCli } from './cli/main';
+// The Node.js check runs before anything else is loaded: static imports are hoisted, and on an older Node.js the
+// engine's `node:sqlite` would fail to load ("No such built-in module") before a line of this file ran. So this
+// entry imports only the check, and the CLI dynamically once the check has passed.
+import { quietSqliteExperimentalWarning } from './cli/quiet-sqlite-warning';
+import { unsupportedNodeMessage } from './cli/supported-node';
 
-process.exitCode = await runCli(process.argv.slice(2));
+const unsupported = unsupportedNodeMessage(process.versions.node);
+if (unsupported) {
+  process.stderr.write(`${unsupported}\n`);
+  process.exitCode = 1;
+} else {
+  quietSqliteExperimentalWarning();
+  const { runCli } = await import('./cli/main');
+  process.exitCode = await runCli(process.argv.slice(2));
+}

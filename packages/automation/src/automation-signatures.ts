@@ -49,7 +49,7 @@ export const CERT_SERVER_EXIT_METHODS = {
  */
 export const IDEMPOTENCY_STORE_METHODS = {
   Begin: { params: [VT_BSTR, VT_BSTR, VT_BSTR], returns: VT_BSTR },
-  Complete: { params: [VT_BSTR, VT_BSTR], returns: VT_EMPTY },
+  Complete: { params: [VT_BSTR, VT_BSTR, VT_BSTR], returns: VT_EMPTY },
   Abandon: { params: [VT_BSTR, VT_BSTR], returns: VT_EMPTY },
   Get: { params: [VT_BSTR, VT_BSTR], returns: VT_BSTR },
 } as const satisfies Readonly<Record<string, DispatchMethod>>;

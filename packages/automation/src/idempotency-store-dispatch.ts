@@ -14,7 +14,8 @@ import { VT_BSTR } from './variant';
 export function idempotencyStoreToDispatch(store: ExitIdempotencyStore): IDispatch {
   const target = {
     Begin: (eventId: string, action: string, scope: string) => store.begin(eventId, action, { scope: _scope(scope) }),
-    Complete: (eventId: string, action: string) => store.complete(eventId, action),
+    Complete: (eventId: string, action: string, scope: string) =>
+      store.complete(eventId, action, { scope: _scope(scope) }),
     Abandon: (eventId: string, action: string) => store.abandon(eventId, action),
     Get: async (eventId: string, action: string) => (await store.get(eventId, action)) ?? '',
   };
@@ -39,8 +40,8 @@ export function dispatchToIdempotencyStore(disp: IDispatch | Promise<IDispatch>)
       }
       return state;
     },
-    async complete(eventId, action) {
-      await (await client).call('Complete', [text(eventId), text(action)]);
+    async complete(eventId, action, options = {}) {
+      await (await client).call('Complete', [text(eventId), text(action), text(options.scope ?? 'delivery')]);
     },
     async abandon(eventId, action) {
       await (await client).call('Abandon', [text(eventId), text(action)]);

@@ -77,6 +77,7 @@ export {
   retryExitQueue,
 } from './hosting/exit-queue-report';
 export { formatEventId } from './hosting/in-flight-deliveries';
+export { knownProgId } from './hosting/known-prog-id';
 export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
 export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
 export {
@@ -156,4 +157,10 @@ export { parseRevocationBatch } from './store/parse-revocation-batch';
 export { propertiesFromJson, propertiesToJson, tagDates } from './store/property-json';
 export type { RevocationBatch, RevocationQuery } from './store/revocation-batch';
 export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
-export { type StorageFault, StorageFaultError, storageFaultOf } from './store/storage-fault-error';
+export {
+  HRESULT_IO_DEVICE,
+  HRESULT_WRITE_PROTECT,
+  type StorageFault,
+  StorageFaultError,
+  storageFaultOf,
+} from './store/storage-fault-error';

@@ -201,6 +201,17 @@ describe('records', () => {
     expect(events).toEqual(['EXITEVENT_CERTPENDING', 'EXITEVENT_CERTISSUED', 'EXITEVENT_CERTREVOKED']);
   });
 
+  // Issue 12: side effects happen once; the inventory sample uses the host's store too.
+  it('writes one line per notification however often it is delivered (the same EventID)', async () => {
+    const { module, fixture, services } = await start();
+    services.setEventId(`${CA_NAME}/5`);
+    for (let attempt = 0; attempt < 3; attempt++)
+      await module.Notify(EXITEVENT_CERTISSUED, fixture.eventContexts.issued);
+    services.setEventId(`${CA_NAME}/6`);
+    await module.Notify(EXITEVENT_CERTISSUED, fixture.eventContexts.issued);
+    expect(await readLines()).toHaveLength(2);
+  });
+
   it('keeps lines whole when many notifications run at once', async () => {
     const { module, fixture } = await start();
     const contexts = Object.values(fixture.eventContexts);

@@ -1,6 +1,6 @@
 import { appendFile as fsAppendFile } from 'node:fs/promises';
 import type { ExitModuleFactoryV1, ExitModuleServices, ICertExit2 } from '@certexit/core';
-import { EXITEVENT_CRLISSUED, exitEventMaskNames, exitEventName, S_OK } from '@certexit/core';
+import { EXITEVENT_CRLISSUED, exitEventMaskNames, exitEventName, readEventId, runOnce, S_OK } from '@certexit/core';
 import { appendRecordLine } from './append-record-line';
 import { createInventoryManageModule } from './create-inventory-manage-module';
 import { INVENTORY_CONFIG_OUTPUT_FILE, INVENTORY_DESCRIPTION, INVENTORY_PROGID } from './inventory-constants';
@@ -108,7 +108,14 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
 
       // Nested under `record`: a logger such as pino owns top-level keys like `time`.
       logger.info({ record, outputFile }, `inventory ${record.event}`);
-      if (outputFile !== undefined) await appendRecordLine(outputFile, record, appendFile);
+      if (outputFile !== undefined) {
+        // One line per notification: a retry (the host delivers again after a failure or a crash) does not add it
+        // twice. Without an EventID (a host without an outbox) it simply writes.
+        const eventId = await readEventId(server);
+        const write = () => appendRecordLine(outputFile, record, appendFile);
+        if (eventId === undefined) await write();
+        else await runOnce(services.idempotency, { eventId, action: 'inventory-line' }, write);
+      }
       return S_OK;
     },
 

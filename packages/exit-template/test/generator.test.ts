@@ -104,10 +104,10 @@ describe('pnpm new:module', () => {
     }
   });
 
-  it('writes a major changeset for the new package', () => {
+  it('writes a minor changeset for the new package: its first release is 0.1.0', () => {
     expect(generate('webhook').status).toBe(0);
     expect(read('.changeset/exit-webhook-initial.md')).toBe(
-      '---\n"@certexit/exit-webhook": major\n---\n\nInitial release of `@certexit/exit-webhook`, the `CertExit_Webhook.Exit` exit module.\n',
+      '---\n"@certexit/exit-webhook": minor\n---\n\nInitial release of `@certexit/exit-webhook`, the `CertExit_Webhook.Exit` exit module.\n',
     );
   });
 

@@ -28,6 +28,7 @@ export {
 } from './directory-connection-pool';
 export {
   DIRECTORY_ERROR_CODES,
+  DIRECTORY_ERROR_RETRYABLE,
   DIRECTORY_HRESULTS,
   DirectoryError,
   type DirectoryErrorCode,

@@ -49,10 +49,10 @@ export function createMemoryIdempotencyStore(): MemoryIdempotencyStore {
       records.set(k, { eventId, action, state: 'started', scope: options.scope ?? 'delivery' });
       return 'claimed';
     },
-    async complete(eventId, action) {
+    async complete(eventId, action, options = {}) {
       const k = key(eventId, action);
       const existing = records.get(k);
-      records.set(k, { eventId, action, scope: existing?.scope ?? 'delivery', state: 'done' });
+      records.set(k, { eventId, action, scope: existing?.scope ?? options.scope ?? 'delivery', state: 'done' });
       completions.set(k, (completions.get(k) ?? 0) + 1);
     },
     async abandon(eventId, action) {

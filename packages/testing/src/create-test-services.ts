@@ -25,8 +25,9 @@ export interface TestServicesOptions {
   /** The sanitized CA name in the configuration path. @default 'certexit Test CA' */
   caName?: string;
   /**
-   * What `EventID` answers during `Notify`, as a host's delivery would; change it with `setEventId`.
-   * @default `<caName>/1`
+   * What `EventID` answers during `Notify`, as a host's delivery would (the same on every retry of one notification);
+   * change it with `setEventId` for the next notification. Without it `EventID` is empty, as outside a host's
+   * delivery, and a module that deduplicates by it simply acts each time.
    */
   eventId?: string;
 }
@@ -37,8 +38,8 @@ export interface TestServices extends ExitModuleServices {
   idempotency: MemoryIdempotencyStore;
   readonly callLog: ServerExitCallLog;
   readonly fixture: ServerExitFixture;
-  /** The `EventID` of the next deliveries (a new notification). */
-  setEventId(eventId: string): void;
+  /** The `EventID` of the next deliveries (a new notification); `undefined`: none, as outside a host's delivery. */
+  setEventId(eventId: string | undefined): void;
   /** Replace the configuration (as an administrator's `setreg` would); reads see it at once. */
   setConfig(config: RegistryTree): void;
   /** Abort `signal`, as a host does when it stops. */
@@ -49,14 +50,14 @@ export interface TestServices extends ExitModuleServices {
 export function createTestServices(options: TestServicesOptions = {}): TestServices {
   const given = options.fixture ?? defaultFixture();
   const caName = options.caName ?? String(given.ca.SanitizedCAName ?? 'certexit Test CA');
-  let eventId = options.eventId ?? `${caName}/1`;
+  let eventId = options.eventId;
   // EventID is read at call time, like the host's; the fixture's own value, if any, wins.
   const fixture: ServerExitFixture = {
     ...given,
     ca: new Proxy(given.ca, {
       get: (target, key, receiver) =>
         key === 'EventID' && !('EventID' in target) ? eventId : Reflect.get(target, key, receiver),
-      has: (target, key) => key === 'EventID' || Reflect.has(target, key),
+      has: (target, key) => (key === 'EventID' && eventId !== undefined) || Reflect.has(target, key),
     }),
   };
   const location = `${REGKEY_CONFIG_PATH}\\${caName}\\ExitModules\\${options.progId ?? 'CertExit_Test.Exit'}`;
@@ -79,7 +80,7 @@ export function createTestServices(options: TestServicesOptions = {}): TestServi
         message: `CreateObject: unknown ProgID ${JSON.stringify(progId)}`,
       });
     },
-    setEventId(next) {
+    setEventId(next: string | undefined) {
       eventId = next;
     },
     setConfig(next) {

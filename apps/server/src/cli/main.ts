@@ -41,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
     .description('certexit: a certificate authority that notifies exit modules, AD CS style')
     .option('--dir <folder>', 'the CA folder', process.env.CERTEXIT_DIR ?? './ca')
     .option('--json', 'print one JSON object per command')
+    .version(__PACKAGE_VERSION__, '-V, --version', 'print the certexit version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   const cli = createCliContext(io, () => program.opts<{ dir: string; json?: boolean }>());

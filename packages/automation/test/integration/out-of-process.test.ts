@@ -181,7 +181,9 @@ describe('containment', () => {
   });
 
   // Issue 12: "a process module's child processes survive every kill and the server's shutdown".
-  it('kills the whole process group on timeout, after a crash, and on shutdown: no process is left', async () => {
+  it('kills the whole process group on timeout, after a crash, and on shutdown: no process is left', {
+    timeout: 30_000,
+  }, async () => {
     const marker = `${4000 + Math.floor(Math.random() * 1000)}.${process.pid}`;
     const left = () =>
       readdirSync('/proc')
@@ -199,7 +201,7 @@ describe('containment', () => {
     };
     // Timeout: Notify never answers; the host kills the process and what it started.
     const hung = host(
-      { ...faulty('hang', { callTimeoutMs: 300 }), env: { FAULT: 'hang', CHILDREN: marker } },
+      { ...faulty('hang', { callTimeoutMs: 3_000 }), env: { FAULT: 'hang', CHILDREN: marker } },
       createTestServices(),
     );
     await started(hung);

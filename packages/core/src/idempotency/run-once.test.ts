@@ -36,6 +36,11 @@ describe('runOnce', () => {
     };
     await expect(runOnce(s, { eventId: 'CA/1', action: 'file' }, work)).rejects.toThrow('target down');
     expect(s.records.size).toBe(0);
+    // At most once: claimed before, given back on failure.
+    await expect(
+      runOnce(s, { eventId: 'CA/9', action: 'mail', ifInterrupted: 'skip' }, () => Promise.reject(new Error('smtp'))),
+    ).rejects.toThrow('smtp');
+    expect(s.records.size).toBe(0);
     expect(await runOnce(s, { eventId: 'CA/1', action: 'file' }, work)).toEqual({ status: 'ran', value: 'ok' });
     expect(await runOnce(s, { eventId: 'CA/1', action: 'file' }, work)).toEqual({ status: 'skipped', because: 'done' });
     expect(runs).toBe(2);

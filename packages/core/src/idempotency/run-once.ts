@@ -23,9 +23,11 @@ export type RunOnceOutcome<T> =
   | { readonly status: 'skipped'; readonly because: 'done' | 'interrupted' };
 
 /**
- * Runs a side effect of a notification at most once per EventID and action across retries: skipped when the host's
- * idempotency store records it done; otherwise recorded `started`, run, then recorded `done`. When `work` throws,
- * the claim is given up (the next attempt runs it again) and the error goes on to the caller. Pure: all state is in
+ * Runs a side effect of a notification once per EventID and action across retries: skipped when the host's
+ * idempotency store records it done; otherwise run, then recorded `done`. An at-most-once action
+ * (`ifInterrupted: 'skip'`) is first recorded `started`, so that an attempt cut short in the middle is never repeated;
+ * when `work` throws, that claim is given up (the next attempt runs it again). An action that may be repeated is only
+ * looked up first (one read, no write to wait for). The error of `work` goes on to the caller. Pure: all state is in
  * the store.
  *
  * @example
@@ -39,9 +41,17 @@ export async function runOnce<T>(
   options: RunOnceOptions,
   work: () => Promise<T> | T,
 ): Promise<RunOnceOutcome<T>> {
-  const state = await store.begin(options.eventId, options.action, { scope: options.scope ?? 'delivery' });
+  const scope = options.scope ?? 'delivery';
+  if (options.ifInterrupted !== 'skip') {
+    // Repeatable: a record only says "done"; an attempt cut short simply does it again.
+    if ((await store.get(options.eventId, options.action)) === 'done') return { status: 'skipped', because: 'done' };
+    const value = await work();
+    await store.complete(options.eventId, options.action, { scope });
+    return { status: 'ran', value };
+  }
+  const state = await store.begin(options.eventId, options.action, { scope });
   if (state === 'done') return { status: 'skipped', because: 'done' };
-  if (state === 'started' && options.ifInterrupted === 'skip') return { status: 'skipped', because: 'interrupted' };
+  if (state === 'started') return { status: 'skipped', because: 'interrupted' };
   let value: T;
   try {
     value = await work();
@@ -49,6 +59,6 @@ export async function runOnce<T>(
     await store.abandon(options.eventId, options.action);
     throw error;
   }
-  await store.complete(options.eventId, options.action);
+  await store.complete(options.eventId, options.action, { scope });
   return { status: 'ran', value };
 }

@@ -23,8 +23,12 @@ export interface ExitIdempotencyStore {
    * how it went: a crash, a timeout) or `done`.
    */
   begin(eventId: string, action: string, options?: { scope?: ExitActionScope }): Promise<'claimed' | ExitActionState>;
-  /** Records the action done. */
-  complete(eventId: string, action: string): Promise<void>;
+  /**
+   * Records the action done (with `scope` when it was not begun). A host may record it with the notification's own
+   * outcome rather than before it answers: a crash in between leaves the notification undelivered, and its retry
+   * finds the action `started` or unrecorded, which `runOnce` handles.
+   */
+  complete(eventId: string, action: string, options?: { scope?: ExitActionScope }): Promise<void>;
   /** Forgets a `started` action whose attempt failed before it had any effect, so that the next attempt runs it. */
   abandon(eventId: string, action: string): Promise<void>;
   /** What is recorded for the action, if anything. */

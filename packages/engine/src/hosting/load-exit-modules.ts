@@ -95,7 +95,7 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
         },
         // The module's fields in a namespace of their own: it cannot forge the host's (event 46, level, time).
         logger: createModuleLogger(options.logger, { module: progId }),
-        idempotency: moduleIdempotencyStore(ca.store.exitActions, progId),
+        idempotency: moduleIdempotencyStore(ca.store.exitActions, progId, log),
         config: registryKeyFromTree(() => ca.registry.root(), location, segments),
         signal: options.signal,
       };

@@ -1,4 +1,4 @@
-import type { ExitIdempotencyStore } from '@certexit/core';
+import type { ExitIdempotencyStore, Logger } from '@certexit/core';
 import { CertexitError, E_INVALIDARG } from '@certexit/core';
 import type { ExitActionRecords } from '../store/exit-action-records';
 
@@ -12,6 +12,7 @@ const _MAX_KEY = 512;
 export function moduleIdempotencyStore(
   records: ExitActionRecords,
   progId: string,
+  logger?: Logger,
   now: () => Date = () => new Date(),
 ): ExitIdempotencyStore {
   const check = (eventId: string, action: string) => {
@@ -43,9 +44,19 @@ export function moduleIdempotencyStore(
       }
       return records.begin(progId, eventId, action, scope, now());
     },
-    async complete(eventId, action) {
+    async complete(eventId, action, options = {}) {
       check(eventId, action);
-      await records.complete(progId, eventId, action, now());
+      // Recorded with the notification's own outcome, not waited for: the store's queue is first in, first out, so
+      // it commits no later than the outbox's "done" of this delivery. A crash before that commit leaves the
+      // notification undelivered, and its retry finds the action unrecorded (repeatable) or `started` (at most once).
+      void records
+        .complete(progId, eventId, action, now(), options.scope)
+        .catch((error: unknown) =>
+          logger?.warn(
+            { module: progId, eventId, action, err: error },
+            'could not record an action done; a retry may repeat it',
+          ),
+        );
     },
     async abandon(eventId, action) {
       check(eventId, action);

@@ -24,7 +24,8 @@ export interface ExitActionRecords {
     scope: ExitActionScope,
     now: Date,
   ): Promise<'claimed' | ExitActionState>;
-  complete(progId: string, eventId: string, action: string, now: Date): Promise<void>;
+  /** Records the action done; `scope` applies when it was not begun. */
+  complete(progId: string, eventId: string, action: string, now: Date, scope?: ExitActionScope): Promise<void>;
   /** Forgets a `started` record (its attempt failed before any effect); a `done` one stays. */
   abandon(progId: string, eventId: string, action: string): Promise<void>;
   get(progId: string, eventId: string, action: string): Promise<ExitActionState | undefined>;

@@ -27,12 +27,12 @@ export function sqliteExitActions(prepare: Prepare, write: Write): ExitActionRec
         return stateOf(progId, eventId, action) ?? ('claimed' as const);
       });
     },
-    complete(progId, eventId, action, now) {
+    complete(progId, eventId, action, now, scope = 'delivery') {
       return write(() => {
         prepare(
-          `INSERT INTO exit_actions (prog_id, event_id, action, state, scope, updated_at) VALUES (?, ?, ?, 'done', 'delivery', ?)
+          `INSERT INTO exit_actions (prog_id, event_id, action, state, scope, updated_at) VALUES (?, ?, ?, 'done', ?, ?)
              ON CONFLICT (prog_id, event_id, action) DO UPDATE SET state = 'done', updated_at = excluded.updated_at`,
-        ).run(progId, eventId, action, now.getTime());
+        ).run(progId, eventId, action, scope, now.getTime());
       });
     },
     abandon(progId, eventId, action) {

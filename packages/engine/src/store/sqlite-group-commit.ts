@@ -17,11 +17,14 @@ export interface SqliteGroupCommitOptions {
    */
   yieldOnLock?: boolean;
   /**
-   * Called after each COMMIT, before anyone is answered (the WAL checkpointer counts them, the high-water mark is
-   * raised); `transactions` is true when the batch committed a transaction, not only bookkeeping.
+   * Called after each COMMIT, before its units are answered (the WAL checkpointer counts them; the high-water mark is
+   * raised when `transactions` is true: the batch committed at least one transaction, not only bookkeeping).
    */
   onCommit?: (transactions: boolean) => void;
-  /** What a unit fails with for a database error (a storage fault naming the folder and the cause). */
+  /**
+   * What a unit that failed is rejected with (a storage fault, SQLITE_FULL or an I/O error, becomes an error naming
+   * the folder). @default the error as it is
+   */
   fault?: (error: unknown) => unknown;
 }
 
@@ -44,6 +47,11 @@ export interface SqliteGroupCommit {
  * A synchronous unit (the outbox's bookkeeping) runs without an await: a batch of them holds the write lock only
  * for its statements. Awaiting each one let queued microtasks (module code on the exit-module thread) run with the
  * transaction open, which held the lock for most of a burst.
+ *
+ * A full disk or an I/O error can make SQLite roll the whole transaction back by itself: the units of the batch that
+ * had run fail with the fault (nothing of them was committed), those that had not run go back to the queue, and the
+ * drain goes on; it never throws (an unhandled rejection there once ended `serve` on a full disk with "cannot
+ * rollback - no transaction is active").
  */
 export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): SqliteGroupCommit {
   const { db, prepare } = options;
@@ -65,15 +73,6 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
   const savepoint = control('SAVEPOINT unit');
   const release = control('RELEASE unit');
   const rollbackUnit = control('ROLLBACK TO unit');
-  let draining = false;
-  // The drain starts in the check phase of the event loop, after the poll phase has run every I/O callback that
-  // completed meanwhile: all the units those callbacks queue (requests whose signatures came back from the thread
-  // pool together) share one COMMIT, with no timer added to anyone's latency.
-  const schedule = () => {
-    if (draining) return;
-    draining = true;
-    setImmediate(() => void drain());
-  };
   /** ROLLBACK that never throws: after SQLITE_FULL or an I/O error SQLite may have rolled back already. */
   const rollbackAll = () => {
     if (!db.isTransaction) return;
@@ -83,10 +82,19 @@ export function createSqliteGroupCommit(options: SqliteGroupCommitOptions): Sqli
       // Nothing more to undo; the connection stays usable.
     }
   };
-  /** Units that never ran go back to the head of their queues, in order. */
-  const requeue = (untried: _Unit[]) => {
-    urgent.unshift(...untried.filter((u) => u.sync));
-    waiting.unshift(...untried.filter((u) => !u.sync));
+  /** Puts units that never ran back at the head of their queues, in order. */
+  const requeue = (units: readonly _Unit[]) => {
+    urgent.unshift(...units.filter((u) => u.sync));
+    waiting.unshift(...units.filter((u) => !u.sync));
+  };
+  let draining = false;
+  // The drain starts in the check phase of the event loop, after the poll phase has run every I/O callback that
+  // completed meanwhile: all the units those callbacks queue (requests whose signatures came back from the thread
+  // pool together) share one COMMIT, with no timer added to anyone's latency.
+  const schedule = () => {
+    if (draining) return;
+    draining = true;
+    setImmediate(() => void drain());
   };
   const drain = async () => {
     let lockedOut = false;

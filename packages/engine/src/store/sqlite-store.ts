@@ -112,27 +112,28 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     }
     return statement;
   };
-  const raiseMarks = () => {
-    try {
-      marks.raise(_databaseMarks(db));
-    } catch (error) {
-      // The commit stands; the mark catches up with the next one. (A full disk cannot stop a write in place.)
-      process.emitWarning(`certexit: could not raise the high-water mark ${marks.file}: ${(error as Error).message}`);
-    }
-  };
-  // Transactions run in groups (see sqlite-group-commit.ts): one COMMIT for what arrives while a batch runs.
   const folder = dirname(file);
+  // Transactions run in groups (see sqlite-group-commit.ts): one COMMIT for what arrives while a batch runs. A
+  // storage fault (a full disk, an I/O error) fails the units in hand with an error naming the folder.
   const groupCommit = createSqliteGroupCommit({
     db,
     prepare,
     yieldOnLock,
     fault: (error) => storageFaultOf(error, folder),
-    onCommit: (transactions) => {
+    onCommit(transactions) {
       checkpointer.committed();
-      // Before anyone is answered: what this batch handed out is above the mark from now on.
+      // Before anyone is answered: what the batch handed out is above the high-water mark from now on.
       if (transactions) raiseMarks();
     },
   });
+  const raiseMarks = () => {
+    try {
+      marks.raise(_databaseMarks(db));
+    } catch (error) {
+      // The commit stands; the mark catches up with the next one (a full disk cannot stop a write in place).
+      process.emitWarning(`certexit: could not raise the high-water mark ${marks.file}: ${(error as Error).message}`);
+    }
+  };
   // Committed request and certificate rows, shared by the readers of one event (see CommittedRowCache). A kept row
   // is committed and unwritten since (a write forgets it), so it serves reads inside transactions too; but a row
   // read inside one may hold uncommitted writes, so only rows read outside are kept. Another connection's commit (a

@@ -147,6 +147,7 @@ describe('default exit module → Samba AD DC', { timeout: 60_000 }, () => {
   it('publishes a user certificate to userCertificate, exactly once even when published twice', async () => {
     const der = opensslSelfSignedDer(scratch.path, `${RUN}-alice`);
     const { services, publish } = await run(fixture(`${env.domain}\\${users.alice.sam}`, der), config());
+    services.setEventId('certexit Test CA/1');
 
     await expect(publish()).resolves.toBe(0);
     let values = await readUserCertificates(admin, users.alice.dn);

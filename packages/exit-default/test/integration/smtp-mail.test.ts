@@ -343,6 +343,7 @@ describe('e-mail notifications → SMTP server with STARTTLS and AUTH', { timeou
   it('retries only the recipients the server refused for now, and never mails an accepted one twice', async () => {
     refuseOnce.add('busy@certexit.test');
     const { module, services } = await start(smtp({ Issued: { To: 'ok@certexit.test, busy@certexit.test' } }));
+    services.setEventId('certexit Test CA/90');
     const first = await notify(module, EXITEVENT_CERTISSUED, 1);
     expect(MailError.isInstance(first)).toBe(true);
     expect((first as MailError).isRetryable).toBe(true);
