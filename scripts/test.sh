@@ -1,7 +1,7 @@
 #!/bin/sh
 # The whole test suite, from a fresh machine: install, build, type-check, lint (Biome, publint, attw), start the
-# real servers the integration tests use (Samba AD DC, OpenLDAP slapd; the SMTP and HTTPS servers start inside
-# their tests), run every test, stop the servers, and end with one line
+# real servers the integration tests use (Samba AD DC, OpenLDAP slapd, PostgreSQL; the SMTP and HTTPS servers start
+# inside their tests), run every test, stop the servers, and end with one line
 # of totals: "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,10 +15,12 @@ pnpm_cmd run lint
 stop_servers() {
   bash scripts/samba-dc.sh stop >/dev/null 2>&1 || true
   bash scripts/openldap.sh stop >/dev/null 2>&1 || true
+  bash scripts/postgres.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers INT TERM
 bash scripts/samba-dc.sh start
 bash scripts/openldap.sh start
+bash scripts/postgres.sh start
 
 status=0
 pnpm_cmd exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest-results.json || status=$?

@@ -15,6 +15,7 @@ export {
   type InstalledCaCertificate,
   installCaCertificate,
 } from './ca/install-ca-certificate';
+export { type CaStoreMigration, type MigrateCaStoreOptions, migrateCaStore } from './ca/migrate-ca-store';
 export { openCa } from './ca/open-ca';
 export { type CaFolderContext, type OpenCaOptions, openCaFolder } from './ca/open-ca-folder';
 export type { ParentCa, ParentCaSubmission } from './ca/parent-ca';
@@ -72,8 +73,10 @@ export type { DeliveryMode } from './hosting/exit-outbox';
 export {
   dropExitQueueItem,
   type ExitQueueItem,
+  type ExitQueueLease,
   type ExitQueueReport,
   exitQueueReport,
+  leaseNode,
   retryExitQueue,
 } from './hosting/exit-queue-report';
 export { formatEventId } from './hosting/in-flight-deliveries';

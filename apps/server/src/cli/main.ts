@@ -10,6 +10,7 @@ import { registerRegistryCommands } from './commands/registry-commands';
 import { registerRequestCommands } from './commands/request-commands';
 import { registerRevocationCommands } from './commands/revocation-commands';
 import { registerServeCommands } from './commands/serve-commands';
+import { registerStoreCommands } from './commands/store-commands';
 
 export type { CliIo } from './cli-context';
 
@@ -54,6 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
   registerServeCommands(program, cli);
+  registerStoreCommands(program, cli);
   program
     .command('demo')
     .description('set up a demo CA, issue certificates from CSRs and show the exit modules being notified')

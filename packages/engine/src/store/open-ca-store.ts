@@ -42,7 +42,8 @@ export async function openCaStore(
   files: { database: string; highWaterMarkFile: string; caFolder: string },
   options: OpenCaStoreOptions = {},
 ): Promise<CaStore> {
-  if (settings.kind.toLowerCase() === 'sqlite') return openSqliteStore(files.database, options);
+  if (settings.kind.toLowerCase() === 'sqlite')
+    return openSqliteStore(files.database, { ...options, highWaterMarkFile: files.highWaterMarkFile });
   const name = caStorePackage(settings.kind);
   if (!name) {
     throw new Error(

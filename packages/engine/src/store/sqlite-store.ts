@@ -68,6 +68,8 @@ export interface SqliteStoreOptions {
    * (`certexit database accept-rollback`): the counters continue above the high-water mark. @default false
    */
   acceptRollback?: boolean;
+  /** The high-water-mark file. @default beside the database (see {@link highWaterMarkFileOf}) */
+  highWaterMarkFile?: string;
 }
 
 /** The high-water-mark file beside a CA database (`certexit.db` → `certexit.hwm`). */
@@ -97,7 +99,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
   // The database, its log and its shared memory are the CA's alone (0600), also for folders made before this rule.
   for (const suffix of ['', '-wal', '-shm']) _restrict(`${file}${suffix}`);
-  const marks = _checkHighWaterMarks(db, file, options.acceptRollback === true);
+  const marks = _checkHighWaterMarks(
+    db,
+    file,
+    options.highWaterMarkFile ?? highWaterMarkFileOf(file),
+    options.acceptRollback === true,
+  );
   const yieldOnLock = options.lockWait === 'yield';
   if (yieldOnLock) db.exec('PRAGMA busy_timeout = 0');
   const checkpointer =
@@ -528,8 +535,12 @@ function _databaseMarks(db: DatabaseSync): HighWaterMarks {
  * Opens the high-water marks and compares them with the database: refuses a database that is behind them, unless
  * the operator accepts the loss, which raises the database's counters above the marks (nothing is ever reused).
  */
-function _checkHighWaterMarks(db: DatabaseSync, file: string, acceptRollback: boolean): HighWaterMarkFile {
-  const markFile = highWaterMarkFileOf(file);
+function _checkHighWaterMarks(
+  db: DatabaseSync,
+  file: string,
+  markFile: string,
+  acceptRollback: boolean,
+): HighWaterMarkFile {
   let opened: ReturnType<typeof HighWaterMarkFile.open>;
   try {
     opened = HighWaterMarkFile.open(markFile);
