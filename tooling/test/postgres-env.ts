@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The connection facts `scripts/postgres.sh start` writes to `.tmp/postgres/env`. */
@@ -70,4 +72,42 @@ export function postgresStoreSettings(schema: string, env: PostgresEnv = readPos
 /** A schema name no other test uses. */
 export function uniqueSchema(prefix = 't'): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Runs SQL on the test server with psql (TLS verified, the password from its file): what tests use to look at the
+ * database behind the store, and to drop the schemas they made.
+ */
+export function psql(sql: string, env: PostgresEnv = readPostgresEnv()): string {
+  return execFileSync(
+    join(env.bin, 'psql'),
+    [
+      '-X',
+      '-q',
+      '-t',
+      '-A',
+      '-v',
+      'ON_ERROR_STOP=1',
+      `host=${env.host} port=${env.port} user=${env.user} dbname=${env.database} sslmode=verify-full sslrootcert=${env.caFile}`,
+      '-c',
+      sql,
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, PGPASSWORD: readFileSync(env.passwordFile, 'utf8').trim(), PGPASSFILE: '/dev/null' },
+    },
+  ).trim();
+}
+
+/** Drops the schemas a test made (and everything in them). */
+export function dropSchemas(schemas: readonly string[], env: PostgresEnv = readPostgresEnv()): void {
+  if (schemas.length === 0) return;
+  // A store a test left open holds locks: wait for them a few seconds at most, and leave its schema then.
+  for (const schema of schemas) {
+    try {
+      psql(`SET lock_timeout = '5s'; DROP SCHEMA IF EXISTS "${schema}" CASCADE;`, env);
+    } catch {
+      // Left behind on the throw-away test server.
+    }
+  }
 }

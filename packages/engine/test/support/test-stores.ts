@@ -4,8 +4,18 @@
  * missing server fails these tests, never skips them. Each CA gets a schema of its own.
  */
 
-import { postgresStoreSettings, readPostgresEnv, uniqueSchema } from '../../../../tooling/test/postgres-env';
+import { afterAll } from 'vitest';
+import {
+  dropSchemas,
+  postgresStoreSettings,
+  readPostgresEnv,
+  uniqueSchema,
+} from '../../../../tooling/test/postgres-env';
 import type { CaStoreSettings } from '../../src/store/ca-store-settings';
+
+/** The schemas this test file made, dropped after it. */
+const schemas: string[] = [];
+afterAll(() => dropSchemas(schemas.splice(0)));
 
 /** One store the tests run on. */
 export interface TestStore {
@@ -18,7 +28,11 @@ export const SQLITE_STORE: TestStore = { name: 'sqlite', settings: () => undefin
 
 export const POSTGRES_STORE: TestStore = {
   name: 'postgres',
-  settings: () => postgresStoreSettings(uniqueSchema('engine'), readPostgresEnv()),
+  settings() {
+    const schema = uniqueSchema('engine');
+    schemas.push(schema);
+    return postgresStoreSettings(schema, readPostgresEnv());
+  },
 };
 
 /** Both stores, for `describe.each(TEST_STORES)('… on $name', (store) => …)`. */
