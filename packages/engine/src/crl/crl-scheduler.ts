@@ -143,12 +143,10 @@ export class CrlScheduler {
 
   /** True while this process runs the schedule (see the class). */
   get leading(): boolean {
-    return this.leader;
+    return this.role === 'leading';
   }
 
-  private leader = false;
-  /** This process waited for another's lead at least once. */
-  private followed = false;
+  private role: 'unknown' | 'leading' | 'following' = 'unknown';
 
   private async run(): Promise<void> {
     const signal = this.controller.signal;
@@ -156,17 +154,14 @@ export class CrlScheduler {
       let waitMs: number;
       try {
         const leads = await this.engine.ca.store.leads('crl-schedule');
-        // Said when it changes; a lone node (the SQLite store) simply leads.
-        if (leads !== this.leader && (this.followed || !leads)) {
-          this.options.logger.info(
-            {},
-            leads
-              ? 'this node runs the CRL schedule'
-              : 'another node runs the CRL schedule; this one takes over if it stops',
-          );
+        const role = leads ? 'leading' : 'following';
+        // Said when it changes; a lone node (the SQLite store) simply leads, unannounced.
+        if (role !== this.role) {
+          if (role === 'following')
+            this.options.logger.info({}, 'another node runs the CRL schedule; this one takes over if it stops');
+          else if (this.role === 'following') this.options.logger.info({}, 'this node runs the CRL schedule');
+          this.role = role;
         }
-        this.leader = leads;
-        if (!leads) this.followed = true;
         if (!leads) {
           await this.sleep(this.options.followerCheckMs ?? 15_000);
           continue;
