@@ -24,8 +24,9 @@ const _INT8 = 20;
  * The client configuration of a CA's settings: the URL's host, port, user and database (a password in it is
  * refused), the password from `passwordFile` (its first line) or the environment variable `passwordEnv` (else the
  * client's own `PGPASSWORD` and `~/.pgpass`), TLS verified against `tlsCaFile` (or the system's CAs with
- * `sslmode=verify-full`; an unverified TLS mode is refused), the schema on the search path, and the statement and
- * idle-transaction timeouts.
+ * `sslmode=verify-full`; an unverified TLS mode is refused), the schema on the search path, the statement and
+ * idle-transaction timeouts, and `synchronous_commit` (`DBSynchronousCommit`, default `off`: the embedded store's
+ * durability; see `CaStoreSettings.synchronousCommit`).
  */
 export function postgresConnection(settings: CaStoreSettings): PostgresConnection {
   if (!settings.connection) throw new Error('the PostgreSQL store needs a connection URL (DBConnection)');
@@ -46,6 +47,11 @@ export function postgresConnection(settings: CaStoreSettings): PostgresConnectio
       `DBConnection sslmode=${sslmode} is not supported: use verify-full (TLS, the server certificate verified against DBTlsCaFile or the system's CAs) or disable`,
     );
   }
+  const synchronousCommit = settings.synchronousCommit ?? 'off';
+  if (!['off', 'local', 'on', 'remote_write', 'remote_apply'].includes(synchronousCommit))
+    throw new Error(
+      `DBSynchronousCommit ${JSON.stringify(synchronousCommit)} is not off, local, on, remote_write or remote_apply`,
+    );
   const host = decodeURIComponent(url.hostname.replace(/^\[(.*)\]$/, '$1')) || 'localhost';
   const statementTimeoutMs = settings.statementTimeoutMs ?? 30_000;
   const config: ClientConfig = {
@@ -59,7 +65,7 @@ export function postgresConnection(settings: CaStoreSettings): PostgresConnectio
     statement_timeout: statementTimeoutMs,
     // A transaction left open (a process stuck between statements) must not hold rows and locks for ever.
     idle_in_transaction_session_timeout: Math.max(60_000, statementTimeoutMs * 2),
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema} -c synchronous_commit=${synchronousCommit}`,
     keepAlive: true,
     types: {
       getTypeParser: ((oid: number, format?: string) =>

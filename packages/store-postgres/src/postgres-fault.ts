@@ -16,6 +16,9 @@ const _FAULTS: Array<[RegExp, StorageFault, string]> = [
   [/^42501$/, 'read-only', 'the database user lacks a privilege on the CA schema'],
 ];
 
+/** TLS errors of the client: the server's certificate did not verify. */
+const _TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME_MISMATCH|ERR_SSL/;
+
 /** Socket errors of the client: the server cannot be reached. */
 const _NETWORK = new Set([
   'ECONNREFUSED',
@@ -45,6 +48,14 @@ export function postgresFaultOf(error: unknown, location: string): unknown {
       fault: 'cannot-open',
       path: location,
       detail: `the database server cannot be reached (${code || message}); the request in hand was not recorded, try it again`,
+      cause: error,
+    });
+  }
+  if (_TLS.test(code) || /does not support SSL|certificate/i.test(message)) {
+    return new StorageFaultError({
+      fault: 'cannot-open',
+      path: location,
+      detail: `TLS to the database failed: ${message}${code ? ` (${code})` : ''}; the server's certificate must chain to DBTlsCaFile and name the host of DBConnection`,
       cause: error,
     });
   }

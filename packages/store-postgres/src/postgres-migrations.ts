@@ -51,7 +51,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     values_json TEXT NOT NULL DEFAULT '{}',
     certificate_name_json TEXT NOT NULL DEFAULT '{}'
   );
-  CREATE INDEX certificates_crl ON certificates (request_id) INCLUDE (serial_number, not_after);
   CREATE TABLE request_attributes (
     request_id BIGINT NOT NULL REFERENCES requests (request_id),
     seq BIGINT NOT NULL,

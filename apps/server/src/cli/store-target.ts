@@ -11,6 +11,7 @@ export interface StoreTargetOptions {
   tlsCa?: string;
   poolSize?: string;
   statementTimeoutMs?: string;
+  synchronousCommit?: string;
 }
 
 /** Adds the options of {@link StoreTargetOptions} to a command. */
@@ -21,7 +22,11 @@ export function addStoreTargetOptions(command: Command): Command {
     .option('--password-env <name>', "an environment variable holding the database user's password")
     .option('--tls-ca <file>', "the CA certificate(s) the database server's TLS certificate must chain to")
     .option('--pool-size <n>', 'connections per engine process')
-    .option('--statement-timeout-ms <n>', 'cancel statements running longer than this');
+    .option('--statement-timeout-ms <n>', 'cancel statements running longer than this')
+    .option(
+      '--synchronous-commit <mode>',
+      "PostgreSQL's synchronous_commit for the CA (off: the embedded store's durability; on, remote_apply: wait for the flush or the standby)",
+    );
 }
 
 /**
@@ -46,5 +51,6 @@ export function storeTarget(target: string, o: StoreTargetOptions): CaStoreSetti
     ...(o.tlsCa && { tlsCaFile: o.tlsCa }),
     ...(o.poolSize && { poolSize: positiveInt(o.poolSize, '--pool-size') }),
     ...(o.statementTimeoutMs && { statementTimeoutMs: positiveInt(o.statementTimeoutMs, '--statement-timeout-ms') }),
+    ...(o.synchronousCommit && { synchronousCommit: o.synchronousCommit as CaStoreSettings['synchronousCommit'] }),
   };
 }

@@ -37,7 +37,13 @@ export function readCaStoreSettings(registry: RegistryFile, caPath: string): CaS
     poolSize: number(names.poolSize),
     statementTimeoutMs: number(names.statementTimeoutMs),
     leaseMs: number(names.leaseMs),
+    synchronousCommit: text(names.synchronousCommit),
   };
+  const commit = settings.synchronousCommit;
+  if (commit !== undefined && !['off', 'local', 'on', 'remote_write', 'remote_apply'].includes(String(commit)))
+    throw new Error(
+      `${caPath}\\${names.synchronousCommit} is ${JSON.stringify(commit)}: off, local, on, remote_write or remote_apply`,
+    );
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as unknown as CaStoreSettings;
 }
 

@@ -22,6 +22,14 @@ export interface CaStoreSettings {
   readonly statementTimeoutMs?: number;
   /** How long a node's claim on an outbox row lasts without being renewed. @default 30000 */
   readonly leaseMs?: number;
+  /**
+   * PostgreSQL's `synchronous_commit` for the CA's sessions. `off` (the default) gives the embedded store's
+   * guarantee: a commit survives a crash of certexit or of the database server; an operating-system crash or power
+   * loss may lose the last fraction of a second of commits (never corrupting anything, and the CA's high-water mark
+   * then refuses to start until an operator accepts it). `on` waits for the WAL flush of each commit; with a
+   * synchronous standby, `on` or `remote_apply` keeps a failover from losing any acknowledged request.
+   */
+  readonly synchronousCommit?: 'off' | 'local' | 'on' | 'remote_write' | 'remote_apply';
 }
 
 /** The registry values of {@link CaStoreSettings}, under `Configuration\<CA>`. */
@@ -35,6 +43,7 @@ export const CA_STORE_REGISTRY_VALUES = {
   poolSize: 'DBPoolSize',
   statementTimeoutMs: 'DBStatementTimeoutMs',
   leaseMs: 'DBLeaseMs',
+  synchronousCommit: 'DBSynchronousCommit',
 } as const satisfies Record<keyof CaStoreSettings, string>;
 
 /** The packages of the stores the engine knows by a short name. */
