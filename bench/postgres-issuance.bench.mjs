@@ -80,5 +80,7 @@ try {
   postgres.drop(schemas);
   postgres.stop();
 }
-console.log(`issuance, ${SUBMITTERS} submitters, ${COUNT} certificates: SQLite ${sqlite.toFixed(0)}/s, PostgreSQL ${pg.toFixed(0)}/s`);
+console.log(
+  `issuance, ${SUBMITTERS} submitters, ${COUNT} certificates: SQLite ${sqlite.toFixed(0)}/s, PostgreSQL ${pg.toFixed(0)}/s`,
+);
 console.log(`bench postgres-issuance: ratio ${(pg / sqlite).toFixed(2)} (target >= 0.7)`);

@@ -66,5 +66,7 @@ try {
   postgres.drop(schemas);
   postgres.stop();
 }
-console.log(`issuance on one PostgreSQL database, ${SUBMITTERS} submitters in all: one node ${one.toFixed(0)}/s, two nodes ${two.toFixed(0)}/s`);
+console.log(
+  `issuance on one PostgreSQL database, ${SUBMITTERS} submitters in all: one node ${one.toFixed(0)}/s, two nodes ${two.toFixed(0)}/s`,
+);
 console.log(`bench postgres-nodes: ratio ${(two / one).toFixed(2)} (target >= 1.0)`);
