@@ -18,7 +18,13 @@ import {
 } from '../packages/automation/dist/index.js';
 import { createServerExit } from '../packages/core/dist/index.js';
 import { hostDirectModule } from '../packages/direct/dist/index.js';
-import { CertificateAuthority, databaseDataSource, setupCa } from '../packages/engine/dist/index.js';
+import {
+  CertificateAuthority,
+  databaseDataSource,
+  editCaTemplateNames,
+  PRINCIPALS,
+  setupCa,
+} from '../packages/engine/dist/index.js';
 import { createMemoryServerExit, defaultFixture } from '../packages/testing/dist/index.js';
 import * as x509 from '../packages/x509/dist/index.js';
 
@@ -54,6 +60,7 @@ const authority = await CertificateAuthority.open({
   dir: caDir,
   logger: { debug() {}, info() {}, warn() {}, error() {} },
 });
+editCaTemplateNames(authority.ca, ['+WebServer']);
 const keys = await x509.generateKeyPair('ECDSA_P256');
 const csr = x509.toPem(
   await x509.createCertificationRequest({ keyPair: keys, keyAlgorithm: 'ECDSA_P256', subject: 'CN=bench' }),
@@ -67,7 +74,15 @@ const issued = [];
 await Promise.all(
   Array.from({ length: 16 }, async (_, w) => {
     for (let i = w; i < REQUESTS; i += 16) {
-      issued.push((await authority.submit({ request: csr, attributes: 'CertificateTemplate:WebServer' })).requestId);
+      issued.push(
+        (
+          await authority.submit({
+            request: csr,
+            attributes: 'CertificateTemplate:WebServer',
+            requesterGroups: [PRINCIPALS.administrators],
+          })
+        ).requestId,
+      );
     }
   }),
 );

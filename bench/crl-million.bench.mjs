@@ -126,13 +126,14 @@ async function main() {
 
 /** Child: a CA with deltas off (the base alone is timed) and ENTRIES revoked certificates, plus OpenSSL's index. */
 async function fill(dir) {
-  const { setupCa, CertificateAuthority } = await import(ENGINE);
+  const { setupCa, CertificateAuthority, editCaTemplateNames, PRINCIPALS } = await import(ENGINE);
   const x509 = await import(X509);
   const started = performance.now();
   await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: [] });
   const authority = await CertificateAuthority.open({ dir, logger: silent, builtins: {} });
   const { ca } = authority;
   ca.registry.setValue(`${ca.registryPath}\\CRLDeltaPeriodUnits`, 0);
+  editCaTemplateNames(ca, ['+WebServer']);
   const opensslDir = join(dir, 'openssl');
   mkdirSync(opensslDir, { recursive: true });
   writeFileSync(join(opensslDir, 'ca.pem'), x509.toPem(ca.certificate.der, 'CERTIFICATE'));
@@ -159,6 +160,7 @@ async function fill(dir) {
     request: csr,
     attributes: 'CertificateTemplate:WebServer',
     requesterName: 'BENCH\\user',
+    requesterGroups: [PRINCIPALS.administrators],
   });
   const sampleRequest = await ca.store.getRequest(sample.requestId);
   const sampleCertificate = await ca.store.getCertificate(sample.requestId);

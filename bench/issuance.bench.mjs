@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { CertificateAuthority, setupCa } from '../packages/engine/dist/index.js';
+import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
 import * as ours509 from '../packages/x509/dist/index.js';
 
 const COUNT = Number(process.env.BENCH_ISSUANCE_COUNT ?? 2000);
@@ -64,6 +64,8 @@ const peculiar = await rate('@peculiar/x509 X509CertificateGenerator.create', Ma
 const dir = mkdtempSync(join(tmpdir(), 'certexit-bench-'));
 await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: [] });
 const authority = await CertificateAuthority.open({ dir, logger: silent });
+// WebServer (the enrollee supplies the subject) is offered, and the bench submits as the CA's administrators.
+editCaTemplateNames(authority.ca, ['+WebServer']);
 const keyPair = await ours509.generateKeyPair('ECDSA_P256');
 const csr = ours509.toPem(
   await ours509.createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=bench, O=certexit' }),
@@ -74,6 +76,7 @@ const submitOne = async () => {
     request: csr,
     attributes: 'CertificateTemplate:WebServer',
     requesterName: 'BENCH\\user',
+    requesterGroups: [PRINCIPALS.administrators],
   });
   if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
 };

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, setupCa } from '../packages/engine/dist/index.js';
+import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
 import * as x509 from '../packages/x509/dist/index.js';
 import { READING_MODULES } from './support/reading-modules.mjs';
 
@@ -35,6 +35,8 @@ async function openCa(active) {
       else failures.push(record);
     },
   });
+  // WebServer (the enrollee supplies the subject) is offered, and the bench submits as the CA's administrators.
+  editCaTemplateNames(authority.ca, ['+WebServer']);
   return { dir, authority, counts, failures };
 }
 
@@ -52,6 +54,7 @@ async function issue(authority, n) {
           request: csr,
           attributes: 'CertificateTemplate:WebServer',
           requesterName: 'BENCH\\user',
+          requesterGroups: [PRINCIPALS.administrators],
         });
         if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
       }

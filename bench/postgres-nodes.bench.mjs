@@ -8,12 +8,13 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setupCa } from '../packages/engine/dist/index.js';
+import { CertificateAuthority, editCaTemplateNames, setupCa } from '../packages/engine/dist/index.js';
 import { importStore, postgresForBench } from './support/postgres-bench.mjs';
 
 const COUNT = Number(process.env.BENCH_NODES_COUNT ?? 3000);
 const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 3);
 const SUBMITTERS = 16;
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const NODE = new URL('./support/postgres-node.mjs', import.meta.url).pathname;
 
 const postgres = postgresForBench();
@@ -32,6 +33,10 @@ async function run(nodes) {
     store: postgres.store(schema),
     importModule: importStore,
   });
+  // WebServer (the enrollee supplies the subject) is offered; the nodes submit as the CA's administrators.
+  const authority = await CertificateAuthority.open({ dir, logger: silent, importModule: importStore });
+  editCaTemplateNames(authority.ca, ['+WebServer']);
+  await authority.stop({ sendShutdownEvent: false });
   const children = Array.from({ length: nodes }, () =>
     fork(NODE, [dir, String(COUNT / nodes), String(SUBMITTERS / nodes)], { stdio: 'inherit' }),
   );

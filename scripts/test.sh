@@ -21,6 +21,8 @@ trap stop_servers INT TERM
 bash scripts/samba-dc.sh start
 bash scripts/openldap.sh start
 bash scripts/postgres.sh start
+# The policy tests parse every issued certificate with Python's cryptography (Debian's python3-cryptography).
+sh scripts/python-cryptography.sh
 
 status=0
 pnpm_cmd exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest-results.json || status=$?

@@ -1,6 +1,6 @@
 // One engine node of bench/postgres-nodes.bench.mjs, in a process of its own: opens the CA folder (on PostgreSQL),
 // warms up, says `ready`, issues its share with its submitters when told `go`, and says `done`.
-import { CertificateAuthority } from '../../packages/engine/dist/index.js';
+import { CertificateAuthority, PRINCIPALS } from '../../packages/engine/dist/index.js';
 import * as x509 from '../../packages/x509/dist/index.js';
 import { importStore } from './postgres-bench.mjs';
 
@@ -22,6 +22,7 @@ const issue = (n) =>
           request: csr,
           attributes: 'CertificateTemplate:WebServer',
           requesterName: 'BENCH\\node',
+          requesterGroups: [PRINCIPALS.administrators],
         });
         if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
       }

@@ -47,6 +47,7 @@ export {
 export { startCrlSchedule } from './crl/start-crl-schedule';
 export { type CaDirectorySettings, readCaDirectorySettings } from './directory/ca-directory-settings';
 export { type DsPublishCertificateKind, dsPublishCertificateUrl, dsPublishCrlUrl } from './directory/ds-publish-target';
+export { findRequesterInDirectory } from './directory/find-requester-in-directory';
 export {
   type DirectoryPublicationItem,
   type DirectoryPublicationResult,
@@ -93,7 +94,50 @@ export {
   replayExitEvents,
 } from './hosting/replay-exit-events';
 export { runExitHostThread } from './hosting/run-exit-host-thread';
-export type { CertificateTemplate } from './policy/certificate-template';
+export {
+  defaultCaTemplateNames,
+  editCaTemplateNames,
+  enrolleeSuppliesNames,
+  REGVAL_CA_TEMPLATES,
+  readCaTemplateNames,
+} from './policy/ca-template-list';
+export { ADMINISTRATOR_GROUPS, effectiveGroups, PRINCIPALS } from './policy/certexit-principals';
+export type { CertificateTemplate, TemplateKeyAlgorithm } from './policy/certificate-template';
+export { defaultTemplates } from './policy/default-templates';
+export {
+  evaluateRequest,
+  type IssuancePlan,
+  type PolicyContext,
+  type PolicyRequest,
+  type PolicyVerdict,
+} from './policy/evaluate-request';
+export type { PolicyCa } from './policy/policy-ca';
+export {
+  DEFAULT_ENABLED_REQUEST_EXTENSIONS,
+  defaultEditFlags,
+  defaultRequestDisposition,
+  POLICY_VALUE_NAMES,
+  type PolicySettings,
+  policyModuleKey,
+  REGVAL_CRL_FLAGS,
+  readPolicySettings,
+} from './policy/policy-settings';
+export type { FindRequester, RequesterDirectoryEntry, RequesterLookup } from './policy/requester-lookup';
+export {
+  copyTemplate,
+  editCaTemplates,
+  editTemplateFlags,
+  listTemplateViews,
+  requireTemplate,
+  setTemplateField,
+  suppliesNames,
+  TEMPLATE_SET_FIELDS,
+  type TemplateChange,
+  type TemplateView,
+  templateView,
+  templateWarnings,
+} from './policy/template-administration';
+export { hasTemplateRight, type TemplateAccessEntry, type TemplateRight } from './policy/template-permissions';
 export { RegistryFile } from './registry/registry-file';
 export { RegistryFileError } from './registry/registry-file-error';
 export {

@@ -9,12 +9,13 @@ type Query = <R extends QueryResultRow>(text: string, values?: unknown[], name?:
 const _BATCH_ROWS = 10_000;
 
 const _ENTRY = `c.serial_number || ',' || coalesce(r.revoked_effective_when, r.revoked_when) || ',' || coalesce(r.revoked_reason, 0)`;
-const _NOT_EXPIRED = `(c.not_after >= $2 OR coalesce(r.publish_expired_cert_in_crl, 0) <> 0)`;
+/** Not expired at the given parameter (the CRL's time, or the earliest time there is with `includeExpired`). */
+const _notExpired = (at: string) => `(c.not_after >= ${at} OR coalesce(r.publish_expired_cert_in_crl, 0) <> 0)`;
 const _BASE = `SELECT max(id) AS last, count(*) AS n, string_agg(entry, ';' ORDER BY id) AS text FROM (
   SELECT r.request_id AS id, ${_ENTRY} AS entry
     FROM requests r JOIN certificates c ON c.request_id = r.request_id
    WHERE r.crl_key_index = $1 AND r.disposition = ${DB_DISP_REVOKED}
-     AND coalesce(r.revoked_effective_when, r.revoked_when) <= $2 AND ${_NOT_EXPIRED} AND r.request_id > $3
+     AND coalesce(r.revoked_effective_when, r.revoked_when) <= $2 AND ${_notExpired('$4')} AND r.request_id > $3
    ORDER BY r.request_id LIMIT ${_BATCH_ROWS}) t`;
 const _DELTA = `SELECT max(id) AS last, count(*) AS n, string_agg(entry, ';' ORDER BY id) AS text FROM (
   SELECT r.request_id AS id, ${_ENTRY} AS entry
@@ -23,7 +24,7 @@ const _DELTA = `SELECT max(id) AS last, count(*) AS n, string_agg(entry, ';' ORD
      AND ((r.disposition = ${DB_DISP_REVOKED} AND coalesce(r.revoked_effective_when, r.revoked_when) <= $2)
        OR (r.disposition = ${DB_DISP_ISSUED} AND r.revoked_reason = ${CRL_REASON_REMOVE_FROM_CRL}))
      AND (r.revoked_when > $4 OR r.revoked_effective_when > $4)
-     AND ${_NOT_EXPIRED} AND r.request_id > $3
+     AND ${_notExpired('$5')} AND r.request_id > $3
    ORDER BY r.request_id LIMIT ${_BATCH_ROWS}) t`;
 
 /**
@@ -34,9 +35,12 @@ const _DELTA = `SELECT max(id) AS last, count(*) AS n, string_agg(entry, ';' ORD
 export async function* postgresRevocations(query: Query, q: RevocationQuery): AsyncGenerator<RevocationBatch> {
   const delta = q.changedAfter !== undefined;
   const asOf = q.asOf.getTime();
+  const notExpiredAt = q.includeExpired ? -8.64e15 : asOf;
   let after = 0;
   for (;;) {
-    const values = delta ? [q.keyIndex, asOf, after, q.changedAfter!.getTime()] : [q.keyIndex, asOf, after];
+    const values = delta
+      ? [q.keyIndex, asOf, after, q.changedAfter!.getTime(), notExpiredAt]
+      : [q.keyIndex, asOf, after, notExpiredAt];
     const r = await query<{ last: number | null; n: number; text: string | null }>(
       delta ? _DELTA : _BASE,
       values,

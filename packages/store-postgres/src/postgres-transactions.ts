@@ -131,6 +131,16 @@ export class PostgresTransactions {
       addCaCertificate: async (row) => keep({ kind: 'ca-certificate', row }),
       updateCaCertificate: async (certIndex, changes) => keep({ kind: 'update-ca-certificate', certIndex, ...changes }),
       addCrl: async (row) => keep({ kind: 'crl', row }),
+      deleteExpiredCrls: async (now) => {
+        // The newest base and delta of each key stay whatever their nextUpdate: the CA still serves them.
+        const client = await this.connect(unit);
+        const r = await client.query(
+          `DELETE FROM crls c WHERE next_update < $1 AND crl_number < (
+             SELECT max(crl_number) FROM crls n WHERE n.key_index = c.key_index AND n.is_delta = c.is_delta)`,
+          [now.getTime()],
+        );
+        return r.rowCount ?? 0;
+      },
       recordExitEvent: async (event, context) =>
         keep({ kind: 'event', event, context, createdAt: Date.now(), modules: this.options.subscribers(event) }),
       hasExitEvent: async (event, context) => {

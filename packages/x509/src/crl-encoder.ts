@@ -64,6 +64,8 @@ export interface CrlHeaderInput {
   caVersion?: { certIndex: number; keyIndex: number };
   /** Microsoft "Next CRL Publish" time. */
   nextCrlPublish?: Date;
+  /** Mark cRLNumber critical (AD CS's `CRLF_CRLNUMBER_CRITICAL`); RFC 5280 makes it non-critical. */
+  crlNumberCritical?: boolean;
   /** Further CRL extensions (e.g. issuingDistributionPoint), appended after ours. */
   extensions?: readonly X509Extension[];
 }
@@ -243,7 +245,8 @@ function _checkHeader(input: CrlHeaderInput, isDelta: boolean): void {
 function _crlExtensions(input: CrlHeaderInput, isDelta: boolean): X509Extension[] {
   const extensions: X509Extension[] = [authorityKeyIdentifier(input.authorityKeyId)];
   if (input.caVersion) extensions.push(caVersion(input.caVersion.certIndex, input.caVersion.keyIndex));
-  extensions.push(crlNumber(input.crlNumber));
+  const number = crlNumber(input.crlNumber);
+  extensions.push(input.crlNumberCritical ? { ...number, critical: true } : number);
   if (input.nextCrlPublish) {
     extensions.push({ oid: OID_MS_CRL_NEXT_PUBLISH, critical: false, value: _utcTimeOnly(input.nextCrlPublish) });
   }

@@ -10,6 +10,7 @@ export const TAG_BOOLEAN = 0x01;
 export const TAG_INTEGER = 0x02;
 export const TAG_BIT_STRING = 0x03;
 export const TAG_OCTET_STRING = 0x04;
+export const TAG_NULL = 0x05;
 export const TAG_OID = 0x06;
 export const TAG_ENUMERATED = 0x0a;
 export const TAG_UTF8_STRING = 0x0c;

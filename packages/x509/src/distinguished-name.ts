@@ -174,6 +174,32 @@ export function nameAttributeValues(name: Name | Uint8Array): Map<string, string
   return out;
 }
 
+/** The DER of the empty Name (an empty RDNSequence), fresh on each call. */
+export function emptyNameDer(): Uint8Array {
+  return Uint8Array.of(TAG_SEQUENCE, 0);
+}
+
+/** True when the Name DER has no RDN (an empty subject, which makes the subjectAltName critical). */
+export function isEmptyName(der: Uint8Array): boolean {
+  return walkName(der).length === 0;
+}
+
+/**
+ * `name` (DER) with one more single-valued RDN of `oid` = `value`, the most specific: last in DER, first in the
+ * string form. The value is a PrintableString where it fits, else a UTF8String (RFC 5280 §4.1.2.4); the e-mail
+ * attribute is an IA5String.
+ */
+export function appendRdn(name: Uint8Array, oid: string, value: string): Uint8Array {
+  const rdns = readSingleElement(name, 'name').contents;
+  const bytes = new TextEncoder().encode(value);
+  const tag =
+    oid === NAME_OID.email ? TAG_IA5_STRING : PRINTABLE_RE.test(value) ? TAG_PRINTABLE_STRING : TAG_UTF8_STRING;
+  return encodeTlv(
+    TAG_SEQUENCE,
+    concatBytes(rdns, encodeTlv(TAG_SET, encodeSequence(encodeOid(oid), encodeTlv(tag, bytes)))),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface WalkedAva {

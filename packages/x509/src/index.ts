@@ -1,10 +1,13 @@
 /** X.509 primitives of the CA engine: pure functions over DER bytes, crypto via WebCrypto. */
 
 export type { Name } from '@peculiar/asn1-x509';
+export * from './authority-key-identifier';
 export * from './ca-certificate';
 export * from './certificate-bundle';
+export * from './certificate-content-error';
 export * from './certificate-info';
 export * from './certification-request';
+export * from './check-certificate-content';
 export * from './create-certification-request';
 export * from './crl';
 export * from './crl-encoder';
@@ -14,12 +17,16 @@ export { bytesEqual, bytesToHex, hexToBytes, toArrayBuffer } from './der';
 export * from './distinguished-name';
 export * from './ecdsa-signature';
 export * from './extensions';
+export * from './general-name-rules';
+export * from './general-names';
 export * from './issue-certificate';
 export * from './key-algorithm';
+export * from './name-value-rules';
 export * from './pem';
 export * from './public-key-info';
 export * from './read-ca-extensions';
 export * from './read-extension-values';
 export * from './serial-number';
+export * from './strict-der';
 export * from './verify-signature';
 export * from './x509-error';

@@ -32,9 +32,17 @@ export interface IssueCertificateInput {
 
 /** Encodes, signs and returns an X.509 v3 certificate as DER. */
 export async function issueCertificate(input: IssueCertificateInput): Promise<Uint8Array> {
-  const tbs = encodeTbsCertificate(input);
-  const signature = await signData(input.issuerKey, input.keyAlgorithm, tbs);
-  return encodeSequence(tbs, signatureAlgorithmIdentifierDer(input.keyAlgorithm), encodeBitString(signature));
+  return signTbsCertificate(encodeTbsCertificate(input), input.issuerKey, input.keyAlgorithm);
+}
+
+/** Signs an encoded TBSCertificate (see {@link encodeTbsCertificate}) and returns the certificate's DER. */
+export async function signTbsCertificate(
+  tbs: Uint8Array,
+  issuerKey: webcrypto.CryptoKey,
+  keyAlgorithm: KeyAlgorithmName,
+): Promise<Uint8Array> {
+  const signature = await signData(issuerKey, keyAlgorithm, tbs);
+  return encodeSequence(tbs, signatureAlgorithmIdentifierDer(keyAlgorithm), encodeBitString(signature));
 }
 
 /** Throws unless `notBefore < notAfter` and both are valid dates. */
@@ -49,7 +57,8 @@ function assertValidity(notBefore: Date, notAfter: Date, what: string): void {
   }
 }
 
-function encodeTbsCertificate(input: IssueCertificateInput): Uint8Array {
+/** The DER TBSCertificate of `input` (validity, serial and key checked), ready to be checked and signed. */
+export function encodeTbsCertificate(input: Omit<IssueCertificateInput, 'issuerKey'>): Uint8Array {
   assertValidSerialNumber(input.serialNumber);
   assertValidity(input.notBefore, input.notAfter, 'certificate validity');
   describePublicKey(input.subjectPublicKeyInfo); // validates the SPKI before it is signed over

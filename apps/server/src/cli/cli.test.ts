@@ -32,6 +32,11 @@ function opensslCsr(name: string): string {
 
 beforeAll(async () => {
   expect((await json('setup', '--name', 'CLI Test CA')).code).toBe(0);
+  // An enterprise CA without a directory issues the templates whose subject the enrollee supplies: WebServer, and
+  // a copy that waits for a CA manager.
+  expect((await json('template', 'copy', 'WebServer', 'PendingWeb')).code).toBe(0);
+  expect((await json('template', 'set', 'PendingWeb', 'enrollmentFlags', '+CT_FLAG_PEND_ALL_REQUESTS')).code).toBe(0);
+  expect((await json('catemplates', '+WebServer', '+PendingWeb')).code).toBe(0);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -40,7 +45,7 @@ describe('certexit CLI (--json)', () => {
     const issued = await json(
       'submit',
       '--attrib',
-      'CertificateTemplate:User',
+      'CertificateTemplate:WebServer',
       opensslCsr('alice'),
       join(work, 'alice.pem'),
     );
@@ -64,7 +69,7 @@ describe('certexit CLI (--json)', () => {
       deliveries: [],
     });
 
-    const pending = await json('submit', '--attrib', 'CertificateTemplate:KeyRecoveryAgent', opensslCsr('kra'));
+    const pending = await json('submit', '--attrib', 'CertificateTemplate:PendingWeb', opensslCsr('kra'));
     expect(pending.out).toMatchObject({ disposition: DB_DISP_PENDING });
     const id = String(pending.out.requestId);
     expect((await json('retrieve', id)).out).toMatchObject({ disposition: DB_DISP_PENDING, deliveries: [] });

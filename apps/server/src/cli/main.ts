@@ -11,6 +11,7 @@ import { registerRequestCommands } from './commands/request-commands';
 import { registerRevocationCommands } from './commands/revocation-commands';
 import { registerServeCommands } from './commands/serve-commands';
 import { registerStoreCommands } from './commands/store-commands';
+import { registerTemplateCommands } from './commands/template-commands';
 
 export type { CliIo } from './cli-context';
 
@@ -54,6 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerDatabaseCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
+  registerTemplateCommands(program, cli);
   registerServeCommands(program, cli);
   registerStoreCommands(program, cli);
   program

@@ -1,5 +1,19 @@
 import type { RegistryValue } from '@certexit/core';
 import * as core from '@certexit/core';
+import type { CaContext } from '@certexit/engine';
+import { defaultEditFlags, POLICY_VALUE_NAMES, policyModuleKey, REGVAL_CRL_FLAGS } from '@certexit/engine';
+
+/**
+ * The value the CA acts on when a registry value is absent, for the flag words whose default is not 0:
+ * `policy\EditFlags` (`EDITF_DEFAULT_ENTERPRISE` / `EDITF_DEFAULT_STANDALONE`) and `CA\CRLFlags`.
+ */
+export function defaultRegistryValue(ca: CaContext, path: string): RegistryValue | undefined {
+  const lower = path.toLowerCase();
+  if (lower === `${policyModuleKey(ca)}\\${POLICY_VALUE_NAMES.EditFlags}`.toLowerCase())
+    return defaultEditFlags(ca.caType);
+  if (lower === `${ca.registryPath}\\${REGVAL_CRL_FLAGS}`.toLowerCase()) return 0;
+  return undefined;
+}
 
 /**
  * The value `certexit setreg` stores, certutil-style: a number (decimal or 0x hex) is a DWORD; text with `\n`
@@ -45,7 +59,8 @@ function _number(text: string): number | undefined {
 
 function _constant(name: string): number | undefined {
   const value = (core as Record<string, unknown>)[name];
-  return /^(EXITEVENT|EXITPUB|CSURL|CT_FLAG|CR_FLG|EXTENSION)_[A-Z_]+$/.test(name) && typeof value === 'number'
+  return /^(EXITEVENT|EXITPUB|CSURL|CT_FLAG|CR_FLG|EXTENSION|EDITF|CRLF)_[A-Z0-9_]+$/.test(name) &&
+    typeof value === 'number'
     ? value
     : undefined;
 }

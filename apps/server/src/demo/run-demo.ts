@@ -2,12 +2,24 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@certexit/core';
 import { exitEventName, hresultName, PROGID_DEFAULT_EXIT } from '@certexit/core';
-import { CertificateAuthority, caFolder, caRegistryPaths, openCa, setupCa } from '@certexit/engine';
+import {
+  CertificateAuthority,
+  caFolder,
+  caRegistryPaths,
+  copyTemplate,
+  editCaTemplateNames,
+  openCa,
+  PRINCIPALS,
+  setTemplateField,
+  setupCa,
+} from '@certexit/engine';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { builtinExitModules, importExitModule } from '../builtin-exit-modules';
 import { createLogger } from '../logging/create-logger';
 
 const _INVENTORY = 'CertExit_Inventory.Exit';
+/** A copy of WebServer that requesters may enroll for, each request approved by a CA manager. */
+const _APPROVED_WEB = 'WebServerApproved';
 
 /**
  * The main job on embedded defaults: a demo enterprise CA in a local folder, the default and inventory exit
@@ -41,6 +53,19 @@ export async function runDemo(options: {
   } else {
     io.out(`Using the demo CA in ${folder.root}`);
   }
+  // The demo has no directory, so it uses templates whose subject the enrollee supplies; they are off a new CA's
+  // list (certexit catemplates +WebServer), and requesters may enroll only with a CA manager's approval.
+  const configured = await openCa(folder.root);
+  try {
+    if (!configured.templateStore.find(_APPROVED_WEB)) {
+      copyTemplate(configured, 'WebServer', _APPROVED_WEB);
+      setTemplateField(configured, _APPROVED_WEB, 'enrollmentFlags', '+CT_FLAG_PEND_ALL_REQUESTS');
+      setTemplateField(configured, _APPROVED_WEB, 'Enroll', `+${PRINCIPALS.domainUsers}`);
+    }
+    editCaTemplateNames(configured, ['+WebServer', `+${_APPROVED_WEB}`]);
+  } finally {
+    await configured.store.close();
+  }
 
   const caPem = join(folder.root, 'ca-certificate.pem');
   let certFile = '';
@@ -64,38 +89,52 @@ export async function runDemo(options: {
       await createCertificationRequest({
         keyPair: keys,
         keyAlgorithm: 'ECDSA_P256',
-        subject: 'CN=alice, CN=Users, DC=certexit, DC=test',
-        extensions: [subjectAltName({ upn: ['alice@certexit.test'], email: ['alice@certexit.test'] })],
+        subject: 'CN=www.certexit.test, O=certexit',
+        extensions: [subjectAltName({ dns: ['www.certexit.test'] })],
       }),
       'CERTIFICATE REQUEST',
     );
-    writeFileSync(join(folder.root, 'alice.csr'), csr);
+    writeFileSync(join(folder.root, 'www.csr'), csr);
 
-    io.out('\n1. Submit a PKCS#10 request for template User (certreq -submit -attrib CertificateTemplate:User):');
+    io.out(
+      '\n1. The CA administrator submits a request for template WebServer (certreq -submit -attrib CertificateTemplate:WebServer):',
+    );
     const issued = await authority.submit({
       request: csr,
-      attributes: 'CertificateTemplate:User',
-      requesterName: 'CERTEXIT\\alice',
+      attributes: 'CertificateTemplate:WebServer',
+      requesterGroups: [PRINCIPALS.administrators],
     });
     certFile = join(folder.root, `request-${issued.requestId}.cer.pem`);
     if (issued.certificate) writeFileSync(certFile, toPem(issued.certificate, 'CERTIFICATE'));
     io.out(`  RequestId ${issued.requestId}: ${issued.message}; certificate in ${certFile}`);
 
-    io.out('\n2. A request without a template (an enterprise CA denies it):');
+    io.out(
+      '\n2. A requester (CERTEXIT\\alice, Domain Users) asks for the same template: only administrators may enroll:',
+    );
+    const refused = await authority.submit({
+      request: csr,
+      attributes: 'CertificateTemplate:WebServer',
+      requesterName: 'CERTEXIT\\alice',
+    });
+    io.out(`  RequestId ${refused.requestId}: ${hresultName(refused.statusCode)}: ${refused.message}`);
+
+    io.out('\n3. A request without a template (an enterprise CA denies it):');
     const denied = await authority.submit({ request: csr, requesterName: 'CERTEXIT\\alice' });
     io.out(`  RequestId ${denied.requestId}: ${denied.message}`);
 
-    io.out('\n3. A Key Recovery Agent request waits for a CA manager, who then approves it:');
+    io.out(
+      `\n4. alice asks for ${_APPROVED_WEB}, which requesters may use with a CA manager's approval; the officer approves:`,
+    );
     const pending = await authority.submit({
       request: csr,
-      attributes: 'CertificateTemplate:KeyRecoveryAgent',
+      attributes: `CertificateTemplate:${_APPROVED_WEB}`,
       requesterName: 'CERTEXIT\\alice',
     });
     io.out(`  RequestId ${pending.requestId}: ${pending.message}`);
     const approved = await authority.resubmit(pending.requestId, 'CERTEXIT\\officer');
     io.out(`  RequestId ${approved.requestId}: ${approved.message}`);
 
-    io.out('\n4. The service stops:');
+    io.out('\n5. The service stops:');
   } finally {
     await authority.stop();
   }

@@ -37,6 +37,7 @@ import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
 import { deliveryJson, outcomeJson, requestSummaryJson } from './request-json';
 import type { ServerMetrics } from './server-metrics';
+import { templateHandlers } from './template-handlers';
 
 /** One route's handler; the request was authenticated and validated against the route's schemas before. */
 export type ApiHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -67,6 +68,7 @@ export function createApiHandlers(
   };
 
   return {
+    ...templateHandlers(engine),
     async getExitQueue(request) {
       const query = request.query as { module?: string; limit?: number };
       return exitQueueReport(engine.ca.store.outbox, {
@@ -114,7 +116,12 @@ export function createApiHandlers(
         throw new HttpError(400, `body.attributes: ${(error as Error).message}`);
       }
       const outcome = await timed('submit', () =>
-        engine.submit({ request: body.request, attributes: body.attributes, requesterName: caller.identity }),
+        engine.submit({
+          request: body.request,
+          attributes: body.attributes,
+          requesterName: caller.identity,
+          requesterGroups: caller.groups,
+        }),
       );
       if (outcome.disposition === DB_DISP_ERROR) {
         // The engine recorded a failed row (unparsable or wrongly signed request): a client error, named.

@@ -25,6 +25,15 @@ import {
   exitQueueRetrySchema,
   exitQueueSchema,
 } from './exit-queue-schemas';
+import {
+  caTemplatesBodySchema,
+  caTemplatesSchema,
+  templateChangeSchema,
+  templateListSchema,
+  templateParamsSchema,
+  templateSchema,
+  templateSetBodySchema,
+} from './template-schemas';
 
 /**
  * Who may call a route: `public` needs nothing; `authenticated` any caller; `requester` a requester or a manager
@@ -49,7 +58,7 @@ export interface ApiRoute {
   readonly url: string;
   readonly summary: string;
   readonly access: RouteAccess;
-  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'operations';
+  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'templates' | 'operations';
   readonly params?: object;
   readonly querystring?: object;
   readonly body?: object;
@@ -203,6 +212,66 @@ export const API_ROUTES = [
     access: 'authenticated',
     tag: 'ca',
     responses: { 200: { description: 'The CA.', schema: caInfoSchema }, 401: _authErrors[401] },
+  },
+  {
+    operationId: 'getCaTemplates',
+    method: 'GET',
+    url: '/v1/ca/templates',
+    summary: "The CA's template list (certutil -CATemplates): the templates it issues",
+    access: 'authenticated',
+    tag: 'templates',
+    responses: { 200: { description: 'The list.', schema: caTemplatesSchema }, 401: _authErrors[401] },
+  },
+  {
+    operationId: 'setCaTemplates',
+    method: 'POST',
+    url: '/v1/ca/templates',
+    summary: "Edit the CA's template list (certutil -SetCATemplates): +Name adds, -Name removes, names replace it",
+    access: 'manager',
+    tag: 'templates',
+    body: caTemplatesBodySchema,
+    responses: {
+      200: { description: 'The new list, with the ESC warnings of the templates on it.', schema: caTemplatesSchema },
+      ..._managerErrors,
+    },
+  },
+  {
+    operationId: 'listTemplates',
+    method: 'GET',
+    url: '/v1/templates',
+    summary: 'Every certificate template with its permissions, name flags and warnings (certutil -template)',
+    access: 'manager',
+    tag: 'templates',
+    responses: { 200: { description: 'The templates.', schema: templateListSchema }, ..._managerErrors },
+  },
+  {
+    operationId: 'getTemplate',
+    method: 'GET',
+    url: '/v1/templates/:name',
+    summary: 'One certificate template',
+    access: 'manager',
+    tag: 'templates',
+    params: templateParamsSchema,
+    responses: {
+      200: { description: 'The template.', schema: templateSchema },
+      ..._managerErrors,
+      404: _error('No such template.'),
+    },
+  },
+  {
+    operationId: 'setTemplate',
+    method: 'POST',
+    url: '/v1/templates/:name',
+    summary: 'Change one field of a template (certexit template set): flags, key rules, EKUs, Enroll/AutoEnroll',
+    access: 'manager',
+    tag: 'templates',
+    params: templateParamsSchema,
+    body: templateSetBodySchema,
+    responses: {
+      200: { description: 'The change and the template as it is now.', schema: templateChangeSchema },
+      ..._managerErrors,
+      404: _error('No such template.'),
+    },
   },
   {
     operationId: 'getExitQueue',

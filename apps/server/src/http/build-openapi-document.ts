@@ -59,7 +59,7 @@ export function buildOpenApiDocument(
       description:
         'The certexit reference CA over HTTP. Callers authenticate with a bearer token made by `certexit caller add`; ' +
         'requesters submit and retrieve their own requests (the requester name is the caller’s identity), CA ' +
-        'managers also approve, deny, revoke, publish CRLs and view all requests. Errors are `{ error, hresult, message }`.',
+        'managers also approve, deny, revoke, publish CRLs, view all requests and manage templates. Errors are `{ error, hresult, message }`.',
     },
     ...(options.serverUrl && { servers: [{ url: options.serverUrl }] }),
     tags: [
@@ -67,6 +67,11 @@ export function buildOpenApiDocument(
       { name: 'certificates', description: 'Issued certificates (certutil -revoke).' },
       { name: 'crls', description: 'Certificate revocation lists (certutil -crl).' },
       { name: 'ca', description: 'The certificate authority.' },
+      {
+        name: 'templates',
+        description:
+          "Certificate templates and the CA's template list (certutil -template, -CATemplates, -SetCATemplates).",
+      },
       { name: 'operations', description: 'Health, metrics and this document.' },
     ],
     paths,

@@ -24,7 +24,7 @@ describe('CallerDirectory', () => {
     const registry = new RegistryFile(file);
     const callers = new CallerDirectory(registry, CA_KEY);
     const { token, caller, replaced } = callers.add('CERTEXIT\\bob', 'requester');
-    expect(caller).toEqual({ identity: 'CERTEXIT\\bob', role: 'requester' });
+    expect(caller).toEqual({ identity: 'CERTEXIT\\bob', role: 'requester', groups: [] });
     expect(replaced).toBe(false);
 
     const key = registry.getKey(`${CA_KEY}\\Callers\\CERTEXIT!005cbob`);
@@ -35,9 +35,11 @@ describe('CallerDirectory', () => {
     });
     expect(JSON.stringify(key)).not.toContain(token);
 
-    expect(callers.authenticate(token)).toEqual({ identity: 'CERTEXIT\\bob', role: 'requester' });
+    expect(callers.authenticate(token)).toEqual({ identity: 'CERTEXIT\\bob', role: 'requester', groups: [] });
     expect(callers.authenticate(`cxt_${'B'.repeat(43)}`)).toBeUndefined();
-    expect(callers.list()).toEqual([{ identity: 'CERTEXIT\\bob', role: 'requester', created: expect.any(String) }]);
+    expect(callers.list()).toEqual([
+      { identity: 'CERTEXIT\\bob', role: 'requester', groups: [], created: expect.any(String) },
+    ]);
   });
 
   it('replaces a caller (case-insensitively) with a new token that retires the old one', () => {
@@ -46,7 +48,7 @@ describe('CallerDirectory', () => {
     const second = callers.add('certexit\\BOB', 'manager');
     expect(second.replaced).toBe(true);
     expect(callers.authenticate(first.token)).toBeUndefined();
-    expect(callers.authenticate(second.token)).toEqual({ identity: 'certexit\\BOB', role: 'manager' });
+    expect(callers.authenticate(second.token)).toEqual({ identity: 'certexit\\BOB', role: 'manager', groups: [] });
     expect(callers.list()).toHaveLength(1);
   });
 
@@ -62,7 +64,11 @@ describe('CallerDirectory', () => {
     const callers = new CallerDirectory(new RegistryFile(registryFile()), CA_KEY);
     const certificate = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05]);
     callers.add('CERTEXIT\\bob', 'requester', { certificate });
-    expect(callers.authenticateCertificate(certificate)).toEqual({ identity: 'CERTEXIT\\bob', role: 'requester' });
+    expect(callers.authenticateCertificate(certificate)).toEqual({
+      identity: 'CERTEXIT\\bob',
+      role: 'requester',
+      groups: [],
+    });
     expect(callers.authenticateCertificate(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x06]))).toBeUndefined();
     expect(callers.list()[0]?.certificateSha256).toBe(createHash('sha256').update(certificate).digest('hex'));
     callers.add('CERTEXIT\\bob', 'manager');
@@ -94,7 +100,7 @@ describe('CallerDirectory', () => {
     server.refresh();
     const cli = new CallerDirectory(new RegistryFile(file), CA_KEY);
     const { token } = cli.add('CERTEXIT\\carol', 'manager');
-    expect(server.authenticate(token)).toEqual({ identity: 'CERTEXIT\\carol', role: 'manager' });
+    expect(server.authenticate(token)).toEqual({ identity: 'CERTEXIT\\carol', role: 'manager', groups: [] });
     new CallerDirectory(new RegistryFile(file), CA_KEY).remove('CERTEXIT\\carol');
     expect(server.authenticate(token)).toBeUndefined();
   });
@@ -118,5 +124,25 @@ describe('CallerDirectory', () => {
     expect(callers.authenticate(`cxt_${'C'.repeat(43)}`)).toBeUndefined();
     writeFileSync(file, '{}');
     expect(callers.list()).toEqual([]);
+  });
+
+  it('keeps the groups a caller is in, edits them without a new token, and refuses group names that break lists', () => {
+    const callers = new CallerDirectory(new RegistryFile(registryFile()), CA_KEY);
+    const { token } = callers.add('CERTEXIT\\webadmin', 'requester', { groups: ['Domain Admins', 'PKI Web'] });
+    expect(callers.authenticate(token)).toEqual({
+      identity: 'CERTEXIT\\webadmin',
+      role: 'requester',
+      groups: ['Domain Admins', 'PKI Web'],
+    });
+    expect(callers.editGroups('certexit\\WEBADMIN', ['-Domain Admins', '+Web Operators'])).toEqual([
+      'PKI Web',
+      'Web Operators',
+    ]);
+    expect(callers.authenticate(token)?.groups).toEqual(['PKI Web', 'Web Operators']);
+    expect(callers.editGroups('CERTEXIT\\webadmin', ['Only'])).toEqual(['Only']);
+    expect(callers.groupsOf('CERTEXIT\\nobody')).toEqual([]);
+    expect(() => callers.add('CERTEXIT\\x', 'requester', { groups: ['bad\ngroup'] })).toThrow(/is not a group name/);
+    expect(() => callers.editGroups('CERTEXIT\\webadmin', ['+a,b'])).toThrow(/is not a group name/);
+    expect(() => callers.editGroups('CERTEXIT\\nobody', ['+x'])).toThrow(/is not a caller/);
   });
 });

@@ -17,6 +17,11 @@ export interface Caller {
   /** `DOMAIN\user`, recorded as the requester name or officer of what the caller does. */
   readonly identity: string;
   readonly role: CallerRole;
+  /**
+   * The groups the caller is in by the CA's records (`caller add --group`), which template permissions name
+   * (`Domain Admins`, `PKI Web Admins`, …); an enterprise CA adds the caller's directory groups.
+   */
+  readonly groups: readonly string[];
 }
 
 /** A caller as `caller list` shows it: never the token or its hash. */
@@ -31,6 +36,21 @@ export const REGKEY_CALLERS = 'Callers';
 
 /** The value holding `sha256:<hex>` of a caller's TLS client certificate. */
 const VALUE_CERTIFICATE = 'CertificateHash';
+
+/** The REG_MULTI_SZ of a caller's groups. */
+const VALUE_GROUPS = 'Groups';
+
+// A group name: printable, no control characters, no separators that break the registry list or logs.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const _GROUP = /^[^\u0000-\u001f\u007f"/[\]:;|=,+*?<>]{1,256}$/;
+
+/** Throws a clear error unless `group` is a usable group name. */
+export function assertGroupName(group: string): void {
+  if (!_GROUP.test(group) || group.trim() !== group)
+    throw new Error(
+      `${JSON.stringify(group)} is not a group name (1 to 256 characters, no control characters, no "/[]:;|=,+*?<>, no leading or trailing space)`,
+    );
+}
 
 // NetBIOS-style domain, then a SAM-style user name: no control characters, no separators that break logs or filters.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
@@ -74,10 +94,12 @@ export class CallerDirectory {
   add(
     identity: string,
     role: string,
-    options: { certificate?: Uint8Array } = {},
+    options: { certificate?: Uint8Array; groups?: readonly string[] } = {},
   ): { caller: Caller; token: string; replaced: boolean } {
     assertCallerIdentity(identity);
     assertCallerRole(role);
+    const groups = [...new Set(options.groups ?? [])];
+    for (const group of groups) assertGroupName(group);
     const existing = this.find(identity);
     const token = newCallerToken();
     const key = this.keyOf(identity);
@@ -90,10 +112,36 @@ export class CallerDirectory {
     this.registry.setValue(`${key}\\Identity`, identity);
     this.registry.setValue(`${key}\\Role`, role);
     this.registry.setValue(`${key}\\Created`, new Date().toISOString());
+    this.registry.setValue(`${key}\\${VALUE_GROUPS}`, groups);
     this.registry.setValue(`${key}\\TokenHash`, hashCallerToken(token));
     if (options.certificate)
       this.registry.setValue(`${key}\\${VALUE_CERTIFICATE}`, _certificateHash(options.certificate));
-    return { caller: { identity, role }, token, replaced: existing !== undefined };
+    return { caller: { identity, role, groups }, token, replaced: existing !== undefined };
+  }
+
+  /**
+   * Edits a caller's groups certutil-style (`+Group` adds, `-Group` removes, bare names replace the list); the token
+   * and role stay. Takes effect at the caller's next request.
+   * @returns the new list
+   */
+  editGroups(identity: string, edits: readonly string[]): string[] {
+    const found = this.find(identity);
+    if (!found) throw new Error(`${identity} is not a caller (see "certexit caller list")`);
+    const replace = !edits.every((e) => e.startsWith('+') || e.startsWith('-'));
+    let groups = replace ? [] : [...found.groups];
+    for (const edit of edits) {
+      const name = replace ? edit : edit.slice(1);
+      assertGroupName(name);
+      groups = groups.filter((g) => g.toLowerCase() !== name.toLowerCase());
+      if (replace || edit.startsWith('+')) groups.push(name);
+    }
+    this.registry.setValue(`${this.callersPath()}\\${found.keyName}\\${VALUE_GROUPS}`, groups);
+    return groups;
+  }
+
+  /** The groups of a registered caller (empty for an identity that is not a caller). */
+  groupsOf(identity: string): readonly string[] {
+    return this.find(identity)?.groups ?? [];
   }
 
   /** Removes a caller; true when it existed. Its token stops working at once. */
@@ -105,9 +153,10 @@ export class CallerDirectory {
   /** Every caller, without secrets, sorted by identity. */
   list(): CallerEntry[] {
     return this.entries()
-      .map(({ identity, role, created, certificateHash }) => ({
+      .map(({ identity, role, groups, created, certificateHash }) => ({
         identity,
         role,
+        groups,
         ...(created && { created }),
         ...(certificateHash && { certificateSha256: certificateHash.slice('sha256:'.length) }),
       }))
@@ -123,7 +172,7 @@ export class CallerDirectory {
     let match: Caller | undefined;
     for (const entry of this.entries()) {
       if (callerTokenMatches(token, entry.tokenHash) && match === undefined)
-        match = { identity: entry.identity, role: entry.role };
+        match = { identity: entry.identity, role: entry.role, groups: entry.groups };
     }
     return match;
   }
@@ -141,7 +190,7 @@ export class CallerDirectory {
         ? Buffer.from(entry.certificateHash.slice('sha256:'.length), 'hex')
         : undefined;
       if (stored?.length === 32 && timingSafeEqual(presented, stored) && match === undefined)
-        match = { identity: entry.identity, role: entry.role };
+        match = { identity: entry.identity, role: entry.role, groups: entry.groups };
     }
     return match;
   }
@@ -166,7 +215,7 @@ export class CallerDirectory {
     this.seenSignature = signature;
   }
 
-  private find(identity: string): { keyName: string } | undefined {
+  private find(identity: string): { keyName: string; groups: readonly string[] } | undefined {
     const wanted = identity.toLowerCase();
     return this.entries().find((e) => e.identity.toLowerCase() === wanted);
   }
@@ -183,10 +232,13 @@ export class CallerDirectory {
       if (!identity || !role || !(CALLER_ROLES as readonly string[]).includes(role)) continue;
       if (!tokenHash || !isCallerTokenHash(tokenHash)) continue;
       const certificateHash = _text(key, VALUE_CERTIFICATE);
+      const groupsValue = Object.entries(key).find(([k]) => k.toLowerCase() === VALUE_GROUPS.toLowerCase())?.[1];
+      const groups = Array.isArray(groupsValue) ? groupsValue.map(String).filter((g) => _GROUP.test(g)) : [];
       out.push({
         keyName,
         identity,
         role: role as CallerRole,
+        groups,
         tokenHash,
         created: _text(key, 'Created'),
         certificateHash: certificateHash && isCallerTokenHash(certificateHash) ? certificateHash : undefined,

@@ -54,6 +54,9 @@ describe('a directory that goes away in the middle of a burst (Samba AD DC)', ()
         objectClass: ['top', 'person', 'organizationalPerson', 'user'],
         sAMAccountName: user,
         userAccountControl: '514',
+        // The User template builds the certificate's names from these.
+        userPrincipalName: `${user}@${samba.realm.toLowerCase()}`,
+        mail: `${user}@${samba.realm.toLowerCase()}`,
       });
     }
   });
@@ -91,6 +94,16 @@ describe('a directory that goes away in the middle of a burst (Samba AD DC)', ()
       BreakerOpenMs: 200,
     })) {
       ca.registry.setValue(`${key}\\${name}`, value);
+    }
+    // The CA's own directory (the requester's names and groups) is the DC itself, not the proxy that goes away:
+    // the outage is the default module's.
+    for (const [name, value] of Object.entries({
+      LdapServers: [samba.url],
+      LdapBindDN: samba.bindDn,
+      LdapBindPasswordFile: passwordFile,
+      LdapCAFile: samba.caFile,
+    })) {
+      ca.registry.setValue(`${ca.registryPath}\\Directory\\${name}`, value);
     }
     await ca.store.close();
 

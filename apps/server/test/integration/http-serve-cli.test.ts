@@ -50,6 +50,8 @@ describe('certexit serve and caller (CLI)', () => {
     expect(setup.code, setup.out.join('\n')).toBe(0);
     writeFileSync(join(dir, 'file-module.mjs'), FILE_MODULE);
     expect((await cli('module', 'register', 'Test_File.Exit', join(dir, 'file-module.mjs'))).code).toBe(0);
+    // WebServer is off a new CA's list (the enrollee supplies its subject): the administrator offers it.
+    expect((await cli('catemplates', '+WebServer')).code).toBe(0);
   });
 
   afterAll(() => {
@@ -82,6 +84,16 @@ describe('certexit serve and caller (CLI)', () => {
       /is not DOMAIN\\user/,
     );
     expect((await cli('caller', 'add', 'CERTEXIT\\x', '--role', 'admin')).code).not.toBe(0);
+
+    // Groups: given at add, edited certutil-style (-X is a value, not an option), listed.
+    expect((await cli('caller', 'groups', 'CERTEXIT\\carol', '+Domain Admins', '+PKI Web')).out).toEqual([
+      'CERTEXIT\\carol: Domain Admins, PKI Web',
+    ]);
+    expect((await cli('caller', 'groups', 'CERTEXIT\\carol', '-Domain Admins')).out).toEqual([
+      'CERTEXIT\\carol: PKI Web',
+    ]);
+    expect((await cli('caller', 'list')).out.join('\n')).toMatch(/CERTEXIT\\carol {2}requester {2}groups PKI Web/);
+    expect((await cli('caller', 'groups', 'CERTEXIT\\nobody')).out.at(-1)).toMatch(/is not a caller/);
   });
 
   it('refuses plain HTTP on a non-loopback address, and a certificate without its key', async () => {
@@ -124,7 +136,8 @@ describe('certexit serve and caller (CLI)', () => {
     expect(signals.listenerCount('SIGTERM')).toBe(1);
 
     const erin = JSON.parse(
-      (await cli('--json', 'caller', 'add', 'CERTEXIT\\erin', '--role', 'requester')).out[0]!,
+      (await cli('--json', 'caller', 'add', 'CERTEXIT\\erin', '--role', 'requester', '--group', 'Domain Admins'))
+        .out[0]!,
     ).token;
     const keyPair = await generateKeyPair('ECDSA_P256');
     const request = toPem(
@@ -134,7 +147,7 @@ describe('certexit serve and caller (CLI)', () => {
     const issued = await httpsCall(`${url}/v1/requests`, {
       ca: pki.caPem,
       token: erin,
-      body: { request, attributes: ['CertificateTemplate:User'] },
+      body: { request, attributes: ['CertificateTemplate:WebServer'] },
     });
     expect(issued.status).toBe(201);
     expect(issued.json.dispositionText).toBe('Issued');

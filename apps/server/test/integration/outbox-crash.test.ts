@@ -85,7 +85,11 @@ describe('exit outbox crash test (kill -9 mid-burst)', () => {
   });
 
   it('delivers every issued certificate to the module after a kill -9 in the middle of a burst', async () => {
-    const token = JSON.parse(cli('--json', 'caller', 'add', 'CERTEXIT\\burst', '--role', 'requester')).token as string;
+    // The burst's requester is a web administrator (WebServer takes the subject from the request; the CA offers it).
+    cli('catemplates', '+WebServer');
+    const token = JSON.parse(
+      cli('--json', 'caller', 'add', 'CERTEXIT\\burst', '--role', 'requester', '--group', 'Domain Admins'),
+    ).token as string;
     const requests = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         const keyPair = await generateKeyPair('ECDSA_P256');
@@ -101,7 +105,7 @@ describe('exit outbox crash test (kill -9 mid-burst)', () => {
       fetch(`${first.url}/v1/requests`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ request, attributes: ['CertificateTemplate:User'] }),
+        body: JSON.stringify({ request, attributes: ['CertificateTemplate:WebServer'] }),
       })
         .then((r) => {
           if (r.status === 201) answered++;

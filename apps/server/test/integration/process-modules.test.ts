@@ -32,6 +32,7 @@ describe('process modules (Python, shell) receive the engine events', () => {
 
   it('delivers EXITEVENT_CERTISSUED to both, which read the certificate through callbacks', async () => {
     expect((await json('setup', '--name', 'Process Module CA')).code).toBe(0);
+    expect((await json('catemplates', '+WebServer')).code).toBe(0);
     const pythonFile = join(work, 'python.lines');
     const shellFile = join(work, 'shell.lines');
     const registered = await json(

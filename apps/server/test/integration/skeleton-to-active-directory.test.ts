@@ -33,6 +33,9 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
       objectClass: ['top', 'person', 'organizationalPerson', 'user'],
       sAMAccountName: user,
       userAccountControl: '514',
+      // The User template builds the certificate's subject and SAN from these.
+      userPrincipalName: `${user}@${samba.realm.toLowerCase()}`,
+      mail: `${user}@${samba.realm.toLowerCase()}`,
     });
   });
 
@@ -60,15 +63,18 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
       ),
     ).toBe(0);
 
-    // The default module's directory settings, in its own configuration location (what setreg reaches).
+    // The default module's directory settings, in its own configuration location (what setreg reaches), and the
+    // CA's (CA\Directory), from which the policy builds a User certificate's names.
     const passwordFile = join(work, 'bind-password');
     writeFileSync(passwordFile, samba.bindPassword, { mode: 0o600 });
     const ca = await openCa(dir);
     const location = caRegistryPaths.exitModule(ca.sanitizedName, PROGID_DEFAULT_EXIT);
-    ca.registry.setValue(`${location}\\LdapServers`, [samba.url]);
-    ca.registry.setValue(`${location}\\LdapBindDN`, samba.bindDn);
-    ca.registry.setValue(`${location}\\LdapBindPasswordFile`, passwordFile);
-    ca.registry.setValue(`${location}\\LdapCAFile`, samba.caFile);
+    for (const key of [location, `${ca.registryPath}\\Directory`]) {
+      ca.registry.setValue(`${key}\\LdapServers`, [samba.url]);
+      ca.registry.setValue(`${key}\\LdapBindDN`, samba.bindDn);
+      ca.registry.setValue(`${key}\\LdapBindPasswordFile`, passwordFile);
+      ca.registry.setValue(`${key}\\LdapCAFile`, samba.caFile);
+    }
     await ca.store.close();
 
     const { csr } = opensslRequest(work, 'user', `/CN=${user}`);
@@ -116,6 +122,8 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
 
   it('leaves the directory alone for a template without CT_FLAG_PUBLISH_TO_DS, and the certificate stays issued', async () => {
     const { csr } = opensslRequest(work, 'web', `/CN=${user}`);
+    // WebServer is offered, and this requester is named a web administrator for the submission.
+    expect(await runCli(['--dir', dir, 'catemplates', '+WebServer'], io)).toBe(0);
     lines.length = 0;
     expect(
       await runCli(
@@ -127,6 +135,8 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
           'CertificateTemplate:WebServer',
           '--requester',
           `${samba.domain}\\${user}`,
+          '--group',
+          'Domain Admins',
           csr,
         ],
         io,
@@ -142,8 +152,12 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
   });
 
   it('keeps the request issued when the directory write fails, logging event 46', async () => {
+    // The module's bind now fails (a wrong password); the CA's own directory look-up still works.
+    const wrongPassword = join(work, 'wrong-password');
+    writeFileSync(wrongPassword, 'not-the-password', { mode: 0o600 });
     const ca = await openCa(dir);
     const location = caRegistryPaths.exitModule(ca.sanitizedName, PROGID_DEFAULT_EXIT);
+    ca.registry.setValue(`${location}\\LdapBindPasswordFile`, wrongPassword);
     await ca.store.close();
     const { csr } = opensslRequest(work, 'ghost', '/CN=ghost');
     const logged: Array<{ level: string; fields: Record<string, unknown> }> = [];
@@ -155,29 +169,21 @@ describe('CSR to Active Directory (Samba AD DC)', () => {
     };
     lines.length = 0;
     const code = await runCli(
-      [
-        '--dir',
-        dir,
-        'submit',
-        '--attrib',
-        'CertificateTemplate:User',
-        '--requester',
-        `${samba.domain}\\no-such-user-${user}`,
-        csr,
-      ],
+      ['--dir', dir, 'submit', '--attrib', 'CertificateTemplate:User', '--requester', `${samba.domain}\\${user}`, csr],
       { ...io, logger },
     );
     expect(code).toBe(0);
     expect(lines).toContain('Issued: Issued');
-    // No such account: the directory's "object not found", by its name.
+    // The module's bind is refused: the directory's "logon failure", by its name.
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /EXITEVENT_CERTISSUED -> CertificateAuthority_MicrosoftDefault\.Exit: HRESULT_FROM_WIN32\(ERROR_DS_OBJ_NOT_FOUND\)/,
+        /EXITEVENT_CERTISSUED -> CertificateAuthority_MicrosoftDefault\.Exit: HRESULT_FROM_WIN32\(ERROR_LOGON_FAILURE\)/,
       ),
     );
     const event46 = logged.find((l) => l.fields.eventId === 46);
     expect(event46?.fields).toMatchObject({ module: PROGID_DEFAULT_EXIT, method: 'Notify' });
     expect(JSON.stringify(logged)).not.toContain(samba.bindPassword);
+    expect(JSON.stringify(logged)).not.toContain('not-the-password');
     expect(location).toContain('ExitModules');
   });
 });

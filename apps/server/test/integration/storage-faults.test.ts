@@ -39,6 +39,16 @@ describe('a full disk under the CA database', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', mount]);
     mounted = true;
     await setupCa({ dir, commonName: 'Full Disk CA', type: 'enterprise-root', exitModules: ['Test_Full.Exit'] });
+    // The requester is a web administrator: WebServer takes the subject from the request, and the CA offers it.
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const printed: string[] = [];
+    const cli = (...args: string[]) =>
+      runCli(['--dir', dir, ...args], { out: (l) => printed.push(l), err: (l) => printed.push(l), logger: quiet });
+    expect(await cli('catemplates', '+WebServer')).toBe(0);
+    expect(
+      await cli('--json', 'caller', 'add', 'CERTEXIT\\filler', '--role', 'requester', '--group', 'Domain Admins'),
+    ).toBe(0);
+    token = (JSON.parse(printed.at(-1)!) as { token: string }).token;
     server = await startServer({
       dir,
       listen: '127.0.0.1:0',
@@ -46,7 +56,6 @@ describe('a full disk under the CA database', () => {
       builtins: { 'Test_Full.Exit': recordingModule({ progId: 'Test_Full.Exit', seen }) },
       processMetrics: false,
     });
-    token = server.callers.add('CERTEXIT\\filler', 'requester').token;
     const keyPair = await generateKeyPair('ECDSA_P256');
     request = toPem(
       await createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=full' }),
@@ -64,7 +73,7 @@ describe('a full disk under the CA database', () => {
     const response = await fetch(`${server!.url}/v1/requests`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ request, attributes: ['CertificateTemplate:User'] }),
+      body: JSON.stringify({ request, attributes: ['CertificateTemplate:WebServer'] }),
     });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   };
@@ -111,7 +120,7 @@ describe('a full disk under the CA database', () => {
     const lines: string[] = [];
     writeFileSync(join(work, 'full.pem'), request);
     const code = await runCli(
-      ['--dir', dir, 'submit', '--attrib', 'CertificateTemplate:User', join(work, 'full.pem')],
+      ['--dir', dir, 'submit', '--attrib', 'CertificateTemplate:WebServer', join(work, 'full.pem')],
       {
         out: (l) => lines.push(l),
         err: (l) => lines.push(l),

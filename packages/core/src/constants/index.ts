@@ -1,6 +1,10 @@
+export * from './ca-properties';
 export * from './ca-types';
+export * from './config-flags';
+export * from './crl-flags';
 export * from './crl-reasons';
 export * from './dispositions';
+export * from './edit-flags';
 export * from './exit-events';
 export * from './extension-flags';
 export * from './hresults';
@@ -10,3 +14,4 @@ export * from './publication';
 export * from './registry-names';
 export * from './request-types';
 export * from './template-flags';
+export * from './view-output';

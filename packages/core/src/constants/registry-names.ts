@@ -39,7 +39,3 @@ export const IID_ICertExit2 = '0abf484b-d049-464d-a7ed-552e7529b0ff';
 export const IID_ICertManageModule = 'e7d7ad42-bd3d-11d1-9a4d-00c04fc297eb';
 export const IID_ICertServerExit = '4ba9eb90-732c-11d0-8816-00a0c903b83c';
 export const CLSID_CCertServerExit = '4c4a5e40-732c-11d0-8816-00a0c903b83c';
-
-/** `CR_PROP_EXITCOUNT` / `CR_PROP_EXITDESCRIPTION` (CertCli.h) for `ICertRequest2::GetCAProperty`. */
-export const CR_PROP_EXITCOUNT = 3;
-export const CR_PROP_EXITDESCRIPTION = 4;

@@ -1,6 +1,7 @@
 import type { webcrypto } from 'node:crypto';
 import type { CertificateInfo } from '@certexit/x509';
 import type { CertificateTemplate } from '../policy/certificate-template';
+import type { TemplateStore } from '../policy/template-store';
 import type { CaFolderContext } from './open-ca-folder';
 
 /**
@@ -30,7 +31,10 @@ export interface CaContext extends CaFolderContext {
   readonly certIndex: number;
   /** The current CRL/key index (`%8`). */
   readonly keyIndex: number;
+  /** The templates of `templates.json` as they are now (a change by `certexit template set` is seen at once). */
   readonly templates: readonly CertificateTemplate[];
+  /** `templates.json`: find, list and save templates. */
+  readonly templateStore: TemplateStore;
   /**
    * Loads the key of a CRL/key index with the newest installed certificate of that key, e.g. to sign the CRL of an
    * older key after a renewal with a new key. Keys are loaded once and cached; the current key is

@@ -21,6 +21,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { opensslOk } from '../../../../tooling/test/test-pki';
 import { issueLeaf, openEngine, opensslVerify, tempFolders, writePem } from '../../test/support/ca-fixtures';
+import { AS_ADMINISTRATOR, offerTemplates } from '../../test/support/policy-fixtures';
 import type { TestStore } from '../../test/support/test-stores';
 import { storeOption, TEST_STORES } from '../../test/support/test-stores';
 import { localParentCa } from '../engine/local-parent-ca';
@@ -42,6 +43,7 @@ async function rootCa(
 ) {
   const dir = folders.make('certexit-root-');
   await setupCa({ ...storeOption(store), dir, commonName: name, type, exitModules: [] });
+  offerTemplates(dir, 'SubCA', 'WebServer');
   return dir;
 }
 
@@ -90,6 +92,7 @@ describe.each(TEST_STORES)('subordinate CA on $name: request, parent issues with
     const outcome = await root.submit({
       request: readFileSync(setup.requestFile!),
       attributes: 'CertificateTemplate:SubCA',
+      ...AS_ADMINISTRATOR,
     });
     expect(outcome.disposition, outcome.message).toBe(DB_DISP_ISSUED);
     const rootDer = root.ca.certificate.der;
@@ -175,6 +178,7 @@ describe.each(TEST_STORES)('subordinate CA on $name: request, parent issues with
       const answer = await root.submit({
         request: readFileSync(byFile.requestFile!),
         attributes: 'CertificateTemplate:SubCA',
+        ...AS_ADMINISTRATOR,
       });
       const installed = await installCaCertificate(subDir, answer.certificate!, {
         parentCertificates: [root.ca.certificate.der],
@@ -247,6 +251,7 @@ describe.each(TEST_STORES)('subordinate CA on $name: request, parent issues with
       const issued = await root.submit({
         request: readFileSync(setup.requestFile!),
         attributes: 'CertificateTemplate:SubCA',
+        ...AS_ADMINISTRATOR,
       });
       const chain = join(work, 'chain.pem');
       writeFileSync(chain, toPem(root.ca.certificate.der, 'CERTIFICATE') + toPem(issued.certificate!, 'CERTIFICATE'));
@@ -304,6 +309,7 @@ describe.each(TEST_STORES)(
         const forOtherKey = await root.submit({
           request: toPem(otherRequest, 'CERTIFICATE REQUEST'),
           attributes: 'CertificateTemplate:SubCA',
+          ...AS_ADMINISTRATOR,
         });
         await expect(installCaCertificate(subDir, forOtherKey.certificate!)).rejects.toThrow(
           /is for another key: no certificate in it \("CN=Careful Sub CA"\) has the public key of CA key index 0/,
@@ -313,6 +319,7 @@ describe.each(TEST_STORES)(
         const notCa = await root.submit({
           request: readFileSync(setup.requestFile!),
           attributes: 'CertificateTemplate:WebServer',
+          ...AS_ADMINISTRATOR,
         });
         expect(notCa.disposition, notCa.message).toBe(DB_DISP_ISSUED);
         await expect(installCaCertificate(subDir, notCa.certificate!)).rejects.toThrow(
@@ -323,6 +330,7 @@ describe.each(TEST_STORES)(
         const good = await root.submit({
           request: readFileSync(setup.requestFile!),
           attributes: 'CertificateTemplate:SubCA',
+          ...AS_ADMINISTRATOR,
         });
         await expect(
           installCaCertificate(subDir, good.certificate!, { parentCertificates: [otherRoot.ca.certificate.der] }),

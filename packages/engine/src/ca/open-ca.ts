@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CA_DISP_UNDER_SUBMISSION, CA_DISP_VALID } from '@certexit/core';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import { importPrivateKeyPem, parseCertificate } from '@certexit/x509';
-import type { CertificateTemplate } from '../policy/certificate-template';
-import { parseCertificateTemplates } from '../policy/certificate-template-schema';
+import { TemplateStore } from '../policy/template-store';
 import type { CaCertificateRow } from '../store/ca-store';
 import { caCertificateStates } from './ca-certificate-states';
 import type { CaContext, CaSigningKey } from './ca-context';
@@ -40,13 +39,17 @@ export async function openCa(dir: string, options: OpenCaOptions = {}): Promise<
       }
       return loaded;
     };
+    const templateStore = new TemplateStore(base.folder.templates);
     return {
       ...base,
       signingKey,
       certificate,
       certIndex: current.certIndex,
       keyIndex: current.keyIndex,
-      templates: _readTemplates(base.folder.templates),
+      templateStore,
+      get templates() {
+        return templateStore.list();
+      },
       loadSigningKey,
       async crlSigningKeys(now = new Date()) {
         const states = await caCertificateStates(await base.store.listCaCertificates(), now);
@@ -90,12 +93,4 @@ function _noCertificateMessage(base: CaFolderContext, dir: string, rows: readonl
     `the CA "${base.sanitizedName}" has no CA certificate installed yet: ${where}, ` +
     `then install the certificate with "certexit --dir ${dir} installcert <certificate file>"`
   );
-}
-
-function _readTemplates(file: string): CertificateTemplate[] {
-  try {
-    return parseCertificateTemplates(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
-  } catch (error) {
-    throw new Error(`the template file ${file} is unreadable: ${(error as Error).message}`, { cause: error });
-  }
 }

@@ -1,3 +1,4 @@
+import { CRLF_CRLNUMBER_CRITICAL, CRLF_PUBLISH_EXPIRED_CERT_CRLS } from '@certexit/core';
 import type { KeyAlgorithmName, X509Extension } from '@certexit/x509';
 import {
   CrlEncoder,
@@ -27,6 +28,8 @@ export interface BuildCrlInput {
   locations: CrlLocations;
   /** Called every {@link CRL_PROGRESS_INTERVAL} entries with the count so far. */
   onProgress?: (entries: number) => void;
+  /** `CA\CRLFlags`: `CRLF_CRLNUMBER_CRITICAL` and `CRLF_PUBLISH_EXPIRED_CERT_CRLS` apply here. */
+  crlFlags?: number;
 }
 
 /**
@@ -34,7 +37,9 @@ export interface BuildCrlInput {
  * into the encoder. Extensions: AKI, CA version (`V<certIndex>.<keyIndex>` of the key's newest certificate), CRL
  * number, Next CRL Publish, then the delta CRL indicator (delta) or Freshest CRL (base, when the list has
  * `CSURL_ADDTOFRESHESTCRL` entries), the Issuing Distribution Point (`CSURL_ADDTOIDP`) and Published CRL Locations
- * (`CSURL_ADDTOCRLCDP`). Holds carry certificateHold; in a delta, released holds carry removeFromCRL.
+ * (`CSURL_ADDTOCRLCDP`). Holds carry certificateHold; in a delta, released holds carry removeFromCRL. Certificates
+ * expired by then drop off unless `CRLF_PUBLISH_EXPIRED_CERT_CRLS` (or their request's `PublishExpiredCertInCRL`)
+ * keeps them; `CRLF_CRLNUMBER_CRITICAL` marks the CRL number critical.
  */
 export async function buildCrl(store: CaStore, input: BuildCrlInput): Promise<{ der: Uint8Array; entries: number }> {
   const { signer, locations } = input;
@@ -58,6 +63,7 @@ export async function buildCrl(store: CaStore, input: BuildCrlInput): Promise<{ 
       nextUpdate: input.times.nextUpdate,
       nextCrlPublish: input.times.nextPublish,
       caVersion: { certIndex: signer.certIndex, keyIndex: signer.keyIndex },
+      crlNumberCritical: ((input.crlFlags ?? 0) & CRLF_CRLNUMBER_CRITICAL) !== 0,
       ...(input.base ? { deltaOfBase: input.base.crlNumber } : { freshestCrlUrls: locations.freshest }),
       extensions,
     },
@@ -68,6 +74,7 @@ export async function buildCrl(store: CaStore, input: BuildCrlInput): Promise<{ 
     keyIndex: signer.keyIndex,
     asOf: input.asOf,
     ...(input.base && { changedAfter: input.base.thisUpdate }),
+    includeExpired: ((input.crlFlags ?? 0) & CRLF_PUBLISH_EXPIRED_CERT_CRLS) !== 0,
   })) {
     const { serials, serialEnds, effectiveWhen, reasons } = batch;
     let start = 0;

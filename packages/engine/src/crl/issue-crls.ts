@@ -1,3 +1,4 @@
+import { CRLF_DELETE_EXPIRED_CRLS } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
 import type { CaStoreTransaction } from '../store/ca-store';
 import { buildCrl } from './build-crl';
@@ -44,8 +45,9 @@ export interface IssueCrlsOptions {
 /**
  * Builds and stores, in the caller's transaction, the CRLs of every CA key that still publishes (`CRLState.N` =
  * `CA_DISP_VALID`): a base CRL and, when delta CRLs are enabled, a delta CRL over it; with `delta`, only the deltas.
- * Base and delta of a key share one CRL number counter, as on AD CS. Writes no file and raises no event: the caller
- * does both after commit.
+ * Base and delta of a key share one CRL number counter, as on AD CS. `CA\CRLFlags` applies:
+ * `CRLF_CRLNUMBER_CRITICAL`, `CRLF_PUBLISH_EXPIRED_CERT_CRLS` and `CRLF_DELETE_EXPIRED_CRLS`. Writes no file and
+ * raises no event: the caller does both after commit.
  */
 export async function issueCrls(
   ca: CaContext,
@@ -54,6 +56,8 @@ export async function issueCrls(
 ): Promise<IssuedCrl[]> {
   const settings = readCrlScheduleSettings(ca);
   const deltas = deltaCrlsEnabled(settings);
+  // CA\CRLFlags (CRLF_*): what applies to certexit's CRLs is read at each publication.
+  const crlFlags = ca.registry.getNumber(`${ca.registryPath}\\CRLFlags`) ?? 0;
   if (options.delta && !deltas) {
     throw new Error(
       `delta CRLs are disabled (${ca.registryPath}\\CRLDeltaPeriodUnits is 0): publish a base CRL, or enable deltas with "setreg CA\\CRLDeltaPeriodUnits 1"`,
@@ -90,6 +94,7 @@ export async function issueCrls(
         times,
         asOf: options.now,
         locations,
+        crlFlags,
         ...(options.onProgress && {
           onProgress: (entries: number) => options.onProgress!({ keyIndex, isDelta, entries }),
         }),
@@ -112,5 +117,7 @@ export async function issueCrls(
       next++;
     }
   }
+  // CRLF_DELETE_EXPIRED_CRLS: the database keeps no CRL that has expired, the newest of each kind aside.
+  if (crlFlags & CRLF_DELETE_EXPIRED_CRLS) await tx.deleteExpiredCrls(options.now);
   return issued;
 }

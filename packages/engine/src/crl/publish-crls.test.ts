@@ -4,6 +4,9 @@ import {
   CA_DISP_VALID,
   CRL_REASON_CERTIFICATE_HOLD,
   CRL_REASON_KEY_COMPROMISE,
+  CRLF_CRLNUMBER_CRITICAL,
+  CRLF_DELETE_EXPIRED_CRLS,
+  CRLF_PUBLISH_EXPIRED_CERT_CRLS,
   DB_DISP_ISSUED,
   DB_DISP_REVOKED,
   EXITEVENT_CERTREVOKED,
@@ -228,6 +231,47 @@ describe.each(TEST_STORES)(
       const listed = parseCrl(readFileSync(baseFile(t))).entries.map((e) => e.serialNumberHex);
       expect(afterExpiry.crls[0]?.entries).toBe(1);
       expect(listed).toEqual([kept.serial]);
+    });
+
+    it('applies CA\\CRLFlags: CRLF_PUBLISH_EXPIRED_CERT_CRLS keeps expired certificates, CRLF_CRLNUMBER_CRITICAL, CRLF_DELETE_EXPIRED_CRLS', async () => {
+      let clock = new Date();
+      ca = await crlTestCa({ store, now: () => clock });
+      const t = ca;
+      const flags = (value: number) =>
+        t.authority.ca.registry.setValue(`${t.authority.ca.registryPath}\\CRLFlags`, value);
+      const expired = await t.issue('expired.certexit.test');
+      await t.authority.revoke(expired.serial, { reason: 1 });
+      clock = new Date(clock.getTime() + 800 * 86_400_000); // past the WebServer template's 730 days
+      flags(CRLF_PUBLISH_EXPIRED_CERT_CRLS | CRLF_CRLNUMBER_CRITICAL);
+      const kept = await t.authority.publishCrls();
+      expect(kept.crls[0]?.entries).toBe(1);
+      const text = opensslOk(['crl', '-in', t.crlPem('flags.pem', readFileSync(baseFile(t))), '-noout', '-text']);
+      expect(text).toMatch(/X509v3 CRL Number: critical/);
+      expect(text).toContain(expired.serial.toUpperCase());
+      flags(0);
+      expect((await t.authority.publishCrls()).crls[0]?.entries).toBe(0);
+      const count = async () => (await t.authority.ca.store.getLatestCrlInfo(0, false))?.crlNumber ?? 0;
+      const before = await count();
+      clock = new Date(clock.getTime() + 30 * 86_400_000);
+      // The expired CRLs are there (counted in a transaction rolled back).
+      let expiredCrls = 0;
+      await t.authority.ca.store
+        .transaction(async (tx) => {
+          expiredCrls = await tx.deleteExpiredCrls(clock);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      // Three publications so far (setup's and two here), a base and a delta each: all but the newest two.
+      expect(expiredCrls).toBe(4);
+      flags(CRLF_DELETE_EXPIRED_CRLS);
+      await t.authority.publishCrls();
+      expect(await count()).toBe(before + 2);
+      // The publication deleted them, the newest base and delta aside (the CA still serves those).
+      const remaining = await t.authority.ca.store.transaction((tx) => tx.deleteExpiredCrls(clock));
+      expect(remaining).toBe(0);
+      expect(await t.authority.ca.store.getLatestCrl(0, false)).toBeDefined();
+      expect(await t.authority.ca.store.getLatestCrl(0, true)).toBeDefined();
+      expect(remaining).toBe(0);
     });
   },
 );

@@ -33,6 +33,12 @@ import {
   toPem,
 } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AS_ADMINISTRATOR,
+  offerPendingTemplate,
+  offerTemplates,
+  PENDING_TEMPLATE,
+} from '../../test/support/policy-fixtures';
 import type { SeenEvent } from '../../test/support/recording-module';
 import { readOrError, recordingModule } from '../../test/support/recording-module';
 import { requestMutations } from '../../test/support/request-mutations';
@@ -46,6 +52,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/**
+ * A CA for these engine tests: an enterprise CA (no directory) offers WebServer and PendingWebServer, whose
+ * subject the enrollee supplies; the test submits as the CA's administrator where a template needs one.
+ */
 async function newCa(
   store: TestStore,
   active: string[],
@@ -61,6 +71,8 @@ async function newCa(
     exitModules: active,
     ...(settings && { store: settings }),
   });
+  offerTemplates(dir, 'WebServer');
+  offerPendingTemplate(dir);
   return dir;
 }
 
@@ -109,6 +121,8 @@ const readIssued = async (server: import('@certexit/core').ICertServerExit) => {
 
 describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (store) => {
   it('issues by template, commits the event with the change, and lets modules read the database', async () => {
+    // WebServer takes the names from the request (User builds them from the directory, which this CA has not:
+    // test/integration/policy-directory-names.test.ts).
     const dir = await newCa(store, ['Test_A.Exit', 'Test_B.Exit']);
     const seenA: SeenEvent[] = [];
     const seenB: SeenEvent[] = [];
@@ -124,8 +138,9 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
     });
     const outcome = await authority.submit({
       request: await csr(true),
-      attributes: 'CertificateTemplate:User',
+      attributes: 'CertificateTemplate:WebServer',
       requesterName: 'CERTEXIT\\bob',
+      ...AS_ADMINISTRATOR,
     });
     expect(outcome.disposition).toBe(DB_DISP_ISSUED);
     // Each module has its own delivery lane (a slow one never delays another), so the calls may finish in any
@@ -138,14 +153,14 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
     expect(reads).toMatchObject({
       RequesterName: 'CERTEXIT\\bob',
       Disposition: DB_DISP_ISSUED,
-      CertificateTemplate: 'User',
+      CertificateTemplate: 'WebServer',
       CommonName: 'bob',
       IssuedCN: 'bob',
       UPN: 'bob@certexit.test',
-      Template: 'User',
+      Template: 'WebServer',
       SanitizedCAName: 'Engine !0028Test!0029 CA',
     });
-    expect(Number(reads.EnrollmentFlags) & CT_FLAG_PUBLISH_TO_DS).toBe(CT_FLAG_PUBLISH_TO_DS);
+    expect(Number(reads.EnrollmentFlags) & CT_FLAG_PUBLISH_TO_DS).toBe(0);
     expect(String(reads.SerialNumber)).toMatch(/^[0-9a-f]{16,}$/);
     expect(String(reads.ModuleRegistryLocation)).toMatch(/ExitModules\\Test_A\.Exit$/);
     // The requested EKU is recorded but disabled: the template's EKU is the one in the certificate.
@@ -169,14 +184,22 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
     const denied = await authority.submit({ request });
     expect(denied).toMatchObject({ disposition: DB_DISP_DENIED });
     expect(denied.message).toContain('names no certificate template');
-    const pending = await authority.submit({ request, attributes: ['CertificateTemplate:KeyRecoveryAgent'] });
+    const pending = await authority.submit({
+      request,
+      attributes: [`CertificateTemplate:${PENDING_TEMPLATE}`],
+      ...AS_ADMINISTRATOR,
+    });
     expect(pending.disposition).toBe(DB_DISP_PENDING);
     expect(seen.at(-1)?.reads.RawCertificate).toBe(`error:${CERTSRV_E_PROPERTY_EMPTY.toString(16)}`);
     const approved = await authority.resubmit(pending.requestId, 'CERTEXIT\\officer');
     expect(approved.disposition).toBe(DB_DISP_ISSUED);
     expect(seen.at(-1)?.reads.RawCertificate).toBeInstanceOf(Uint8Array);
     await expect(authority.resubmit(pending.requestId)).rejects.toThrow(/is not pending/);
-    const second = await authority.submit({ request, attributes: ['CertificateTemplate:KeyRecoveryAgent'] });
+    const second = await authority.submit({
+      request,
+      attributes: [`CertificateTemplate:${PENDING_TEMPLATE}`],
+      ...AS_ADMINISTRATOR,
+    });
     expect((await authority.deny(second.requestId)).disposition).toBe(DB_DISP_DENIED);
     expect(seen.map((s) => s.event)).toEqual([
       EXITEVENT_CERTDENIED,
@@ -216,7 +239,11 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
       },
     });
     expect(authority.modules.map((m) => m.progId)).toEqual(['Bad_Throw.Exit', 'Bad_Hang.Exit', 'Good.Exit']);
-    const outcome = await authority.submit({ request: await csr(), attributes: 'CertificateTemplate:WebServer' });
+    const outcome = await authority.submit({
+      request: await csr(),
+      attributes: 'CertificateTemplate:WebServer',
+      ...AS_ADMINISTRATOR,
+    });
     expect(outcome.disposition).toBe(DB_DISP_ISSUED);
     expect(outcome.deliveries.map((d) => [d.progId, d.ok])).toEqual([
       ['Bad_Throw.Exit', false],
@@ -240,7 +267,11 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
       builtins: { 'Test_A.Exit': recordingModule({ progId: 'Test_A.Exit', seen }) },
     });
     const good = await csr();
-    const kept = await authority.submit({ request: good, attributes: 'CertificateTemplate:User' });
+    const kept = await authority.submit({
+      request: good,
+      attributes: 'CertificateTemplate:WebServer',
+      ...AS_ADMINISTRATOR,
+    });
     const tampered = fromPem(good).der.slice();
     tampered[tampered.length - 1]! ^= 0x01;
     const cases: Array<[string | Uint8Array, number, number, RegExp]> = [
@@ -256,7 +287,11 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
       ],
     ];
     for (const [request, disposition, statusCode, message] of cases) {
-      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:User' });
+      const outcome = await authority.submit({
+        request,
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      });
       expect(outcome, String(message)).toMatchObject({ disposition, statusCode: statusCode | 0 });
       expect(outcome.message).toMatch(message);
       expect(seen.at(-1)).toMatchObject({ event: EXITEVENT_CERTDENIED, context: outcome.requestId });
@@ -275,7 +310,11 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
     const counts = new Map<number, number>();
     let submitted = 0;
     for (const request of requestMutations(valid, 300)) {
-      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:WebServer' });
+      const outcome = await authority.submit({
+        request,
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      });
       counts.set(outcome.disposition, (counts.get(outcome.disposition) ?? 0) + 1);
       submitted++;
     }
@@ -287,9 +326,10 @@ describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (
     const rows = await authority.ca.store.listRequests({ limit: 1000 });
     expect(rows).toHaveLength(300);
     expect((await authority.ca.store.listExitEvents()).length).toBe(300);
-    expect((await authority.submit({ request: valid, attributes: 'CertificateTemplate:WebServer' })).disposition).toBe(
-      DB_DISP_ISSUED,
-    );
+    expect(
+      (await authority.submit({ request: valid, attributes: 'CertificateTemplate:WebServer', ...AS_ADMINISTRATOR }))
+        .disposition,
+    ).toBe(DB_DISP_ISSUED);
     await authority.stop({ sendShutdownEvent: false });
   });
 

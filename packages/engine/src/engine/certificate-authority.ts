@@ -163,6 +163,7 @@ export class CertificateAuthority {
     ca.store.setExitSubscribers((event) => host.modules.filter((m) => (m.mask & event) !== 0).map((m) => m.progId));
     const services: EngineServices = {
       ca,
+      logger: options.logger,
       now: () => options.now?.() ?? new Date(),
       deliver: (event, context) => host.deliver(event, context),
       async describe(requestId, deliveries) {

@@ -1,3 +1,4 @@
+import type { Logger } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
 import type { DeliveryRecord } from '../hosting/delivery-record';
 import type { RequestOutcome } from './request-outcome';
@@ -8,6 +9,8 @@ import type { RequestOutcome } from './request-outcome';
  */
 export interface EngineServices {
   readonly ca: CaContext;
+  /** Where the policy's warnings go (e.g. `EDITF_ATTRIBUTESUBJECTALTNAME2` in use). */
+  readonly logger?: Logger;
   now(): Date;
   /** Delivers an exit event that was committed with its state change. Never rejects. */
   deliver(event: number, context: number): Promise<DeliveryRecord[]>;

@@ -16,6 +16,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CrlTestCa } from '../../test/support/crl-test-ca';
 import { crlTestCa } from '../../test/support/crl-test-ca';
+import { AS_ADMINISTRATOR, offerPendingTemplate } from '../../test/support/policy-fixtures';
 import { TEST_STORES } from '../../test/support/test-stores';
 
 let ca: CrlTestCa | undefined;
@@ -120,7 +121,8 @@ describe.each(TEST_STORES)('revokeCertificate and unrevokeCertificate on $name',
     await t.authority.revoke(final.serial, { reason: CRL_REASON_KEY_COMPROMISE });
     const pending = await t.authority.submit({
       request: (await t.authority.ca.store.getRequest(issued.requestId))!.RawRequest!,
-      attributes: 'CertificateTemplate:KeyRecoveryAgent',
+      attributes: `CertificateTemplate:${offerPendingTemplate(t.authority.ca)}`,
+      ...AS_ADMINISTRATOR,
     });
     expect(pending.disposition).toBe(DB_DISP_PENDING);
     const snapshot = async () => ({

@@ -28,8 +28,16 @@ import { publishCaCertificateFiles } from '../ca/publish-ca-certificate-files';
 import { requestCaCertificate } from '../ca/request-ca-certificate';
 import { sanitizeCaName } from '../ca/sanitize-ca-name';
 import { publishInitialCrls } from '../crl/publish-initial-crls';
+import { defaultCaTemplateNames, REGVAL_CA_TEMPLATES } from '../policy/ca-template-list';
 import { defaultTemplates } from '../policy/default-templates';
-import { PROGID_DEFAULT_POLICY, REQDISP_ISSUE, REQDISP_PENDINGFIRST } from '../policy/request-disposition';
+import {
+  DEFAULT_ENABLED_REQUEST_EXTENSIONS,
+  defaultEditFlags,
+  defaultRequestDisposition,
+  POLICY_VALUE_NAMES,
+  REGVAL_CRL_FLAGS,
+} from '../policy/policy-settings';
+import { PROGID_DEFAULT_POLICY } from '../policy/request-disposition';
 import { RegistryFile } from '../registry/registry-file';
 import type { CaStoreSettings } from '../store/ca-store-settings';
 import type { PackageImporter } from '../store/open-ca-store';
@@ -259,14 +267,19 @@ function _writeConfiguration(
     CRLPeriodUnits: 1,
     CRLDeltaPeriod: 'Days',
     CRLDeltaPeriodUnits: 1,
+    [REGVAL_CRL_FLAGS]: 0,
+    [REGVAL_CA_TEMPLATES]: defaultCaTemplateNames(defaultTemplates()),
   })) {
     if (value !== '') registry.setValue(`${ca}\\${name}`, value);
   }
   registry.setValue(`${caRegistryPaths.policyModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`, PROGID_DEFAULT_POLICY);
-  registry.setValue(
-    `${caRegistryPaths.policyModules(o.sanitizedName)}\\${PROGID_DEFAULT_POLICY}\\RequestDisposition`,
-    isEnterpriseCaType(o.caType) ? REQDISP_ISSUE : REQDISP_PENDINGFIRST | REQDISP_ISSUE,
-  );
+  const policy = `${caRegistryPaths.policyModules(o.sanitizedName)}\\${PROGID_DEFAULT_POLICY}`;
+  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.RequestDisposition}`, defaultRequestDisposition(o.caType));
+  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.EditFlags}`, defaultEditFlags(o.caType));
+  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.EnableRequestExtensionList}`, [
+    ...DEFAULT_ENABLED_REQUEST_EXTENSIONS,
+  ]);
+  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.DisableExtensionList}`, []);
   registry.setValue(
     `${caRegistryPaths.exitModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`,
     o.exitModules ?? [PROGID_DEFAULT_EXIT],

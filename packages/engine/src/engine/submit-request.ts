@@ -1,7 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import {
   CR_IN_PKCS10,
-  DB_DISP_DENIED,
   DB_DISP_ISSUED,
   DB_DISP_PENDING,
   EXITEVENT_CERTDENIED,
@@ -9,16 +8,17 @@ import {
   EXITEVENT_CERTPENDING,
   EXTENSION_CRITICAL_FLAG,
   EXTENSION_ORIGIN_REQUEST,
-  REGVAL_ACTIVE,
 } from '@certexit/core';
 import type { ParsedCertificationRequest } from '@certexit/x509';
-import { nameAttributeValues, parseCertificationRequest } from '@certexit/x509';
-import { caRegistryPaths } from '../ca/ca-configuration-paths';
-import { decidePolicy } from '../policy/policy-decision';
-import { REQDISP_ISSUE } from '../policy/request-disposition';
-import { buildIssuedCertificate } from './build-issued-certificate';
+import { CertificateContentError, nameAttributeValues, parseCertificationRequest } from '@certexit/x509';
+import type { CertificateTemplate } from '../policy/certificate-template';
+import { refusalOfContent } from '../policy/content-refusal';
+import { evaluateRequest } from '../policy/evaluate-request';
+import type { IssuedCertificate, PreparedCertificate } from './build-issued-certificate';
+import { prepareIssuedCertificate, signPreparedCertificate } from './build-issued-certificate';
 import type { EngineServices } from './engine-services';
 import { namePropertiesOf } from './name-properties-of';
+import { policyContextOf } from './policy-context';
 import { recordIssuedCertificate } from './record-issued-certificate';
 import { parseRequestAttributes } from './request-attributes';
 import type { RequestOutcome } from './request-outcome';
@@ -33,6 +33,11 @@ export interface SubmitInput {
   attributes?: string | readonly string[];
   /** The authenticated requester, `DOMAIN\user`. */
   requesterName?: string;
+  /**
+   * The groups the requester is in by the CA's own records (the HTTP caller's `caller add --group`, the CLI's
+   * `--group`); an enterprise CA adds the directory's, and everyone is in the implicit groups.
+   */
+  requesterGroups?: readonly string[];
 }
 
 /**
@@ -59,21 +64,31 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
   const badSubject = subjectRejection(nameAttributeValues(request.subjectDer));
   if (badSubject)
     return recordRejected(engine, badSubject, { raw: request.der, attributes, requesterName, now, request });
-  const policyKey = caRegistryPaths.policyModules(ca.sanitizedName);
-  const policy = String(ca.registry.getValue(`${policyKey}\\${REGVAL_ACTIVE}`));
-  const decision = decidePolicy({
-    caType: ca.caType,
+  const verdict = await evaluateRequest(policyContextOf(engine), {
+    request,
     attributes,
-    templates: ca.templates,
-    requestDisposition: Number(ca.registry.getValue(`${policyKey}\\${policy}\\RequestDisposition`) ?? REQDISP_ISSUE),
+    requesterName,
+    requesterGroups: input.requesterGroups ?? [],
   });
-  const template = 'template' in decision ? decision.template : undefined;
+  const rejected = (refusal: RequestRejection, template?: CertificateTemplate) =>
+    recordRejected(engine, refusal, { raw: request.der, attributes, requesterName, now, request, template });
+  if (verdict.outcome === 'refuse') return rejected(verdict.refusal, verdict.template);
+  const { template } = verdict.plan;
+  // Every certificate is built and checked before the request is recorded, pending ones too: a request the CA
+  // would refuse to sign is denied now, not when a manager approves it.
+  let prepared: PreparedCertificate;
+  try {
+    prepared = await prepareIssuedCertificate(ca, request, verdict.plan, now);
+  } catch (error) {
+    if (error instanceof CertificateContentError) return rejected(refusalOfContent(error), template);
+    throw error;
+  }
+  const disposition = verdict.outcome === 'issue' ? DB_DISP_ISSUED : DB_DISP_PENDING;
+  const decision = { disposition, message: verdict.message };
   const requestName = namePropertiesOf(request.subjectDer);
-  const issued =
-    decision.disposition === DB_DISP_ISSUED
-      ? await buildIssuedCertificate(ca, request, template, now, requestName)
-      : undefined;
-  const statusCode = decision.disposition === DB_DISP_DENIED ? decision.statusCode : 0;
+  const issued: IssuedCertificate | undefined =
+    disposition === DB_DISP_ISSUED ? await signPreparedCertificate(ca, prepared) : undefined;
+  const statusCode = 0;
   const { requestId, event } = await ca.store.transaction(async (tx) => {
     const id = await tx.insertRequest({
       RawRequest: request.der,
@@ -107,9 +122,8 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
         value: e.value,
       })),
     );
-    const pendingOrDenied = decision.disposition === DB_DISP_PENDING ? EXITEVENT_CERTPENDING : EXITEVENT_CERTDENIED;
-    await tx.recordExitEvent(pendingOrDenied, id);
-    return { requestId: id, event: pendingOrDenied };
+    await tx.recordExitEvent(EXITEVENT_CERTPENDING, id);
+    return { requestId: id, event: EXITEVENT_CERTPENDING };
   });
   // The outcome is what the transaction committed: no need to read it back.
   const deliveries = await engine.deliver(event, requestId);
@@ -133,6 +147,7 @@ async function recordRejected(
     requesterName: string;
     now: Date;
     request?: ParsedCertificationRequest;
+    template?: CertificateTemplate;
   },
 ): Promise<RequestOutcome> {
   const requestId = await engine.ca.store.transaction(async (tx) => {
@@ -148,10 +163,25 @@ async function recordRejected(
       RequesterName: context.requesterName,
       CallerName: context.requesterName,
       RequestAttributes: context.attributes.map(([n, v]) => `${n}:${v}`).join('\n'),
+      ...(context.template && {
+        CertificateTemplate: context.template.name,
+        EnrollmentFlags: context.template.enrollmentFlags | 0,
+        GeneralFlags: context.template.generalFlags | 0,
+        PrivatekeyFlags: context.template.privateKeyFlags | 0,
+      }),
       requestName: context.request ? namePropertiesOf(context.request.subjectDer) : {},
       system: {},
     });
     await tx.setAttributes(id, context.attributes);
+    if (context.request)
+      await tx.setExtensions(
+        id,
+        context.request.extensions.map((e) => ({
+          oid: e.oid,
+          flags: EXTENSION_ORIGIN_REQUEST | (e.critical ? EXTENSION_CRITICAL_FLAG : 0),
+          value: e.value,
+        })),
+      );
     await tx.recordExitEvent(EXITEVENT_CERTDENIED, id);
     return id;
   });

@@ -20,6 +20,7 @@ import {
 import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AS_ADMINISTRATOR, offerTemplates } from '../../test/support/policy-fixtures';
 import { storeOption, TEST_STORES } from '../../test/support/test-stores';
 import { CertificateAuthority } from '../engine/certificate-authority';
 import { setupCa } from '../engine/setup-ca';
@@ -125,6 +126,7 @@ describe.each(TEST_STORES)('ICertServerExit over the database on $name: the whol
       configDn: 'CN=Configuration,DC=x,DC=test',
       exitModules: [],
     });
+    offerTemplates(work, 'WebServer');
     authority = await CertificateAuthority.open({ dir: work, logger: createCapturingLogger() });
     const keyPair = await generateKeyPair('ECDSA_P256');
     const request = await createCertificationRequest({
@@ -134,7 +136,11 @@ describe.each(TEST_STORES)('ICertServerExit over the database on $name: the whol
       extensions: [subjectAltName({ upn: ['carol@x.test'] })],
     });
     requestId = (
-      await authority.submit({ request: toPem(request, 'CERTIFICATE REQUEST'), attributes: 'CertificateTemplate:User' })
+      await authority.submit({
+        request: toPem(request, 'CERTIFICATE REQUEST'),
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      })
     ).requestId;
   });
   afterAll(async () => {

@@ -68,4 +68,18 @@ describe('RegistryFile', () => {
     expect(view()).toEqual(['ldaps://dc1:636']);
     expect(server.root()).toMatchObject({ CA: { Directory: { LdapServers: ['ldaps://dc1:636'] } } });
   });
+
+  it('moves its generation on every change, its own and another process’s, and only then', () => {
+    const path = file();
+    const server = new RegistryFile(path, { refreshMs: 0 });
+    const start = server.generation;
+    expect(server.generation).toBe(start);
+    server.setValue('CA\\CRLFlags', 4);
+    const afterOwn = server.generation;
+    expect(afterOwn).not.toBe(start);
+    expect(server.generation).toBe(afterOwn);
+    new RegistryFile(path).setValue('CA\\CRLFlags', 8);
+    expect(server.generation).not.toBe(afterOwn);
+    expect(server.getNumber('CA\\CRLFlags')).toBe(8);
+  });
 });

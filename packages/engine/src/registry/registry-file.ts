@@ -65,7 +65,19 @@ export class RegistryFile {
     this.seen = _stamp(this.file);
     this.tree = RegistryFile.read(this.file);
     this.values.clear();
+    this.changes++;
   }
+
+  /**
+   * A number that changes whenever the tree may have (a reload, a save), another process's writes included: what is
+   * computed from values stays current while it stays the same.
+   */
+  get generation(): number {
+    this.root();
+    return this.changes;
+  }
+
+  private changes = 0;
 
   /**
    * Values by path as last read, until the tree changes (reload or save): issuance reads the same few values for
@@ -166,6 +178,7 @@ export class RegistryFile {
     renameSync(temporary, this.file);
     this.seen = _stamp(this.file);
     this.values.clear();
+    this.changes++;
   }
 
   private subtree(segments: readonly string[], create: boolean): RegistryTree | undefined {

@@ -104,6 +104,12 @@ export interface CaStoreTransaction {
   updateCaCertificate(certIndex: number, changes: { raw?: Uint8Array; state?: number }): Promise<void>;
   addCrl(row: CrlRow): Promise<void>;
   /**
+   * Deletes the stored CRLs that expired before `now` (`nextUpdate < now`), except the newest base and delta of each
+   * key, which the CA still serves (`CRLF_DELETE_EXPIRED_CRLS`).
+   * @returns how many were deleted
+   */
+  deleteExpiredCrls(now: Date): Promise<number>;
+  /**
    * Records an exit event in this transaction with the modules the subscriber callback names
    * ({@link CaStore.setExitSubscribers}): each gets an exit-outbox row, made from the event once it has committed;
    * it is delivered only if the transaction commits. Its EventID is given as it commits (a store that commits

@@ -13,6 +13,8 @@ export interface RevocationQuery {
    * released one.
    */
   changedAfter?: Date;
+  /** Keep certificates that expired before `asOf` on the list (`CRLF_PUBLISH_EXPIRED_CERT_CRLS`). */
+  includeExpired?: boolean;
 }
 
 /**

@@ -27,9 +27,11 @@ export async function* sqliteRevocations(
     statements.set(sql, statement);
   }
   const asOf = query.asOf.getTime();
+  // The expiry cut-off: with includeExpired, the earliest time there is (every certificate counts as unexpired).
+  const notExpiredAt = query.includeExpired ? -8.64e15 : asOf;
   const parameters = delta
-    ? [query.keyIndex, asOf, query.changedAfter!.getTime(), query.changedAfter!.getTime(), asOf]
-    : [query.keyIndex, asOf, asOf];
+    ? [query.keyIndex, asOf, query.changedAfter!.getTime(), query.changedAfter!.getTime(), notExpiredAt]
+    : [query.keyIndex, asOf, notExpiredAt];
   let after = 0;
   for (;;) {
     const row = statement.get(...parameters, after) as unknown as [number | null, number, Uint8Array | null];

@@ -278,6 +278,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         prepare('SELECT 1 FROM exit_events WHERE event = ? AND context = ? LIMIT 1').get(event, context) !== undefined
       );
     },
+    async deleteExpiredCrls(now) {
+      const expired = `SELECT crl_id FROM crls c WHERE next_update < ? AND crl_number < (
+          SELECT max(crl_number) FROM crls n WHERE n.key_index = c.key_index AND n.is_delta = c.is_delta)`;
+      prepare(`DELETE FROM crl_parts WHERE crl_id IN (${expired})`).run(now.getTime());
+      return Number(prepare(`DELETE FROM crls WHERE crl_id IN (${expired})`).run(now.getTime()).changes);
+    },
     async recordExitEvent(event, context) {
       // The modules to notify go with the event; their outbox rows are made from it (see sqliteExitOutbox).
       const modules = exitSubscribers(event);

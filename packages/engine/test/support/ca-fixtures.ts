@@ -12,6 +12,7 @@ import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } fr
 import { expect } from 'vitest';
 import { openssl } from '../../../../tooling/test/test-pki';
 import { CertificateAuthority } from '../../src/engine/certificate-authority';
+import { AS_ADMINISTRATOR, offerTemplates } from './policy-fixtures';
 
 /** Temporary folders removed by {@link TempFolders.removeAll} (call it in afterEach). */
 export interface TempFolders {
@@ -33,8 +34,12 @@ export function tempFolders(): TempFolders {
   };
 }
 
-/** Opens the CA of a folder with no exit modules loaded. */
+/**
+ * Opens the CA of a folder with no exit modules loaded. These tests are about CA set-up, renewal and chains, so the
+ * CA offers WebServer and SubCA (off by default), which {@link issueLeaf} and subordinate set-ups use.
+ */
 export function openEngine(dir: string): Promise<CertificateAuthority> {
+  offerTemplates(dir, 'WebServer', 'SubCA');
   return CertificateAuthority.open({ dir, logger: createCapturingLogger(), builtins: {} });
 }
 
@@ -57,6 +62,7 @@ export async function issueLeaf(authority: CertificateAuthority, commonName?: st
   const outcome = await authority.submit({
     request: await leafRequest(commonName),
     attributes: 'CertificateTemplate:WebServer',
+    ...AS_ADMINISTRATOR,
   });
   expect(outcome.disposition, outcome.message).toBe(DB_DISP_ISSUED);
   return outcome.certificate!;

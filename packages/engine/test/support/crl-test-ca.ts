@@ -18,6 +18,7 @@ import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { CertificateAuthority } from '../../src/engine/certificate-authority';
 import { setupCa } from '../../src/engine/setup-ca';
+import { AS_ADMINISTRATOR, offerTemplates } from './policy-fixtures';
 import type { SeenEvent } from './recording-module';
 import { readOrError, recordingModule } from './recording-module';
 import type { TestStore } from './test-stores';
@@ -73,6 +74,7 @@ export async function crlTestCa(
     exitModules: ['Test_Crl.Exit'],
     ...(options.setupNow && { now: options.setupNow }),
   });
+  offerTemplates(dir, 'WebServer');
   const seen: SeenEvent[] = [];
   const authority = await CertificateAuthority.open({
     dir,
@@ -98,7 +100,11 @@ export async function crlTestCa(
         }),
         'CERTIFICATE REQUEST',
       );
-      const outcome = await authority.submit({ request, attributes: 'CertificateTemplate:WebServer' });
+      const outcome = await authority.submit({
+        request,
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      });
       if (outcome.disposition !== DB_DISP_ISSUED || !outcome.certificate || !outcome.serialNumber) {
         throw new Error(`the test certificate was not issued: ${outcome.message}`);
       }

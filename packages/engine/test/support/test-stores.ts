@@ -15,7 +15,7 @@ import type { CaStoreSettings } from '../../src/store/ca-store-settings';
 
 /** The schemas this test file made, dropped after it. */
 const schemas: string[] = [];
-afterAll(() => dropSchemas(schemas.splice(0)));
+afterAll(() => dropSchemas(schemas.splice(0)), 60_000);
 
 /** One store the tests run on. */
 export interface TestStore {

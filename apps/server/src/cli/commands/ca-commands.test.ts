@@ -38,6 +38,8 @@ describe('certexit setup / installcert / renew / cainfo', () => {
     const sub = join(work, 'sub');
 
     const rootSetup = await cli(root, '--json', 'setup', '--name', 'CLI Root', '--key', 'ECDSA_P384');
+    // The SubCA template is off a new CA's list (the enrollee supplies its subject): the administrator offers it.
+    expect((await cli(root, 'catemplates', '+SubCA')).code).toBe(0);
     expect(rootSetup.code, rootSetup.err.join('\n')).toBe(0);
     expect(rootSetup.json).toMatchObject({ caType: ENUM_ENTERPRISE_ROOTCA, state: CA_DISP_VALID, stateName: 'Valid' });
 
@@ -107,6 +109,7 @@ describe('certexit setup / installcert / renew / cainfo', () => {
     const leafRequestFile = join(work, 'leaf.req');
     writeFileSync(leafRequestFile, await leafRequest('cli.certexit.test'));
     // A standalone CA leaves it pending; approve it.
+    expect((await cli(sub, 'catemplates', '+WebServer')).code).toBe(0);
     const pending = await cli(sub, '--json', 'submit', '--attrib', 'CertificateTemplate:WebServer', leafRequestFile);
     const leafFile = join(work, 'leaf.pem');
     expect((await cli(sub, '--json', 'resubmit', String(pending.json.requestId))).json).toMatchObject({
@@ -131,6 +134,7 @@ describe('certexit setup / installcert / renew / cainfo', () => {
     const root = join(work, 'root');
     const sub = join(work, 'sub');
     expect((await cli(root, 'setup', '--name', 'Offline Root', '--type', 'standalone-root')).code).toBe(0);
+    expect((await cli(root, 'catemplates', '+SubCA')).code).toBe(0);
     const setup = await cli(
       sub,
       '--json',

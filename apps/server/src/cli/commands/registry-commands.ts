@@ -3,7 +3,7 @@ import { shownRegistryKey, shownRegistryValue } from '@certexit/engine';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { resolveRegistryPath } from '../registry-path';
-import { editRegistryValue, formatRegistryValue } from '../registry-value-edit';
+import { defaultRegistryValue, editRegistryValue, formatRegistryValue } from '../registry-value-edit';
 
 /** `getreg` and `setreg` over the registry-shaped configuration, like certutil. */
 export function registerRegistryCommands(program: Command, cli: CliContext): void {
@@ -36,12 +36,16 @@ export function registerRegistryCommands(program: Command, cli: CliContext): voi
     .description('change configuration, like certutil -setreg (+X/-X edit flags and lists)')
     .argument('<path>', 'value path, e.g. exit\\PublishCertFlags')
     .argument('<value>', 'number, text, a\\nb for a list, or +X / -X')
+    // certutil's -X (clear a flag, remove an entry) is a value here, not an option.
+    .allowUnknownOption()
     .action((path: string, input: string) =>
       cli.withCa(async (ca) => {
         const full = resolveRegistryPath(ca, path);
         const name = full.split('\\').at(-1)!;
         const old = ca.registry.getValue(full);
-        const next = editRegistryValue(old, input);
+        // A +X/-X edit of a flag word the CA has never written starts from its AD CS default, not from 0.
+        const base = old ?? defaultRegistryValue(ca, full);
+        const next = editRegistryValue(base, input);
         ca.registry.setValue(full, next);
         const shownOld = old === undefined ? undefined : shownRegistryValue(full, old);
         const shown = shownRegistryValue(full, next);

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { PRINCIPALS } from '@certexit/engine';
 import type { Command } from 'commander';
+import { CallerDirectory } from '../../http/caller-directory';
 import type { CliContext } from '../cli-context';
 import { positiveInt, printRequestOutcome } from '../request-outcome-output';
 
@@ -16,14 +18,31 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
       (v: string, p: string[]) => [...p, v],
       [] as string[],
     )
-    .option('--requester <DOMAIN\\user>', 'the requester name recorded for the request')
-    .action(async (file: string, certOut: string | undefined, o: { attrib: string[]; requester?: string }) => {
-      const request = readFileSync(file);
-      const outcome = await cli.withEngine((a) =>
-        a.submit({ request, attributes: o.attrib, requesterName: o.requester }),
-      );
-      printRequestOutcome(cli, outcome, certOut);
-    });
+    .option('--requester <DOMAIN\\user>', 'the requester (default: you, in the group Administrators)')
+    .option(
+      '--group <name>',
+      "a group the requester is in, for template permissions (repeatable; a registered caller's groups count too)",
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
+    .action(
+      async (
+        file: string,
+        certOut: string | undefined,
+        o: { attrib: string[]; requester?: string; group: string[] },
+      ) => {
+        const request = readFileSync(file);
+        const outcome = await cli.withEngine((a) => {
+          // The CLI runs with the CA folder's keys: its own requests are the CA administrators'. Another requester
+          // named with --requester has its caller groups and the --group ones, as it would over HTTP.
+          const groups = o.requester
+            ? [...new CallerDirectory(a.ca.registry, a.ca.registryPath).groupsOf(o.requester), ...o.group]
+            : [PRINCIPALS.administrators, ...o.group];
+          return a.submit({ request, attributes: o.attrib, requesterName: o.requester, requesterGroups: groups });
+        });
+        printRequestOutcome(cli, outcome, certOut);
+      },
+    );
 
   program
     .command('retrieve')

@@ -5,6 +5,7 @@ import { DB_DISP_ISSUED, DB_DISP_REVOKED } from '@certexit/core';
 import { defaultRequesterName, openCa, setupCa } from '@certexit/engine';
 import { parseCrl } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offerTemplates } from '../../../../../packages/engine/test/support/policy-fixtures';
 import { opensslRequest } from '../../../../../tooling/test/test-pki';
 import { runCli } from '../main';
 
@@ -37,6 +38,7 @@ async function issue(name: string): Promise<string> {
 
 beforeAll(async () => {
   await setupCa({ dir, commonName: 'CLI Revocation CA', type: 'enterprise-root', exitModules: [] });
+  offerTemplates(dir, 'WebServer');
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -83,7 +83,13 @@ export function registerServeCommands(program: Command, cli: CliContext, options
     .addOption(new Option('--role <role>', 'what the caller may do').choices([...CALLER_ROLES]).makeOptionMandatory())
     .option('--replace', 'replace an existing caller: a new token, the old one stops working')
     .option('--certificate <file>', 'also accept this TLS client certificate (PEM or DER) as the caller')
-    .action((identity: string, o: { role: string; replace?: boolean; certificate?: string }) =>
+    .option(
+      '--group <name>',
+      'a group the caller is in, for template permissions (repeatable), e.g. "Domain Admins"',
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
+    .action((identity: string, o: { role: string; replace?: boolean; certificate?: string; group: string[] }) =>
       cli.withCa(async (ca) => {
         const callers = new CallerDirectory(ca.registry, ca.registryPath);
         if (!o.replace && callers.list().some((c) => c.identity.toLowerCase() === identity.toLowerCase())) {
@@ -92,22 +98,45 @@ export function registerServeCommands(program: Command, cli: CliContext, options
           );
         }
         const certificate = o.certificate ? await _readCertificate(o.certificate) : undefined;
-        const { caller: added, token, replaced } = callers.add(identity, o.role, { certificate: certificate?.der });
+        const {
+          caller: added,
+          token,
+          replaced,
+        } = callers.add(identity, o.role, {
+          certificate: certificate?.der,
+          groups: o.group,
+        });
         cli.print(
           {
             identity: added.identity,
             role: added.role,
+            groups: added.groups,
             token,
             replaced,
             ...(certificate && { certificate: certificate.subjectDn }),
           },
           [
-            `${added.identity} ${replaced ? 'now has a new token' : 'added'} as ${added.role}.`,
+            `${added.identity} ${replaced ? 'now has a new token' : 'added'} as ${added.role}${added.groups.length ? ` in ${added.groups.join(', ')}` : ''}.`,
             `Token (shown only now; give it to the caller as "Authorization: Bearer <token>"):`,
             token,
             ...(certificate ? [`The TLS client certificate "${certificate.subjectDn}" also authenticates it.`] : []),
           ],
         );
+      }),
+    );
+  caller
+    .command('groups')
+    .description("show or edit a caller's groups: +Group adds, -Group removes, bare names replace the list")
+    .argument('<DOMAIN\\user>')
+    .argument('[edits...]')
+    .allowUnknownOption()
+    .action((identity: string, edits: string[]) =>
+      cli.withCa(async (ca) => {
+        const callers = new CallerDirectory(ca.registry, ca.registryPath);
+        const groups = edits.length > 0 ? callers.editGroups(identity, edits) : callers.groupsOf(identity);
+        if (edits.length === 0 && !callers.list().some((c) => c.identity.toLowerCase() === identity.toLowerCase()))
+          throw new Error(`${identity} is not a caller (see "certexit caller list")`);
+        cli.print({ identity, groups }, [`${identity}: ${groups.length ? groups.join(', ') : '(no groups)'}`]);
       }),
     );
   caller
@@ -134,7 +163,7 @@ export function registerServeCommands(program: Command, cli: CliContext, options
             ? ['no callers; add one with "certexit caller add <DOMAIN\\user> --role manager"']
             : callers.map(
                 (c) =>
-                  `${c.identity}  ${c.role}${c.created ? `  added ${c.created}` : ''}${c.certificateSha256 ? `  certificate sha256:${c.certificateSha256}` : ''}`,
+                  `${c.identity}  ${c.role}${c.groups.length ? `  groups ${c.groups.join(', ')}` : ''}${c.created ? `  added ${c.created}` : ''}${c.certificateSha256 ? `  certificate sha256:${c.certificateSha256}` : ''}`,
               ),
         );
       }),

@@ -1,0 +1,123 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { eventually } from '../../../../tooling/test/eventually';
+import type { TestPki } from '../../../../tooling/test/test-pki';
+import type { HttpsAnswer } from './https-test-client';
+import { httpsCall } from './https-test-client';
+
+/** The built `certexit` binary the served-CA tests run. */
+export const BUILT_CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+
+/** An exit module loaded from a file: it appends `<event> <context>` to events.log beside it. */
+const FILE_MODULE = `import { appendFileSync } from 'node:fs';
+const log = new URL('./events.log', import.meta.url);
+export default {
+  specificationVersion: 'v1',
+  progId: 'Test_Events.Exit',
+  version: '0.0.0',
+  create: () => ({
+    Initialize: () => 0x27f,
+    GetDescription: () => 'appends events to a file',
+    Notify(event, context) { appendFileSync(log, event + ' ' + context + '\\n'); },
+  }),
+};
+`;
+
+/** A CA folder run by the built `certexit serve` over HTTPS, and the built CLI on the same folder. */
+export interface ServedCa {
+  readonly dir: string;
+  readonly url: string;
+  /** The built CLI on the folder (`--json`), parsed. */
+  cli(...args: string[]): Record<string, unknown>;
+  /** An HTTPS call trusting the test PKI. */
+  call(path: string, options?: { token?: string; method?: string; body?: unknown }): Promise<HttpsAnswer>;
+  /** Everything the server wrote to stderr (pino JSON lines). */
+  log(): string;
+  /** Lines of the events module's log: `[event, context]`. */
+  events(): Array<[number, number]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Sets up a CA folder with the built CLI (`setup` with `setupArgs`), registers a file module that records every
+ * event, runs `prepare` (more CLI commands before the server starts), then starts the built `certexit serve` on
+ * 127.0.0.1 with the test PKI's certificate.
+ */
+export async function serveCa(options: {
+  dir: string;
+  pki: TestPki;
+  setupArgs: string[];
+  prepare?: (cli: ServedCa['cli']) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ServedCa> {
+  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: build first (turbo run build)`);
+  const cli = (...args: string[]) => {
+    const out = execFileSync(process.execPath, [BUILT_CLI, '--dir', options.dir, '--json', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    return out.trim() === '' ? {} : (JSON.parse(out) as Record<string, unknown>);
+  };
+  cli('setup', ...options.setupArgs);
+  writeFileSync(join(options.dir, 'events-module.mjs'), FILE_MODULE);
+  cli('module', 'register', 'Test_Events.Exit', join(options.dir, 'events-module.mjs'));
+  options.prepare?.(cli);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      BUILT_CLI,
+      '--dir',
+      options.dir,
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--tls-cert',
+      options.pki.files.cert,
+      '--tls-key',
+      options.pki.files.key,
+      '--log-level',
+      'info',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+  );
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const url = await eventually(() => {
+    const found = /https:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
+    if (!found) throw new Error(`serve printed no URL yet: ${out}${err}`);
+    return found;
+  }, 30_000);
+  const readEvents = () => {
+    const file = join(options.dir, 'events.log');
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split(' ').map(Number) as [number, number]);
+  };
+  return {
+    dir: options.dir,
+    url,
+    cli,
+    call: (path, o = {}) => httpsCall(`${url}${path}`, { ca: options.pki.caPem, ...o }),
+    log: () => err,
+    events: readEvents,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
