@@ -137,9 +137,10 @@ describe('certexit store migrate: SQLite to PostgreSQL and back, verified', () =
     for (const revoked of [issued[1]!, issued[2]!, issued[3]!])
       expect(text.toUpperCase()).toContain(revoked.serialNumber.toUpperCase());
 
-    // A second migration into the same, now full, schema is refused.
+    // A second migration to where the CA is already is refused.
     const occupied = await cli('store', 'migrate', '--to', target, ...targetOptions);
     expect(occupied.code).not.toBe(0);
+    expect(occupied.err.join('\n')).toMatch(/the CA is on .* already/);
 
     // Going back: the old file is moved aside, the CA moves to a new certexit.db.
     const back = await cli('store', 'migrate', '--to', 'sqlite');
@@ -165,6 +166,11 @@ describe('certexit store migrate: SQLite to PostgreSQL and back, verified', () =
     expect((await json<{ store: string }>('store', 'show')).store).toBe('sqlite');
     const sixth = await issue('six');
     expect(sixth.requestId).toBeGreaterThan(fifth.requestId);
+    // Back on SQLite, the schema it left still holds the CA's rows: a migration into it is refused, nothing changes.
+    const full = await cli('store', 'migrate', '--to', target, ...targetOptions);
+    expect(full.code).not.toBe(0);
+    expect(full.err.join('\n')).toMatch(/is not empty \(\w+ holds \d+ row\(s\)\).*nothing was changed/);
+    expect((await json<{ store: string }>('store', 'show')).store).toBe('sqlite');
     expect(readFileSync(join(dir, 'registry.json'), 'utf8')).not.toContain('DBStore');
   }, 120_000);
 });
