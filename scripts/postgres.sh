@@ -12,7 +12,9 @@
 #   env      print $POSTGRES_DIR/env (it names the password file, not the password)
 #
 # Environment:
-#   POSTGRES_DIR            state directory (default <repo>/.tmp/postgres)
+#   POSTGRES_DIR            state directory (default <repo>/.tmp/postgres); run as root with a parent folder closed
+#                           to the server's user (a checkout under /root), the cluster's files go to
+#                           /var/tmp/certexit-postgres-<hash of POSTGRES_DIR>, named in POSTGRES_DIR/state
 #   POSTGRES_START_TIMEOUT  seconds to wait for health (default 60)
 #   POSTGRES_USER_NAME      the system user the server runs as when this script runs as root (default postgres;
 #                           created if missing). PostgreSQL refuses to run as root.
@@ -32,12 +34,20 @@ DIR=${POSTGRES_DIR:-$REPO_ROOT/.tmp/postgres}
 case $DIR in /*) ;; *) DIR=$PWD/$DIR ;; esac
 DIR=${DIR%/}
 START_TIMEOUT=${POSTGRES_START_TIMEOUT:-60}
-DATA=$DIR/data
-PWFILE=$DIR/password
 ENVFILE=$DIR/env
-PORTFILE=$DIR/port
-LOGFILE=$DIR/postgres.log
 MARKER=.certexit-postgres
+
+# The cluster's own files (data, TLS, password, port, log, socket) live in STATE: $DIR itself, unless the server's
+# unprivileged user cannot reach $DIR (a checkout under root's closed home folder): then a folder of its own under
+# /var/tmp that $DIR/state names. The env file stays in $DIR either way.
+set_state() {
+  STATE=$1
+  DATA=$STATE/data
+  PWFILE=$STATE/password
+  PORTFILE=$STATE/port
+  LOGFILE=$STATE/postgres.log
+}
+if [ -s "$DIR/state" ]; then set_state "$(cat "$DIR/state")"; else set_state "$DIR"; fi
 SUPERUSER=certexit
 
 say() { printf 'postgres: %s\n' "$*"; }
@@ -102,24 +112,44 @@ free_port() {
     node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-ensure_dir() {
-  if [ -d "$DIR" ] && [ ! -e "$DIR/$MARKER" ]; then
-    [ -z "$(ls -A "$DIR")" ] || die "$DIR exists, is not empty and was not created by this script"
+claim_dir() {
+  local d=$1
+  if [ -d "$d" ] && [ ! -e "$d/$MARKER" ]; then
+    [ -z "$(ls -A "$d")" ] || die "$d exists, is not empty and was not created by this script"
   fi
-  mkdir -p "$DIR/tls"
-  : >"$DIR/$MARKER"
+  mkdir -p "$d"
+  : >"$d/$MARKER"
+}
+
+ensure_dir() {
   local user
   user=$(run_user)
-  # The state directory is the server's user's: it owns the data, the key and the password file.
-  chown -R "$user:" "$DIR"
-  chmod 700 "$DIR" "$DIR/tls"
-  as_user test -x "$DIR" ||
-    die "$user cannot reach $DIR (a parent folder is closed to it): choose POSTGRES_DIR elsewhere"
+  claim_dir "$DIR"
+  if [ "$STATE" = "$DIR" ]; then
+    # The state directory is the server's user's: it owns the data, the key and the password file.
+    chown -R "$user:" "$DIR"
+    chmod 700 "$DIR"
+    if ! as_user test -x "$DIR"; then
+      [ "$(id -u)" = 0 ] || die "$user cannot reach $DIR (a parent folder is closed to it): choose POSTGRES_DIR elsewhere"
+      # A parent folder is closed to the server's user (e.g. the repository under /root): its files go elsewhere.
+      set_state "/var/tmp/certexit-postgres-$(printf '%s' "$DIR" | sha256sum | cut -c1-16)"
+      echo "$STATE" >"$DIR/state"
+      say "$user cannot reach $DIR: the cluster's files go to $STATE"
+    fi
+  fi
+  if [ "$STATE" != "$DIR" ]; then
+    claim_dir "$STATE"
+    chown -R "$user:" "$STATE"
+    chmod 700 "$STATE"
+  fi
+  mkdir -p "$STATE/tls"
+  chown "$user:" "$STATE/tls"
+  chmod 700 "$STATE/tls"
 }
 
 make_tls() {
-  [ -s "$DIR/tls/server.pem" ] && [ -s "$DIR/tls/ca.pem" ] && return 0
-  local t=$DIR/tls
+  [ -s "$STATE/tls/server.pem" ] && [ -s "$STATE/tls/ca.pem" ] && return 0
+  local t=$STATE/tls
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/ca.key" \
     -subj "/CN=certexit PostgreSQL test CA" -days 3650 \
     -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
@@ -149,10 +179,10 @@ init_cluster() {
   bin=$(bin_dir)
   rm -rf "$DATA"
   as_user "$bin/initdb" -D "$DATA" -U "$SUPERUSER" --pwfile="$PWFILE" --auth=scram-sha-256 \
-    --encoding=UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 ||
+    --encoding=UTF8 --locale=C.UTF-8 >"$STATE/initdb.log" 2>&1 ||
     {
-      tail -n 30 "$DIR/initdb.log" | sed 's/^/  | /' >&2
-      die "initdb failed (full log: $DIR/initdb.log)"
+      tail -n 30 "$STATE/initdb.log" | sed 's/^/  | /' >&2
+      die "initdb failed (full log: $STATE/initdb.log)"
     }
   cat >"$DATA/pg_hba.conf" <<HBA
 # certexit test cluster: password logins only (scram-sha-256), TCP on loopback with or without TLS, and the socket.
@@ -169,11 +199,11 @@ write_conf() {
   cat >"$DATA/certexit.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
-unix_socket_directories = '$DIR'
+unix_socket_directories = '$STATE'
 ssl = on
-ssl_cert_file = '$DIR/tls/server.pem'
-ssl_key_file = '$DIR/tls/server.key'
-ssl_ca_file = '$DIR/tls/ca.pem'
+ssl_cert_file = '$STATE/tls/server.pem'
+ssl_key_file = '$STATE/tls/server.key'
+ssl_ca_file = '$STATE/tls/ca.pem'
 password_encryption = 'scram-sha-256'
 max_connections = 200
 shared_buffers = 256MB
@@ -200,7 +230,7 @@ port() { cat "$PORTFILE"; }
 healthy() {
   [ -f "$PORTFILE" ] || return 1
   PGPASSFILE=/dev/null PGPASSWORD=$(cat "$PWFILE") "$(bin_dir)/psql" -X -q -t -A \
-    "host=localhost hostaddr=127.0.0.1 port=$(port) user=$SUPERUSER dbname=postgres sslmode=verify-full sslrootcert=$DIR/tls/ca.pem connect_timeout=3" \
+    "host=localhost hostaddr=127.0.0.1 port=$(port) user=$SUPERUSER dbname=postgres sslmode=verify-full sslrootcert=$STATE/tls/ca.pem connect_timeout=3" \
     -c 'SELECT 1' >/dev/null 2>&1
 }
 
@@ -214,7 +244,7 @@ write_env() {
       echo "CERTEXIT_POSTGRES_DATABASE=postgres"
       echo "CERTEXIT_POSTGRES_URL=postgres://$SUPERUSER@localhost:$(port)/postgres"
       echo "CERTEXIT_POSTGRES_PASSWORD_FILE=$PWFILE"
-      echo "CERTEXIT_POSTGRES_CA=$DIR/tls/ca.pem"
+      echo "CERTEXIT_POSTGRES_CA=$STATE/tls/ca.pem"
       echo "CERTEXIT_POSTGRES_BIN=$(bin_dir)"
     } >"$ENVFILE.tmp"
     mv -f "$ENVFILE.tmp" "$ENVFILE"
@@ -277,7 +307,7 @@ cmd_status() {
     say "running (pid $(running_pid)) and answering on 127.0.0.1:$(port)"
     return 0
   fi
-  say "not running or not answering ($DIR)"
+  say "not running or not answering ($STATE)"
   return 3
 }
 
