@@ -3,8 +3,8 @@
 // engine process, no exit module, as bench/issuance.bench.mjs measures the embedded store. PostgreSQL is the server of
 // scripts/postgres.sh on this machine (TLS verified, scram; DBSynchronousCommit at its default, off: the embedded
 // store's durability, see docs/postgresql.md), so the two stores share the same two cores. Rounds alternate which
-// store goes first; the ratio is the median of the rounds' ratios, each from two runs one after the other (the
-// machine's load drifts more between rounds than within one).
+// store goes first (an even number of rounds: each order as often); the ratio is the median of the rounds' ratios,
+// each from two runs one after the other (the machine's load drifts more between rounds than within one).
 // Prints `bench postgres-issuance: ratio <x> (target >= 0.7)`. Run: node bench/run.mjs postgres-issuance after a build.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import * as x509 from '../packages/x509/dist/index.js';
 import { importStore, median, postgresForBench } from './support/postgres-bench.mjs';
 
 const COUNT = Number(process.env.BENCH_ISSUANCE_COUNT ?? 2000);
-const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 6);
 const SUBMITTERS = 16;
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 

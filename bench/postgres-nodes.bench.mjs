@@ -1,9 +1,10 @@
 // Two engine nodes on one PostgreSQL database against one node, in the same run: the same CA (one folder, one schema),
 // the same 16 concurrent submitters in all (16 in one process, or 8 in each of two), the same number of issuances,
 // each node in a process of its own that opens the CA and warms up before the clock starts. Rounds alternate which
-// configuration goes first; the ratio is the median of the rounds' ratios, each from two runs one after the other (the
-// machine's load drifts more between rounds than within one). On two cores the engine processes and PostgreSQL share
-// them: a second node may not add throughput, but must not take any away (see docs/postgresql.md, "Scaling").
+// configuration goes first (an even number of rounds: each order as often); the ratio is the median of the rounds'
+// ratios, each from two runs one after the other (the machine's load drifts more between rounds than within one). On
+// two cores the engine processes and PostgreSQL share them: a second node may not add throughput, but must not take
+// any away (see docs/postgresql.md, "Scaling").
 // Prints `bench postgres-nodes: ratio <x> (target >= 1.0)`. Run: node bench/run.mjs postgres-nodes after a build.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { CertificateAuthority, editCaTemplateNames, setupCa } from '../packages/
 import { importStore, median, postgresForBench } from './support/postgres-bench.mjs';
 
 const COUNT = Number(process.env.BENCH_NODES_COUNT ?? 3000);
-const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 6);
 const SUBMITTERS = 16;
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const NODE = new URL('./support/postgres-node.mjs', import.meta.url).pathname;
