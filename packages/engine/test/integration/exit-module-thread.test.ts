@@ -53,7 +53,9 @@ describe.each(TEST_STORES)('exit modules on their own thread (built engine) on $
       delivery: 'background',
       exitModuleThread: {
         builtins: THREAD_MODULES,
-        watchdogMs: 1_000,
+        // Long enough for the leaking module to reach the heap limit first on a loaded machine (the thread runs at
+        // nice 10); a spinning module is still ended by it.
+        watchdogMs: 3_000,
         maxHeapMb: 96,
         restartBackoffMs: 100,
       },
@@ -85,7 +87,8 @@ describe.each(TEST_STORES)('exit modules on their own thread (built engine) on $
 
       // Spin: the thread blocks inside Thread_Spin.Exit's Notify.
       const spin = await submit('spin');
-      await eventually(() => expect(deliveredTo(spin.id)).toContain('Thread_Good.Exit'));
+      // Delivered once the watchdog has ended the blocked thread and the next one made the calls one at a time.
+      await eventually(() => expect(deliveredTo(spin.id)).toContain('Thread_Good.Exit'), 30_000);
       // Issuance does not wait for a blocked module thread.
       const during = await submit('bob');
       expect(during.ms).toBeLessThan(1_000);
