@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,22 @@ describe('RegistryFile', () => {
     expect(afterOwn).not.toBe(start);
     expect(server.generation).toBe(afterOwn);
     new RegistryFile(path).setValue('CA\\CRLFlags', 8);
+    expect(server.generation).not.toBe(afterOwn);
+    expect(server.getNumber('CA\\CRLFlags')).toBe(8);
+  });
+
+  it('sees another process write a value of the same size within one tick of the clock', () => {
+    const path = file();
+    const server = new RegistryFile(path, { refreshMs: 0 });
+    // As on a coarse file-system clock: both writes carry the same modification time, to the nanosecond.
+    const tick = new Date('2026-12-07T00:00:00Z');
+    server.setValue('CA\\CRLFlags', 4);
+    utimesSync(path, tick, tick);
+    const afterOwn = server.generation;
+    const size = statSync(path).size;
+    new RegistryFile(path).setValue('CA\\CRLFlags', 8);
+    utimesSync(path, tick, tick);
+    expect(statSync(path).size).toBe(size);
     expect(server.generation).not.toBe(afterOwn);
     expect(server.getNumber('CA\\CRLFlags')).toBe(8);
   });

@@ -211,8 +211,12 @@ function _lookup(tree: RegistryTree, name: string): [string, RegistryValue | Reg
 /** A synchronous sleep for the lock retry loop (configuration writes are rare and short). */
 const _sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Size and modification time of a file, or '' when it does not exist. */
+/**
+ * The file's identity, size and times, or '' when it does not exist. Every save renames a new file into place, so
+ * the inode changes even when two writes of the same size land within one tick of the file system's clock (which the
+ * size and modification time alone missed).
+ */
 function _stamp(file: string): string {
-  const stat = statSync(file, { throwIfNoEntry: false });
-  return stat ? `${stat.size}:${stat.mtimeMs}` : '';
+  const stat = statSync(file, { throwIfNoEntry: false, bigint: true });
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : '';
 }
