@@ -75,7 +75,10 @@ describe.each(TEST_STORES)('CrlScheduler on $name', (store) => {
     const scheduler = startCrlSchedule(t.authority, { logger, signal: controller.signal });
     const before = await crlEvents(t);
     const deadline = Date.now() + 5000;
-    while ((await crlEvents(t)) < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // The log line of a publication follows its commit: wait for both.
+    const logged = () => logger.entries.filter((e) => e.msg === 'published base CRL').length;
+    while (((await crlEvents(t)) < before + 2 || logged() < 2) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await crlEvents(t)).toBeGreaterThanOrEqual(before + 2);
     expect(logger.entries.filter((e) => e.msg === 'published base CRL').length).toBeGreaterThanOrEqual(2);
     controller.abort();
