@@ -65,6 +65,8 @@ for (const { group, path } of workspaces) {
     if (!readme.includes(`pnpm add`) || !readme.includes(pkg.name))
       say('README.md needs the "pnpm add <name>" install line');
     if (!readme.includes('```ts')) say('README.md needs a minimal TypeScript example');
+    const repositoryPage = repositoryUrl?.replace(/^git\+/, '').replace(/\.git$/, '');
+    if (repositoryPage && !readme.includes(repositoryPage)) say(`README.md needs a link to ${repositoryPage}`);
   }
 }
 // Folder cycles inside a package's src (Biome's noImportCycles sees files, not folders): src/<folder> importing a

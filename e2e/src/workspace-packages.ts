@@ -13,6 +13,7 @@ export interface PackageManifest {
   peerDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   engines?: Record<string, string>;
+  packageManager?: string;
 }
 
 /** One workspace package: where it is and its manifest. */

@@ -64,4 +64,12 @@ describe('scripts/check-packages.mjs', () => {
     );
     expect(run.stderr).not.toContain('packages/exit-template: repository.url'); // private
   });
+
+  it('names a public package whose README does not link to the repository', () => {
+    const readme = join(copy, 'packages/x509/README.md');
+    writeFileSync(readme, readFileSync(readme, 'utf8').replaceAll('https://github.com/certexit/certexit', 'elsewhere'));
+    const run = check();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('packages/x509: README.md needs a link to https://github.com/certexit/certexit');
+  });
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The Node.js check runs before anything else is loaded: static imports are hoisted, and on an older Node.js the
 // engine's `node:sqlite` would fail to load ("No such built-in module") before a line of this file ran. So this
-// entry imports only the check, and the CLI dynamically once the check has passed.
+// entry imports only the check (and the folder lookup), and the CLI dynamically once the check has passed.
+import { fileURLToPath } from 'node:url';
+import { invocationFolder, packageRootOf } from './cli/invocation-folder';
 import { quietSqliteExperimentalWarning } from './cli/quiet-sqlite-warning';
 import { unsupportedNodeMessage } from './cli/supported-node';
 
@@ -11,6 +13,9 @@ if (unsupported) {
   process.exitCode = 1;
 } else {
   quietSqliteExperimentalWarning();
+  // Relative paths resolve against the folder the command was typed in, also under `pnpm exec` and scripts.
+  const folder = invocationFolder(packageRootOf(fileURLToPath(import.meta.url)));
+  if (folder !== process.cwd()) process.chdir(folder);
   const { runCli } = await import('./cli/main');
   process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -40,8 +40,6 @@ export class DispatchError extends CertexitError {
   readonly excepInfo: ExcepInfo | undefined;
   /** The 0-based index of the offending argument, when one argument was at fault. */
   readonly argIndex: number | undefined;
-  /** The message without the `[certexit] [automation]` prefix and HRESULT suffix, for building on it. */
-  readonly reason: string;
 
   constructor({
     hresult,
@@ -61,7 +59,6 @@ export class DispatchError extends CertexitError {
     this.name = _name;
     this.excepInfo = excepInfo;
     this.argIndex = argIndex;
-    this.reason = message;
   }
 
   /**

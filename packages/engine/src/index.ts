@@ -45,7 +45,12 @@ export {
   publishCrls,
 } from './crl/publish-crls';
 export { startCrlSchedule } from './crl/start-crl-schedule';
-export { type CaDirectorySettings, readCaDirectorySettings } from './directory/ca-directory-settings';
+export {
+  CA_DIRECTORY_KEY,
+  CA_DIRECTORY_VALUES,
+  type CaDirectorySettings,
+  readCaDirectorySettings,
+} from './directory/ca-directory-settings';
 export { type DsPublishCertificateKind, dsPublishCertificateUrl, dsPublishCrlUrl } from './directory/ds-publish-target';
 export { findRequesterInDirectory } from './directory/find-requester-in-directory';
 export {
@@ -54,6 +59,7 @@ export {
   type PublishToCaDirectoryOptions,
   publishToCaDirectory,
 } from './directory/publish-to-ca-directory';
+export { CA_REGISTRY_KEY } from './engine/ca-registry-declaration';
 export { CertificateAuthority, type CertificateAuthorityOptions } from './engine/certificate-authority';
 export { REVOCATION_REASONS } from './engine/crl-reason-names';
 export { dispositionText } from './engine/disposition-text';
@@ -70,6 +76,7 @@ export type { DeliveryRecord } from './hosting/delivery-record';
 export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
 export { type ExitHostThreadOptions, startExitHostThread } from './hosting/exit-host-thread';
 export type { ExitHostThreadData } from './hosting/exit-host-thread-protocol';
+export { EXIT_MODULE_KEY, EXIT_MODULE_VALUES, EXIT_MODULES_VALUES } from './hosting/exit-module-registry-values';
 export type { DeliveryMode } from './hosting/exit-outbox';
 export {
   dropExitQueueItem,
@@ -82,8 +89,21 @@ export {
 } from './hosting/exit-queue-report';
 export { formatEventId } from './hosting/in-flight-deliveries';
 export { knownProgId } from './hosting/known-prog-id';
-export type { BuiltinExitModules, ExitModuleImporter, LoadedExitModule } from './hosting/load-exit-modules';
-export { type ModuleRegistration, ModuleRegistrations } from './hosting/module-registrations';
+export {
+  type BuiltinExitModules,
+  type ExitModuleImporter,
+  type ExitModuleLoadFailure,
+  exitModuleFactoryOf,
+  importExitModuleFactory,
+  type LoadedExitModule,
+} from './hosting/load-exit-modules';
+export { type ExitModuleCodeLocation, isExitModulePath, locateExitModule } from './hosting/locate-exit-module';
+export {
+  assertProgId,
+  type ModuleRegistration,
+  ModuleRegistrations,
+  PROGID_REGISTRY_VALUES,
+} from './hosting/module-registrations';
 export {
   parseReplayMask,
   REPLAY_DEFAULT_LIMIT,
@@ -112,6 +132,7 @@ export {
   type PolicyVerdict,
 } from './policy/evaluate-request';
 export type { PolicyCa } from './policy/policy-ca';
+export { POLICY_MODULE_VALUES, POLICY_MODULES_VALUES } from './policy/policy-registry-values';
 export {
   DEFAULT_ENABLED_REQUEST_EXTENSIONS,
   defaultEditFlags,
@@ -138,6 +159,7 @@ export {
   templateWarnings,
 } from './policy/template-administration';
 export { hasTemplateRight, type TemplateAccessEntry, type TemplateRight } from './policy/template-permissions';
+export { CA_REGISTRY_VALUES, CRL_PERIOD_UNITS } from './registry/ca-registry-values';
 export { RegistryFile } from './registry/registry-file';
 export { RegistryFileError } from './registry/registry-file-error';
 export {

@@ -29,6 +29,7 @@ import {
 } from '@certexit/core';
 import type { LdapClientFactory } from '@certexit/ldap';
 import { createDirectoryConnectionPool, DirectoryError } from '@certexit/ldap';
+import { DEFAULT_EXIT_CONFIGURATION } from './default-exit-configuration';
 import { createDefaultExitManageModule } from './default-exit-manage-module';
 import type { CaFacts, DefaultExitSettings } from './default-exit-settings';
 import { describeDefaultExitSettings, readDefaultExitSettings } from './default-exit-settings';
@@ -100,6 +101,7 @@ export function createDefaultExitModule(options: DefaultExitModuleOptions = {}):
     specificationVersion: 'v1',
     progId: PROGID_DEFAULT_EXIT,
     version: __PACKAGE_VERSION__,
+    configuration: DEFAULT_EXIT_CONFIGURATION,
     create: (services: ExitModuleServices): ICertExit2 => _createModule(services, options),
   } satisfies ExitModuleFactoryV1;
 }

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { RegistryKey, RegistryValue } from '@certexit/core';
+import type { RegistryKey, RegistryValueDeclaration, RegistryValueType } from '@certexit/core';
 import {
+  declareRegistryValues,
   ENUM_UNKNOWN_CA,
   EXITPUB_ACTIVEDIRECTORY,
   EXITPUB_DEFAULT_ENTERPRISE,
@@ -8,37 +9,99 @@ import {
   EXITPUB_FILE,
   EXITPUB_REMOVEOLDCERTS,
   isEnterpriseCaType,
-  REGVAL_PUBLISH_CERT_FLAGS,
+  readRegistryValue,
 } from '@certexit/core';
 import type { AccountSchema } from '@certexit/ldap';
 import { AD_ACCOUNT_SCHEMA, DEFAULT_LDAP_CONNECTION_SHARING } from '@certexit/ldap';
-import { REMOVE_OLD_CERTS_DEFAULT_RULES } from './select-old-certificates';
-
-/** The value names the module reads from its configuration location (`services.config`). */
-export const DEFAULT_EXIT_VALUE_NAMES = {
-  PublishCertFlags: REGVAL_PUBLISH_CERT_FLAGS,
-  LdapServers: 'LdapServers',
-  LdapBindDN: 'LdapBindDN',
-  LdapBindPasswordFile: 'LdapBindPasswordFile',
-  LdapBindPasswordEnv: 'LdapBindPasswordEnv',
-  LdapCAFile: 'LdapCAFile',
-  LdapStartTLS: 'LdapStartTLS',
-  LdapTimeoutMs: 'LdapTimeoutMs',
-  LdapConnectionSharing: 'LdapConnectionSharing',
-  DomainDN: 'DomainDN',
-  UserCertificateAttribute: 'UserCertificateAttribute',
-  AccountFilterAttribute: 'AccountFilterAttribute',
-  UserObjectClass: 'UserObjectClass',
-  ComputerObjectClass: 'ComputerObjectClass',
-  RemoveOldCertsRules: 'RemoveOldCertsRules',
-  CertFileDirectories: 'CertFileDirectories',
-  CertEnrollDirectory: 'CertEnrollDirectory',
-} as const;
+import {
+  REMOVE_OLD_CERTS_DEFAULT_RULES,
+  REMOVE_OLD_CERTS_EXPIRED,
+  REMOVE_OLD_CERTS_REVOKED,
+  REMOVE_OLD_CERTS_SUPERSEDED,
+} from './select-old-certificates';
 
 /** @default 10000 */
 export const DEFAULT_LDAP_TIMEOUT_MS = 10_000;
 /** @default 'userCertificate' (AD); OpenLDAP wants 'userCertificate;binary'. */
 export const DEFAULT_USER_CERTIFICATE_ATTRIBUTE = 'userCertificate';
+
+/**
+ * The values the module reads from its key (`services.config`, `certexit getreg exit`): name, type, default and
+ * meaning. {@link readDefaultExitSettings} takes names and defaults from here, and `certexit setreg` checks against it.
+ */
+export const DEFAULT_EXIT_VALUES = declareRegistryValues({
+  PublishCertFlags: {
+    type: 'REG_DWORD',
+    default: ({ caType }) =>
+      caType !== undefined && isEnterpriseCaType(caType) ? EXITPUB_DEFAULT_ENTERPRISE : EXITPUB_DEFAULT_STANDALONE,
+    flags: { EXITPUB_FILE, EXITPUB_ACTIVEDIRECTORY, EXITPUB_REMOVEOLDCERTS },
+    meaning:
+      'Where issued certificates go: EXITPUB_FILE (CertFile attribute), EXITPUB_ACTIVEDIRECTORY (userCertificate), EXITPUB_REMOVEOLDCERTS.',
+  },
+  LdapServers: {
+    type: 'REG_MULTI_SZ',
+    meaning: 'ldaps:// or ldap:// server URLs tried in order; without them directory publishing is off.',
+  },
+  LdapBindDN: { type: 'REG_SZ', meaning: 'The account to bind as (simple bind); anonymous when not set.' },
+  LdapBindPasswordFile: { type: 'REG_SZ', meaning: 'A file holding the bind password, read at each publication.' },
+  LdapBindPasswordEnv: { type: 'REG_SZ', meaning: 'The name of an environment variable holding the bind password.' },
+  LdapCAFile: {
+    type: 'REG_SZ',
+    meaning: 'PEM of the CAs trusted for LDAPS and StartTLS; the system CAs when not set.',
+  },
+  LdapStartTLS: { type: 'REG_DWORD', default: 0, max: 1, meaning: '1: upgrade ldap:// connections with StartTLS.' },
+  LdapTimeoutMs: {
+    type: 'REG_DWORD',
+    default: DEFAULT_LDAP_TIMEOUT_MS,
+    min: 1,
+    meaning: 'Connect and per-operation timeout.',
+  },
+  LdapConnectionSharing: {
+    type: 'REG_DWORD',
+    default: DEFAULT_LDAP_CONNECTION_SHARING,
+    min: 1,
+    meaning: 'Publications pipelined on one pooled connection; 1 gives each its own.',
+  },
+  DomainDN: { type: 'REG_SZ', meaning: "The search base; the CA's DomainDN property when not set." },
+  UserCertificateAttribute: {
+    type: 'REG_SZ',
+    default: DEFAULT_USER_CERTIFICATE_ATTRIBUTE,
+    meaning: 'The attribute written (OpenLDAP: userCertificate;binary).',
+  },
+  AccountFilterAttribute: {
+    type: 'REG_SZ',
+    default: AD_ACCOUNT_SCHEMA.nameAttribute,
+    meaning: 'The attribute matched against the account part of RequesterName (OpenLDAP: uid).',
+  },
+  UserObjectClass: {
+    type: 'REG_SZ',
+    default: AD_ACCOUNT_SCHEMA.userObjectClass,
+    meaning: 'The object class searched for user templates (OpenLDAP: inetOrgPerson).',
+  },
+  ComputerObjectClass: {
+    type: 'REG_SZ',
+    default: AD_ACCOUNT_SCHEMA.computerObjectClass,
+    meaning: 'The object class searched for machine templates.',
+  },
+  RemoveOldCertsRules: {
+    type: 'REG_DWORD',
+    default: REMOVE_OLD_CERTS_DEFAULT_RULES,
+    flags: {
+      REMOVE_OLD_CERTS_EXPIRED: REMOVE_OLD_CERTS_EXPIRED,
+      REMOVE_OLD_CERTS_REVOKED: REMOVE_OLD_CERTS_REVOKED,
+      REMOVE_OLD_CERTS_SUPERSEDED: REMOVE_OLD_CERTS_SUPERSEDED,
+    },
+    meaning: 'Which old certificates EXITPUB_REMOVEOLDCERTS removes: expired, revoked, superseded.',
+  },
+  CertFileDirectories: {
+    type: 'REG_MULTI_SZ',
+    meaning: "Absolute directories EXITPUB_FILE may write into; the CA's CertEnroll folder when not set.",
+  },
+  CertEnrollDirectory: {
+    type: 'REG_SZ',
+    meaning: "The CA's CertEnroll folder (the <RequestID>.cer fallback); the host tells the module when not set.",
+  },
+});
 
 /** Where the directory publisher connects and what it binds as. Holds no secret: the password is read when used. */
 export interface DirectorySettings {
@@ -108,53 +171,64 @@ export function readDefaultExitSettings(
   ca: CaFacts,
 ): { settings: DefaultExitSettings; issues: SettingsIssue[] } {
   const issues: SettingsIssue[] = [];
-  const names = DEFAULT_EXIT_VALUE_NAMES;
+  const v = DEFAULT_EXIT_VALUES;
   const caType = ca.caType ?? ENUM_UNKNOWN_CA;
+  const read = <T extends RegistryValueType>(declaration: RegistryValueDeclaration<T>) => {
+    const result = readRegistryValue(config, declaration, { caType });
+    if (result.problem) issues.push({ level: 'warn', message: `${result.problem}: ignoring it` });
+    return result;
+  };
+  const string = (declaration: RegistryValueDeclaration<'REG_SZ'>) => {
+    const value = read(declaration).value?.trim();
+    return value === '' ? undefined : value;
+  };
+  const list = (declaration: RegistryValueDeclaration<'REG_MULTI_SZ'>, separator: RegExp) =>
+    (read(declaration).value ?? [])
+      .flatMap((entry) => entry.split(separator))
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
 
-  const configuredFlags = _dword(config, names.PublishCertFlags, issues);
-  const publishCertFlags =
-    configuredFlags ?? (isEnterpriseCaType(caType) ? EXITPUB_DEFAULT_ENTERPRISE : EXITPUB_DEFAULT_STANDALONE);
+  const flags = read(v.PublishCertFlags);
+  const publishCertFlags = flags.value!;
+  const flagsFromConfig = flags.source === 'set';
 
   const servers: string[] = [];
-  for (const url of _multiString(config, names.LdapServers, issues)) {
+  for (const url of list(v.LdapServers, /[\s,;]+/)) {
     if (/^ldaps?:\/\/[^/?#\s]+\/?$/i.test(url) && _parses(url)) servers.push(url.replace(/\/$/, ''));
     else
       issues.push({
         level: 'warn',
-        message: `${names.LdapServers}: ignoring ${JSON.stringify(url)}: not an ldap:// or ldaps:// server URL`,
+        message: `${v.LdapServers.name}: ignoring ${JSON.stringify(url)}: not an ldap:// or ldaps:// server URL`,
       });
   }
-  const startTLS = (_dword(config, names.LdapStartTLS, issues) ?? 0) !== 0;
-  const timeoutMs = _dword(config, names.LdapTimeoutMs, issues) || DEFAULT_LDAP_TIMEOUT_MS;
   const directory: DirectorySettings = {
     servers,
-    bindDN: _string(config, names.LdapBindDN, issues),
-    bindPasswordFile: _string(config, names.LdapBindPasswordFile, issues),
-    bindPasswordEnv: _string(config, names.LdapBindPasswordEnv, issues),
-    caFile: _string(config, names.LdapCAFile, issues),
-    startTLS,
-    domainDN: _string(config, names.DomainDN, issues) ?? (ca.domainDN || undefined),
-    timeoutMs,
-    connectionSharing: _dword(config, names.LdapConnectionSharing, issues) || DEFAULT_LDAP_CONNECTION_SHARING,
-    userCertificateAttribute:
-      _string(config, names.UserCertificateAttribute, issues) ?? DEFAULT_USER_CERTIFICATE_ATTRIBUTE,
+    bindDN: string(v.LdapBindDN),
+    bindPasswordFile: string(v.LdapBindPasswordFile),
+    bindPasswordEnv: string(v.LdapBindPasswordEnv),
+    caFile: string(v.LdapCAFile),
+    startTLS: read(v.LdapStartTLS).value !== 0,
+    domainDN: string(v.DomainDN) ?? (ca.domainDN || undefined),
+    timeoutMs: read(v.LdapTimeoutMs).value!,
+    connectionSharing: read(v.LdapConnectionSharing).value!,
+    userCertificateAttribute: string(v.UserCertificateAttribute) ?? DEFAULT_USER_CERTIFICATE_ATTRIBUTE,
     accountSchema: {
-      nameAttribute: _attributeName(config, names.AccountFilterAttribute, issues) ?? AD_ACCOUNT_SCHEMA.nameAttribute,
-      userObjectClass: _string(config, names.UserObjectClass, issues) ?? AD_ACCOUNT_SCHEMA.userObjectClass,
-      computerObjectClass: _string(config, names.ComputerObjectClass, issues) ?? AD_ACCOUNT_SCHEMA.computerObjectClass,
+      nameAttribute: _attributeName(string(v.AccountFilterAttribute), issues) ?? AD_ACCOUNT_SCHEMA.nameAttribute,
+      userObjectClass: string(v.UserObjectClass) ?? AD_ACCOUNT_SCHEMA.userObjectClass,
+      computerObjectClass: string(v.ComputerObjectClass) ?? AD_ACCOUNT_SCHEMA.computerObjectClass,
     },
   };
-  const removeOldCertsRules = _dword(config, names.RemoveOldCertsRules, issues) ?? REMOVE_OLD_CERTS_DEFAULT_RULES;
+  const removeOldCertsRules = read(v.RemoveOldCertsRules).value!;
 
-  const certEnroll = _string(config, names.CertEnrollDirectory, issues) ?? ca.certEnroll;
-  const configuredDirectories = _multiString(config, names.CertFileDirectories, issues, /[\n;]+/);
+  const certEnroll = string(v.CertEnrollDirectory) ?? ca.certEnroll;
+  const configuredDirectories = list(v.CertFileDirectories, /[\n;]+/);
   const directories: string[] = [];
   for (const entry of configuredDirectories.length > 0 ? configuredDirectories : certEnroll ? [certEnroll] : []) {
     if (isAbsolute(entry) && !entry.includes('\0')) directories.push(resolve(entry));
     else
       issues.push({
         level: 'warn',
-        message: `${names.CertFileDirectories}: ignoring ${JSON.stringify(entry)}: not an absolute directory path`,
+        message: `${v.CertFileDirectories.name}: ignoring ${JSON.stringify(entry)}: not an absolute directory path`,
       });
   }
   const files: FileSettings = {
@@ -165,7 +239,7 @@ export function readDefaultExitSettings(
   if ((publishCertFlags & EXITPUB_ACTIVEDIRECTORY) !== 0) _checkDirectory(directory, issues);
   if ((publishCertFlags & EXITPUB_FILE) !== 0 && directories.length === 0) {
     issues.push({
-      level: configuredFlags === undefined ? 'info' : 'warn',
+      level: flagsFromConfig ? 'warn' : 'info',
       message:
         'EXITPUB_FILE is set but neither CertFileDirectories nor the CertEnroll folder is configured: requests with a CertFile attribute will fail',
     });
@@ -180,7 +254,7 @@ export function readDefaultExitSettings(
   return {
     settings: {
       publishCertFlags,
-      publishCertFlagsSource: configuredFlags === undefined ? 'default' : 'config',
+      publishCertFlagsSource: flagsFromConfig ? 'config' : 'default',
       caType,
       directory,
       removeOldCertsRules,
@@ -261,10 +335,12 @@ function _checkDirectory(d: DirectorySettings, issues: SettingsIssue[]): void {
 }
 
 /** An LDAP attribute description (RFC 4512 `descr`): it is pasted into log text, so nothing else is allowed. */
-function _attributeName(config: RegistryKey, name: string, issues: SettingsIssue[]): string | undefined {
-  const value = _string(config, name, issues);
+function _attributeName(value: string | undefined, issues: SettingsIssue[]): string | undefined {
   if (value === undefined || /^[A-Za-z][A-Za-z0-9-]*$/.test(value)) return value;
-  issues.push({ level: 'warn', message: `${name}: ignoring ${JSON.stringify(value)}: not an attribute name` });
+  issues.push({
+    level: 'warn',
+    message: `${DEFAULT_EXIT_VALUES.AccountFilterAttribute.name}: ignoring ${JSON.stringify(value)}: not an attribute name`,
+  });
   return undefined;
 }
 
@@ -274,41 +350,6 @@ function _passwordSource(d: Pick<DirectorySettings, 'bindPasswordFile' | 'bindPa
   return null;
 }
 
-function _dword(config: RegistryKey, name: string, issues: SettingsIssue[]): number | undefined {
-  const value = config.getValue(name);
-  if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value)) return value >>> 0;
-  if (typeof value === 'string' && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(value)) return Number(value.trim()) >>> 0;
-  issues.push({ level: 'warn', message: `${name}: ignoring ${_show(value)}: not a REG_DWORD` });
-  return undefined;
-}
-
-function _string(config: RegistryKey, name: string, issues: SettingsIssue[]): string | undefined {
-  const value = config.getValue(name);
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-  issues.push({ level: 'warn', message: `${name}: ignoring ${_show(value)}: not a REG_SZ` });
-  return undefined;
-}
-
-function _multiString(
-  config: RegistryKey,
-  name: string,
-  issues: SettingsIssue[],
-  separator: RegExp = /[\s,;]+/,
-): string[] {
-  const value = config.getValue(name);
-  if (value === undefined) return [];
-  if (typeof value === 'string')
-    return value
-      .split(separator)
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-  if (Array.isArray(value)) return value.map((s) => String(s).trim()).filter((s) => s !== '');
-  issues.push({ level: 'warn', message: `${name}: ignoring ${_show(value)}: not a REG_MULTI_SZ` });
-  return [];
-}
-
 function _parses(url: string): boolean {
   try {
     new URL(url);
@@ -316,8 +357,4 @@ function _parses(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-function _show(value: RegistryValue): string {
-  return value instanceof Uint8Array ? `REG_BINARY (${value.length} bytes)` : JSON.stringify(value);
 }

@@ -16,6 +16,7 @@ export {
   DEFAULT_EXIT_EVENT_MASK,
   type DefaultExitModuleOptions,
 } from './create-default-exit-module';
+export { DEFAULT_EXIT_CONFIGURATION } from './default-exit-configuration';
 export {
   createDefaultExitManageModule,
   DEFAULT_EXIT_MODULE_NAME,
@@ -23,7 +24,7 @@ export {
 } from './default-exit-manage-module';
 export {
   type CaFacts,
-  DEFAULT_EXIT_VALUE_NAMES,
+  DEFAULT_EXIT_VALUES,
   DEFAULT_LDAP_TIMEOUT_MS,
   DEFAULT_USER_CERTIFICATE_ATTRIBUTE,
   type DefaultExitSettings,
@@ -44,8 +45,10 @@ export {
   DEFAULT_MAIL_TEMPLATES,
   DEFAULT_TEMPLATE_KEY,
   MAIL_EVENT_KEYS,
+  MAIL_TEMPLATE_VALUES,
   type MailTemplate,
   resolveMailTemplate,
+  SMTP_KEY_DECLARATION,
 } from './mail-template';
 export { formatMailText, MAIL_PROPERTY_NOT_FOUND, readMailArguments } from './mail-text';
 export {
@@ -84,7 +87,7 @@ export {
   SMTP_AUTH_ANONYMOUS,
   SMTP_AUTH_BASIC,
   SMTP_KEY,
-  SMTP_VALUE_NAMES,
+  SMTP_VALUES,
   type SmtpSettings,
 } from './smtp-settings';
 

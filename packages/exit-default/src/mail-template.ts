@@ -1,5 +1,6 @@
-import type { RegistryKey } from '@certexit/core';
+import type { RegistryKey, RegistryKeyDeclaration } from '@certexit/core';
 import {
+  declareRegistryValues,
   EXITEVENT_CERTDENIED,
   EXITEVENT_CERTIMPORTED,
   EXITEVENT_CERTISSUED,
@@ -10,7 +11,7 @@ import {
   EXITEVENT_SHUTDOWN,
   EXITEVENT_STARTUP,
 } from '@certexit/core';
-import { SMTP_KEY } from './smtp-settings';
+import { SMTP_KEY, SMTP_VALUES } from './smtp-settings';
 
 /** The message of one event: addresses, and subject and body with their `%1…%n` property names. */
 export interface MailTemplate {
@@ -42,6 +43,30 @@ export const MAIL_EVENT_KEYS: ReadonlyMap<number, string> = new Map([
 
 /** The template name used when a request's template has no key of its own. */
 export const DEFAULT_TEMPLATE_KEY = 'Default';
+
+/**
+ * The values of a message key: `SMTP\\<Event>`, `SMTP\\Templates\\<template>\\<Event>` and
+ * `SMTP\\Templates\\Default\\<Event>`. Each not set anywhere takes the built-in message of the event.
+ */
+export const MAIL_TEMPLATE_VALUES = declareRegistryValues({
+  From: { type: 'REG_SZ', meaning: 'The sender address.' },
+  To: { type: 'REG_SZ', meaning: "The recipients (comma-separated); the requester's e-mail when not set." },
+  Cc: { type: 'REG_SZ', meaning: 'Copy recipients (comma-separated).' },
+  TitleFormat: { type: 'REG_SZ', meaning: 'The subject, with %1…%n replaced by the TitleArg properties.' },
+  TitleArg: { type: 'REG_MULTI_SZ', meaning: 'The property names of the subject placeholders.' },
+  BodyFormat: { type: 'REG_MULTI_SZ', meaning: 'The body, one entry per line, with %1…%n replaced by BodyArg.' },
+  BodyArg: { type: 'REG_MULTI_SZ', meaning: 'The property names of the body placeholders.' },
+});
+
+/** The `SMTP` key: its values, a message key per event, and per certificate template under `Templates`. */
+export const SMTP_KEY_DECLARATION: RegistryKeyDeclaration = (() => {
+  const message: RegistryKeyDeclaration = { values: MAIL_TEMPLATE_VALUES };
+  const perEvent = Object.fromEntries([...new Set(MAIL_EVENT_KEYS.values())].map((name) => [name, message]));
+  return {
+    values: SMTP_VALUES,
+    subkeys: { ...perEvent, Templates: { values: {}, subkeys: { '*': { values: {}, subkeys: perEvent } } } },
+  };
+})();
 
 const _REQUEST_LINES = [
   'Request ID: %2',
@@ -168,18 +193,24 @@ export function resolveMailTemplate(
     return undefined;
   };
   const firstKey = (name: string): RegistryKey | undefined => keys.find((k) => k.getValue(name) !== undefined);
-  const titleKey = firstKey('TitleFormat');
-  const bodyKey = firstKey('BodyFormat');
+  const titleKey = firstKey(MAIL_TEMPLATE_VALUES.TitleFormat.name);
+  const bodyKey = firstKey(MAIL_TEMPLATE_VALUES.BodyFormat.name);
   return {
-    from: _single(first('From')),
-    to: _single(first('To')),
-    cc: _single(first('Cc')),
+    from: _single(first(MAIL_TEMPLATE_VALUES.From.name)),
+    to: _single(first(MAIL_TEMPLATE_VALUES.To.name)),
+    cc: _single(first(MAIL_TEMPLATE_VALUES.Cc.name)),
     titleFormat: titleKey
-      ? (_single(titleKey.getValue('TitleFormat') as string | string[]) ?? '')
+      ? (_single(titleKey.getValue(MAIL_TEMPLATE_VALUES.TitleFormat.name) as string | string[]) ?? '')
       : defaults.titleFormat,
-    titleArg: titleKey ? _multi(titleKey.getValue('TitleArg') as string | string[] | undefined) : defaults.titleArg,
-    bodyFormat: bodyKey ? _multi(bodyKey.getValue('BodyFormat') as string | string[] | undefined) : defaults.bodyFormat,
-    bodyArg: bodyKey ? _multi(bodyKey.getValue('BodyArg') as string | string[] | undefined) : defaults.bodyArg,
+    titleArg: titleKey
+      ? _multi(titleKey.getValue(MAIL_TEMPLATE_VALUES.TitleArg.name) as string | string[] | undefined)
+      : defaults.titleArg,
+    bodyFormat: bodyKey
+      ? _multi(bodyKey.getValue(MAIL_TEMPLATE_VALUES.BodyFormat.name) as string | string[] | undefined)
+      : defaults.bodyFormat,
+    bodyArg: bodyKey
+      ? _multi(bodyKey.getValue(MAIL_TEMPLATE_VALUES.BodyArg.name) as string | string[] | undefined)
+      : defaults.bodyArg,
   };
 }
 

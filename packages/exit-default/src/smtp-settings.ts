@@ -1,28 +1,77 @@
 import { readFile } from 'node:fs/promises';
-import type { RegistryKey } from '@certexit/core';
+import type { RegistryKey, RegistryValueDeclaration, RegistryValueType } from '@certexit/core';
+import {
+  declareRegistryValues,
+  EXITEVENT_CERTDENIED,
+  EXITEVENT_CERTIMPORTED,
+  EXITEVENT_CERTISSUED,
+  EXITEVENT_CERTPENDING,
+  EXITEVENT_CERTRETRIEVEPENDING,
+  EXITEVENT_CERTREVOKED,
+  EXITEVENT_CRLISSUED,
+  EXITEVENT_SHUTDOWN,
+  EXITEVENT_STARTUP,
+  readRegistryValue,
+} from '@certexit/core';
 import { MAIL_ERROR_CODES, MAIL_HRESULTS, MailError } from './mail-error';
 
 /** The key under the module's configuration that holds the e-mail settings (`wszREGEXITSMTPKEY`). */
 export const SMTP_KEY = 'SMTP';
 
-/** The values the module reads from `SMTP\`. */
-export const SMTP_VALUE_NAMES = {
-  SMTPServer: 'SMTPServer',
-  SMTPPort: 'SMTPPort',
-  SMTPAuthenticate: 'SMTPAuthenticate',
-  SMTPUser: 'SMTPUser',
-  SMTPPasswordFile: 'SMTPPasswordFile',
-  SMTPPasswordEnv: 'SMTPPasswordEnv',
-  SMTPStartTLS: 'SMTPStartTLS',
-  SMTPCAFile: 'SMTPCAFile',
-  SMTPTimeoutMs: 'SMTPTimeoutMs',
-  EventFilter: 'EventFilter',
-} as const;
-
 /** `SMTPAuthenticate`: `0` anonymous (cdoAnonymous). */
 export const SMTP_AUTH_ANONYMOUS = 0;
 /** `SMTPAuthenticate`: `1` user name and password (cdoBasic; AUTH PLAIN/LOGIN over TLS). */
 export const SMTP_AUTH_BASIC = 1;
+
+/** The values the module reads from `SMTP\\` (`certexit getreg exit\\SMTP`): name, type, default and meaning. */
+export const SMTP_VALUES = declareRegistryValues({
+  SMTPServer: {
+    type: 'REG_SZ',
+    meaning: 'Host name of the SMTP server (it must match its certificate); no mail without it.',
+  },
+  SMTPPort: {
+    type: 'REG_DWORD',
+    default: 25,
+    min: 1,
+    max: 65535,
+    meaning: '465: implicit TLS; anything else: STARTTLS.',
+  },
+  SMTPAuthenticate: {
+    type: 'REG_DWORD',
+    default: SMTP_AUTH_ANONYMOUS,
+    meaning: '0 anonymous, 1 user name and password (2, NTLM, is treated as 1).',
+  },
+  SMTPUser: { type: 'REG_SZ', meaning: 'The AUTH user.' },
+  SMTPPasswordFile: { type: 'REG_SZ', meaning: 'A file holding the SMTP password, read at each send.' },
+  SMTPPasswordEnv: { type: 'REG_SZ', meaning: 'The name of an environment variable holding the SMTP password.' },
+  SMTPStartTLS: {
+    type: 'REG_DWORD',
+    default: 1,
+    max: 1,
+    meaning: '1: STARTTLS is required and verified; 0: no TLS, and then no authentication.',
+  },
+  SMTPCAFile: {
+    type: 'REG_SZ',
+    meaning: "PEM of the CAs trusted for the server's certificate; the system CAs when not set.",
+  },
+  SMTPTimeoutMs: { type: 'REG_DWORD', default: 10_000, min: 1, meaning: 'Connect, greeting and socket timeout.' },
+  EventFilter: {
+    type: 'REG_DWORD',
+    default: 0,
+    flags: {
+      EXITEVENT_CERTISSUED,
+      EXITEVENT_CERTPENDING,
+      EXITEVENT_CERTDENIED,
+      EXITEVENT_CERTREVOKED,
+      EXITEVENT_CERTRETRIEVEPENDING,
+      EXITEVENT_CRLISSUED,
+      EXITEVENT_SHUTDOWN,
+      EXITEVENT_STARTUP,
+      EXITEVENT_CERTIMPORTED,
+    },
+    meaning: 'The EXITEVENT_* bits that send mail (0: none).',
+  },
+});
 
 /** Where and how mail is sent. Holds no secret: the password is read when a mail is sent. */
 export interface SmtpSettings {
@@ -47,38 +96,29 @@ export interface SmtpSettings {
 /** Reads `SMTP\` of the module's configuration; unusable values are reported through `warn` and ignored. */
 export function readSmtpSettings(config: RegistryKey, warn: (message: string) => void = () => undefined): SmtpSettings {
   const key = config.openSubKey(SMTP_KEY);
-  const n = SMTP_VALUE_NAMES;
-  const dword = (name: string): number | undefined => {
-    const value = key.getValue(name);
-    if (value === undefined) return undefined;
-    if (typeof value === 'number' && Number.isInteger(value)) return value >>> 0;
-    if (typeof value === 'string' && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(value)) return Number(value.trim()) >>> 0;
-    warn(`SMTP\\${name}: ignoring a value that is not a REG_DWORD`);
-    return undefined;
+  const v = SMTP_VALUES;
+  const read = <T extends RegistryValueType>(declaration: RegistryValueDeclaration<T>) => {
+    const { value, problem } = readRegistryValue(key, declaration);
+    if (problem) warn(`SMTP\\${problem}: ignoring it`);
+    return value;
   };
-  const string = (name: string): string | undefined => {
-    const value = key.getValue(name);
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return value.trim() || undefined;
-    warn(`SMTP\\${name}: ignoring a value that is not a REG_SZ`);
-    return undefined;
-  };
-  let authenticate = dword(n.SMTPAuthenticate) ?? SMTP_AUTH_ANONYMOUS;
+  const string = (declaration: RegistryValueDeclaration<'REG_SZ'>) => read(declaration)?.trim() || undefined;
+  let authenticate = read(v.SMTPAuthenticate)!;
   if (authenticate > SMTP_AUTH_BASIC) {
     warn(`SMTP\\SMTPAuthenticate=${authenticate} (NTLM) is not supported; using 1 (user name and password)`);
     authenticate = SMTP_AUTH_BASIC;
   }
   return {
-    server: string(n.SMTPServer),
-    port: dword(n.SMTPPort) || 25,
+    server: string(v.SMTPServer),
+    port: read(v.SMTPPort)!,
     authenticate,
-    user: string(n.SMTPUser),
-    passwordFile: string(n.SMTPPasswordFile),
-    passwordEnv: string(n.SMTPPasswordEnv),
-    startTLS: (dword(n.SMTPStartTLS) ?? 1) !== 0,
-    caFile: string(n.SMTPCAFile),
-    timeoutMs: dword(n.SMTPTimeoutMs) || 10_000,
-    eventFilter: dword(n.EventFilter) ?? 0,
+    user: string(v.SMTPUser),
+    passwordFile: string(v.SMTPPasswordFile),
+    passwordEnv: string(v.SMTPPasswordEnv),
+    startTLS: read(v.SMTPStartTLS) !== 0,
+    caFile: string(v.SMTPCAFile),
+    timeoutMs: read(v.SMTPTimeoutMs)!,
+    eventFilter: read(v.EventFilter)!,
   };
 }
 

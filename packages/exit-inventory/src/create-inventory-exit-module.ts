@@ -8,7 +8,7 @@ import type { InventoryExitModuleOptions } from './inventory-exit-module-options
 import type { InventoryRecordBase } from './inventory-record';
 import { readCrlRecord } from './read-crl-record';
 import type { InventoryConfig } from './read-inventory-config';
-import { readInventoryConfig } from './read-inventory-config';
+import { INVENTORY_VALUES, readInventoryConfig } from './read-inventory-config';
 import { readRequestRecord } from './read-request-record';
 
 /**
@@ -34,6 +34,7 @@ export function createInventoryExitModule(options: InventoryExitModuleOptions = 
     specificationVersion: 'v1',
     progId: INVENTORY_PROGID,
     version: __PACKAGE_VERSION__,
+    configuration: { values: INVENTORY_VALUES },
     create: (services) => _createInventoryExit(services, options),
   } satisfies ExitModuleFactoryV1;
 }

@@ -20,4 +20,5 @@ export type {
   InventoryRequestRecord,
 } from './inventory-record';
 export { readCrlRecord } from './read-crl-record';
+export { INVENTORY_VALUES, readInventoryConfig } from './read-inventory-config';
 export { readRequestRecord } from './read-request-record';

@@ -1,7 +1,43 @@
 import { resolve } from 'node:path';
 import type { RegistryKey } from '@certexit/core';
-import { EXITEVENT_ALL_DEFINED, exitEventMaskNames } from '@certexit/core';
+import {
+  declareRegistryValues,
+  EXITEVENT_ALL_DEFINED,
+  EXITEVENT_CERTDENIED,
+  EXITEVENT_CERTIMPORTED,
+  EXITEVENT_CERTISSUED,
+  EXITEVENT_CERTPENDING,
+  EXITEVENT_CERTRETRIEVEPENDING,
+  EXITEVENT_CERTREVOKED,
+  EXITEVENT_CRLISSUED,
+  exitEventMaskNames,
+} from '@certexit/core';
 import { INVENTORY_CONFIG_EVENT_MASK, INVENTORY_CONFIG_OUTPUT_FILE, INVENTORY_EVENT_MASK } from './inventory-constants';
+
+/**
+ * The values the module reads from its key (`certexit getreg exit\\CertExit_Inventory.Exit`): name, type, default
+ * and meaning; {@link readInventoryConfig} and `certexit setreg` share them.
+ */
+export const INVENTORY_VALUES = declareRegistryValues({
+  [INVENTORY_CONFIG_OUTPUT_FILE]: {
+    type: 'REG_SZ',
+    meaning: 'The JSON-lines file each event is appended to; without it records are only logged.',
+  },
+  [INVENTORY_CONFIG_EVENT_MASK]: {
+    type: 'REG_DWORD',
+    default: INVENTORY_EVENT_MASK,
+    flags: {
+      EXITEVENT_CERTISSUED,
+      EXITEVENT_CERTPENDING,
+      EXITEVENT_CERTDENIED,
+      EXITEVENT_CERTREVOKED,
+      EXITEVENT_CERTRETRIEVEPENDING,
+      EXITEVENT_CRLISSUED,
+      EXITEVENT_CERTIMPORTED,
+    },
+    meaning: 'The events recorded; it can only narrow the default (every request event and CRL issuance).',
+  },
+} as const);
 
 /** The inventory's settings, read from the module's configuration key. */
 export interface InventoryConfig {
@@ -23,7 +59,7 @@ export function readInventoryConfig(key: RegistryKey): InventoryConfig {
   const where = `${key.path}\\`;
 
   let outputFile: string | undefined;
-  const file = key.getValue(INVENTORY_CONFIG_OUTPUT_FILE);
+  const file = key.getValue(INVENTORY_VALUES.OutputFile.name);
   if (typeof file === 'string' && file.trim() !== '') {
     // Resolved once, so that logs show the real target even when the value is relative to the host's directory.
     outputFile = resolve(file.trim());
@@ -32,7 +68,7 @@ export function readInventoryConfig(key: RegistryKey): InventoryConfig {
   }
 
   let eventMask = INVENTORY_EVENT_MASK;
-  const mask = key.getValue(INVENTORY_CONFIG_EVENT_MASK);
+  const mask = key.getValue(INVENTORY_VALUES.EventMask.name);
   if (typeof mask === 'number' && Number.isInteger(mask)) {
     // A DWORD may arrive signed (0xFFFFFFFF as -1): normalise, then keep only the events the inventory records.
     const unsigned = mask >>> 0;

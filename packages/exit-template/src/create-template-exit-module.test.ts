@@ -27,4 +27,15 @@ describe('CertExit_Template.Exit', () => {
       fields: { requestId: issued, serialNumber: services.fixture.contexts[issued]?.certificate?.SerialNumber },
     });
   });
+
+  // 3. Settings come from the module's key, with the defaults of MODULE_VALUES.
+  it('logs only the RequestID when LogSerialNumber is 0', async () => {
+    const services = createTestServices({ config: { LogSerialNumber: 0 } });
+    const module = (await createTemplateExitModule().create(services)) as ICertExit2;
+    await module.Initialize('certexit Test CA');
+    const { issued } = services.fixture.eventContexts;
+    await module.Notify(EXITEVENT_CERTISSUED, issued);
+    expect(services.logger.entries.at(-1)).toMatchObject({ msg: 'certificate issued', fields: { requestId: issued } });
+    expect(services.logger.entries.at(-1)?.fields).not.toHaveProperty('serialNumber');
+  });
 });

@@ -1,10 +1,32 @@
 import type { ExitModuleFactoryV1, ExitModuleServices, ICertExit2 } from '@certexit/core';
-import { EXITEVENT_CERTISSUED, PROPTYPE_LONG, PROPTYPE_STRING, readOptional, S_OK } from '@certexit/core';
+import {
+  declareRegistryValues,
+  EXITEVENT_CERTISSUED,
+  PROPTYPE_LONG,
+  PROPTYPE_STRING,
+  readOptional,
+  readRegistryValue,
+  S_OK,
+} from '@certexit/core';
 import { createTemplateManageModule } from './create-template-manage-module';
 
 // The module's ProgID, `<App>.Exit`: the name it is registered under (`certexit module register`), listed in
 // `ExitModules\Active` and configured under (`ExitModules\<ProgID>`). Apps read it as `factory.progId`.
 const PROGID = 'CertExit_Template.Exit';
+
+/**
+ * The values the module reads from its key (`services.config`), each with its type, default and meaning. Declared
+ * on the factory (`configuration`), they let `certexit getreg` show the defaults and `certexit setreg` refuse a
+ * misspelt name or a wrong type; the code reads them with `readRegistryValue`, so the default lives in one place.
+ */
+export const MODULE_VALUES = declareRegistryValues({
+  LogSerialNumber: {
+    type: 'REG_DWORD',
+    default: 1,
+    max: 1,
+    meaning: '1: log the serial number of each issued certificate; 0: only its request ID.',
+  },
+});
 
 /**
  * Creates the `CertExit_Template.Exit` exit module: on every issued certificate it reads the RequestID and the
@@ -26,6 +48,7 @@ export function createTemplateExitModule(): ExitModuleFactoryV1 {
     progId: PROGID,
     // Replaced at build time by tsup (and by Vitest in tests) with the version in package.json.
     version: __PACKAGE_VERSION__,
+    configuration: { values: MODULE_VALUES },
     create: (services) => _createExit(services),
   } satisfies ExitModuleFactoryV1;
 }
@@ -54,6 +77,11 @@ function _createExit(services: ExitModuleServices): ICertExit2 {
       // Every request row has a RequestID. Other properties can be empty (CERTSRV_E_PROPERTY_EMPTY): that means
       // "absent", not "failed", so read them with readOptional.
       const requestId = await server.GetRequestProperty('RequestID', PROPTYPE_LONG);
+      // Settings are read at call time: a `certexit setreg` takes effect without a restart.
+      if (readRegistryValue(services.config, MODULE_VALUES.LogSerialNumber).value === 0) {
+        services.logger.info({ requestId }, 'certificate issued');
+        return S_OK;
+      }
       const serialNumber = await readOptional(() => server.GetCertificateProperty('SerialNumber', PROPTYPE_STRING));
 
       services.logger.info({ requestId, serialNumber }, 'certificate issued');

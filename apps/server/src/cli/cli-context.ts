@@ -1,14 +1,24 @@
 import type { Logger } from '@certexit/core';
 import type { CaContext } from '@certexit/engine';
 import { CertificateAuthority, openCa } from '@certexit/engine';
+import type pino from 'pino';
 import { builtinExitModules, importExitModule } from '../builtin-exit-modules';
-import { createLogger } from '../logging/create-logger';
+import { createCliLogger } from '../logging/create-cli-logger';
+import { createLogger, logLevelOf } from '../logging/create-logger';
 
 /** Where the CLI writes; tests capture it. */
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** A logger to use instead of the CLI's own (tests). */
   logger?: Logger;
+}
+
+/** The global options every command sees. */
+export interface CliGlobalOptions {
+  dir: string;
+  json?: boolean;
+  logLevel?: string;
 }
 
 /** What every command gets: the global options and the ways to open the CA. */
@@ -20,15 +30,45 @@ export interface CliContext {
   json(): boolean;
   /** Prints a result: the object as JSON with `--json`, else the text lines. */
   print(result: object, text: readonly string[]): void;
+  /**
+   * The logger of one-shot commands: warnings and errors as one short line each, unless `--log-level` or
+   * `CERTEXIT_LOG_LEVEL` asks for the JSON logs at some level.
+   */
   logger(): Logger;
+  /** The logger of `serve`: JSON logs always, at `--log-level` / `CERTEXIT_LOG_LEVEL`, else `info`. */
+  serviceLogger(): pino.Logger;
+  /** Sets the code the command exits with when it ends without an error (see `CLI_EXIT_CODES`). */
+  setExitCode(code: number): void;
+  /** The code set by {@link setExitCode}, 0 by default. */
+  exitCode(): number;
   /** Runs work on an opened engine (exit modules loaded); one-shot commands send no EXITEVENT_SHUTDOWN. */
   withEngine<T>(work: (authority: CertificateAuthority) => Promise<T>): Promise<T>;
   /** Runs work on the CA's configuration and store only, without loading exit modules. */
   withCa<T>(work: (ca: CaContext) => Promise<T>): Promise<T>;
 }
 
-export function createCliContext(io: CliIo, options: () => { dir: string; json?: boolean }): CliContext {
-  const logger = () => io.logger ?? createLogger();
+export function createCliContext(io: CliIo, options: () => CliGlobalOptions): CliContext {
+  let code = 0;
+  const level = (): string | undefined => {
+    const flag = options().logLevel;
+    if (flag !== undefined) return logLevelOf(flag, '--log-level');
+    const env = process.env.CERTEXIT_LOG_LEVEL;
+    return env ? logLevelOf(env, 'CERTEXIT_LOG_LEVEL') : undefined;
+  };
+  // pino writes its lines through the CLI's error stream, so that a caller capturing it (the tests) gets them too.
+  const destination = { write: (line: string) => io.err(line.replace(/\n$/, '')) };
+  let oneShot: Logger | undefined;
+  const logger = (): Logger => {
+    if (io.logger) return io.logger;
+    if (!oneShot) {
+      const asked = level();
+      oneShot =
+        asked !== undefined
+          ? createLogger(asked, destination)
+          : createCliLogger({ err: io.err, json: options().json === true });
+    }
+    return oneShot;
+  };
   return {
     io,
     dir: () => options().dir,
@@ -38,6 +78,11 @@ export function createCliContext(io: CliIo, options: () => { dir: string; json?:
       else for (const line of text) io.out(line);
     },
     logger,
+    serviceLogger: () => createLogger(level() ?? 'info', destination),
+    setExitCode(next) {
+      code = next;
+    },
+    exitCode: () => code,
     async withEngine(work) {
       const authority = await CertificateAuthority.open({
         dir: options().dir,

@@ -158,7 +158,10 @@ describe('certexit CLI (--json)', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => Number(r.RequestID) > 1)).toBe(true);
     expect(rows.map((r) => r.CommonName)).toContain('offline');
-    expect((await json('view', '--out', 'NoSuchColumn')).err.join()).toMatch(/unknown column "NoSuchColumn"/);
-    expect((await json('view', '--restrict', 'RequestID>abc')).err.join()).toMatch(/takes a number/);
+    // With --json, errors are one JSON object too.
+    const message = async (...args: string[]) =>
+      (JSON.parse((await json(...args)).err.join('')) as { message: string }).message;
+    expect(await message('view', '--out', 'NoSuchColumn')).toMatch(/unknown column "NoSuchColumn"/);
+    expect(await message('view', '--restrict', 'RequestID>abc')).toMatch(/takes a number/);
   });
 });

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { runDemo } from '../demo/run-demo';
-import type { CliIo } from './cli-context';
+import type { CliGlobalOptions, CliIo } from './cli-context';
 import { createCliContext } from './cli-context';
+import { cliErrorLine, cliErrorReport } from './cli-error-output';
+import { CLI_EXIT_CODES } from './cli-exit-codes';
 import { registerCaCommands } from './commands/ca-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
 import { registerDsPublishCommands } from './commands/dspublish-commands';
@@ -35,18 +37,28 @@ function _write(stream: NodeJS.WriteStream, line: string): void {
 const _watched = new WeakSet<NodeJS.WriteStream>();
 
 /**
- * `certexit`: the administrator's command line, shaped like certreq and certutil. Returns the exit code; errors
- * are printed as one clear line, never as a stack trace.
+ * `certexit`: the administrator's command line, shaped like certreq and certutil. Returns the exit code (see
+ * `CLI_EXIT_CODES`); errors are printed as one clear line (one JSON object with `--json`), never as a stack trace.
  */
 export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promise<number> {
   const program = new Command('certexit')
     .description('certexit: a certificate authority that notifies exit modules, AD CS style')
     .option('--dir <folder>', 'the CA folder', process.env.CERTEXIT_DIR ?? './ca')
-    .option('--json', 'print one JSON object per command')
+    .option('--json', 'print one JSON object per command, and errors as JSON')
+    .option(
+      '--log-level <level>',
+      'print the JSON logs at this level (trace, debug, info, warn, error, silent; or CERTEXIT_LOG_LEVEL); serve logs at info by default',
+    )
     .version(__PACKAGE_VERSION__, '-V, --version', 'print the certexit version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  const cli = createCliContext(io, () => program.opts<{ dir: string; json?: boolean }>());
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+      // Command-line errors are printed with the others below, as text or JSON.
+      outputError: () => undefined,
+    });
+  const json = () => program.opts<CliGlobalOptions>().json === true || _jsonAsked(argv);
+  const cli = createCliContext(io, () => program.opts<CliGlobalOptions>());
 
   registerCaCommands(program, cli);
   registerRequestCommands(program, cli);
@@ -61,14 +73,22 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   program
     .command('demo')
     .description('set up a demo CA, issue certificates from CSRs and show the exit modules being notified')
-    .action(() => runDemo({ dir: cli.dir(), io, logger: io.logger }));
+    .action(() => runDemo({ dir: cli.dir(), io, logger: cli.logger() }));
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
-    return 0;
+    return cli.exitCode();
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    io.err(`certexit: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    // --help and --version end the parse with a CommanderError whose exit code is 0.
+    if (error instanceof CommanderError && error.exitCode === 0) return 0;
+    const report = cliErrorReport(error);
+    io.err(json() ? JSON.stringify(report) : cliErrorLine(report));
+    return CLI_EXIT_CODES.ERROR;
   }
+}
+
+/** `--json` among the global options, for errors raised before the options are parsed (a misspelt command). */
+function _jsonAsked(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }

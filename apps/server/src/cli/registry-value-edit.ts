@@ -1,54 +1,61 @@
-import type { RegistryValue } from '@certexit/core';
-import * as core from '@certexit/core';
-import type { CaContext } from '@certexit/engine';
-import { defaultEditFlags, POLICY_VALUE_NAMES, policyModuleKey, REGVAL_CRL_FLAGS } from '@certexit/engine';
+import type { RegistryValue, RegistryValueDeclaration, RegistryValueType } from '@certexit/core';
 
-/**
- * The value the CA acts on when a registry value is absent, for the flag words whose default is not 0:
- * `policy\EditFlags` (`EDITF_DEFAULT_ENTERPRISE` / `EDITF_DEFAULT_STANDALONE`) and `CA\CRLFlags`.
- */
-export function defaultRegistryValue(ca: CaContext, path: string): RegistryValue | undefined {
-  const lower = path.toLowerCase();
-  if (lower === `${policyModuleKey(ca)}\\${POLICY_VALUE_NAMES.EditFlags}`.toLowerCase())
-    return defaultEditFlags(ca.caType);
-  if (lower === `${ca.registryPath}\\${REGVAL_CRL_FLAGS}`.toLowerCase()) return 0;
-  return undefined;
+/** What a `setreg` input is applied to: the value's type, its value in effect, and its flag names. */
+export interface RegistryEditTarget {
+  readonly name: string;
+  readonly type: RegistryValueType;
+  /** The stored value, else the default: what `+X` and `-X` start from. */
+  readonly current: RegistryValue | undefined;
+  /** The flag bits by name, for a DWORD of flags. */
+  readonly flags?: RegistryValueDeclaration['flags'];
 }
 
 /**
- * The value `certexit setreg` stores, certutil-style: a number (decimal or 0x hex) is a DWORD; text with `\n`
- * is a multi-string; `+X`/`-X` on a DWORD sets/clears bits (X a number or a constant name such as
- * `EXITEVENT_CERTISSUED`), on a multi-string appends/removes an entry.
+ * The value `certexit setreg` stores, certutil-style, always of the target's type:
+ * - REG_DWORD: a number (decimal or 0x hex) or one of its flag names; `+X`/`-X` set or clear bits, starting from the
+ *   value in effect (the default when none is stored);
+ * - REG_MULTI_SZ: entries separated by `\n`; `+X` appends an entry, `-X` removes one;
+ * - REG_SZ: the text as given.
+ * @throws an error naming the value and what it takes
  */
-export function editRegistryValue(existing: RegistryValue | undefined, input: string): RegistryValue {
+export function editRegistryValue(target: RegistryEditTarget, input: string): RegistryValue {
   const sign = input[0];
-  if ((sign === '+' || sign === '-') && input.length > 1) {
-    const operand = input.slice(1);
-    if (existing === undefined || typeof existing === 'number') {
-      const bits = _number(operand) ?? _constant(operand);
-      if (bits === undefined)
-        throw new Error(`${JSON.stringify(operand)} is neither a number nor a known constant name`);
-      const current = existing ?? 0;
-      return sign === '+' ? (current | bits) >>> 0 : (current & ~bits) >>> 0;
+  const edit = (sign === '+' || sign === '-') && input.length > 1 ? sign : undefined;
+  const operand = edit ? input.slice(1) : input;
+  switch (target.type) {
+    case 'REG_DWORD': {
+      const bits = _number(operand) ?? _flag(target, operand);
+      if (bits === undefined) {
+        const names = Object.keys(target.flags ?? {});
+        throw new Error(
+          `${target.name} is a REG_DWORD: ${JSON.stringify(operand)} is not a number${names.length > 0 ? ` or one of its flags (${names.join(', ')})` : ''}`,
+        );
+      }
+      if (!edit) return bits;
+      const current = typeof target.current === 'number' ? target.current : 0;
+      return edit === '+' ? (current | bits) >>> 0 : (current & ~bits) >>> 0;
     }
-    if (Array.isArray(existing) || typeof existing === 'string') {
-      const list = Array.isArray(existing) ? [...existing] : [existing];
-      return sign === '+' ? [...list, operand] : list.filter((entry) => entry !== operand);
+    case 'REG_MULTI_SZ': {
+      const list = Array.isArray(target.current)
+        ? [...target.current]
+        : typeof target.current === 'string' && target.current !== ''
+          ? [target.current]
+          : [];
+      if (edit === '+') return list.includes(operand) ? list : [...list, operand];
+      if (edit === '-') {
+        if (!list.includes(operand))
+          throw new Error(
+            `${target.name} has no entry ${JSON.stringify(operand)}; its entries: ${list.map((e) => JSON.stringify(e)).join(', ') || 'none'}`,
+          );
+        return list.filter((entry) => entry !== operand);
+      }
+      return input.split(/\\n|\n/);
     }
-    throw new Error('+/- edits apply to DWORD and multi-string values only');
+    case 'REG_SZ':
+      return input;
+    default:
+      throw new Error(`${target.name} is a REG_BINARY value: setreg does not change binary values`);
   }
-  const number = _number(input);
-  if (number !== undefined) return number;
-  const parts = input.split(/\\n|\n/);
-  return parts.length > 1 ? parts : input;
-}
-
-/** How `getreg` prints a value. */
-export function formatRegistryValue(name: string, value: RegistryValue): string {
-  if (typeof value === 'number') return `  ${name} REG_DWORD = ${value} (0x${value.toString(16)})`;
-  if (typeof value === 'string') return `  ${name} REG_SZ = ${value}`;
-  if (value instanceof Uint8Array) return `  ${name} REG_BINARY = ${Buffer.from(value).toString('hex')}`;
-  return [`  ${name} REG_MULTI_SZ =`, ...value.map((v, i) => `    ${i}: ${v}`)].join('\n');
 }
 
 function _number(text: string): number | undefined {
@@ -57,10 +64,12 @@ function _number(text: string): number | undefined {
   return undefined;
 }
 
-function _constant(name: string): number | undefined {
-  const value = (core as Record<string, unknown>)[name];
-  return /^(EXITEVENT|EXITPUB|CSURL|CT_FLAG|CR_FLG|EXTENSION|EDITF|CRLF)_[A-Z0-9_]+$/.test(name) &&
-    typeof value === 'number'
-    ? value
-    : undefined;
+function _flag(target: RegistryEditTarget, name: string): number | undefined {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name)) return undefined;
+  const flags = target.flags ?? {};
+  const found = Object.entries(flags).find(([flag]) => flag === name);
+  if (found) return found[1];
+  if (Object.keys(flags).length > 0)
+    throw new Error(`${name} is not a flag of ${target.name}: use ${Object.keys(flags).join(', ')}`);
+  return undefined;
 }

@@ -4,12 +4,20 @@ import type { RequestOutcome } from '@certexit/engine';
 import { dispositionText } from '@certexit/engine';
 import { toPem } from '@certexit/x509';
 import type { CliContext } from './cli-context';
+import { exitCodeOfDisposition } from './cli-exit-codes';
 
 /**
  * Prints a request's outcome as certreq does (and as one JSON object with `--json`), writing the certificate as
- * PEM when there is one and a file was named.
+ * PEM when there is one and a file was named. With `exitWithDisposition` (submit, retrieve, resubmit) the command
+ * exits with the request's outcome (`exitCodeOfDisposition`).
  */
-export function printRequestOutcome(cli: CliContext, outcome: RequestOutcome, certOut: string | undefined): void {
+export function printRequestOutcome(
+  cli: CliContext,
+  outcome: RequestOutcome,
+  certOut: string | undefined,
+  options: { exitWithDisposition?: boolean } = {},
+): void {
+  if (options.exitWithDisposition) cli.setExitCode(exitCodeOfDisposition(outcome.disposition));
   if (outcome.certificate && certOut) writeFileSync(certOut, toPem(outcome.certificate, 'CERTIFICATE'));
   cli.print(
     {

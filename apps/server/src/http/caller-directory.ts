@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { statSync } from 'node:fs';
-import type { RegistryTree } from '@certexit/core';
-import { isRegistrySubtree } from '@certexit/core';
+import type { RegistryKeyDeclaration, RegistryTree } from '@certexit/core';
+import { declareRegistryValues, isRegistrySubtree } from '@certexit/core';
 import type { RegistryFile } from '@certexit/engine';
 import { sanitizeCaName } from '@certexit/engine';
 import { callerTokenMatches, hashCallerToken, isCallerTokenHash, newCallerToken } from './caller-token';
@@ -33,6 +33,28 @@ export interface CallerEntry extends Caller {
 
 /** The key under the CA's configuration key that holds the callers, one subkey each. */
 export const REGKEY_CALLERS = 'Callers';
+
+const _MANAGED = 'managed by certexit caller add|remove';
+
+/** The `Callers` key as certexit declares it: one subkey per caller, written only by `certexit caller`. */
+export const CALLERS_KEY: RegistryKeyDeclaration = {
+  values: {},
+  subkeys: {
+    '*': {
+      values: declareRegistryValues({
+        Identity: { type: 'REG_SZ', readOnly: _MANAGED, meaning: 'DOMAIN\\user, recorded as requester or officer.' },
+        Role: { type: 'REG_SZ', readOnly: _MANAGED, meaning: 'requester or manager.' },
+        Created: { type: 'REG_SZ', readOnly: _MANAGED, meaning: 'When the caller was added.' },
+        TokenHash: { type: 'REG_SZ', readOnly: _MANAGED, meaning: "SHA-256 of the caller's bearer token." },
+        CertificateHash: {
+          type: 'REG_SZ',
+          readOnly: _MANAGED,
+          meaning: "SHA-256 of the caller's TLS client certificate.",
+        },
+      }),
+    },
+  },
+};
 
 /** The value holding `sha256:<hex>` of a caller's TLS client certificate. */
 const VALUE_CERTIFICATE = 'CertificateHash';

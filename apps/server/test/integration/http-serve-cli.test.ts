@@ -107,9 +107,13 @@ describe('certexit serve and caller (CLI)', () => {
   it('serves HTTPS, sees callers the CLI adds and removes while it runs, and stops on SIGTERM with EXITEVENT_SHUTDOWN', async () => {
     const signals = new EventEmitter();
     const out: string[] = [];
-    const program = new Command('certexit').option('--dir <folder>').option('--json').exitOverride();
+    const program = new Command('certexit')
+      .option('--dir <folder>')
+      .option('--json')
+      .option('--log-level <level>')
+      .exitOverride();
     const context = createCliContext({ out: (l) => out.push(l), err: (l) => out.push(`ERR ${l}`) }, () =>
-      program.opts<{ dir: string; json?: boolean }>(),
+      program.opts<{ dir: string; json?: boolean; logLevel?: string }>(),
     );
     registerServeCommands(program, context, { signals });
     const serving = program.parseAsync(

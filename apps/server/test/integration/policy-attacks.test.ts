@@ -308,8 +308,13 @@ describe('the policy against attacks, on the built server over HTTPS', () => {
       rawName(...Array.from({ length: 110 }, () => [OU, TAG_UTF8_STRING, 'o'.repeat(500)] as [string, number, string])),
     ).then((pem) => {
       writeFileSync(file, fromPem(pem).der);
-      const outcome = enterprise.cli('submit', '--attrib', 'CertificateTemplate:WebServer', file);
-      expect(outcome).toMatchObject({ disposition: DB_DISP_DENIED, statusCode: CERTSRV_E_BAD_REQUESTSUBJECT | 0 });
+      const outcome = enterprise.cliOutcome('submit', '--attrib', 'CertificateTemplate:WebServer', file);
+      // Exit code 2: denied (docs/cli.md).
+      expect(outcome.status, outcome.stderr).toBe(2);
+      expect(outcome.json).toMatchObject({
+        disposition: DB_DISP_DENIED,
+        statusCode: CERTSRV_E_BAD_REQUESTSUBJECT | 0,
+      });
     });
   });
 

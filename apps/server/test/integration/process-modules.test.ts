@@ -76,9 +76,9 @@ describe('process modules (Python, shell) receive the engine events', () => {
       });
       expect(lines.join('\n')).not.toContain('only-python');
     }
-    expect((await json('getreg', 'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON')).value).toMatchObject({
-      value: '(hidden)',
-    });
+    const secret = (await json('getreg', 'exit\\Example_Python.Exit\\Environment\\SECRET_FOR_PYTHON')).value;
+    expect(secret).toMatchObject({ name: 'SECRET_FOR_PYTHON', type: 'REG_SZ', hidden: true });
+    expect(secret).not.toHaveProperty('value');
     const listed: string[] = [];
     await runCli(['--dir', dir, 'getreg', 'exit\\Example_Python.Exit\\Environment'], {
       out: (l) => listed.push(l),

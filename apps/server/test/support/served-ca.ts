@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { eventually } from '../../../../tooling/test/eventually';
@@ -31,6 +31,8 @@ export interface ServedCa {
   readonly url: string;
   /** The built CLI on the folder (`--json`), parsed. */
   cli(...args: string[]): Record<string, unknown>;
+  /** The built CLI on the folder (`--json`) when it may exit non-zero (submit: 2 denied, 3 failed, 4 pending). */
+  cliOutcome(...args: string[]): { status: number | null; json: Record<string, unknown>; stderr: string };
   /** An HTTPS call trusting the test PKI. */
   call(path: string, options?: { token?: string; method?: string; body?: unknown }): Promise<HttpsAnswer>;
   /** Everything the server wrote to stderr (pino JSON lines). */
@@ -60,6 +62,14 @@ export async function serveCa(options: {
       timeout: 60_000,
     });
     return out.trim() === '' ? {} : (JSON.parse(out) as Record<string, unknown>);
+  };
+  const cliOutcome = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [BUILT_CLI, '--dir', options.dir, '--json', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const json = run.stdout.trim() === '' ? {} : (JSON.parse(run.stdout) as Record<string, unknown>);
+    return { status: run.status, json, stderr: run.stderr };
   };
   cli('setup', ...options.setupArgs);
   writeFileSync(join(options.dir, 'events-module.mjs'), FILE_MODULE);
@@ -109,6 +119,7 @@ export async function serveCa(options: {
     dir: options.dir,
     url,
     cli,
+    cliOutcome,
     call: (path, o = {}) => httpsCall(`${url}${path}`, { ca: options.pki.caPem, ...o }),
     log: () => err,
     events: readEvents,

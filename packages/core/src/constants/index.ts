@@ -7,6 +7,7 @@ export * from './dispositions';
 export * from './edit-flags';
 export * from './exit-events';
 export * from './extension-flags';
+export * from './flag-constants';
 export * from './hresults';
 export * from './manage-module';
 export * from './property-types';

@@ -12,6 +12,7 @@ describe('CertexitError', () => {
     });
     expect(error.hresult).toBe(0x80094004);
     expect(error.message).toBe('[certexit] [demo] CertFile is empty (CERTSRV_E_PROPERTY_EMPTY)');
+    expect(error.reason).toBe('CertFile is empty');
     expect(CertexitError.hresultOf(error)).toBe(0x80094004);
   });
 

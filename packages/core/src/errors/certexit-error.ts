@@ -26,6 +26,8 @@ export class CertexitError extends Error {
    * (the host then decides by the HRESULT; see `classifyExitFailure`).
    */
   readonly isRetryable: boolean | undefined;
+  /** The message as given, without the `[certexit] [source]` prefix and the HRESULT name (for people and JSON). */
+  readonly reason: string;
 
   constructor({
     hresult = E_FAIL,
@@ -45,6 +47,7 @@ export class CertexitError extends Error {
     this.hresult = FAILED(hresult) ? hresult >>> 0 : E_FAIL;
     this.source = source;
     this.isRetryable = isRetryable;
+    this.reason = message;
   }
 
   /** True for any certexit error, whichever copy of this package created it. */

@@ -3,6 +3,7 @@ import type { ExitIdempotencyStore } from './exit-idempotency-store';
 import type { Logger } from './logger';
 import type { MaybePromise } from './maybe-promise';
 import type { RegistryKey } from './registry-key';
+import type { RegistryKeyDeclaration } from './registry-value-declaration';
 
 /**
  * What the host hands a module when it creates it: the equivalents of COM's `CreateObject`, a logger and the
@@ -67,6 +68,12 @@ export interface ExitModuleFactoryV1 {
   readonly progId: string;
   /** The package version (from the build-time `__PACKAGE_VERSION__`). */
   readonly version: string;
+  /**
+   * The values the module reads from its key (`services.config`), each with its type, default and meaning
+   * (`declareRegistryValues`). `certexit getreg` shows their defaults and `setreg` refuses other names and wrong
+   * types under the module's key. Without it, `setreg` takes any name there, given an explicit `--type`.
+   */
+  readonly configuration?: RegistryKeyDeclaration;
   /** Creates the module object. Called once per host start. */
   create(services: ExitModuleServices): MaybePromise<unknown>;
 }

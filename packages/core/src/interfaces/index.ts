@@ -7,3 +7,4 @@ export * from './hosted-exit-module';
 export * from './logger';
 export * from './maybe-promise';
 export * from './registry-key';
+export * from './registry-value-declaration';

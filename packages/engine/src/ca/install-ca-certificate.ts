@@ -11,6 +11,7 @@ import {
   spkiOfPrivateKey,
   verifyCertificateSignature,
 } from '@certexit/x509';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow } from '../store/ca-store';
 import type { PackageImporter } from '../store/open-ca-store';
 import { caKeyFile } from './ca-folder';
@@ -121,7 +122,7 @@ export async function installCaCertificate(
   } finally {
     await ca.store.close();
   }
-  ca.registry.delete(`${ca.registryPath}\\RequestId`);
+  ca.registry.delete(`${ca.registryPath}\\${CA_REGISTRY_VALUES.RequestId.name}`);
   const opened = await openCa(dir, { importModule: options.importModule });
   try {
     return { ...installed, files: publishCaCertificateFiles(opened) };

@@ -1,7 +1,8 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { REGVAL_ACTIVE } from '@certexit/core';
+import { ENUM_UNKNOWN_CA, REGVAL_ACTIVE, readRegistryValue, registryValueDefault } from '@certexit/core';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import { isKeyAlgorithmName } from '@certexit/x509';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { RegistryFile } from '../registry/registry-file';
 import type { CaStore } from '../store/ca-store';
 import type { CaStoreSettings } from '../store/ca-store-settings';
@@ -73,7 +74,7 @@ export async function openCaFolder(dir: string, options: OpenCaOptions = {}): Pr
     const v = value(name);
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
-  const keyAlgorithm = value('KeyAlgorithm');
+  const keyAlgorithm = value(CA_REGISTRY_VALUES.KeyAlgorithm.name);
   if (!isKeyAlgorithmName(keyAlgorithm))
     throw new Error(`${path}\\KeyAlgorithm is ${JSON.stringify(keyAlgorithm)}, not a key algorithm`);
   const storeSettings = readCaStoreSettings(registry, path);
@@ -88,13 +89,14 @@ export async function openCaFolder(dir: string, options: OpenCaOptions = {}): Pr
     registry,
     store,
     storeSettings,
-    commonName: text('CommonName') ?? sanitizedName,
+    commonName: text(CA_REGISTRY_VALUES.CommonName.name) ?? sanitizedName,
     sanitizedName,
     shortName: sanitizedShortName(sanitizedName),
-    caType: Number(value('CAType') ?? 5),
-    machineDnsName: text('MachineDNSName') ?? 'localhost',
-    domainDn: text('DSDomainDN'),
-    configDn: text('DSConfigDN'),
+    caType: readRegistryValue(registry.keyAt(path), CA_REGISTRY_VALUES.CAType).value ?? ENUM_UNKNOWN_CA,
+    machineDnsName:
+      text(CA_REGISTRY_VALUES.MachineDNSName.name) ?? registryValueDefault(CA_REGISTRY_VALUES.MachineDNSName)!,
+    domainDn: text(CA_REGISTRY_VALUES.DSDomainDN.name),
+    configDn: text(CA_REGISTRY_VALUES.DSConfigDN.name),
     keyAlgorithm,
     registryPath: path,
   };

@@ -3,6 +3,7 @@ import { CA_DISP_UNDER_SUBMISSION, CA_DISP_VALID } from '@certexit/core';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import { importPrivateKeyPem, parseCertificate } from '@certexit/x509';
 import { TemplateStore } from '../policy/template-store';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow } from '../store/ca-store';
 import { caCertificateStates } from './ca-certificate-states';
 import type { CaContext, CaSigningKey } from './ca-context';
@@ -84,10 +85,10 @@ async function _loadSigningKey(base: CaFolderContext, keyIndex: number): Promise
 function _noCertificateMessage(base: CaFolderContext, dir: string, rows: readonly CaCertificateRow[]): string {
   const pending = rows.find((r) => !r.raw);
   if (!pending) return `the CA database ${base.store.location} has no valid CA certificate`;
-  const requestFile = base.registry.getValue(`${base.registryPath}\\RequestFileName`);
+  const requestFile = base.registry.getValue(`${base.registryPath}\\${CA_REGISTRY_VALUES.RequestFileName.name}`);
   const where =
     pending.state === CA_DISP_UNDER_SUBMISSION
-      ? `its request was sent to the parent CA (request ID ${String(base.registry.getValue(`${base.registryPath}\\RequestId`) ?? '?')}) and is pending there`
+      ? `its request was sent to the parent CA (request ID ${String(base.registry.getValue(`${base.registryPath}\\${CA_REGISTRY_VALUES.RequestId.name}`) ?? '?')}) and is pending there`
       : `its request is in ${typeof requestFile === 'string' ? requestFile : 'the CA folder'}; have the parent CA issue it (template SubCA)`;
   return (
     `the CA "${base.sanitizedName}" has no CA certificate installed yet: ${where}, ` +

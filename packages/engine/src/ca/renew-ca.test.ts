@@ -51,7 +51,9 @@ function urisOf(text: string, heading: string): string[] {
 describe.each(TEST_STORES)(
   'renewCa on $name: the certificate index and the CRL/key index of the reference',
   (store) => {
-    it('install 0/0, new key 1/1, same key 2/1, same key 3/1, new key 4/4, as ICertServerExit, files and openssl show', async () => {
+    it('install 0/0, new key 1/1, same key 2/1, same key 3/1, new key 4/4, as ICertServerExit, files and openssl show', {
+      timeout: 30_000,
+    }, async () => {
       const dir = folders.make();
       const setup = await setupCa({
         ...storeOption(store),

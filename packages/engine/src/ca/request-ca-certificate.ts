@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { CA_DISP_INCOMPLETE, CA_DISP_UNDER_SUBMISSION, CA_DISP_VALID } from '@certexit/core';
 import type { Name } from '@certexit/x509';
 import { createCaCertificationRequest, exportPrivateKeyPem, toPem } from '@certexit/x509';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { caKeyFile, caRequestFile } from './ca-folder';
 import type { InstalledCaCertificate } from './install-ca-certificate';
 import { installCaCertificate } from './install-ca-certificate';
@@ -78,7 +79,7 @@ export async function requestCaCertificate(
     for (const file of written) rmSync(file, { force: true });
     throw error;
   }
-  ca.registry.setValue(`${ca.registryPath}\\RequestFileName`, requestFile);
+  ca.registry.setValue(`${ca.registryPath}\\${CA_REGISTRY_VALUES.RequestFileName.name}`, requestFile);
   const result: CaCertificateRequestResult = {
     certIndex: input.certIndex,
     keyIndex: input.keyIndex,
@@ -102,7 +103,7 @@ export async function requestCaCertificate(
   }
   if (answer.status === 'pending') {
     await ca.store.transaction((tx) => tx.updateCaCertificate(input.certIndex, { state: CA_DISP_UNDER_SUBMISSION }));
-    ca.registry.setValue(`${ca.registryPath}\\RequestId`, answer.requestId);
+    ca.registry.setValue(`${ca.registryPath}\\${CA_REGISTRY_VALUES.RequestId.name}`, answer.requestId);
     return { ...result, state: CA_DISP_UNDER_SUBMISSION, parentRequestId: answer.requestId };
   }
   const installed = await installCaCertificate(ca.folder.root, answer.certificate, {

@@ -1,4 +1,7 @@
+import type { RegistryValueDeclaration, RegistryValueOfType, RegistryValueType } from '@certexit/core';
+import { readRegistryValue } from '@certexit/core';
 import type { CaFolderContext } from '../ca/open-ca-folder';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 
 /** A period of the CA configuration: `CRLPeriod` + `CRLPeriodUnits` and the like. */
 export interface CrlPeriod {
@@ -28,51 +31,34 @@ export interface CrlTimes {
   nextPublish: Date;
 }
 
-const _UNITS = ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds'];
 const _HOUR = 3_600_000;
 
 /**
- * Reads the CRL timing from the CA configuration, with clear errors naming a bad value. Delta CRLs are disabled
- * when `CRLDeltaPeriodUnits` is 0 or absent, which is what `fDeltaCRLsDisabled` reports.
+ * Reads the CRL timing from the CA configuration (`CA_REGISTRY_VALUES`: AD CS's names and defaults), with clear
+ * errors naming a bad value. Delta CRLs are disabled when `CRLDeltaPeriodUnits` is 0 or absent, which is what
+ * `fDeltaCRLsDisabled` reports.
  */
 export function readCrlScheduleSettings(ca: Pick<CaFolderContext, 'registry' | 'registryPath'>): CrlScheduleSettings {
-  const value = (name: string) => ca.registry.getValue(`${ca.registryPath}\\${name}`);
-  const period = (unitName: string, countName: string, unit: string, count: number): CrlPeriod => {
-    const u = value(unitName) ?? unit;
-    const raw = value(countName) ?? count;
-    // setreg may have stored a number typed as text.
-    const c = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
-    if (typeof u !== 'string' || !_UNITS.includes(u.toLowerCase())) {
-      throw new Error(
-        `${ca.registryPath}\\${unitName} is ${JSON.stringify(u)}; use Years, Months, Weeks, Days, Hours, Minutes or Seconds`,
-      );
+  const key = ca.registry.keyAt(ca.registryPath);
+  const read = <T extends RegistryValueType>(declaration: RegistryValueDeclaration<T>) => {
+    const { value, problem } = readRegistryValue(key, declaration);
+    if (problem) {
+      const hint =
+        declaration === CA_REGISTRY_VALUES.CRLPeriodUnits
+          ? ' (base CRLs need a period: setreg CA\\CRLPeriodUnits 1)'
+          : '';
+      throw new Error(`${ca.registryPath}\\${problem}${hint}`);
     }
-    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > 0xffff) {
-      throw new Error(`${ca.registryPath}\\${countName} is ${JSON.stringify(c)}; use a whole number from 0 to 65535`);
-    }
-    return { unit: u, count: c };
+    return value as RegistryValueOfType[T];
   };
-  const settings: CrlScheduleSettings = {
-    base: period('CRLPeriod', 'CRLPeriodUnits', 'Weeks', 1),
-    baseOverlap: period('CRLOverlapPeriod', 'CRLOverlapUnits', 'Hours', 0),
-    delta: period('CRLDeltaPeriod', 'CRLDeltaPeriodUnits', 'Days', 0),
-    deltaOverlap: period('CRLDeltaOverlapPeriod', 'CRLDeltaOverlapUnits', 'Minutes', 0),
-    clockSkewMinutes: 10,
+  const v = CA_REGISTRY_VALUES;
+  return {
+    base: { unit: read(v.CRLPeriod), count: read(v.CRLPeriodUnits) },
+    baseOverlap: { unit: read(v.CRLOverlapPeriod), count: read(v.CRLOverlapUnits) },
+    delta: { unit: read(v.CRLDeltaPeriod), count: read(v.CRLDeltaPeriodUnits) },
+    deltaOverlap: { unit: read(v.CRLDeltaOverlapPeriod), count: read(v.CRLDeltaOverlapUnits) },
+    clockSkewMinutes: read(v.ClockSkewMinutes),
   };
-  const rawSkew = value('ClockSkewMinutes');
-  const skew = typeof rawSkew === 'string' && /^\d+$/.test(rawSkew.trim()) ? Number(rawSkew) : rawSkew;
-  if (skew !== undefined) {
-    if (typeof skew !== 'number' || !Number.isInteger(skew) || skew < 0 || skew > 1440) {
-      throw new Error(`${ca.registryPath}\\ClockSkewMinutes is ${JSON.stringify(skew)}; use minutes from 0 to 1440`);
-    }
-    settings.clockSkewMinutes = skew;
-  }
-  if (settings.base.count === 0) {
-    throw new Error(
-      `${ca.registryPath}\\CRLPeriodUnits is 0: base CRLs need a period (e.g. setreg CA\\CRLPeriodUnits 1)`,
-    );
-  }
-  return settings;
 }
 
 /** True unless `CRLDeltaPeriodUnits` is 0. */

@@ -1,5 +1,6 @@
-import { CRLF_DELETE_EXPIRED_CRLS } from '@certexit/core';
+import { CRLF_DELETE_EXPIRED_CRLS, readRegistryValue } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaStoreTransaction } from '../store/ca-store';
 import { buildCrl } from './build-crl';
 import { crlLocations } from './crl-locations';
@@ -57,7 +58,7 @@ export async function issueCrls(
   const settings = readCrlScheduleSettings(ca);
   const deltas = deltaCrlsEnabled(settings);
   // CA\CRLFlags (CRLF_*): what applies to certexit's CRLs is read at each publication.
-  const crlFlags = ca.registry.getNumber(`${ca.registryPath}\\CRLFlags`) ?? 0;
+  const crlFlags = readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.CRLFlags).value!;
   if (options.delta && !deltas) {
     throw new Error(
       `delta CRLs are disabled (${ca.registryPath}\\CRLDeltaPeriodUnits is 0): publish a base CRL, or enable deltas with "setreg CA\\CRLDeltaPeriodUnits 1"`,

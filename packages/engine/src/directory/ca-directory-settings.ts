@@ -1,21 +1,6 @@
-import type { RegistryValue } from '@certexit/core';
+import type { RegistryValueDeclaration, RegistryValueType } from '@certexit/core';
+import { declareRegistryValues, readRegistryValue } from '@certexit/core';
 import type { CaFolderContext } from '../ca/open-ca-folder';
-
-/** The values of the CA's `Directory` key (`CA\Directory\…`), which the engine's CDP/AIA publication reads. */
-export const CA_DIRECTORY_VALUE_NAMES = {
-  LdapServers: 'LdapServers',
-  LdapBindDN: 'LdapBindDN',
-  LdapBindPasswordFile: 'LdapBindPasswordFile',
-  LdapBindPasswordEnv: 'LdapBindPasswordEnv',
-  LdapCAFile: 'LdapCAFile',
-  LdapStartTLS: 'LdapStartTLS',
-  LdapTimeoutMs: 'LdapTimeoutMs',
-  LdapBinaryAttributes: 'LdapBinaryAttributes',
-  MaxLdapValueBytes: 'MaxLdapValueBytes',
-} as const;
-
-/** The CA's directory key, below the CA's registry key. */
-export const CA_DIRECTORY_KEY = 'Directory';
 
 /**
  * The largest value written to the directory by default: 10 MiB, Active Directory's default LDAP policy
@@ -23,6 +8,38 @@ export const CA_DIRECTORY_KEY = 'Directory';
  * write fails with a vague error), so a bigger CRL fails the preflight with a clear error instead.
  */
 export const DEFAULT_MAX_LDAP_VALUE_BYTES = 10 * 1024 * 1024;
+
+/** The values of the CA's `Directory` key (`CA\Directory\…`), which the engine's CDP/AIA publication reads. */
+export const CA_DIRECTORY_VALUES = declareRegistryValues({
+  LdapServers: {
+    type: 'REG_MULTI_SZ',
+    meaning: 'ldap:// or ldaps:// server URLs in failover order; without them LDAP publication locations are skipped.',
+  },
+  LdapBindDN: { type: 'REG_SZ', meaning: 'The account to bind as (simple bind); anonymous when not set.' },
+  LdapBindPasswordFile: { type: 'REG_SZ', meaning: 'A file holding the bind password; wins over LdapBindPasswordEnv.' },
+  LdapBindPasswordEnv: { type: 'REG_SZ', meaning: 'The name of an environment variable holding the bind password.' },
+  LdapCAFile: {
+    type: 'REG_SZ',
+    meaning: 'PEM of the CAs trusted for LDAPS and StartTLS; the system CAs when not set.',
+  },
+  LdapStartTLS: { type: 'REG_DWORD', default: 0, max: 1, meaning: '1: upgrade ldap:// connections with StartTLS.' },
+  LdapTimeoutMs: { type: 'REG_DWORD', default: 10_000, min: 1, meaning: 'Connect and per-operation timeout.' },
+  LdapBinaryAttributes: {
+    type: 'REG_DWORD',
+    default: 0,
+    max: 1,
+    meaning: '1: write the ;binary attribute forms (OpenLDAP).',
+  },
+  MaxLdapValueBytes: {
+    type: 'REG_DWORD',
+    default: DEFAULT_MAX_LDAP_VALUE_BYTES,
+    min: 1,
+    meaning: "The largest value sent (AD's MaxReceiveBuffer): a larger CRL fails before anything is sent.",
+  },
+});
+
+/** The CA's directory key, below the CA's registry key. */
+export const CA_DIRECTORY_KEY = 'Directory';
 
 /** How the engine reaches the directory. Holds no secret: the password is read when used. */
 export interface CaDirectorySettings {
@@ -48,44 +65,38 @@ export interface CaDirectorySettings {
  */
 export function readCaDirectorySettings(ca: Pick<CaFolderContext, 'registry' | 'registryPath'>): CaDirectorySettings {
   const key = `${ca.registryPath}\\${CA_DIRECTORY_KEY}`;
-  const get = (name: string) => ca.registry.getValue(`${key}\\${name}`);
-  const n = CA_DIRECTORY_VALUE_NAMES;
-  const servers = _strings(get(n.LdapServers), `${key}\\${n.LdapServers}`).map((url) => {
-    if (!/^ldaps?:\/\/[^/?#\s]+\/?$/i.test(url)) {
-      throw new Error(`${key}\\${n.LdapServers}: ${JSON.stringify(url)} is not an ldap:// or ldaps:// server URL`);
-    }
-    return url.replace(/\/$/, '');
-  });
-  const string = (name: string) => {
-    const value = get(name);
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string') throw new Error(`${key}\\${name} must be a string (REG_SZ)`);
-    return value.trim() === '' ? undefined : value.trim();
+  const view = ca.registry.keyAt(key);
+  const read = <T extends RegistryValueType>(declaration: RegistryValueDeclaration<T>) => {
+    const { value, problem } = readRegistryValue(view, declaration);
+    if (problem) throw new Error(`${key}\\${problem}`);
+    return value;
   };
-  const dword = (name: string) => {
-    const value = get(name);
-    if (value === undefined) return undefined;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-    if (typeof value === 'string' && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(value)) return Number(value.trim());
-    throw new Error(`${key}\\${name} must be a number (REG_DWORD), not ${JSON.stringify(value)}`);
+  const v = CA_DIRECTORY_VALUES;
+  const servers = (read(v.LdapServers) ?? [])
+    .flatMap((entry) => entry.split(/[\s,;]+/))
+    .map((url) => url.trim())
+    .filter((url) => url !== '')
+    .map((url) => {
+      if (!/^ldaps?:\/\/[^/?#\s]+\/?$/i.test(url)) {
+        throw new Error(
+          `${key}\\${v.LdapServers.name}: ${JSON.stringify(url)} is not an ldap:// or ldaps:// server URL`,
+        );
+      }
+      return url.replace(/\/$/, '');
+    });
+  const string = (declaration: RegistryValueDeclaration<'REG_SZ'>) => {
+    const value = read(declaration)?.trim();
+    return value === '' ? undefined : value;
   };
   return {
     servers,
-    bindDN: string(n.LdapBindDN),
-    bindPasswordFile: string(n.LdapBindPasswordFile),
-    bindPasswordEnv: string(n.LdapBindPasswordEnv),
-    caFile: string(n.LdapCAFile),
-    startTLS: (dword(n.LdapStartTLS) ?? 0) !== 0,
-    timeoutMs: dword(n.LdapTimeoutMs) || 10_000,
-    binaryAttributes: (dword(n.LdapBinaryAttributes) ?? 0) !== 0,
-    maxValueBytes: dword(n.MaxLdapValueBytes) || DEFAULT_MAX_LDAP_VALUE_BYTES,
+    bindDN: string(v.LdapBindDN),
+    bindPasswordFile: string(v.LdapBindPasswordFile),
+    bindPasswordEnv: string(v.LdapBindPasswordEnv),
+    caFile: string(v.LdapCAFile),
+    startTLS: read(v.LdapStartTLS) !== 0,
+    timeoutMs: read(v.LdapTimeoutMs)!,
+    binaryAttributes: read(v.LdapBinaryAttributes) !== 0,
+    maxValueBytes: read(v.MaxLdapValueBytes)!,
   };
-}
-
-function _strings(value: RegistryValue | undefined, where: string): string[] {
-  if (value === undefined) return [];
-  const list =
-    typeof value === 'string' ? value.split(/[\s,;]+/) : Array.isArray(value) ? value.map(String) : undefined;
-  if (!list) throw new Error(`${where} must be a string list (REG_MULTI_SZ)`);
-  return list.map((s) => s.trim()).filter((s) => s !== '');
 }

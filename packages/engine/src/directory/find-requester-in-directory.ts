@@ -12,7 +12,7 @@ import { EqualityFilter, OrFilter } from 'ldapts';
 import type { CaFolderContext } from '../ca/open-ca-folder';
 import type { RequesterLookup } from '../policy/requester-lookup';
 import type { CaDirectorySettings } from './ca-directory-settings';
-import { CA_DIRECTORY_KEY, CA_DIRECTORY_VALUE_NAMES, readCaDirectorySettings } from './ca-directory-settings';
+import { CA_DIRECTORY_KEY, CA_DIRECTORY_VALUES, readCaDirectorySettings } from './ca-directory-settings';
 
 /**
  * Finds the requester `DOMAIN\name` in the CA's directory (`CA\Directory`): the user or computer whose
@@ -126,7 +126,7 @@ export async function findRequesterInDirectory(
 
 function _hasServers(ca: Pick<CaFolderContext, 'registry' | 'registryPath'>): boolean {
   const value = ca.registry.getValue(
-    `${ca.registryPath}\\${CA_DIRECTORY_KEY}\\${CA_DIRECTORY_VALUE_NAMES.LdapServers}`,
+    `${ca.registryPath}\\${CA_DIRECTORY_KEY}\\${CA_DIRECTORY_VALUES.LdapServers.name}`,
   );
   return typeof value === 'string'
     ? value.trim() !== ''

@@ -1,5 +1,5 @@
-import type { Logger } from '@certexit/core';
-import { REGVAL_ACTIVE } from '@certexit/core';
+import type { Logger, RegistryValueDeclaration } from '@certexit/core';
+import { REGVAL_ACTIVE, readRegistryValue } from '@certexit/core';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { CaContext } from '../ca/ca-context';
 import { caFolder } from '../ca/ca-folder';
@@ -12,7 +12,8 @@ import { exitHostThreadAvailable, startExitHostThread } from '../hosting/exit-ho
 import type { DeliveryMode, ExitOutbox } from '../hosting/exit-outbox';
 import type { InProcessExitHost } from '../hosting/in-process-exit-host';
 import { startInProcessExitHost } from '../hosting/in-process-exit-host';
-import type { BuiltinExitModules, ExitModuleImporter } from '../hosting/load-exit-modules';
+import type { BuiltinExitModules, ExitModuleImporter, ExitModuleLoadFailure } from '../hosting/load-exit-modules';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { RegistryFile } from '../registry/registry-file';
 import { EngineActivity } from './engine-activity';
 import type { EngineServices } from './engine-services';
@@ -90,6 +91,11 @@ export class CertificateAuthority {
     return this.host.modules;
   }
 
+  /** The active exit modules that did not load, in `ExitModules\Active` order, each with the reason. */
+  get moduleLoadFailures(): readonly ExitModuleLoadFailure[] {
+    return this.host.loadFailures;
+  }
+
   /** True when the exit modules run on a thread of their own. */
   get exitModulesThread(): boolean {
     return !('outbox' in this.host);
@@ -126,7 +132,9 @@ export class CertificateAuthority {
     let host: ExitHost;
     try {
       if (thread) {
-        const dword = (name: string) => ca.registry.getNumber(`${ca.registryPath}\\${name}`);
+        const key = ca.registry.keyAt(ca.registryPath);
+        const dword = (declaration: RegistryValueDeclaration<'REG_DWORD'>) => readRegistryValue(key, declaration).value;
+        const v = CA_REGISTRY_VALUES;
         const settings = typeof thread === 'object' ? thread : {};
         host = await startExitHostThread(ca, {
           logger: options.logger,
@@ -134,14 +142,14 @@ export class CertificateAuthority {
           notifyTimeoutMs: options.notifyTimeoutMs,
           onDelivered: options.onDelivered,
           engineBusy: () => activity.busySinceLastLook(),
-          maxHeapMb: settings.maxHeapMb ?? dword('ExitModuleThreadMaxHeapMb'),
-          watchdogMs: settings.watchdogMs ?? dword('ExitModuleThreadWatchdogMs'),
+          maxHeapMb: settings.maxHeapMb ?? dword(v.ExitModuleThreadMaxHeapMb),
+          watchdogMs: settings.watchdogMs ?? dword(v.ExitModuleThreadWatchdogMs),
           ...(settings.restartBackoffMs !== undefined && { restartBackoffMs: settings.restartBackoffMs }),
-          niceness: dword('ExitModuleThreadNiceness'),
+          niceness: dword(v.ExitModuleThreadNiceness),
           shareUnderLoad: ((share) => (share === undefined ? undefined : share / 100))(
-            dword('ExitModuleThreadShareUnderLoad'),
+            dword(v.ExitModuleThreadShareUnderLoad),
           ),
-          holdUnderLoadMs: dword('ExitModuleThreadHoldUnderLoadMs'),
+          holdUnderLoadMs: dword(v.ExitModuleThreadHoldUnderLoadMs),
         });
       } else {
         host = await startInProcessExitHost(ca, {
@@ -253,5 +261,6 @@ function _exitModuleThreadEnabled(dir: string): boolean {
     return true;
   }
   const name = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
-  return typeof name !== 'string' || registry.getValue(`${caRegistryPaths.ca(name)}\\ExitModuleThread`) !== 0;
+  if (typeof name !== 'string') return true;
+  return readRegistryValue(registry.keyAt(caRegistryPaths.ca(name)), CA_REGISTRY_VALUES.ExitModuleThread).value !== 0;
 }

@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { RegistryValue } from '@certexit/core';
 import {
   CA_DISP_VALID,
   ENUM_ENTERPRISE_ROOTCA,
   ENUM_ENTERPRISE_SUBCA,
   ENUM_STANDALONE_ROOTCA,
   ENUM_STANDALONE_SUBCA,
-  isEnterpriseCaType,
   PROGID_DEFAULT_EXIT,
   REGVAL_ACTIVE,
+  registryValueDefault,
 } from '@certexit/core';
 import type { KeyAlgorithmName } from '@certexit/x509';
 import {
@@ -28,16 +29,11 @@ import { publishCaCertificateFiles } from '../ca/publish-ca-certificate-files';
 import { requestCaCertificate } from '../ca/request-ca-certificate';
 import { sanitizeCaName } from '../ca/sanitize-ca-name';
 import { publishInitialCrls } from '../crl/publish-initial-crls';
-import { defaultCaTemplateNames, REGVAL_CA_TEMPLATES } from '../policy/ca-template-list';
+import { defaultCaTemplateNames } from '../policy/ca-template-list';
 import { defaultTemplates } from '../policy/default-templates';
-import {
-  DEFAULT_ENABLED_REQUEST_EXTENSIONS,
-  defaultEditFlags,
-  defaultRequestDisposition,
-  POLICY_VALUE_NAMES,
-  REGVAL_CRL_FLAGS,
-} from '../policy/policy-settings';
+import { POLICY_MODULE_VALUES } from '../policy/policy-registry-values';
 import { PROGID_DEFAULT_POLICY } from '../policy/request-disposition';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { RegistryFile } from '../registry/registry-file';
 import type { CaStoreSettings } from '../store/ca-store-settings';
 import type { PackageImporter } from '../store/open-ca-store';
@@ -253,12 +249,14 @@ function _writeConfiguration(
   const urls = defaultPublicationUrls(certEnroll);
   const ca = caRegistryPaths.ca(o.sanitizedName);
   registry.setValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`, o.sanitizedName);
-  for (const [name, value] of Object.entries({
+  const caType = { caType: o.caType };
+  // The CA key's values, named as CA_REGISTRY_VALUES declares them (a misspelt name does not compile).
+  const values = {
     CommonName: o.commonName,
     CAType: o.caType,
-    UseDS: isEnterpriseCaType(o.caType) ? 1 : 0,
+    UseDS: registryValueDefault(CA_REGISTRY_VALUES.UseDS, caType)!,
     KeyAlgorithm: o.keyAlgorithm,
-    MachineDNSName: o.machineDnsName ?? 'localhost',
+    MachineDNSName: o.machineDnsName ?? registryValueDefault(CA_REGISTRY_VALUES.MachineDNSName)!,
     DSDomainDN: o.domainDn ?? '',
     DSConfigDN: o.configDn ?? '',
     CRLPublicationURLs: urls.crl,
@@ -267,19 +265,17 @@ function _writeConfiguration(
     CRLPeriodUnits: 1,
     CRLDeltaPeriod: 'Days',
     CRLDeltaPeriodUnits: 1,
-    [REGVAL_CRL_FLAGS]: 0,
-    [REGVAL_CA_TEMPLATES]: defaultCaTemplateNames(defaultTemplates()),
-  })) {
+    CRLFlags: registryValueDefault(CA_REGISTRY_VALUES.CRLFlags)!,
+    CATemplates: defaultCaTemplateNames(defaultTemplates()),
+  } satisfies Partial<Record<keyof typeof CA_REGISTRY_VALUES, RegistryValue>>;
+  for (const [name, value] of Object.entries(values)) {
     if (value !== '') registry.setValue(`${ca}\\${name}`, value);
   }
   registry.setValue(`${caRegistryPaths.policyModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`, PROGID_DEFAULT_POLICY);
+  // The policy's values, as AD CS setup writes them: the catalogue's defaults for this CA type.
   const policy = `${caRegistryPaths.policyModules(o.sanitizedName)}\\${PROGID_DEFAULT_POLICY}`;
-  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.RequestDisposition}`, defaultRequestDisposition(o.caType));
-  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.EditFlags}`, defaultEditFlags(o.caType));
-  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.EnableRequestExtensionList}`, [
-    ...DEFAULT_ENABLED_REQUEST_EXTENSIONS,
-  ]);
-  registry.setValue(`${policy}\\${POLICY_VALUE_NAMES.DisableExtensionList}`, []);
+  for (const declaration of Object.values(POLICY_MODULE_VALUES))
+    registry.setValue(`${policy}\\${declaration.name}`, registryValueDefault(declaration, caType)!);
   registry.setValue(
     `${caRegistryPaths.exitModules(o.sanitizedName)}\\${REGVAL_ACTIVE}`,
     o.exitModules ?? [PROGID_DEFAULT_EXIT],

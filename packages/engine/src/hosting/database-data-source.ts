@@ -1,7 +1,9 @@
 import type { PropertyValue, ServerExitDataSource } from '@certexit/core';
+import { readRegistryValue } from '@certexit/core';
 import type { CaCertificateState } from '../ca/ca-certificate-states';
 import { caCertificateStates } from '../ca/ca-certificate-states';
 import type { CaContext } from '../ca/ca-context';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow, CertificateRow, RequestRow } from '../store/ca-store';
 
 /**
@@ -63,9 +65,11 @@ export function databaseDataSource(
       case 'ModuleRegistryLocation':
         return moduleRegistryLocation;
       case 'fUseDS':
-        return Number(ca.registry.getValue(`${ca.registryPath}\\UseDS`) ?? 0);
+        return readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.UseDS, ca).value;
       case 'fDeltaCRLsDisabled':
-        return Number(ca.registry.getValue(`${ca.registryPath}\\CRLDeltaPeriodUnits`) ?? 0) === 0 ? 1 : 0;
+        return readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.CRLDeltaPeriodUnits).value === 0
+          ? 1
+          : 0;
       case 'ConfigDN':
         return ca.configDn;
       case 'DomainDN':

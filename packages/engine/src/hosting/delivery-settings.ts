@@ -1,5 +1,8 @@
+import type { RegistryValueDeclaration } from '@certexit/core';
+import { readRegistryValue } from '@certexit/core';
 import type { RegistryFile } from '../registry/registry-file';
 import type { CircuitBreakerSettings } from './circuit-breaker';
+import { EXIT_MODULE_VALUES } from './exit-module-registry-values';
 import type { RetryPolicy } from './retry-policy';
 
 /**
@@ -15,34 +18,26 @@ export interface DeliverySettings {
   readonly concurrency: number;
 }
 
-/** The defaults, and the registry value name of each setting. */
-export const DELIVERY_DEFAULTS = {
-  MaxAttempts: 10,
-  RetryBaseMs: 1_000,
-  RetryMaxMs: 300_000,
-  NotifyTimeoutMs: 30_000,
-  MaxConcurrency: 4,
-  BreakerThreshold: 5,
-  BreakerOpenMs: 30_000,
-} as const;
-
 /**
- * Reads a module's delivery settings; a missing or unusable value (not a positive integer) takes the default.
- * `fallbackTimeoutMs` (the engine's `notifyTimeoutMs` option) replaces the default timeout, not a registry value.
+ * Reads a module's delivery settings (`EXIT_MODULE_VALUES`); a missing or unusable value (not a positive integer)
+ * takes the default. `fallbackTimeoutMs` (the engine's `notifyTimeoutMs` option) replaces the default timeout, not
+ * a registry value.
  */
 export function readDeliverySettings(
   registry: RegistryFile,
   moduleKey: string,
   fallbackTimeoutMs?: number,
 ): DeliverySettings {
-  const value = (name: keyof typeof DELIVERY_DEFAULTS, fallback: number = DELIVERY_DEFAULTS[name]) => {
-    const raw = Number(registry.getValue(`${moduleKey}\\${name}`));
-    return Number.isInteger(raw) && raw > 0 ? raw : fallback;
+  const key = registry.keyAt(moduleKey);
+  const v = EXIT_MODULE_VALUES;
+  const value = (declaration: RegistryValueDeclaration<'REG_DWORD'>, fallback?: number) => {
+    const read = readRegistryValue(key, declaration);
+    return read.source === 'set' ? read.value! : (fallback ?? read.value!);
   };
   return {
-    retry: { maxAttempts: value('MaxAttempts'), baseMs: value('RetryBaseMs'), maxMs: value('RetryMaxMs') },
-    breaker: { threshold: value('BreakerThreshold'), openMs: value('BreakerOpenMs') },
-    notifyTimeoutMs: value('NotifyTimeoutMs', fallbackTimeoutMs ?? DELIVERY_DEFAULTS.NotifyTimeoutMs),
-    concurrency: value('MaxConcurrency'),
+    retry: { maxAttempts: value(v.MaxAttempts), baseMs: value(v.RetryBaseMs), maxMs: value(v.RetryMaxMs) },
+    breaker: { threshold: value(v.BreakerThreshold), openMs: value(v.BreakerOpenMs) },
+    notifyTimeoutMs: value(v.NotifyTimeoutMs, fallbackTimeoutMs),
+    concurrency: value(v.MaxConcurrency),
   };
 }

@@ -1,5 +1,6 @@
 import type { DeliveryRecord } from './delivery-record';
 import type { ExitModuleInfo } from './exit-host';
+import type { ExitModuleLoadFailure } from './load-exit-modules';
 
 /** What the exit-module thread is started with (its `workerData`). */
 export interface ExitHostThreadData {
@@ -104,7 +105,11 @@ export type ToExitHostThread =
 
 /** Messages from the thread to the engine. */
 export type FromExitHostThread =
-  | { readonly type: 'ready'; readonly modules: readonly ExitModuleInfo[] }
+  | {
+      readonly type: 'ready';
+      readonly modules: readonly ExitModuleInfo[];
+      readonly loadFailures: readonly ExitModuleLoadFailure[];
+    }
   | { readonly type: 'failed'; readonly error: string }
   | { readonly type: 'delivered'; readonly records: readonly DeliveryRecord[] }
   | { readonly type: 'log'; readonly level: ThreadLogLevel; readonly fields: object; readonly message?: string }

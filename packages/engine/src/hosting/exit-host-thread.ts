@@ -23,6 +23,7 @@ import {
   takeCalls,
 } from './exit-host-thread-protocol';
 import { logExitModuleError } from './exit-module-event-log';
+import type { ExitModuleLoadFailure } from './load-exit-modules';
 import { retryDelayMs } from './retry-policy';
 
 /** Options of {@link startExitHostThread}. */
@@ -98,6 +99,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
   };
   const watchdogMs = options.watchdogMs ?? 30_000;
   let modules: readonly ExitModuleInfo[] = [];
+  let loadFailures: readonly ExitModuleLoadFailure[] = [];
   let worker: Worker | undefined;
   let stopping = false;
   let restarts = 0;
@@ -130,6 +132,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
           case 'ready':
             ready = true;
             modules = message.modules;
+            loadFailures = message.loadFailures;
             resolve();
             break;
           case 'failed':
@@ -244,6 +247,9 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
   return {
     get modules() {
       return modules;
+    },
+    get loadFailures() {
+      return loadFailures;
     },
     async deliver() {
       wake();

@@ -1,4 +1,5 @@
 import type { DeliveryRecord } from './delivery-record';
+import type { ExitModuleLoadFailure } from './load-exit-modules';
 
 /** A loaded exit module as the engine sees it, wherever the module runs. */
 export interface ExitModuleInfo {
@@ -18,6 +19,8 @@ export interface ExitModuleInfo {
 export interface ExitHost {
   /** The loaded modules, in `ExitModules\Active` order. */
   readonly modules: readonly ExitModuleInfo[];
+  /** The active modules that did not load, in `ExitModules\Active` order, with the reason. */
+  readonly loadFailures: readonly ExitModuleLoadFailure[];
   /**
    * Called after an exit event committed: wakes delivery, and in `first-attempt` mode resolves with each
    * subscribed module's first attempt (see `ExitOutbox.deliver`). Never rejects.

@@ -1,12 +1,14 @@
 import type { Logger } from '@certexit/core';
+import { readRegistryValue } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { DeliveryPacer } from './delivery-pacer';
 import type { DeliveryRecord } from './delivery-record';
 import type { ExitHost, ExitModuleInfo } from './exit-host';
 import type { DeliveryMode } from './exit-outbox';
 import { ExitOutbox } from './exit-outbox';
 import { InFlightDeliveries } from './in-flight-deliveries';
-import type { BuiltinExitModules, ExitModuleImporter } from './load-exit-modules';
+import type { BuiltinExitModules, ExitModuleImporter, ExitModuleLoadFailure } from './load-exit-modules';
 import { loadExitModules } from './load-exit-modules';
 import { notifyShutdown } from './notify-shutdown';
 
@@ -44,7 +46,9 @@ export async function startInProcessExitHost(
 ): Promise<InProcessExitHost> {
   const controller = new AbortController();
   const inFlight = new InFlightDeliveries();
+  const loadFailures: ExitModuleLoadFailure[] = [];
   const modules = await loadExitModules(ca, {
+    onLoadFailure: (failure) => loadFailures.push(failure),
     builtins: options.builtins,
     ...(options.importModule && { importModule: options.importModule }),
     logger: options.logger,
@@ -63,11 +67,13 @@ export async function startInProcessExitHost(
     onDelivered: options.onDelivered,
     onCall: options.onCall,
     pacer: options.pacer,
-    // CA\ExitOutboxRetentionDays (DWORD): how long delivered notifications stay for operators.
-    retentionMs: Number(ca.registry.getValue(`${ca.registryPath}\\ExitOutboxRetentionDays`) ?? 7) * 86_400_000,
+    retentionMs:
+      readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.ExitOutboxRetentionDays).value! *
+      86_400_000,
     // CA\ExitActionRetentionDays (DWORD): how long a mail (an event-scoped action) is remembered as sent.
     eventActionRetentionMs:
-      Number(ca.registry.getValue(`${ca.registryPath}\\ExitActionRetentionDays`) ?? 365) * 86_400_000,
+      readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.ExitActionRetentionDays).value! *
+      86_400_000,
     actions: ca.store.exitActions,
   });
   await outbox.start();
@@ -80,6 +86,7 @@ export async function startInProcessExitHost(
         binding: m.hosted.binding,
       }),
     ),
+    loadFailures,
     outbox,
     deliver: (event, context) => outbox.deliver(event, context),
     wake: () => outbox.wake(),

@@ -1,5 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { hostAutomationModule, hostOutOfProcessModule, isDispatch } from '@certexit/automation';
 import type {
   ExitModuleFactory,
@@ -7,6 +5,7 @@ import type {
   HostedExitModuleV1,
   ICertManageModule,
   Logger,
+  RegistryValueDeclaration,
 } from '@certexit/core';
 import {
   CertexitError,
@@ -15,6 +14,7 @@ import {
   E_NOINTERFACE,
   exitEventMaskNames,
   PROGID_SERVER_EXIT,
+  readRegistryValue,
   registryKeyFromTree,
   UnsupportedSpecificationVersionError,
 } from '@certexit/core';
@@ -25,7 +25,9 @@ import { databaseDataSource } from './database-data-source';
 import type { DeliverySettings } from './delivery-settings';
 import { readDeliverySettings } from './delivery-settings';
 import { logExitModuleError } from './exit-module-event-log';
+import { EXIT_MODULE_VALUES } from './exit-module-registry-values';
 import type { InFlightDeliveries } from './in-flight-deliveries';
+import { locateExitModule } from './locate-exit-module';
 import { moduleIdempotencyStore } from './module-idempotency-store';
 import { ModuleRegistrations } from './module-registrations';
 
@@ -41,6 +43,16 @@ export interface LoadedExitModule {
   readonly settings: DeliverySettings;
   /** Ends what the module holds outside the host (its process); called when the engine stops. */
   readonly dispose?: () => Promise<void>;
+}
+
+/** An active module that did not load, and why (what `certexit module list --load` shows). */
+export interface ExitModuleLoadFailure {
+  readonly progId: string;
+  /** The step that failed: `Load` (finding or importing the code), `Initialize`, … */
+  readonly method: string;
+  /** Unsigned HRESULT. */
+  readonly hresult: number;
+  readonly message: string;
 }
 
 /** Module factories the app composes in, by ProgID: a factory, or a function of the opened CA returning one. */
@@ -64,6 +76,8 @@ export interface LoadExitModulesOptions {
   notifyTimeoutMs?: number;
   /** Which delivery is in flight per (module, context): answers `EventID`. */
   inFlight?: InFlightDeliveries;
+  /** Called for each active module that does not load (it is also logged as event 46). */
+  onLoadFailure?: (failure: ExitModuleLoadFailure) => void;
 }
 
 /**
@@ -106,7 +120,8 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
       if (processSpec) {
         // A module in its own process (any language): late-bound calls over the wire protocol, with only the
         // environment configured for it and limits from its key.
-        const dword = (name: string) => ca.registry.getNumber(`${location}\\${name}`);
+        const key = ca.registry.keyAt(location);
+        const dword = (declaration: RegistryValueDeclaration<'REG_DWORD'>) => readRegistryValue(key, declaration).value;
         const hostedProcess = hostOutOfProcessModule(
           {
             command: processSpec.command,
@@ -115,8 +130,8 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
             cwd: ca.folder.root,
             source: progId,
             callTimeoutMs: settings.notifyTimeoutMs,
-            maxFrameBytes: dword('MaxFrameBytes'),
-            restart: { maxConsecutiveFaults: dword('MaxRestarts') },
+            maxFrameBytes: dword(EXIT_MODULE_VALUES.MaxFrameBytes),
+            restart: { maxConsecutiveFaults: dword(EXIT_MODULE_VALUES.MaxRestarts) },
             hostLogger: log,
           },
           services,
@@ -145,6 +160,12 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
           method: 'Initialize',
           hresult: init.hresult,
           error: init.error,
+        });
+        options.onLoadFailure?.({
+          progId,
+          method: 'Initialize',
+          hresult: init.hresult >>> 0,
+          message: init.error.message,
         });
         continue;
       }
@@ -188,6 +209,12 @@ export async function loadExitModules(ca: CaContext, options: LoadExitModulesOpt
         hresult: CertexitError.hresultOf(thrown),
         error,
       });
+      options.onLoadFailure?.({
+        progId,
+        method: 'Load',
+        hresult: CertexitError.hresultOf(thrown),
+        message: CertexitError.isInstance(error) ? error.reason : error.message,
+      });
     }
   }
   return loaded;
@@ -199,27 +226,57 @@ async function _resolveFactory(
   ca: CaContext,
   options: Pick<LoadExitModulesOptions, 'builtins' | 'importModule'>,
 ): Promise<ExitModuleFactory> {
-  const { builtins } = options;
   const source = registrations.sourceOf(progId);
-  let candidate: unknown;
-  if (source === undefined) {
-    const builtin = Object.entries(builtins).find(([name]) => name.toLowerCase() === progId.toLowerCase())?.[1];
-    if (!builtin)
-      throw new Error(
-        `ProgID ${progId} is active but not registered (certexit module register ${progId} <package-or-path>)`,
-      );
-    candidate = builtin;
-  } else {
-    const isPath = source.startsWith('.') || isAbsolute(source);
-    const specifier = isPath ? pathToFileURL(resolve(ca.folder.root, source)).href : source;
-    const imported = (await (options.importModule ?? _importModule)(specifier)) as {
+  if (source !== undefined)
+    return importExitModuleFactory(progId, source, ca, {
+      resolveFrom: registrations.resolveFromOf(progId),
+      importModule: options.importModule,
+    });
+  const builtin = Object.entries(options.builtins).find(([name]) => name.toLowerCase() === progId.toLowerCase())?.[1];
+  if (!builtin)
+    throw new Error(
+      `ProgID ${progId} is active but not registered (certexit module register ${progId} <package-or-path>)`,
+    );
+  return exitModuleFactoryOf(progId, builtin, ca);
+}
+
+/**
+ * Imports the code registered for a ProgID (a package name or a file, see {@link locateExitModule}) and returns its
+ * factory: the default export (or `exitModule`), a factory or a function of the CA returning one.
+ * @throws a clear error naming where the package was looked for, when it is nowhere; or what is wrong with the code
+ */
+export async function importExitModuleFactory(
+  progId: string,
+  source: string,
+  ca: CaContext,
+  options: { resolveFrom?: string | undefined; importModule?: ExitModuleImporter | undefined } = {},
+): Promise<ExitModuleFactory> {
+  const located = locateExitModule(source, { caFolder: ca.folder.root, resolveFrom: options.resolveFrom });
+  let imported: { default?: unknown; exitModule?: unknown };
+  try {
+    imported = (await (located ? import(located.url) : (options.importModule ?? _importModule)(source))) as {
       default?: unknown;
       exitModule?: unknown;
     };
-    candidate = imported.default ?? imported.exitModule;
-    if (candidate === undefined)
-      throw new Error(`${source} has no default export (a module factory or a function returning one)`);
+  } catch (error) {
+    if (!located && (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && _names(error, source)) {
+      const places = [`${ca.folder.root} (npm install --prefix "${ca.folder.root}" ${source})`];
+      if (options.resolveFrom) places.push(options.resolveFrom);
+      places.push("certexit's own packages");
+      throw new Error(`cannot find the package ${source}: looked from ${places.join(', then ')}`, { cause: error });
+    }
+    throw new Error(`cannot load ${source}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
+  const candidate = imported.default ?? imported.exitModule;
+  if (candidate === undefined)
+    throw new Error(`${source} has no default export (a module factory or a function returning one)`);
+  return exitModuleFactoryOf(progId, candidate, ca);
+}
+
+/** Checks what a module's code exported: a factory, or a function of the CA returning one, of a known version. */
+export function exitModuleFactoryOf(progId: string, candidate: unknown, ca: CaContext): ExitModuleFactory {
   const factory = (
     typeof candidate === 'function' ? (candidate as (ca: CaContext) => unknown)(ca) : candidate
   ) as ExitModuleFactory;
@@ -234,6 +291,12 @@ async function _resolveFactory(
     });
   }
   return factory;
+}
+
+/** True when a "not found" error is about the package itself, not a dependency of it. */
+function _names(error: unknown, source: string): boolean {
+  const message = String((error as Error).message ?? '');
+  return message.includes(`'${source}'`) || message.includes(`"${source}"`);
 }
 
 function _child(logger: Logger, bindings: object): Logger {

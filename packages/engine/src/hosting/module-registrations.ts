@@ -1,6 +1,30 @@
-import { REGVAL_ACTIVE } from '@certexit/core';
+import { declareRegistryValues, REGVAL_ACTIVE } from '@certexit/core';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import type { RegistryFile } from '../registry/registry-file';
+
+/** The values of a class registration, `SOFTWARE\\Classes\\<ProgID>` (what regsvr32 writes on Windows). */
+export const PROGID_REGISTRY_VALUES = declareRegistryValues({
+  Package: {
+    type: 'REG_SZ',
+    readOnly: 'set by certexit module register',
+    meaning: 'The npm package or the JavaScript file whose default export is the module factory.',
+  },
+  ResolveFrom: {
+    type: 'REG_SZ',
+    readOnly: 'set by certexit module register',
+    meaning: 'The project folder the package was found in, when not in the CA folder or certexit itself.',
+  },
+  Command: {
+    type: 'REG_SZ',
+    readOnly: 'set by certexit module register --process',
+    meaning: 'The program of a module that runs as its own process, started without a shell.',
+  },
+  Arguments: {
+    type: 'REG_MULTI_SZ',
+    readOnly: 'set by certexit module register --process',
+    meaning: 'The arguments of that program.',
+  },
+});
 
 /** A ProgID as COM accepts it: `<App>.<Class>` with an optional version, letters, digits and underscores. */
 const _PROGID = /^[A-Za-z][A-Za-z0-9_]{0,38}\.[A-Za-z][A-Za-z0-9_]{0,38}(\.\d{1,5})?$/;
@@ -31,10 +55,20 @@ export class ModuleRegistrations {
     private readonly sanitizedName: string,
   ) {}
 
-  register(progId: string, source: string, options: { activate?: boolean } = {}): void {
+  /**
+   * Registers a module's code: a package name or a file. `resolveFrom` is the project folder the package was found
+   * in, when it is not in the CA folder or the host's own packages (see `locateExitModule`).
+   */
+  register(progId: string, source: string, options: { activate?: boolean; resolveFrom?: string } = {}): void {
     assertProgId(progId);
     if (source.trim() === '') throw new Error('module register needs a package name or a file path');
-    this.registry.setValue(`${caRegistryPaths.progId(progId)}\\Package`, source);
+    const key = caRegistryPaths.progId(progId);
+    for (const name of [PROGID_REGISTRY_VALUES.Command.name, PROGID_REGISTRY_VALUES.Arguments.name])
+      this.registry.delete(`${key}\\${name}`);
+    this.registry.setValue(`${key}\\${PROGID_REGISTRY_VALUES.Package.name}`, source);
+    if (options.resolveFrom)
+      this.registry.setValue(`${key}\\${PROGID_REGISTRY_VALUES.ResolveFrom.name}`, options.resolveFrom);
+    else this.registry.delete(`${key}\\${PROGID_REGISTRY_VALUES.ResolveFrom.name}`);
     if (options.activate !== false) this.activate(progId);
   }
 
@@ -51,17 +85,18 @@ export class ModuleRegistrations {
   ): void {
     assertProgId(progId);
     if (command.trim() === '') throw new Error('module register --process needs the program to run');
-    this.registry.delete(`${caRegistryPaths.progId(progId)}\\Package`);
-    this.registry.setValue(`${caRegistryPaths.progId(progId)}\\Command`, command);
-    this.registry.setValue(`${caRegistryPaths.progId(progId)}\\Arguments`, [...args]);
+    for (const name of [PROGID_REGISTRY_VALUES.Package.name, PROGID_REGISTRY_VALUES.ResolveFrom.name])
+      this.registry.delete(`${caRegistryPaths.progId(progId)}\\${name}`);
+    this.registry.setValue(`${caRegistryPaths.progId(progId)}\\${PROGID_REGISTRY_VALUES.Command.name}`, command);
+    this.registry.setValue(`${caRegistryPaths.progId(progId)}\\${PROGID_REGISTRY_VALUES.Arguments.name}`, [...args]);
     if (options.activate !== false) this.activate(progId);
   }
 
   /** The program of a module registered with {@link registerProcess}, or `undefined`. */
   processOf(progId: string): { command: string; args: string[] } | undefined {
-    const command = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\Command`);
+    const command = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\${PROGID_REGISTRY_VALUES.Command.name}`);
     if (typeof command !== 'string') return undefined;
-    const args = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\Arguments`);
+    const args = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\${PROGID_REGISTRY_VALUES.Arguments.name}`);
     return { command, args: Array.isArray(args) ? args.map(String) : [] };
   }
 
@@ -85,8 +120,16 @@ export class ModuleRegistrations {
 
   /** The code location of a ProgID, or `undefined` when it is not registered. */
   sourceOf(progId: string): string | undefined {
-    const value = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\Package`);
+    const value = this.registry.getValue(`${caRegistryPaths.progId(progId)}\\${PROGID_REGISTRY_VALUES.Package.name}`);
     return typeof value === 'string' ? value : undefined;
+  }
+
+  /** The project folder a package registration resolves from (`ResolveFrom`), when it has one. */
+  resolveFromOf(progId: string): string | undefined {
+    const value = this.registry.getValue(
+      `${caRegistryPaths.progId(progId)}\\${PROGID_REGISTRY_VALUES.ResolveFrom.name}`,
+    );
+    return typeof value === 'string' && value !== '' ? value : undefined;
   }
 
   /** The ordered `ExitModules\Active` list. */
@@ -108,21 +151,25 @@ export class ModuleRegistrations {
     if (kept.length !== active.length) this.registry.setValue(this.activePath(), kept);
   }
 
-  /** Every registered or active ProgID. */
+  /** Every registered or active ProgID: the active ones in `ExitModules\\Active` order, then the others by name. */
   list(builtins: readonly string[] = []): ModuleRegistration[] {
     const classes = this.registry.getKey(caRegistryPaths.classes) ?? {};
-    const active = this.active().map((p) => p.toLowerCase());
-    const names = new Set([...Object.keys(classes), ...this.active(), ...builtins]);
-    return [...names].map((progId) => ({
-      progId,
-      source:
-        this.sourceOf(progId) ??
-        (this.processOf(progId)
-          ? `process: ${[this.processOf(progId)!.command, ...this.processOf(progId)!.args].join(' ')}`
-          : undefined) ??
-        (builtins.includes(progId) ? '(built in)' : '(not registered)'),
-      active: active.includes(progId.toLowerCase()),
-    }));
+    const active = this.active();
+    const activeLower = active.map((p) => p.toLowerCase());
+    const others = [...new Set([...Object.keys(classes), ...builtins])]
+      .filter((progId) => !activeLower.includes(progId.toLowerCase()))
+      .sort((a, b) => a.localeCompare(b));
+    return [...active, ...others].map((progId) => {
+      const process = this.processOf(progId);
+      return {
+        progId,
+        source:
+          this.sourceOf(progId) ??
+          (process ? `process: ${[process.command, ...process.args].join(' ')}` : undefined) ??
+          (builtins.some((b) => b.toLowerCase() === progId.toLowerCase()) ? '(built in)' : '(not registered)'),
+        active: activeLower.includes(progId.toLowerCase()),
+      };
+    });
   }
 
   private activePath(): string {

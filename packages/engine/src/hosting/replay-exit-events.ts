@@ -7,8 +7,11 @@ import {
   exitEventMaskNames,
   exitEventName,
   HRESULT_FILE_NOT_FOUND,
+  readRegistryValue,
+  registryValueDefault,
 } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { OutboxReplay } from '../store/exit-outbox-store';
 import { formatEventId } from './in-flight-deliveries';
 import { knownProgId } from './known-prog-id';
@@ -21,7 +24,7 @@ export const REPLAYABLE_EVENTS = EXITEVENT_ALL_DEFINED & ~EXITEVENT_SHUTDOWN & ~
 
 /** Events one replay delivers unless told otherwise (`--limit`), and the most it may (`CA\ExitReplayMaxEvents`). */
 export const REPLAY_DEFAULT_LIMIT = 10_000;
-export const REPLAY_MAX_EVENTS = 100_000;
+export const REPLAY_MAX_EVENTS = registryValueDefault(CA_REGISTRY_VALUES.ExitReplayMaxEvents)!;
 
 /** What an operator asks for: `certexit module replay <ProgID> --since <date|EventID> [--events <mask>]`. */
 export interface ReplayOptions {
@@ -61,7 +64,7 @@ export interface ReplayResult extends OutboxReplay {
 export async function replayExitEvents(ca: CaContext, options: ReplayOptions): Promise<ReplayResult> {
   const progId = knownProgId(ca, options.progId, options.builtinProgIds);
   const mask = parseReplayMask(options.events);
-  const most = ca.registry.getNumber(`${ca.registryPath}\\ExitReplayMaxEvents`) ?? REPLAY_MAX_EVENTS;
+  const most = readRegistryValue(ca.registry.keyAt(ca.registryPath), CA_REGISTRY_VALUES.ExitReplayMaxEvents).value!;
   const limit = options.limit ?? Math.min(REPLAY_DEFAULT_LIMIT, most);
   if (!Number.isInteger(limit) || limit < 1 || limit > most) {
     throw _invalid(`--limit must be an integer from 1 to ${most} (CA\\ExitReplayMaxEvents)`);

@@ -112,7 +112,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
       },
       pacer,
     });
-    post({ type: 'ready', modules: host.modules });
+    post({ type: 'ready', modules: host.modules, loadFailures: host.loadFailures });
   } catch (error) {
     await ca?.store.close().catch(() => undefined);
     post({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

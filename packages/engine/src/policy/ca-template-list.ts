@@ -1,4 +1,5 @@
 import { CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT, CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME } from '@certexit/core';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { RegistryFile } from '../registry/registry-file';
 import type { CertificateTemplate } from './certificate-template';
 
@@ -6,7 +7,7 @@ import type { CertificateTemplate } from './certificate-template';
  * The CA's own template list, AD CS's `certificateTemplates` of the enrollment service (`certutil -CATemplates`,
  * `-SetCATemplates`), kept as the REG_MULTI_SZ `CATemplates` under the CA's key. The CA issues only these.
  */
-export const REGVAL_CA_TEMPLATES = 'CATemplates';
+export const REGVAL_CA_TEMPLATES = CA_REGISTRY_VALUES.CATemplates.name;
 
 /** The registry-shaped configuration of one CA, as far as the template list needs it. */
 export interface CaTemplateListContext {

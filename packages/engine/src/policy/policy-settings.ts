@@ -1,37 +1,24 @@
-import {
-  EDITF_DEFAULT_ENTERPRISE,
-  EDITF_DEFAULT_STANDALONE,
-  isEnterpriseCaType,
-  REGKEY_POLICY_MODULES,
-  REGVAL_ACTIVE,
-} from '@certexit/core';
+import type { RegistryValueDeclaration, RegistryValueOfType, RegistryValueType } from '@certexit/core';
+import { REGKEY_POLICY_MODULES, REGVAL_ACTIVE, readRegistryValue, registryValueDefault } from '@certexit/core';
+import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { RegistryFile } from '../registry/registry-file';
-import { PROGID_DEFAULT_POLICY, REQDISP_ISSUE, REQDISP_PENDINGFIRST } from './request-disposition';
+import { POLICY_MODULE_VALUES } from './policy-registry-values';
+import { PROGID_DEFAULT_POLICY } from './request-disposition';
+
+export { DEFAULT_ENABLED_REQUEST_EXTENSIONS } from './policy-registry-values';
 
 /** Registry values of the default policy module (`PolicyModules\CertificateAuthority_MicrosoftDefault.Policy`). */
 export const POLICY_VALUE_NAMES = {
-  EditFlags: 'EditFlags',
-  RequestDisposition: 'RequestDisposition',
+  EditFlags: POLICY_MODULE_VALUES.EditFlags.name,
+  RequestDisposition: POLICY_MODULE_VALUES.RequestDisposition.name,
   /** OIDs of request extensions copied into certificates under `EDITF_REQUESTEXTENSIONLIST`. */
-  EnableRequestExtensionList: 'EnableRequestExtensionList',
+  EnableRequestExtensionList: POLICY_MODULE_VALUES.EnableRequestExtensionList.name,
   /** OIDs of request extensions never copied under `EDITF_DISABLEEXTENSIONLIST`. */
-  DisableExtensionList: 'DisableExtensionList',
+  DisableExtensionList: POLICY_MODULE_VALUES.DisableExtensionList.name,
 } as const;
 
 /** The CA key's `CRLFlags` (`CRLF_*`). */
-export const REGVAL_CRL_FLAGS = 'CRLFlags';
-
-/**
- * Request extensions a CA may copy without changing what the certificate lets its holder do: S/MIME capabilities,
- * the CA version a subordinate asks for, the previous CA certificate hash of a CA renewal, TLS feature (OCSP
- * must-staple). What `EnableRequestExtensionList` holds on a new CA.
- */
-export const DEFAULT_ENABLED_REQUEST_EXTENSIONS: readonly string[] = [
-  '1.2.840.113549.1.9.15',
-  '1.3.6.1.4.1.311.21.1',
-  '1.3.6.1.4.1.311.21.2',
-  '1.3.6.1.5.5.7.1.24',
-];
+export const REGVAL_CRL_FLAGS = CA_REGISTRY_VALUES.CRLFlags.name;
 
 /** What the policy reads from the registry for one request. */
 export interface PolicySettings {
@@ -52,14 +39,14 @@ export function policyModuleKey(ca: { registry: RegistryFile; registryPath: stri
   return `${key}\\${typeof active === 'string' && active !== '' ? active : PROGID_DEFAULT_POLICY}`;
 }
 
-/** The default `EditFlags` of a CA type, as AD CS setup writes them. */
+/** The default `EditFlags` of a CA type, as AD CS setup writes them (`POLICY_MODULE_VALUES.EditFlags`). */
 export function defaultEditFlags(caType: number): number {
-  return isEnterpriseCaType(caType) ? EDITF_DEFAULT_ENTERPRISE : EDITF_DEFAULT_STANDALONE;
+  return registryValueDefault(POLICY_MODULE_VALUES.EditFlags, { caType })!;
 }
 
 /** The default `RequestDisposition` of a CA type: standalone CAs pend for a CA manager, enterprise CAs issue. */
 export function defaultRequestDisposition(caType: number): number {
-  return isEnterpriseCaType(caType) ? REQDISP_ISSUE : REQDISP_PENDINGFIRST | REQDISP_ISSUE;
+  return registryValueDefault(POLICY_MODULE_VALUES.RequestDisposition, { caType })!;
 }
 
 /**
@@ -87,22 +74,24 @@ const _settings = new WeakMap<
 >();
 
 function _readPolicySettings(ca: { registry: RegistryFile; registryPath: string; caType: number }): PolicySettings {
-  const key = policyModuleKey(ca);
-  const dword = (path: string, fallback: number) => {
-    const value = ca.registry.getValue(path);
-    return typeof value === 'number' ? value >>> 0 : fallback;
-  };
-  const list = (name: string, fallback: readonly string[]) => {
-    const value = ca.registry.getValue(`${key}\\${name}`);
-    if (value === undefined) return fallback;
-    const entries = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[\s,;]+/) : [];
-    return entries.map((e) => e.trim()).filter((e) => e !== '');
-  };
+  const policy = ca.registry.keyAt(policyModuleKey(ca));
+  const caKey = ca.registry.keyAt(ca.registryPath);
+  // A value of the wrong type reads as its default, as AD CS does; setreg refuses to store one.
+  const read = <T extends RegistryValueType>(
+    key: ReturnType<RegistryFile['keyAt']>,
+    declaration: RegistryValueDeclaration<T>,
+  ): RegistryValueOfType[T] => readRegistryValue(key, declaration, ca).value!;
+  const list = (declaration: RegistryValueDeclaration<'REG_MULTI_SZ'>) =>
+    read(policy, declaration)
+      .flatMap((entry) => entry.split(/[\s,;]+/))
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  const v = POLICY_MODULE_VALUES;
   return Object.freeze({
-    editFlags: dword(`${key}\\${POLICY_VALUE_NAMES.EditFlags}`, defaultEditFlags(ca.caType)),
-    requestDisposition: dword(`${key}\\${POLICY_VALUE_NAMES.RequestDisposition}`, defaultRequestDisposition(ca.caType)),
-    enableRequestExtensionList: list(POLICY_VALUE_NAMES.EnableRequestExtensionList, DEFAULT_ENABLED_REQUEST_EXTENSIONS),
-    disableExtensionList: list(POLICY_VALUE_NAMES.DisableExtensionList, []),
-    crlFlags: dword(`${ca.registryPath}\\${REGVAL_CRL_FLAGS}`, 0),
+    editFlags: read(policy, v.EditFlags) >>> 0,
+    requestDisposition: read(policy, v.RequestDisposition) >>> 0,
+    enableRequestExtensionList: list(v.EnableRequestExtensionList),
+    disableExtensionList: list(v.DisableExtensionList),
+    crlFlags: read(caKey, CA_REGISTRY_VALUES.CRLFlags) >>> 0,
   });
 }

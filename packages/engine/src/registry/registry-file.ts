@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { RegistryTree, RegistryValue } from '@certexit/core';
+import type { RegistryKey, RegistryTree, RegistryValue } from '@certexit/core';
 import { isRegistrySubtree } from '@certexit/core';
 import { RegistryFileError } from './registry-file-error';
 
@@ -102,6 +102,11 @@ export class RegistryFile {
   getNumber(path: string): number | undefined {
     const value = this.getValue(path);
     return typeof value === 'number' ? value : undefined;
+  }
+
+  /** A read view of one key's values through this file's cache: what the registry catalogue's readers take. */
+  keyAt(path: string): Pick<RegistryKey, 'path' | 'getValue'> {
+    return { path, getValue: (name) => this.getValue(`${path}\\${name}`) };
   }
 
   /** A key at a backslash path, or `undefined`. */

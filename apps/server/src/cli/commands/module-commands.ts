@@ -1,16 +1,22 @@
-import { isAbsolute, resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exitEventMaskNames, exitEventName, hresultName } from '@certexit/core';
-import type { OutboxRow } from '@certexit/engine';
+import type { CaContext, OutboxRow } from '@certexit/engine';
 import {
+  assertProgId,
   dropExitQueueItem,
   exitQueueReport,
   formatEventId,
+  importExitModuleFactory,
+  isExitModulePath,
+  locateExitModule,
   ModuleRegistrations,
   replayExitEvents,
   retryExitQueue,
 } from '@certexit/engine';
 import type { Command } from 'commander';
-import { builtinExitModules } from '../../builtin-exit-modules';
+import { builtinExitModules, importExitModule } from '../../builtin-exit-modules';
 import { findRunningServer } from '../../http/running-server-record';
 import type { CliContext } from '../cli-context';
 
@@ -42,17 +48,34 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
       (progId: string, source: string, o: { inactive?: boolean; process?: boolean; arg: string[]; env: string[] }) =>
         cli.withCa(async (ca) => {
           const registrations = new ModuleRegistrations(ca.registry, ca.sanitizedName);
-          const stored = source.startsWith('.') || isAbsolute(source) ? resolve(source) : source;
+          assertProgId(progId);
+          let stored: string;
+          let where = '';
           if (o.process) {
-            registrations.registerProcess(progId, stored, o.arg, { activate: !o.inactive });
-            for (const pair of o.env) {
+            stored = isExitModulePath(source) ? resolve(source) : source;
+            assertExecutable(stored);
+            const environment: Array<[string, string]> = o.env.map((pair) => {
               const eq = pair.indexOf('=');
               if (eq <= 0) throw new Error(`--env ${JSON.stringify(pair)} is not NAME=VALUE`);
-              registrations.setEnvironment(progId, pair.slice(0, eq), pair.slice(eq + 1));
-            }
+              return [pair.slice(0, eq), pair.slice(eq + 1)];
+            });
+            registrations.registerProcess(progId, stored, o.arg, { activate: !o.inactive });
+            for (const [name, value] of environment) registrations.setEnvironment(progId, name, value);
           } else {
             if (o.arg.length > 0 || o.env.length > 0) throw new Error('--arg and --env go with --process');
-            registrations.register(progId, stored, { activate: !o.inactive });
+            // The code must resolve and load now: a registration that can never load is refused, not stored.
+            const found = findExitModuleCode(ca, source);
+            stored = found.source;
+            where = found.where;
+            await importExitModuleFactory(progId, stored, ca, {
+              // Where it was looked for, also when it was not found: the error names every place.
+              resolveFrom: found.resolveFrom ?? process.cwd(),
+              importModule: importExitModule,
+            });
+            registrations.register(progId, stored, {
+              activate: !o.inactive,
+              ...(found.resolveFrom && { resolveFrom: found.resolveFrom }),
+            });
           }
           // The environment's values may be credentials: the output names the variables only.
           cli.print(
@@ -60,12 +83,13 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
               progId,
               source: stored,
               process: Boolean(o.process),
+              ...(where && { foundIn: where }),
               args: o.arg,
               environment: o.env.map((p) => p.split('=')[0]),
               active: !o.inactive,
             },
             [
-              `${progId} registered (${o.process ? 'process: ' : ''}${stored})${o.inactive ? '' : ' and added to ExitModules\\Active'}; restart the service to load it`,
+              `${progId} registered (${o.process ? 'process: ' : ''}${stored}${where ? `, ${where}` : ''})${o.inactive ? '' : ' and added to ExitModules\\Active'}; restart the service to load it`,
             ],
           );
         }),
@@ -212,16 +236,39 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
     .action(async (o: { load?: boolean }) => {
       if (o.load) {
         await cli.withEngine(async (a) => {
-          const rows = a.modules.map((m) => ({
-            progId: m.progId,
-            binding: m.binding,
-            description: m.description,
-            events: exitEventMaskNames(m.mask),
-          }));
+          const order = new ModuleRegistrations(a.ca.registry, a.ca.sanitizedName).active();
+          const rows = order.flatMap((progId): _ListedModule[] => {
+            const same = (m: { progId: string }) => m.progId.toLowerCase() === progId.toLowerCase();
+            const loaded = a.modules.find(same);
+            if (loaded)
+              return [
+                {
+                  progId: loaded.progId,
+                  loaded: true as const,
+                  binding: loaded.binding,
+                  description: loaded.description,
+                  events: exitEventMaskNames(loaded.mask),
+                },
+              ];
+            const failed = a.moduleLoadFailures.find(same);
+            return failed
+              ? [
+                  {
+                    progId: failed.progId,
+                    loaded: false as const,
+                    method: failed.method,
+                    hresult: failed.hresult,
+                    error: failed.message,
+                  },
+                ]
+              : [];
+          });
           cli.print(
             { modules: rows },
-            rows.map(
-              (r) => `${r.progId}  [${r.binding}]  "${r.description}"  ${r.events.join('|') || 'EXITEVENT_INVALID'}`,
+            rows.map((r) =>
+              r.loaded
+                ? `${r.progId}  [${r.binding}]  "${r.description}"  ${r.events.join('|') || 'EXITEVENT_INVALID'}`
+                : `${r.progId}  FAILED to load (${r.method}): ${r.error} (${hresultName(r.hresult)})`,
             ),
           );
         });
@@ -235,6 +282,68 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
         ]);
       });
     });
+}
+
+/** A row of `module list --load`: a loaded module, or one that failed and why. */
+type _ListedModule =
+  | { progId: string; loaded: true; binding: string; description: string; events: string[] }
+  | { progId: string; loaded: false; method: string; hresult: number; error: string };
+
+/** Where `module register` found a module's code, and what it stores. */
+interface _FoundCode {
+  /** What the registration stores: the package name, or the file's absolute path. */
+  source: string;
+  /** The project folder the package was found from, when not the CA folder or certexit's own packages. */
+  resolveFrom?: string;
+  /** For the output: where the code is. */
+  where: string;
+}
+
+/**
+ * Finds a module's code the way docs/exit-modules.md says: a path relative to the current folder; a package from
+ * the CA folder (`npm install --prefix <CA folder> <package>`), then from the current project (the registration
+ * then remembers that folder), then among certexit's own packages (the built-in modules).
+ */
+export function findExitModuleCode(ca: CaContext, source: string): _FoundCode {
+  if (isExitModulePath(source)) {
+    const file = resolve(source);
+    if (!existsSync(file)) throw new Error(`${file} does not exist`);
+    return { source: file, where: 'a file' };
+  }
+  if (locateExitModule(source, { caFolder: ca.folder.root })) return { source, where: 'found in the CA folder' };
+  const project = locateExitModule(source, { caFolder: ca.folder.root, resolveFrom: process.cwd() });
+  if (project?.from === 'project') {
+    const path = fileURLToPath(project.url);
+    const at = path.indexOf(`${sep}node_modules${sep}`);
+    const resolveFrom = at > 0 ? path.slice(0, at) : process.cwd();
+    return { source, resolveFrom, where: `found in ${resolveFrom}` };
+  }
+  return { source, where: "one of certexit's own packages" };
+}
+
+/** Throws unless `command` is an executable file, by path or on PATH (`module register --process`). */
+function assertExecutable(command: string): void {
+  const candidates = command.includes(sep)
+    ? [command]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter((d) => d !== '')
+        .map((d) => join(d, command));
+  for (const file of candidates) {
+    try {
+      if (statSync(file).isFile()) {
+        accessSync(file, constants.X_OK);
+        return;
+      }
+    } catch {
+      // not this one
+    }
+  }
+  throw new Error(
+    command.includes(sep)
+      ? `${command} is not an executable file`
+      : `${command} is not an executable file on PATH (${process.env.PATH ?? ''})`,
+  );
 }
 
 /** One retried row's outcome, for the CLI. */

@@ -53,7 +53,10 @@ describe('certexit module queue|retry|replay|drop', () => {
     await setupCa({ dir, commonName: 'Queue CA', type: 'standalone-root', exitModules: [] });
     writeFileSync(join(dir, 'a-module.mjs'), RECORDING_MODULE);
     expect((await cli('module', 'register', 'A.Exit', join(dir, 'a-module.mjs'))).code).toBe(0);
+    // B's code is there when it is registered (register refuses code that does not load), then goes away: B is down.
+    writeFileSync(join(dir, 'b-missing.mjs'), RECORDING_MODULE.replace("'A.Exit'", "'B.Exit'"));
     expect((await cli('module', 'register', 'B.Exit', join(dir, 'b-missing.mjs'), '--inactive')).code).toBe(0);
+    rmSync(join(dir, 'b-missing.mjs'));
     // Outbox rows as a module that was down would leave them: two dead for A, two pending for B.
     const ca = await openCa(dir);
     ca.store.setExitSubscribers(() => ['A.Exit', 'B.Exit']);

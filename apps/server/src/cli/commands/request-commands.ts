@@ -40,7 +40,7 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
             : [PRINCIPALS.administrators, ...o.group];
           return a.submit({ request, attributes: o.attrib, requesterName: o.requester, requesterGroups: groups });
         });
-        printRequestOutcome(cli, outcome, certOut);
+        printRequestOutcome(cli, outcome, certOut, { exitWithDisposition: true });
       },
     );
 
@@ -51,7 +51,9 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
     .argument('[cert-out]', 'write the certificate here (PEM)')
     .action(async (id: string, certOut: string | undefined) => {
       const requestId = positiveInt(id, 'request id');
-      printRequestOutcome(cli, await cli.withEngine((a) => a.retrieve(requestId)), certOut);
+      printRequestOutcome(cli, await cli.withEngine((a) => a.retrieve(requestId)), certOut, {
+        exitWithDisposition: true,
+      });
     });
 
   for (const [name, description] of [
@@ -66,7 +68,7 @@ export function registerRequestCommands(program: Command, cli: CliContext): void
       .action(async (id: string, certOut: string | undefined) => {
         const requestId = positiveInt(id, 'request id');
         const outcome = await cli.withEngine((a) => (name === 'resubmit' ? a.resubmit(requestId) : a.deny(requestId)));
-        printRequestOutcome(cli, outcome, certOut);
+        printRequestOutcome(cli, outcome, certOut, { exitWithDisposition: name === 'resubmit' });
       });
   }
 }

@@ -8,7 +8,6 @@ import { preflightServe } from '../../http/preflight-serve';
 import type { SignalSource } from '../../http/serve-until-signal';
 import { serveUntilSignal } from '../../http/serve-until-signal';
 import { DEFAULT_LISTEN, startServer } from '../../http/start-server';
-import { createLogger } from '../../logging/create-logger';
 import type { CliContext } from '../cli-context';
 
 /** Options of {@link registerServeCommands}; tests pass their own signal source. */
@@ -33,11 +32,6 @@ export function registerServeCommands(program: Command, cli: CliContext, options
       'also accept TLS client certificates of this CA (PEM) bound by caller add --certificate',
     )
     .option('--insecure-http', 'allow plain HTTP on a non-loopback address (tokens travel in clear text)')
-    .option(
-      '--log-level <level>',
-      'pino level: trace, debug, info, warn, error, silent',
-      process.env.CERTEXIT_LOG_LEVEL ?? 'info',
-    )
     .action(async (o: _ServeFlags) => {
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
         throw new Error('--tls-cert and --tls-key go together: give both or neither');
@@ -65,7 +59,7 @@ export function registerServeCommands(program: Command, cli: CliContext, options
             },
           }),
       });
-      const logger = createLogger(o.logLevel);
+      const logger = cli.serviceLogger();
       const server = await startServer({ dir: cli.dir(), listen: o.listen, tls, insecureHttp: o.insecureHttp, logger });
       const name = server.authority.ca.commonName;
       cli.print({ url: server.url, ca: name, openapi: `${server.url}/openapi.json` }, [
@@ -177,7 +171,6 @@ interface _ServeFlags {
   tlsKey?: string;
   clientCa?: string;
   insecureHttp?: boolean;
-  logLevel: string;
 }
 
 function _readPem(file: string, option: string): string {
