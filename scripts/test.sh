@@ -18,6 +18,8 @@ stop_servers() {
   bash scripts/postgres.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers INT TERM
+# The console's browser tests drive Debian's Chromium; installed here when missing.
+sh scripts/chromium.sh
 bash scripts/samba-dc.sh start
 bash scripts/openldap.sh start
 bash scripts/postgres.sh start

@@ -5,11 +5,15 @@
  * @packageDocumentation
  */
 
+export { BACKUP_MIN_PASSWORD, type BackupCaOptions, type BackupCaResult, backupCa } from './backup/backup-ca';
+export { BACKUP_FORMAT, type BackupManifest } from './backup/backup-manifest';
+export { type RestoreCaOptions, type RestoreCaResult, restoreCa } from './backup/restore-ca';
 export { type CaCertificateState, caCertificateStates } from './ca/ca-certificate-states';
 export { caRegistryPaths } from './ca/ca-configuration-paths';
 export type { CaContext, CaSigningKey } from './ca/ca-context';
 export { type CaFolder, caFolder, caKeyFile } from './ca/ca-folder';
 export { readCaStoreSettings, writeCaStoreSettings } from './ca/ca-store-registry';
+export { CA_TYPE_NAMES, type CaInfoCertificate, type CaInformation, describeCa } from './ca/describe-ca';
 export {
   type InstallCaCertificateOptions,
   type InstalledCaCertificate,
@@ -70,7 +74,17 @@ export type { RequestOutcome } from './engine/request-outcome';
 export type { RevokeOptions } from './engine/revoke-certificate';
 export { CA_SETUP_TYPES, type CaSetupType, type SetupCaOptions, type SetupCaResult, setupCa } from './engine/setup-ca';
 export { defaultRequesterName, type SubmitInput } from './engine/submit-request';
-export type { ViewOptions, ViewResult } from './engine/view-requests';
+export {
+  DEFAULT_VIEW_COLUMNS,
+  VIEW_NAMES,
+  type ViewName,
+  type ViewOptions,
+  type ViewResult,
+  type ViewSchemaColumn,
+  viewRequests,
+  viewSchema,
+} from './engine/view-requests';
+export { DISPOSITION_NAMES, dispositionName, parseRestrictions } from './engine/view-restriction';
 export { databaseDataSource } from './hosting/database-data-source';
 export type { DeliveryRecord } from './hosting/delivery-record';
 export type { ExitHost, ExitModuleInfo } from './hosting/exit-host';
@@ -83,6 +97,7 @@ export {
   type ExitQueueItem,
   type ExitQueueLease,
   type ExitQueueReport,
+  exitQueueItem,
   exitQueueReport,
   leaseNode,
   retryExitQueue,
@@ -168,6 +183,7 @@ export {
   shownRegistryKey,
   shownRegistryValue,
 } from './registry/secret-registry-values';
+export type { AuditEntry, AuditRecord } from './store/audit-log';
 export type {
   CaCertificateRow,
   CaStore,
@@ -224,8 +240,25 @@ export {
 } from './store/open-ca-store';
 export { parseRevocationBatch } from './store/parse-revocation-batch';
 export { propertiesFromJson, propertiesToJson, tagDates } from './store/property-json';
+export {
+  assertRequestViewQuery,
+  REQUEST_VIEW_COLUMN_TYPES,
+  REQUEST_VIEW_FOLDERS,
+  REQUEST_VIEW_MAX_LIMIT,
+  REQUEST_VIEW_SORTS,
+  type RequestViewColumn,
+  type RequestViewCursor,
+  type RequestViewFilter,
+  type RequestViewFilterOp,
+  type RequestViewFolder,
+  type RequestViewPage,
+  type RequestViewQuery,
+  type RequestViewRow,
+} from './store/request-view-query';
 export type { RevocationBatch, RevocationQuery } from './store/revocation-batch';
+export type { DeleteRowsQuery, DeleteRowsResult, DeleteRowsTable } from './store/sqlite-delete-rows';
 export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
+export { buildViewRowsSql } from './store/sqlite-view-rows';
 export {
   HRESULT_IO_DEVICE,
   HRESULT_WRITE_PROTECT,
@@ -233,3 +266,12 @@ export {
   StorageFaultError,
   storageFaultOf,
 } from './store/storage-fault-error';
+export {
+  VIEW_STORE_COLUMNS,
+  type ViewCondition,
+  type ViewRowsPage,
+  type ViewRowsQuery,
+  type ViewStoreColumn,
+  type ViewTable,
+} from './store/view-rows-query';
+export { createPkiUrlFetcher, type PkiUrlFetcherOptions } from './verify/fetch-pki-url';

@@ -10,6 +10,7 @@ import type {
 import pg from 'pg';
 import { migratePostgresSchema } from './migrate-postgres-schema';
 import { postgresConnection } from './postgres-connection';
+import { postgresDeleteRows } from './postgres-delete-rows';
 import { postgresExitActions } from './postgres-exit-actions';
 import { postgresExitOutbox } from './postgres-exit-outbox';
 import { postgresFaultOf } from './postgres-fault';
@@ -18,10 +19,12 @@ import { PostgresLeadership } from './postgres-leadership';
 import { outboxChannel, schemaLockKey } from './postgres-lock-keys';
 import { PostgresNotifications } from './postgres-notifications';
 import { PostgresRequestIds } from './postgres-request-ids';
+import { postgresRequestViewPage } from './postgres-request-view';
 import { postgresRevocations } from './postgres-revocations';
 import { bytes, certificateFromRow, crlInfoFromRow, requestFromRow } from './postgres-rows';
 import { PostgresTransactions } from './postgres-transactions';
 import { postgresTransfer } from './postgres-transfer';
+import { postgresListAudit, postgresRecordAudit, postgresViewRows } from './postgres-views';
 
 /** What {@link openPostgresStore} opens besides the settings. */
 export interface PostgresStoreOptions extends CaStoreOpenContext {
@@ -95,6 +98,34 @@ export async function openPostgresStore(settings: CaStoreSettings, options: Post
     exitActions: postgresExitActions(q),
     setExitSubscribers(next) {
       subscribers = next;
+    },
+    async viewRows(query) {
+      return postgresViewRows(q, query);
+    },
+    async deleteRows(query) {
+      const client = await pool.connect().catch((error) => {
+        throw fault(error);
+      });
+      try {
+        await client.query('BEGIN');
+        const result = await postgresDeleteRows(client, lockKey, query);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw fault(error);
+      } finally {
+        client.release();
+      }
+    },
+    async viewRequestPage(query) {
+      return postgresRequestViewPage(q, query);
+    },
+    async recordAudit(entry) {
+      return postgresRecordAudit(q, entry);
+    },
+    async listAudit(options) {
+      return postgresListAudit(q, options);
     },
     async getRequest(id) {
       const r = await q('SELECT * FROM requests WHERE request_id = $1', [id], 'certexit_get_request');

@@ -12,6 +12,10 @@ export interface CliIo {
   err(line: string): void;
   /** A logger to use instead of the CLI's own (tests). */
   logger?: Logger;
+  /** Standard input as text (tests; default: the process's). */
+  stdin?: () => Promise<string>;
+  /** Asks for a password without echo (tests; default: the terminal). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /** The global options every command sees. */

@@ -16,8 +16,10 @@ export const CLI_EXIT_CODES = {
   FAILED: 3,
   /** The request is pending: taken under submission, waiting for an officer (`DB_DISP_PENDING`). */
   PENDING: 4,
-  /** The certificate was issued and has since been revoked (`retrieve`). */
+  /** The certificate was issued and has since been revoked (`retrieve`; `verify`: a certificate of the chain is revoked). */
   REVOKED: 5,
+  /** `verify`: the certificate does not verify (no trusted chain, a bad signature, expired, or revocation unknown). */
+  NOT_VERIFIED: 6,
 } as const;
 
 /** The exit code of a request verb for a request's `Disposition`. */

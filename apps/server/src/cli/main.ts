@@ -4,9 +4,15 @@ import type { CliGlobalOptions, CliIo } from './cli-context';
 import { createCliContext } from './cli-context';
 import { cliErrorLine, cliErrorReport } from './cli-error-output';
 import { CLI_EXIT_CODES } from './cli-exit-codes';
+import { registerBackupCommands } from './commands/backup-commands';
 import { registerCaCommands } from './commands/ca-commands';
+import { registerCaStatusCommands } from './commands/ca-status-commands';
+import { registerCertreqCommands } from './commands/certreq-commands';
+import { registerCompletionCommands } from './commands/completion-commands';
 import { registerDatabaseCommands } from './commands/database-commands';
+import { registerDeleteRowCommands } from './commands/deleterow-commands';
 import { registerDsPublishCommands } from './commands/dspublish-commands';
+import { registerDumpCommands } from './commands/dump-commands';
 import { registerModuleCommands } from './commands/module-commands';
 import { registerRegistryCommands } from './commands/registry-commands';
 import { registerRequestCommands } from './commands/request-commands';
@@ -14,6 +20,8 @@ import { registerRevocationCommands } from './commands/revocation-commands';
 import { registerServeCommands } from './commands/serve-commands';
 import { registerStoreCommands } from './commands/store-commands';
 import { registerTemplateCommands } from './commands/template-commands';
+import { registerVerifyCommands } from './commands/verify-commands';
+import { registerViewCommands } from './commands/view-commands';
 
 export type { CliIo } from './cli-context';
 
@@ -61,10 +69,17 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   const cli = createCliContext(io, () => program.opts<CliGlobalOptions>());
 
   registerCaCommands(program, cli);
+  registerCaStatusCommands(program, cli);
   registerRequestCommands(program, cli);
   registerRevocationCommands(program, cli);
   registerDsPublishCommands(program, cli);
   registerDatabaseCommands(program, cli);
+  registerViewCommands(program, cli);
+  registerBackupCommands(program, cli);
+  registerDumpCommands(program, cli);
+  registerDeleteRowCommands(program, cli);
+  registerVerifyCommands(program, cli);
+  registerCertreqCommands(program, cli);
   registerRegistryCommands(program, cli);
   registerModuleCommands(program, cli);
   registerTemplateCommands(program, cli);
@@ -74,6 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
     .command('demo')
     .description('set up a demo CA, issue certificates from CSRs and show the exit modules being notified')
     .action(() => runDemo({ dir: cli.dir(), io, logger: cli.logger() }));
+  registerCompletionCommands(program, cli);
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

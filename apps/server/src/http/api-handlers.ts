@@ -29,18 +29,21 @@ import {
   retryExitQueue,
 } from '@certexit/engine';
 import { toPem } from '@certexit/x509';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { ApiHandler } from './api-route-types';
 import type { ApiOperationId } from './api-routes';
 import type { Caller } from './caller-directory';
+import { roleAtLeast } from './caller-directory';
+import { consoleApiHandlers } from './console-api-handlers';
+import type { DeliveryHistory } from './delivery-history';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
 import { deliveryJson, outcomeJson, requestSummaryJson } from './request-json';
 import type { ServerMetrics } from './server-metrics';
 import { templateHandlers } from './template-handlers';
 
-/** One route's handler; the request was authenticated and validated against the route's schemas before. */
-export type ApiHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+export type { ApiHandler } from './api-route-types';
 
 /** What the handlers need besides the engine. */
 export interface ApiHandlerDependencies {
@@ -48,6 +51,8 @@ export interface ApiHandlerDependencies {
   metricsRegistry?: Registry;
   /** The OpenAPI document `/openapi.json` serves. */
   document: object;
+  /** Deliveries per minute for the console's chart. */
+  history?: DeliveryHistory;
 }
 
 /**
@@ -68,6 +73,7 @@ export function createApiHandlers(
   };
 
   return {
+    ...consoleApiHandlers(engine, { history: dependencies.history }),
     ...templateHandlers(engine),
     async getExitQueue(request) {
       const query = request.query as { module?: string; limit?: number };
@@ -294,7 +300,7 @@ function _caller(request: FastifyRequest): Caller {
   return request.caller;
 }
 
-/** Requesters see only their own requests; managers see all. */
+/** Requesters see only their own requests; officers and managers see all. */
 function _ownerFilter(caller: Caller): { requesterName?: string } {
-  return caller.role === 'manager' ? {} : { requesterName: caller.identity };
+  return roleAtLeast(caller.role, 'officer') ? {} : { requesterName: caller.identity };
 }

@@ -1,3 +1,4 @@
+import type { ApiRoute, RouteResponse } from './api-route-types';
 import {
   caInfoSchema,
   crlBodySchema,
@@ -15,6 +16,7 @@ import {
   serialParamsSchema,
   submitBodySchema,
 } from './api-schemas';
+import { CONSOLE_API_ROUTES } from './console-api-routes';
 import {
   exitQueueDropSchema,
   exitQueueItemParamsSchema,
@@ -35,35 +37,7 @@ import {
   templateSetBodySchema,
 } from './template-schemas';
 
-/**
- * Who may call a route: `public` needs nothing; `authenticated` any caller; `requester` a requester or a manager
- * (managers may do what requesters do); `manager` a CA manager only. `/metrics` is `public` on loopback and needs
- * a manager's token elsewhere (the `metrics` access).
- */
-export type RouteAccess = 'public' | 'authenticated' | 'requester' | 'manager' | 'metrics';
-
-/** One response of a route: a JSON schema, or another media type documented with its schema. */
-export interface RouteResponse {
-  description: string;
-  schema: object;
-  /** @default 'application/json' */
-  contentType?: string;
-}
-
-/** One route of the API: everything fastify and the OpenAPI document need, without the handler. */
-export interface ApiRoute {
-  readonly operationId: string;
-  readonly method: 'GET' | 'POST';
-  /** fastify form, `:name` parameters. */
-  readonly url: string;
-  readonly summary: string;
-  readonly access: RouteAccess;
-  readonly tag: 'requests' | 'certificates' | 'crls' | 'ca' | 'templates' | 'operations';
-  readonly params?: object;
-  readonly querystring?: object;
-  readonly body?: object;
-  readonly responses: Readonly<Record<number, RouteResponse>>;
-}
+export type { ApiRoute, RouteAccess, RouteResponse } from './api-route-types';
 
 const _error = (description: string): RouteResponse => ({ description, schema: errorSchema });
 const _authErrors = {
@@ -72,6 +46,10 @@ const _authErrors = {
   503: _error('The CA storage failed under the request (a full disk, an I/O error): nothing was recorded; try again.'),
 } as const;
 const _managerErrors = { ..._authErrors, 403: _error('The caller is not a CA manager.') } as const;
+const _officerErrors = {
+  ..._authErrors,
+  403: _error('The caller is neither a certificate manager (officer) nor a CA manager.'),
+} as const;
 
 /** Every route of the HTTP API, in the order the OpenAPI document lists them. */
 export const API_ROUTES = [
@@ -96,10 +74,10 @@ export const API_ROUTES = [
     method: 'GET',
     url: '/v1/requests',
     summary: 'List requests, newest first (certutil -view)',
-    access: 'manager',
+    access: 'officer',
     tag: 'requests',
     querystring: requestListQuerySchema,
-    responses: { 200: { description: 'The requests.', schema: requestListSchema }, ..._managerErrors },
+    responses: { 200: { description: 'The requests.', schema: requestListSchema }, ..._officerErrors },
   },
   {
     operationId: 'getRequest',
@@ -134,12 +112,12 @@ export const API_ROUTES = [
     method: 'POST',
     url: '/v1/requests/:id/approve',
     summary: 'Issue a pending request (certutil -resubmit)',
-    access: 'manager',
+    access: 'officer',
     tag: 'requests',
     params: requestIdParamsSchema,
     responses: {
       200: { description: 'The outcome.', schema: requestOutcomeSchema },
-      ..._managerErrors,
+      ..._officerErrors,
       404: _error('No such request.'),
       409: _error('The request is not pending.'),
     },
@@ -149,12 +127,12 @@ export const API_ROUTES = [
     method: 'POST',
     url: '/v1/requests/:id/deny',
     summary: 'Deny a pending request (certutil -deny)',
-    access: 'manager',
+    access: 'officer',
     tag: 'requests',
     params: requestIdParamsSchema,
     responses: {
       200: { description: 'The outcome.', schema: requestOutcomeSchema },
-      ..._managerErrors,
+      ..._officerErrors,
       404: _error('No such request.'),
       409: _error('The request is not pending.'),
     },
@@ -164,13 +142,13 @@ export const API_ROUTES = [
     method: 'POST',
     url: '/v1/certificates/:serial/revoke',
     summary: 'Revoke a certificate with a reason and effective date (certutil -revoke)',
-    access: 'manager',
+    access: 'officer',
     tag: 'certificates',
     params: serialParamsSchema,
     body: revokeBodySchema,
     responses: {
       200: { description: 'The outcome.', schema: requestOutcomeSchema },
-      ..._managerErrors,
+      ..._officerErrors,
       404: _error('No certificate with that serial number.'),
       409: _error('The certificate cannot be revoked in its state.'),
     },
@@ -180,12 +158,12 @@ export const API_ROUTES = [
     method: 'POST',
     url: '/v1/certificates/:serial/unrevoke',
     summary: 'Release a certificate from hold (certutil -revoke <serial> unrevoke)',
-    access: 'manager',
+    access: 'officer',
     tag: 'certificates',
     params: serialParamsSchema,
     responses: {
       200: { description: 'The outcome.', schema: requestOutcomeSchema },
-      ..._managerErrors,
+      ..._officerErrors,
       404: _error('No certificate with that serial number.'),
       409: _error('The certificate is not on hold.'),
     },
@@ -363,6 +341,7 @@ export const API_ROUTES = [
       200: { description: 'The OpenAPI document.', schema: { type: 'object', additionalProperties: true } },
     },
   },
+  ...CONSOLE_API_ROUTES,
 ] as const satisfies readonly ApiRoute[];
 
 /** The operation ids; the handler map must have exactly these. */

@@ -23,6 +23,7 @@ export const errorSchema = {
         'conflict',
         'payload_too_large',
         'unsupported_media_type',
+        'too_many_requests',
         'internal_error',
         'unavailable',
       ],

@@ -58,15 +58,18 @@ export function buildOpenApiDocument(
       version: options.version,
       description:
         'The certexit reference CA over HTTP. Callers authenticate with a bearer token made by `certexit caller add`; ' +
-        'requesters submit and retrieve their own requests (the requester name is the caller’s identity), CA ' +
-        'managers also approve, deny, revoke, publish CRLs, view all requests and manage templates. Errors are `{ error, hresult, message }`.',
+        'requesters submit and retrieve their own requests (the requester name is the caller’s identity); officers ' +
+        '(certificate managers) also approve, deny, revoke and view all requests; CA managers (CA administrators) also ' +
+        'manage templates, change the CA’s properties, publish CRLs and steer exit-module delivery. Errors are ' +
+        '`{ error, hresult, message }`.',
     },
     ...(options.serverUrl && { servers: [{ url: options.serverUrl }] }),
     tags: [
       { name: 'requests', description: 'Certificate requests (certreq, certutil -resubmit/-deny/-view).' },
       { name: 'certificates', description: 'Issued certificates (certutil -revoke).' },
       { name: 'crls', description: 'Certificate revocation lists (certutil -crl).' },
-      { name: 'ca', description: 'The certificate authority.' },
+      { name: 'ca', description: 'The certificate authority, its properties and their audit log.' },
+      { name: 'views', description: 'The Certification Authority console’s folders, paged on the server.' },
       {
         name: 'templates',
         description:
@@ -80,7 +83,7 @@ export function buildOpenApiDocument(
         bearerAuth: {
           type: 'http',
           scheme: 'bearer',
-          description: 'A token from `certexit caller add <DOMAIN\\user> --role requester|manager`.',
+          description: 'A token from `certexit caller add <DOMAIN\\user> --role requester|officer|manager`.',
         },
       },
       schemas: Object.fromEntries(

@@ -76,6 +76,27 @@ describe('CallerDirectory', () => {
     expect(callers.list()[0]).not.toHaveProperty('certificateSha256');
   });
 
+  it("keeps a session's credential valid only while the caller still holds it, with its role as it is now", () => {
+    const callers = new CallerDirectory(new RegistryFile(registryFile()), CA_KEY);
+    const { token } = callers.add('CERTEXIT\\carol', 'officer');
+    const credential = callers.credentialOf({ token });
+    expect(credential.hash).not.toContain(token);
+    expect(callers.current('certexit\\CAROL', credential)).toEqual({
+      identity: 'CERTEXIT\\carol',
+      role: 'officer',
+      groups: [],
+    });
+    // A role change (same token, as `caller add` would not keep it: simulate an edit) shows at once.
+    expect(callers.current('CERTEXIT\\carol', { kind: 'certificate', hash: credential.hash })).toBeUndefined();
+    callers.add('CERTEXIT\\carol', 'manager');
+    expect(callers.current('CERTEXIT\\carol', credential)).toBeUndefined();
+    const again = callers.add('CERTEXIT\\carol', 'requester');
+    const next = callers.credentialOf({ token: again.token });
+    expect(callers.current('CERTEXIT\\carol', next)?.role).toBe('requester');
+    callers.remove('CERTEXIT\\carol');
+    expect(callers.current('CERTEXIT\\carol', next)).toBeUndefined();
+  });
+
   it('refuses malformed identities and roles with a clear error, changing nothing', () => {
     const registry = new RegistryFile(registryFile());
     const callers = new CallerDirectory(registry, CA_KEY);
@@ -90,7 +111,9 @@ describe('CallerDirectory', () => {
     ]) {
       expect(() => callers.add(identity, 'requester'), JSON.stringify(identity)).toThrow(/is not DOMAIN\\user/);
     }
-    expect(() => callers.add('CERTEXIT\\bob', 'admin')).toThrow(/role "admin" is not one of requester, manager/);
+    expect(() => callers.add('CERTEXIT\\bob', 'admin')).toThrow(
+      /role "admin" is not one of requester, officer, manager/,
+    );
     expect(registry.getKey(`${CA_KEY}\\Callers`)).toBeUndefined();
   });
 

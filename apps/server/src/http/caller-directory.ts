@@ -6,11 +6,30 @@ import type { RegistryFile } from '@certexit/engine';
 import { sanitizeCaName } from '@certexit/engine';
 import { callerTokenMatches, hashCallerToken, isCallerTokenHash, newCallerToken } from './caller-token';
 
-/** What a caller may do: requesters submit and read their own requests; managers also approve, revoke and view. */
-export type CallerRole = 'requester' | 'manager';
+/**
+ * What a caller may do, after AD CS's roles:
+ * - `requester`: submits and reads its own requests and certificates;
+ * - `officer`: AD CS's Certificate Manager ("Issue and Manage Certificates"): also sees every request, approves,
+ *   denies, revokes and unrevokes, and reads the CA's settings and exit queues;
+ * - `manager`: AD CS's CA Administrator ("Manage CA") with the officer's rights, as AD CS grants both to
+ *   administrators by default: also changes the CA's settings (extensions, exit module, policy, CRL schedule,
+ *   templates), publishes CRLs and steers exit-module delivery.
+ */
+export type CallerRole = 'requester' | 'officer' | 'manager';
 
 /** The roles, in the order of their rights. */
-export const CALLER_ROLES: readonly CallerRole[] = ['requester', 'manager'];
+export const CALLER_ROLES: readonly CallerRole[] = ['requester', 'officer', 'manager'];
+
+/** True when `role` has at least the rights of `needed`. */
+export function roleAtLeast(role: CallerRole, needed: CallerRole): boolean {
+  return CALLER_ROLES.indexOf(role) >= CALLER_ROLES.indexOf(needed);
+}
+
+/**
+ * The credential a caller signed in with, as a hash: a console session keeps it and is valid only while the caller
+ * still has it (a new token from `caller add`, or `caller remove`, ends the caller's sessions at their next request).
+ */
+export type CallerCredential = { kind: 'token' | 'certificate'; hash: string };
 
 /** An authenticated caller of the HTTP API. */
 export interface Caller {
@@ -215,6 +234,30 @@ export class CallerDirectory {
         match = { identity: entry.identity, role: entry.role, groups: entry.groups };
     }
     return match;
+  }
+
+  /**
+   * The caller holding a credential {@link credentialOf} gave earlier, as the configuration says now: `undefined`
+   * once the caller was removed or its token or certificate replaced; its role as it is now.
+   */
+  current(identity: string, credential: CallerCredential): Caller | undefined {
+    this.refresh();
+    const wanted = identity.toLowerCase();
+    const entry = this.entries().find((e) => e.identity.toLowerCase() === wanted);
+    const stored = entry && (credential.kind === 'token' ? entry.tokenHash : entry.certificateHash);
+    if (!entry || !stored) return undefined;
+    const a = Buffer.from(stored);
+    const b = Buffer.from(credential.hash);
+    return a.length === b.length && timingSafeEqual(a, b)
+      ? { identity: entry.identity, role: entry.role, groups: entry.groups }
+      : undefined;
+  }
+
+  /** The stored form of a credential just authenticated with, for {@link current}. */
+  credentialOf(presented: { token: string } | { certificate: Uint8Array }): CallerCredential {
+    return 'token' in presented
+      ? { kind: 'token', hash: hashCallerToken(presented.token) }
+      : { kind: 'certificate', hash: _certificateHash(presented.certificate) };
   }
 
   /**

@@ -4,11 +4,17 @@ import { E_ACCESSDENIED, HRESULT_FILE_NOT_FOUND } from '@certexit/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastify from 'fastify';
 import type pino from 'pino';
+import type { ConsoleAsset } from '../console/console-assets';
+import { ConsoleSessionStore } from '../console/console-session-store';
+import { securityHeaders } from '../console/content-security-policy';
 import { createApiHandlers } from './api-handlers';
 import type { ApiOperationId, ApiRoute, RouteAccess } from './api-routes';
 import { API_ROUTES } from './api-routes';
 import { buildOpenApiDocument } from './build-openapi-document';
 import type { Caller, CallerDirectory } from './caller-directory';
+import { roleAtLeast } from './caller-directory';
+import { readCookie, registerConsoleRoutes, sessionCaller, sessionCookieName } from './console-routes';
+import type { DeliveryHistory } from './delivery-history';
 import { errorResponseOf } from './error-response-of';
 import type { HttpApiEngine } from './http-api-engine';
 import { HttpError } from './http-error';
@@ -23,6 +29,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** A console page or session route: the console's Content-Security-Policy. */
+    console?: boolean;
   }
 }
 
@@ -51,6 +59,12 @@ export interface HttpApiOptions {
   tls?: HttpTlsOptions;
   /** `info.version` of the OpenAPI document. @default '0.0.0' */
   version?: string;
+  /** The console's sessions. @default a new in-memory store (15 minutes idle, 8 hours at most) */
+  sessions?: ConsoleSessionStore;
+  /** The console's built files (`loadConsoleAssets`); absent: no console, only the API. */
+  consoleAssets?: Map<string, ConsoleAsset>;
+  /** Deliveries per minute, for the console's chart (`GET /v1/exit-modules/history`). */
+  history?: DeliveryHistory;
 }
 
 /** The fastify instance the API runs on (HTTP or HTTPS). */
@@ -96,9 +110,15 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
     metrics: options.metrics,
     document,
     metricsRegistry: options.metrics?.registry,
+    history: options.history,
   });
+  const tls = Boolean(options.tls);
+  const sessions = options.sessions ?? new ConsoleSessionStore();
+  const sessionOptions = { callers: options.callers, sessions, tls };
 
   app.decorateRequest('caller', null);
+  // The API reads JSON only: a form post (text/plain, urlencoded, multipart) from another site is a 415.
+  app.removeContentTypeParser('text/plain');
   // An empty body on a POST without one (approve, deny, unrevoke) is fine; anything else parses as JSON safely.
   const json = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -108,6 +128,7 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    reply.headers(securityHeaders({ tls, console: request.routeOptions.config.console === true }));
     // Never a credential in the URL, whatever the route: it ends up in logs, proxies and histories.
     const credentials = queryCredentials(request.url);
     if (credentials.length > 0) {
@@ -117,9 +138,13 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
         E_ACCESSDENIED,
       );
     }
+    if (request.method !== 'GET' && request.method !== 'HEAD') _refuseCrossSite(request);
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
-    request.caller = _authenticate(request, options.callers, access);
+    request.caller =
+      readCookie(request, sessionCookieName(tls)) !== undefined && request.headers.authorization === undefined
+        ? sessionCaller(request, sessionOptions)
+        : _authenticate(request, options.callers, access);
     if (!_allowed(request.caller, access)) {
       throw new HttpError(
         403,
@@ -154,6 +179,13 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
       message: `no route ${request.method} ${request.url.split('?')[0]}; see /openapi.json`,
     }),
   );
+
+  registerConsoleRoutes(app, {
+    ...sessionOptions,
+    assets: options.consoleAssets,
+    caName: engine.ca.commonName,
+    clientCertificates: Boolean(options.tls?.clientCa),
+  });
 
   for (const route of API_ROUTES as readonly ApiRoute[]) {
     const handler = handlers[route.operationId as ApiOperationId];
@@ -224,9 +256,29 @@ function _allowed(caller: Caller | null, access: RouteAccess): boolean {
     case 'authenticated':
     case 'requester':
       return caller !== null;
+    case 'officer':
+      return caller !== null && roleAtLeast(caller.role, 'officer');
     case 'manager':
       return caller?.role === 'manager';
   }
+}
+
+/**
+ * Refuses a change (a method other than GET and HEAD) that a browser sent from another site: its `Origin` is not
+ * this server's, or its `Sec-Fetch-Site` says `cross-site` or `same-site`. Cookies and TLS client certificates
+ * travel with such requests on their own, so without this check a page elsewhere could act as the console's
+ * signed-in user, or as the certificate's owner. Clients other than browsers send neither header and are
+ * unaffected; a bearer token is never sent by a browser on its own, but is held to the same rule.
+ */
+function _refuseCrossSite(request: FastifyRequest): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site')
+    throw new HttpError(403, `a change sent from another site (Sec-Fetch-Site: ${site}) is refused`, E_ACCESSDENIED);
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  const own = `${request.protocol}://${request.host}`;
+  if (origin.toLowerCase() !== own.toLowerCase())
+    throw new HttpError(403, `a change sent from another origin (${origin}) is refused`, E_ACCESSDENIED);
 }
 
 /** Request log fields: the usual ones plus headers, whose credentials the logger redacts (in the URL too). */

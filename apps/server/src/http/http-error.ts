@@ -9,6 +9,7 @@ export const HTTP_ERROR_CODES = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  429: 'too_many_requests',
   500: 'internal_error',
   503: 'unavailable',
 } as const;

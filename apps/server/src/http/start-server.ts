@@ -1,11 +1,15 @@
+import { consoleAssetsDirectory } from '@certexit/console';
 import type { BuiltinExitModules, CertificateAuthorityOptions } from '@certexit/engine';
 import { CertificateAuthority, startCrlSchedule } from '@certexit/engine';
 import type pino from 'pino';
 import { builtinExitModules, builtinExitModulesUrl, importExitModule } from '../builtin-exit-modules';
+import type { ConsoleAsset } from '../console/console-assets';
+import { loadConsoleAssets } from '../console/console-assets';
 import { createLogger } from '../logging/create-logger';
 import { CallerDirectory } from './caller-directory';
 import type { HttpApi, HttpTlsOptions } from './create-http-api';
 import { createHttpApi } from './create-http-api';
+import { DeliveryHistory } from './delivery-history';
 import { registerExitQueueMetrics } from './exit-queue-metrics';
 import type { ListenAddress } from './listen-address';
 import { isLoopbackHost, parseListenAddress } from './listen-address';
@@ -37,6 +41,11 @@ export interface StartServerOptions {
   processMetrics?: boolean;
   /** `info.version` of the OpenAPI document. */
   version?: string;
+  /**
+   * Serve the Certification Authority console at `/console/` (the built `@certexit/console`), or from this
+   * folder of built files. @default true
+   */
+  console?: boolean | string;
 }
 
 /** A running server. */
@@ -48,6 +57,8 @@ export interface RunningServer {
   readonly api: HttpApi;
   readonly metrics: ServerMetrics;
   readonly callers: CallerDirectory;
+  /** Whether the console is served at `/console/`. */
+  readonly consoleServed: boolean;
   /** Resolves when {@link close} has finished. */
   readonly closed: Promise<void>;
   /**
@@ -73,6 +84,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const logger = options.logger ?? createLogger();
   const metrics = createServerMetrics({ processMetrics: options.processMetrics });
+  const history = new DeliveryHistory();
+  const consoleAssets = _consoleAssets(options.console ?? true, logger);
   const authority = await CertificateAuthority.open({
     dir: options.dir,
     builtins: options.builtins ?? builtinExitModules(),
@@ -80,7 +93,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     importModule: importExitModule,
     logger,
     notifyTimeoutMs: options.notifyTimeoutMs,
-    onDelivered: (record) => metrics.observeDelivery(record),
+    onDelivered: (record) => {
+      metrics.observeDelivery(record);
+      history.observe(record);
+    },
     // The server never waits for exit modules: the outbox delivers after commit, in the background, from the
     // modules' own thread when the server runs from its bundle.
     delivery: 'background',
@@ -91,7 +107,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     registerExitQueueMetrics(metrics.registry, authority.ca.store.outbox);
     callers = new CallerDirectory(authority.ca.registry, authority.ca.registryPath);
-    started = createHttpApi(authority, { callers, logger, metrics, tls: options.tls, version: options.version });
+    started = createHttpApi(authority, {
+      callers,
+      logger,
+      metrics,
+      tls: options.tls,
+      version: options.version,
+      history,
+      consoleAssets,
+    });
     await started.listen({ host: listen.host, port: listen.port });
   } catch (error) {
     // Whatever failed (TLS material, the port), the engine and its modules stop: nothing is left running.
@@ -124,6 +148,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       tls: Boolean(options.tls),
       clientCertificates: Boolean(options.tls?.clientCa),
       exitModules: authority.exitModulesThread ? 'own thread' : "engine's thread",
+      console: consoleAssets ? `${url}/console/` : 'off',
     },
     'certexit API listening',
   );
@@ -140,6 +165,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     api,
     metrics,
     callers,
+    consoleServed: consoleAssets !== undefined,
     closed,
     close() {
       closing ??= (async () => {
@@ -158,4 +184,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return closing;
     },
   };
+}
+
+function _consoleAssets(option: boolean | string, logger: pino.Logger): Map<string, ConsoleAsset> | undefined {
+  if (option === false) return undefined;
+  const directory = typeof option === 'string' ? option : consoleAssetsDirectory();
+  try {
+    return loadConsoleAssets(directory);
+  } catch (error) {
+    // The API works without the console; say why it is missing rather than refusing to start.
+    logger.warn({ err: error, directory }, 'the Certification Authority console is not served: its files are missing');
+    return undefined;
+  }
 }

@@ -41,6 +41,7 @@ describe('HTTP API over HTTPS', () => {
   let alice: string;
   let bob: string;
   let manager: string;
+  let officer: string;
 
   const call = (
     path: string,
@@ -75,6 +76,7 @@ describe('HTTP API over HTTPS', () => {
     alice = server.callers.add('CERTEXIT\\alice', 'requester').token;
     bob = server.callers.add('CERTEXIT\\bob', 'requester').token;
     manager = server.callers.add('CERTEXIT\\officer', 'manager').token;
+    officer = server.callers.add('CERTEXIT\\certmanager', 'officer').token;
   });
 
   afterAll(async () => {
@@ -139,18 +141,30 @@ describe('HTTP API over HTTPS', () => {
       expect(answer.json.certificate).toBe(toPem(server.authority.ca.certificate.der, 'CERTIFICATE'));
     });
 
-    it('refuses manager routes to a requester with 403', async () => {
+    it('refuses officer and manager routes to a requester with 403', async () => {
       const submitted = await call('/v1/requests', { token: alice, body: { request: await csr('alice-403') } });
       const approve = await call(`/v1/requests/${submitted.json.requestId}/approve`, { token: alice, method: 'POST' });
       expect(approve.status).toBe(403);
       expect(approve.json).toMatchObject({
         error: 'forbidden',
-        message: expect.stringMatching(/CERTEXIT\\alice \(requester\).*manager/),
+        message: expect.stringMatching(/CERTEXIT\\alice \(requester\).*officer/),
       });
       expect((await call('/v1/requests', { token: bob })).status).toBe(403);
       expect((await call('/v1/crls', { token: bob, body: {} })).status).toBe(403);
       const row = await server.authority.ca.store.getRequest(submitted.json.requestId);
       expect(row?.Disposition).toBe(DB_DISP_PENDING);
+    });
+
+    it("lets an officer (certificate manager) approve and view, but not change the CA's settings or publish CRLs", async () => {
+      const submitted = await call('/v1/requests', { token: alice, body: { request: await csr('officer-view') } });
+      expect((await call('/v1/requests', { token: officer })).status).toBe(200);
+      expect((await call(`/v1/requests/${submitted.json.requestId}`, { token: officer })).status).toBe(200);
+      expect((await call('/v1/crls', { token: officer, body: {} })).status).toBe(403);
+      const change = await call('/v1/ca/properties/policy', { token: officer, body: { editFlags: 0 } });
+      expect(change.status).toBe(403);
+      expect(change.json.message).toMatch(/CERTEXIT\\certmanager \(officer\).*manager role/);
+      expect((await call('/v1/ca/properties', { token: officer })).json.canChange).toBe(false);
+      expect((await call('/v1/exit-queue/retry', { token: officer, body: { target: '1' } })).status).toBe(403);
     });
 
     it('never logs a token: the authorization header is redacted', async () => {

@@ -2,9 +2,15 @@ import type { CaStore } from '../store/ca-store';
 import { CA_STORE_NODE_CHECKS } from './ca-store-node-checks';
 import { CA_STORE_OUTBOX_CHECKS } from './ca-store-outbox-checks';
 import { CA_STORE_ROW_CHECKS } from './ca-store-row-checks';
+import { CA_STORE_VIEW_CHECKS } from './ca-store-view-checks';
 import type { CaStoreCheckContext } from './conformance-fixtures';
 
-const _CHECKS = { ...CA_STORE_ROW_CHECKS, ...CA_STORE_OUTBOX_CHECKS, ...CA_STORE_NODE_CHECKS };
+const _CHECKS = {
+  ...CA_STORE_ROW_CHECKS,
+  ...CA_STORE_VIEW_CHECKS,
+  ...CA_STORE_OUTBOX_CHECKS,
+  ...CA_STORE_NODE_CHECKS,
+};
 
 /** The checks of {@link checkCaStore}, by name. */
 export type CaStoreCheckName = keyof typeof _CHECKS;

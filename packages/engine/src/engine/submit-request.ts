@@ -10,7 +10,12 @@ import {
   EXTENSION_ORIGIN_REQUEST,
 } from '@certexit/core';
 import type { ParsedCertificationRequest } from '@certexit/x509';
-import { CertificateContentError, nameAttributeValues, parseCertificationRequest } from '@certexit/x509';
+import {
+  CertificateContentError,
+  nameAttributeValues,
+  parseCertificationRequest,
+  readEnrollmentNameValuePairs,
+} from '@certexit/x509';
 import type { CertificateTemplate } from '../policy/certificate-template';
 import { refusalOfContent } from '../policy/content-refusal';
 import { evaluateRequest } from '../policy/evaluate-request';
@@ -61,6 +66,11 @@ export async function submitRequest(engine: EngineServices, input: SubmitInput):
   } catch (error) {
     return recordRejected(engine, rejectionOf(error), { raw, attributes, requesterName, now });
   }
+  // certreq's [RequestAttributes] travel inside the request; what the submitter gives (--attrib) wins a name clash.
+  const given = new Set(attributes.map(([name]) => name.toLowerCase()));
+  attributes.unshift(
+    ...readEnrollmentNameValuePairs(request.attributes).filter(([name]) => !given.has(name.toLowerCase())),
+  );
   const badSubject = subjectRejection(nameAttributeValues(request.subjectDer));
   if (badSubject)
     return recordRejected(engine, badSubject, { raw: request.der, attributes, requesterName, now, request });

@@ -1,8 +1,12 @@
 import type { PropertyValue } from '@certexit/core';
+import type { AuditEntry, AuditRecord } from './audit-log';
 import type { CaStoreTransfer } from './ca-store-transfer';
 import type { ExitActionRecords } from './exit-action-records';
 import type { ExitOutboxStore } from './exit-outbox-store';
+import type { RequestViewPage, RequestViewQuery } from './request-view-query';
 import type { RevocationBatch, RevocationQuery } from './revocation-batch';
+import type { DeleteRowsQuery, DeleteRowsResult } from './sqlite-delete-rows';
+import type { ViewRowsPage, ViewRowsQuery } from './view-rows-query';
 
 /** A request row: every request property of the reference, by canonical name. */
 export interface RequestRow {
@@ -157,6 +161,23 @@ export interface CaStore {
   /** Requests whose disposition is one of `dispositions`, newest first. */
   listRequests(filter?: { dispositions?: number[]; limit?: number }): Promise<RequestRow[]>;
   listExitEvents(afterId?: number): Promise<ExitEventRow[]>;
+  /**
+   * One page of a `view` table (requests, extensions, attributes, CRLs), filtered and sorted by the store's columns
+   * and paged by keyset, so a page costs the same at any depth (see `VIEW_STORE_COLUMNS`).
+   */
+  viewRows(query: ViewRowsQuery): Promise<ViewRowsPage>;
+  /** `certutil -deleterow` with AD CS's rules, in one transaction (see `sqliteDeleteRows`). */
+  deleteRows(query: DeleteRowsQuery): Promise<DeleteRowsResult>;
+  /**
+   * One page of a console folder (Issued, Revoked, Pending, Failed), sorted and filtered by an indexed column and
+   * paged by keyset, so a page costs the same at any depth of a million-row database. Throws a clear error for a
+   * sort or filter the folder does not offer (see `assertRequestViewQuery`).
+   */
+  viewRequestPage(query: RequestViewQuery): Promise<RequestViewPage>;
+  /** Appends an entry to the configuration audit log; returns its id. */
+  recordAudit(entry: AuditEntry): Promise<number>;
+  /** Audit entries, newest first; `before` an id to page back. */
+  listAudit(options?: { limit?: number; before?: number }): Promise<AuditRecord[]>;
   /** What a caller is told about a request: disposition, message, status, and the certificate if there is one. */
   getOutcome(
     requestId: number,

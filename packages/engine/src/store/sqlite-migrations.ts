@@ -192,4 +192,38 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     floor INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 9: the console's folder lists (certsrv.msc), paged by keyset at any depth. Generated columns give each sort key
+  // a non-NULL, lowercased form (no NULL ever meets a keyset comparison; text sorts as AD CS's, case-insensitively)
+  // and put denied and failed rows in one folder; each index starts with the folder so a page is one range read.
+  // Virtual columns cost nothing to store: only the indexes hold their values. Revocation time is indexed over
+  // revoked rows only, and the certificates' expiry in the certificates table (its serial index already exists).
+  // The configuration audit log: who changed which CA property, from what to what.
+  `
+  ALTER TABLE requests ADD COLUMN view_folder INTEGER
+    GENERATED ALWAYS AS (CASE disposition WHEN 31 THEN 30 ELSE disposition END) VIRTUAL;
+  ALTER TABLE requests ADD COLUMN view_requester TEXT
+    GENERATED ALWAYS AS (lower(coalesce(requester_name, ''))) VIRTUAL;
+  ALTER TABLE requests ADD COLUMN view_common_name TEXT
+    GENERATED ALWAYS AS (lower(coalesce(json_extract(request_name_json, '$.CommonName'), ''))) VIRTUAL;
+  ALTER TABLE requests ADD COLUMN view_template TEXT
+    GENERATED ALWAYS AS (lower(coalesce(certificate_template, ''))) VIRTUAL;
+  ALTER TABLE requests ADD COLUMN view_resolved INTEGER GENERATED ALWAYS AS (coalesce(resolved_when, 0)) VIRTUAL;
+  CREATE INDEX requests_view_id ON requests (view_folder, request_id);
+  CREATE INDEX requests_view_requester ON requests (view_folder, view_requester, request_id);
+  CREATE INDEX requests_view_common_name ON requests (view_folder, view_common_name, request_id);
+  CREATE INDEX requests_view_template ON requests (view_folder, view_template, request_id);
+  CREATE INDEX requests_view_resolved ON requests (view_folder, view_resolved, request_id);
+  CREATE INDEX requests_view_revoked ON requests (disposition, revoked_when, request_id) WHERE disposition = 21;
+  CREATE INDEX certificates_view_not_after ON certificates (not_after, request_id);
+  CREATE TABLE audit_log (
+    audit_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    identity TEXT NOT NULL,
+    role TEXT,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+  );
+  `,
 ];

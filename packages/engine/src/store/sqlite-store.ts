@@ -18,12 +18,15 @@ import { DatabaseWentBackError } from './database-went-back-error';
 import type { HighWaterMarks } from './high-water-mark';
 import { HighWaterMarkFile, marksBehind } from './high-water-mark';
 import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
+import { sqliteDeleteRows } from './sqlite-delete-rows';
 import { sqliteExitActions } from './sqlite-exit-actions';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
 import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
+import { sqliteRequestViewPage } from './sqlite-request-view';
 import { sqliteRevocations } from './sqlite-revocations';
 import { sqliteTransfer } from './sqlite-transfer';
+import { sqliteViewRows } from './sqlite-view-rows';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
 import { createWalCheckpointer } from './wal-checkpointer';
 
@@ -407,6 +410,18 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         .all(...(filter.dispositions ?? []), filter.limit ?? 1000)
         .map(_requestFromRow);
     },
+    async viewRows(query) {
+      return sqliteViewRows(prepare, query);
+    },
+    async deleteRows(query) {
+      const result = await groupCommit.transaction(async () => sqliteDeleteRows(db, query));
+      if (query.table !== 'CRL')
+        for (const id of result.deleted) {
+          requestRows.forget(id);
+          certificateRows.forget(id);
+        }
+      return result;
+    },
     async listExitEvents(afterId = 0) {
       return db
         .prepare('SELECT * FROM exit_events WHERE event_id > ? ORDER BY event_id')
@@ -420,6 +435,42 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
               createdAt: new Date(Number(r.created_at)),
             }) satisfies ExitEventRow,
         );
+    },
+    async viewRequestPage(query) {
+      return sqliteRequestViewPage(prepare, query);
+    },
+    async recordAudit(entry) {
+      // Through the group commit: a bare write on this connection would join whatever batch is open.
+      return groupCommit.bookkeeping(() =>
+        Number(
+          prepare(
+            `INSERT INTO audit_log (at, identity, role, action, target, old_value, new_value)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            entry.at.getTime(),
+            entry.identity,
+            entry.role ?? null,
+            entry.action,
+            entry.target,
+            entry.oldValue ?? null,
+            entry.newValue ?? null,
+          ).lastInsertRowid,
+        ),
+      );
+    },
+    async listAudit(options = {}) {
+      return prepare('SELECT * FROM audit_log WHERE audit_id < ? ORDER BY audit_id DESC LIMIT ?')
+        .all(options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 100)
+        .map((r) => ({
+          id: Number(r.audit_id),
+          at: new Date(Number(r.at)),
+          identity: String(r.identity),
+          ...(r.role !== null && { role: String(r.role) }),
+          action: String(r.action),
+          target: String(r.target),
+          ...(r.old_value !== null && { oldValue: String(r.old_value) }),
+          ...(r.new_value !== null && { newValue: String(r.new_value) }),
+        }));
     },
     async getOutcome(requestId) {
       const row = prepare(

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -32,7 +33,9 @@ async function cli(dir: string, ...args: string[]) {
 }
 
 describe('certexit setup / installcert / renew / cainfo', () => {
-  it('sets up a root and a subordinate, installs the issued certificate, renews both and reports the indexes', async () => {
+  it('sets up a root and a subordinate, installs the issued certificate, renews both and reports the indexes', {
+    timeout: 60_000,
+  }, async () => {
     const work = folders.make('certexit-cli-ca-');
     const root = join(work, 'root');
     const sub = join(work, 'sub');
@@ -89,17 +92,51 @@ describe('certexit setup / installcert / renew / cainfo', () => {
       `CA certificate published to ${join(root, 'CertEnroll', 'localhost_CLI Root(2).crt')}`,
     ]);
     const info = await cli(root, 'cainfo');
-    expect(info.out).toEqual([
+    const summary = info.out.filter((l) => /^(CA name|CA type|CA cert count|Key count|CA cert\[|CRL\[)/.test(l));
+    expect(summary).toEqual([
       'CA name: CLI Root',
-      `CA type: ${ENUM_ENTERPRISE_ROOTCA}`,
+      `CA type: ${ENUM_ENTERPRISE_ROOTCA} -- Enterprise Root CA`,
       'CA cert count: 3',
-      'CA cert[0]: 3 -- Valid',
-      'CA cert[1]: 3 -- Valid',
-      'CA cert[2]: 3 -- Valid',
-      'CRL[0]: 0 (key index), 3 -- Valid',
-      `CRL[1]: 1 (key index), ${CA_DISP_ERROR} -- Error`,
-      'CRL[2]: 1 (key index), 3 -- Valid',
+      'Key count: 2',
+      'CA cert[0]: 3 -- Valid (key index 0)',
+      'CRL[0]: 3 -- Valid',
+      'CA cert[1]: 3 -- Valid (key index 1)',
+      `CRL[1]: ${CA_DISP_ERROR} -- Error`,
+      'CA cert[2]: 3 -- Valid (key index 1)',
+      'CRL[2]: 3 -- Valid',
     ]);
+    // The hashes are the files' (OpenSSL agrees); the URLs, templates and modules are listed.
+    const newest = join(root, 'CertEnroll', 'localhost_CLI Root(2).crt');
+    const fingerprint = execFileSync(
+      'openssl',
+      ['x509', '-inform', 'DER', '-in', newest, '-noout', '-fingerprint', '-sha256'],
+      {
+        encoding: 'utf8',
+      },
+    )
+      .split('=')[1]!
+      .trim()
+      .replace(/:/g, '')
+      .toLowerCase();
+    expect(info.out.filter((l) => l.startsWith('  Cert Hash(sha256): ')).pop()).toBe(
+      `  Cert Hash(sha256): ${fingerprint}`,
+    );
+    expect(info.out).toContain('Config String: localhost\\CLI Root');
+    expect(info.out.join('\n')).toMatch(
+      /CRL Distribution Points \(CRLPublicationURLs\):\n {2}65: .*CertEnroll\/CLI Root\(1\)\.crl/,
+    );
+    expect(info.out.join('\n')).toMatch(
+      /Authority Information Access \(CACertPublicationURLs\):\n {2}1: .*CertEnroll\/localhost_CLI Root\(2\)\.crt/,
+    );
+    const infoJson = await cli(root, '--json', 'cainfo');
+    expect(infoJson.json).toMatchObject({
+      caTypeName: 'Enterprise Root CA',
+      config: 'localhost\\CLI Root',
+      keyCount: 2,
+    });
+    expect((infoJson.json.templates as string[]).length).toBeGreaterThan(0);
+    expect(infoJson.json.exitModules).toEqual(expect.any(Array));
+    expect((await cli(root, '--json', 'getconfig')).json).toMatchObject({ config: 'localhost\\CLI Root' });
 
     // Renew the subordinate online through its parent's folder; then a leaf of it verifies up to the new root.
     const subRenewed = await cli(sub, '--json', 'renew', '--new-key', '--parent-dir', root);

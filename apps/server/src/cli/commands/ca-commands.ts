@@ -11,10 +11,8 @@ import type { CaSetupType, ParentCa } from '@certexit/engine';
 import {
   CA_SETUP_TYPES,
   CertificateAuthority,
-  caCertificateStates,
   installCaCertificate,
   localParentCa,
-  openCaFolder,
   renewCa,
   setupCa,
 } from '@certexit/engine';
@@ -122,35 +120,6 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
         ..._requestLines(cli, result),
         ...result.files.map((f) => `CA certificate published to ${f}`),
       ]);
-    });
-
-  program
-    .command('cainfo')
-    .description("the CA's certificates with their indexes and states, like certutil -cainfo")
-    .action(async () => {
-      const ca = await openCaFolder(cli.dir(), { importModule: importExitModule });
-      try {
-        const states = await caCertificateStates(await ca.store.listCaCertificates(), new Date());
-        const certificates = states.map((s) => ({
-          certIndex: s.certIndex,
-          keyIndex: s.keyIndex,
-          certState: s.certState,
-          certStateName: caStateName(s.certState),
-          crlState: s.crlState,
-          crlStateName: caStateName(s.crlState),
-        }));
-        cli.print({ caName: ca.sanitizedName, caType: ca.caType, certCount: states.length, certificates }, [
-          `CA name: ${ca.sanitizedName}`,
-          `CA type: ${ca.caType}`,
-          `CA cert count: ${states.length}`,
-          ...certificates.map((c) => `CA cert[${c.certIndex}]: ${c.certState} -- ${c.certStateName}`),
-          ...certificates.map(
-            (c) => `CRL[${c.certIndex}]: ${c.keyIndex} (key index), ${c.crlState} -- ${c.crlStateName}`,
-          ),
-        ]);
-      } finally {
-        await ca.store.close();
-      }
     });
 }
 

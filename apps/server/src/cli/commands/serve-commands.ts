@@ -32,6 +32,7 @@ export function registerServeCommands(program: Command, cli: CliContext, options
       'also accept TLS client certificates of this CA (PEM) bound by caller add --certificate',
     )
     .option('--insecure-http', 'allow plain HTTP on a non-loopback address (tokens travel in clear text)')
+    .option('--no-console', 'do not serve the Certification Authority console at /console/')
     .action(async (o: _ServeFlags) => {
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
         throw new Error('--tls-cert and --tls-key go together: give both or neither');
@@ -60,11 +61,27 @@ export function registerServeCommands(program: Command, cli: CliContext, options
           }),
       });
       const logger = cli.serviceLogger();
-      const server = await startServer({ dir: cli.dir(), listen: o.listen, tls, insecureHttp: o.insecureHttp, logger });
+      const server = await startServer({
+        dir: cli.dir(),
+        listen: o.listen,
+        tls,
+        insecureHttp: o.insecureHttp,
+        logger,
+        console: o.console,
+      });
       const name = server.authority.ca.commonName;
-      cli.print({ url: server.url, ca: name, openapi: `${server.url}/openapi.json` }, [
-        `certexit API for "${name}" listening on ${server.url} (OpenAPI: ${server.url}/openapi.json); Ctrl+C stops`,
-      ]);
+      const consoleUrl = server.consoleServed ? `${server.url}/console/` : undefined;
+      cli.print(
+        {
+          url: server.url,
+          ca: name,
+          openapi: `${server.url}/openapi.json`,
+          ...(consoleUrl && { console: consoleUrl }),
+        },
+        [
+          `certexit API for "${name}" listening on ${server.url} (OpenAPI: ${server.url}/openapi.json${consoleUrl ? `; console: ${consoleUrl}` : ''}); Ctrl+C stops`,
+        ],
+      );
       const signal = await serveUntilSignal(server, { signals: options.signals, logger });
       cli.print({ stopped: true, ...(signal && { signal }) }, [`stopped${signal ? ` (${signal})` : ''}`]);
     });
@@ -171,6 +188,7 @@ interface _ServeFlags {
   tlsKey?: string;
   clientCa?: string;
   insecureHttp?: boolean;
+  console: boolean;
 }
 
 function _readPem(file: string, option: string): string {
