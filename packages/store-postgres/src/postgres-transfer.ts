@@ -13,6 +13,7 @@ const _IDENTITY: Readonly<Record<CaStoreSequence, [string, string]>> = {
   exit_outbox: ['exit_outbox', 'outbox_id'],
   exit_replays: ['exit_replays', 'replay_id'],
   crls: ['crls', 'crl_id'],
+  audit_log: ['audit_log', 'audit_id'],
 };
 
 /** {@link CaStoreTransfer} over the PostgreSQL schema (same tables and columns as SQLite's). */

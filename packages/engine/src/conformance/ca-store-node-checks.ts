@@ -162,6 +162,7 @@ export const CA_STORE_NODE_CHECKS = {
       await tx.insertRequest(requestRow(2));
     });
     await store.exitActions.begin('A.Exit', 'CA/1', 'x', 'event', new Date());
+    await store.recordAudit({ at: new Date(3), identity: 'CONTOSO\\ann', action: 'setreg', target: 'CA\\X' });
     await store.outbox.replay({
       progId: 'A.Exit',
       sinceEventId: 1,
@@ -193,5 +194,11 @@ export const CA_STORE_NODE_CHECKS = {
     check(next > r1 + 1, `the copy hands out RequestIDs after the source's (${next})`);
     same(await target.getCertificate(r1), await store.getCertificate(r1), 'a copied certificate reads the same');
     check((await target.getLatestCrl(0, false))?.raw.length === 2 * 1024 * 1024 + 3, 'a copied large CRL');
+    const audit = await target.recordAudit({ at: new Date(4), identity: 'x', action: 'setreg', target: 'CA\\Y' });
+    same(
+      (await target.listAudit()).map((r) => r.id),
+      [audit, 1],
+      'the copied audit log, and the next audit id after it',
+    );
   },
 } satisfies Record<string, (context: CaStoreCheckContext) => Promise<void>>;

@@ -75,6 +75,7 @@ export const CA_STORE_TABLES = {
   ],
   exit_actions: ['prog_id', 'event_id', 'action', 'state', 'scope', 'updated_at'],
   ca_counters: ['name', 'floor'],
+  audit_log: ['audit_id', 'at', 'identity', 'role', 'action', 'target', 'old_value', 'new_value'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A table of {@link CA_STORE_TABLES}. */
@@ -93,13 +94,21 @@ export const CA_STORE_TABLE_KEYS: Readonly<Record<CaStoreTable, readonly string[
   exit_outbox: ['outbox_id'],
   exit_actions: ['prog_id', 'event_id', 'action'],
   ca_counters: ['name'],
+  audit_log: ['audit_id'],
 };
 
 /**
  * The counters a store hands numbers out of, by the table whose key they give: what a copy carries over so that no
- * RequestID, EventID, outbox id, replay id or CRL row id is ever handed out twice.
+ * RequestID, EventID, outbox id, replay id, CRL row id or audit id is ever handed out twice.
  */
-export const CA_STORE_SEQUENCES = ['requests', 'exit_events', 'exit_outbox', 'exit_replays', 'crls'] as const;
+export const CA_STORE_SEQUENCES = [
+  'requests',
+  'exit_events',
+  'exit_outbox',
+  'exit_replays',
+  'crls',
+  'audit_log',
+] as const;
 
 /** A counter of {@link CA_STORE_SEQUENCES}. */
 export type CaStoreSequence = (typeof CA_STORE_SEQUENCES)[number];
