@@ -1,7 +1,7 @@
 #!/bin/sh
 # The whole test suite, from a fresh machine: install, build, type-check, lint (Biome, publint, attw), start the
-# real servers the integration tests use (Samba AD DC, OpenLDAP slapd, rsyslog over TLS; the SMTP and HTTPS
-# servers start inside their tests), run every test, stop the servers, and end with one line
+# real servers the integration tests use (Samba AD DC, OpenLDAP slapd, PostgreSQL, rsyslog over TLS; the SMTP and
+# HTTPS servers start inside their tests), run every test, stop the servers, and end with one line
 # of totals: "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,12 +16,14 @@ stop_servers() {
   bash scripts/samba-dc.sh stop >/dev/null 2>&1 || true
   bash scripts/openldap.sh stop >/dev/null 2>&1 || true
   bash scripts/rsyslog.sh stop >/dev/null 2>&1 || true
+  bash scripts/postgres.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers INT TERM
 # The console's browser tests drive Debian's Chromium; installed here when missing.
 sh scripts/chromium.sh
 bash scripts/samba-dc.sh start
 bash scripts/openldap.sh start
+bash scripts/postgres.sh start
 # The policy tests parse every issued certificate with Python's cryptography (Debian's python3-cryptography).
 sh scripts/python-cryptography.sh
 # The completion tests load the zsh script in a real zsh (Debian's zsh).

@@ -12,17 +12,27 @@ export { type CaCertificateState, caCertificateStates } from './ca/ca-certificat
 export { caRegistryPaths } from './ca/ca-configuration-paths';
 export type { CaContext, CaSigningKey } from './ca/ca-context';
 export { type CaFolder, caFolder, caKeyFile } from './ca/ca-folder';
+export { readCaStoreSettings, writeCaStoreSettings } from './ca/ca-store-registry';
 export { CA_TYPE_NAMES, type CaInfoCertificate, type CaInformation, describeCa } from './ca/describe-ca';
 export {
   type InstallCaCertificateOptions,
   type InstalledCaCertificate,
   installCaCertificate,
 } from './ca/install-ca-certificate';
+export { type CaStoreMigration, type MigrateCaStoreOptions, migrateCaStore } from './ca/migrate-ca-store';
 export { openCa } from './ca/open-ca';
-export { type CaFolderContext, openCaFolder } from './ca/open-ca-folder';
+export { type CaFolderContext, type OpenCaOptions, openCaFolder } from './ca/open-ca-folder';
 export type { ParentCa, ParentCaSubmission } from './ca/parent-ca';
 export { type RenewCaOptions, type RenewCaResult, renewCa } from './ca/renew-ca';
 export { sanitizeCaName } from './ca/sanitize-ca-name';
+export {
+  CA_STORE_CHECKS,
+  type CaStoreCheckName,
+  type CaStoreCheckResult,
+  type CaStoreConformanceOptions,
+  type CaStoreConformanceReport,
+  checkCaStore,
+} from './conformance/check-ca-store';
 export {
   type CrlPeriod,
   type CrlScheduleSettings,
@@ -85,9 +95,11 @@ export type { DeliveryMode } from './hosting/exit-outbox';
 export {
   dropExitQueueItem,
   type ExitQueueItem,
+  type ExitQueueLease,
   type ExitQueueReport,
   exitQueueItem,
   exitQueueReport,
+  leaseNode,
   retryExitQueue,
 } from './hosting/exit-queue-report';
 export { formatEventId } from './hosting/in-flight-deliveries';
@@ -182,19 +194,52 @@ export type {
   RequestRow,
   StoredExtension,
 } from './store/ca-store';
+export {
+  assertNoPasswordInConnection,
+  CA_STORE_PACKAGES,
+  CA_STORE_REGISTRY_VALUES,
+  type CaStoreSettings,
+  caStorePackage,
+  redactConnection,
+} from './store/ca-store-settings';
+export {
+  CA_STORE_SEQUENCES,
+  CA_STORE_TABLE_KEYS,
+  CA_STORE_TABLES,
+  type CaStoreSequence,
+  type CaStoreTable,
+  type CaStoreTransfer,
+  type CaStoreTransferRow,
+} from './store/ca-store-transfer';
+export { claimOwnerIsGone } from './store/claim-owner';
 export { DatabaseWentBackError } from './store/database-went-back-error';
 export type { ExitActionRecord, ExitActionRecords } from './store/exit-action-records';
 export type {
   ExitOutboxStore,
   OutboxClaim,
   OutboxCount,
+  OutboxLease,
   OutboxReplay,
   OutboxReplayRequest,
   OutboxReplaySummary,
   OutboxRow,
   OutboxStatus,
 } from './store/exit-outbox-store';
-export { type HighWaterMarks, marksBehind } from './store/high-water-mark';
+export {
+  HighWaterMarkFile,
+  type HighWaterMarks,
+  marksBehind,
+  type StoredHighWaterMarks,
+} from './store/high-water-mark';
+export {
+  type CaStoreOpenContext,
+  type CaStorePackage,
+  type OpenCaStoreOptions,
+  openCaStore,
+  type PackageImporter,
+} from './store/open-ca-store';
+export { parseRevocationBatch } from './store/parse-revocation-batch';
+export { propertiesFromJson, propertiesToJson, tagDates } from './store/property-json';
 export {
   assertRequestViewQuery,
   REQUEST_VIEW_COLUMN_TYPES,
@@ -210,6 +255,7 @@ export {
   type RequestViewQuery,
   type RequestViewRow,
 } from './store/request-view-query';
+export type { RevocationBatch, RevocationQuery } from './store/revocation-batch';
 export type { DeleteRowsQuery, DeleteRowsResult, DeleteRowsTable } from './store/sqlite-delete-rows';
 export { highWaterMarkFileOf, openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store';
 export { buildViewRowsSql } from './store/sqlite-view-rows';
@@ -218,6 +264,7 @@ export {
   HRESULT_WRITE_PROTECT,
   type StorageFault,
   StorageFaultError,
+  storageFaultOf,
 } from './store/storage-fault-error';
 export {
   VIEW_STORE_COLUMNS,

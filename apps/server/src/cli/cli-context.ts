@@ -101,7 +101,7 @@ export function createCliContext(io: CliIo, options: () => CliGlobalOptions): Cl
       }
     },
     async withCa(work) {
-      const ca = await openCa(options().dir);
+      const ca = await openCa(options().dir, { importModule: importExitModule });
       try {
         return await work(ca);
       } finally {

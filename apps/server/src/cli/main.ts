@@ -18,6 +18,7 @@ import { registerRegistryCommands } from './commands/registry-commands';
 import { registerRequestCommands } from './commands/request-commands';
 import { registerRevocationCommands } from './commands/revocation-commands';
 import { registerServeCommands } from './commands/serve-commands';
+import { registerStoreCommands } from './commands/store-commands';
 import { registerTemplateCommands } from './commands/template-commands';
 import { registerVerifyCommands } from './commands/verify-commands';
 import { registerViewCommands } from './commands/view-commands';
@@ -83,6 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerModuleCommands(program, cli);
   registerTemplateCommands(program, cli);
   registerServeCommands(program, cli);
+  registerStoreCommands(program, cli);
   program
     .command('demo')
     .description(

@@ -1,7 +1,7 @@
 /** The exit outbox as the API shows it: counts by module, status and age bucket, the open and dead items, replays. */
 export const exitQueueSchema = {
   type: 'object',
-  required: ['counts', 'items', 'replays'],
+  required: ['counts', 'items', 'replays', 'leases'],
   properties: {
     counts: {
       type: 'array',
@@ -63,6 +63,25 @@ export const exitQueueSchema = {
           dead: { type: 'integer' },
           requestedBy: { type: 'string' },
           createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    leases: {
+      type: 'array',
+      description: 'Notifications in delivery, by node (engine process) and module.',
+      items: {
+        type: 'object',
+        required: ['node', 'owner', 'module', 'rows', 'leaseUntil'],
+        properties: {
+          node: { type: 'string', description: 'host:pid of the engine process holding them.' },
+          owner: { type: 'string', description: 'Its claim token (the process or its exit-module thread).' },
+          module: { type: 'string' },
+          rows: { type: 'integer' },
+          leaseUntil: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The earliest lease deadline: another node may take them over after it unless renewed.',
+          },
         },
       },
     },

@@ -22,6 +22,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { opensslOk } from '../../../../tooling/test/test-pki';
 import { issueLeaf, openEngine, opensslVerify, tempFolders, writePem } from '../../test/support/ca-fixtures';
 import { AS_ADMINISTRATOR, offerTemplates } from '../../test/support/policy-fixtures';
+import type { TestStore } from '../../test/support/test-stores';
+import { storeOption, TEST_STORES } from '../../test/support/test-stores';
 import { localParentCa } from '../engine/local-parent-ca';
 import { setupCa } from '../engine/setup-ca';
 import { databaseDataSource } from '../hosting/database-data-source';
@@ -34,16 +36,20 @@ import { renewCa } from './renew-ca';
 const folders = tempFolders();
 afterEach(() => folders.removeAll());
 
-async function rootCa(type: 'enterprise-root' | 'standalone-root' = 'enterprise-root', name = 'Test Root CA') {
+async function rootCa(
+  store: TestStore,
+  type: 'enterprise-root' | 'standalone-root' = 'enterprise-root',
+  name = 'Test Root CA',
+) {
   const dir = folders.make('certexit-root-');
-  await setupCa({ dir, commonName: name, type, exitModules: [] });
+  await setupCa({ ...storeOption(store), dir, commonName: name, type, exitModules: [] });
   offerTemplates(dir, 'SubCA', 'WebServer');
   return dir;
 }
 
 /** Everything that must not change when an installation is refused. */
 async function snapshot(dir: string) {
-  const ca = openCaFolder(dir);
+  const ca = await openCaFolder(dir);
   try {
     return {
       rows: await ca.store.listCaCertificates(),
@@ -55,11 +61,12 @@ async function snapshot(dir: string) {
   }
 }
 
-describe('subordinate CA: request, parent issues with SubCA, installcert, leaf', () => {
+describe.each(TEST_STORES)('subordinate CA on $name: request, parent issues with SubCA, installcert, leaf', (store) => {
   it('runs the whole chain for real: root issues the SubCA certificate, the subordinate installs it and issues a leaf', async () => {
-    const rootDir = await rootCa();
+    const rootDir = await rootCa(store);
     const subDir = folders.make('certexit-sub-');
     const setup = await setupCa({
+      ...storeOption(store),
       dir: subDir,
       commonName: 'Test Issuing CA',
       type: 'enterprise-sub',
@@ -132,12 +139,13 @@ describe('subordinate CA: request, parent issues with SubCA, installcert, leaf',
   });
 
   it('renews a subordinate: new key online through the parent, then same key by file while it keeps issuing', async () => {
-    const rootDir = await rootCa();
+    const rootDir = await rootCa(store);
     const subDir = folders.make('certexit-sub-');
     const root = await openEngine(rootDir);
     try {
       const parent = localParentCa(root);
       const setup = await setupCa({
+        ...storeOption(store),
         dir: subDir,
         commonName: 'Sub CA',
         type: 'enterprise-sub',
@@ -199,11 +207,12 @@ describe('subordinate CA: request, parent issues with SubCA, installcert, leaf',
   });
 
   it('marks the certificate UNDER_SUBMISSION while the parent keeps the request pending', async () => {
-    const rootDir = await rootCa('standalone-root', 'Offline Root');
+    const rootDir = await rootCa(store, 'standalone-root', 'Offline Root');
     const subDir = folders.make('certexit-sub-');
     const root = await openEngine(rootDir);
     try {
       const setup = await setupCa({
+        ...storeOption(store),
         dir: subDir,
         commonName: 'Pending Sub CA',
         type: 'enterprise-sub',
@@ -227,9 +236,15 @@ describe('subordinate CA: request, parent issues with SubCA, installcert, leaf',
     }
   });
   it('installs from a PKCS#7 chain (.p7b) as a parent hands it out, taking the certificate for its key', async () => {
-    const rootDir = await rootCa();
+    const rootDir = await rootCa(store);
     const subDir = folders.make('certexit-sub-');
-    const setup = await setupCa({ dir: subDir, commonName: 'P7B Sub CA', type: 'enterprise-sub', exitModules: [] });
+    const setup = await setupCa({
+      ...storeOption(store),
+      dir: subDir,
+      commonName: 'P7B Sub CA',
+      type: 'enterprise-sub',
+      exitModules: [],
+    });
     const root = await openEngine(rootDir);
     const work = folders.make('certexit-p7b-');
     try {
@@ -251,123 +266,133 @@ describe('subordinate CA: request, parent issues with SubCA, installcert, leaf',
   });
 });
 
-describe('installCaCertificate refuses what does not fit, and the CA stays as it was', () => {
-  it('refuses garbage, a certificate for another key, a non-CA certificate, a foreign chain and a wrong CA version', async () => {
-    const rootDir = await rootCa();
-    const otherRootDir = await rootCa('enterprise-root', 'Other Root');
-    const subDir = folders.make('certexit-sub-');
-    const setup = await setupCa({ dir: subDir, commonName: 'Careful Sub CA', type: 'enterprise-sub', exitModules: [] });
-    const work = folders.make('certexit-bad-');
-    const before = await snapshot(subDir);
-    const root = await openEngine(rootDir);
-    const otherRoot = await openEngine(otherRootDir);
-    try {
-      const garbage = join(work, 'garbage.cer');
-      writeFileSync(garbage, 'this is not a certificate\n');
-      await expect(installCaCertificate(subDir, garbage)).rejects.toThrow(
-        /garbage\.cer holds no readable X\.509 certificate \(DER, PEM or PKCS#7\)/,
-      );
-      await expect(installCaCertificate(subDir, Uint8Array.of(0x30, 0x82, 0x05))).rejects.toThrow(
-        /holds no readable X\.509 certificate/,
-      );
-      await expect(installCaCertificate(subDir, join(work, 'missing.cer'))).rejects.toThrow(
-        /cannot read the certificate file .*missing\.cer/,
-      );
-
-      // A SubCA certificate, but for another key.
-      const otherKey = await generateKeyPair('ECDSA_P256');
-      const otherRequest = await createCaCertificationRequest({
-        keyPair: otherKey,
-        keyAlgorithm: 'ECDSA_P256',
-        subjectDn: 'CN=Careful Sub CA',
-        certIndex: 0,
-        keyIndex: 0,
+describe.each(TEST_STORES)(
+  'installCaCertificate on $name refuses what does not fit, and the CA stays as it was',
+  (store) => {
+    it('refuses garbage, a certificate for another key, a non-CA certificate, a foreign chain and a wrong CA version', async () => {
+      const rootDir = await rootCa(store);
+      const otherRootDir = await rootCa(store, 'enterprise-root', 'Other Root');
+      const subDir = folders.make('certexit-sub-');
+      const setup = await setupCa({
+        ...storeOption(store),
+        dir: subDir,
+        commonName: 'Careful Sub CA',
+        type: 'enterprise-sub',
+        exitModules: [],
       });
-      const forOtherKey = await root.submit({
-        request: toPem(otherRequest, 'CERTIFICATE REQUEST'),
-        attributes: 'CertificateTemplate:SubCA',
-        ...AS_ADMINISTRATOR,
-      });
-      await expect(installCaCertificate(subDir, forOtherKey.certificate!)).rejects.toThrow(
-        /is for another key: no certificate in it \("CN=Careful Sub CA"\) has the public key of CA key index 0/,
-      );
+      const work = folders.make('certexit-bad-');
+      const before = await snapshot(subDir);
+      const root = await openEngine(rootDir);
+      const otherRoot = await openEngine(otherRootDir);
+      try {
+        const garbage = join(work, 'garbage.cer');
+        writeFileSync(garbage, 'this is not a certificate\n');
+        await expect(installCaCertificate(subDir, garbage)).rejects.toThrow(
+          /garbage\.cer holds no readable X\.509 certificate \(DER, PEM or PKCS#7\)/,
+        );
+        await expect(installCaCertificate(subDir, Uint8Array.of(0x30, 0x82, 0x05))).rejects.toThrow(
+          /holds no readable X\.509 certificate/,
+        );
+        await expect(installCaCertificate(subDir, join(work, 'missing.cer'))).rejects.toThrow(
+          /cannot read the certificate file .*missing\.cer/,
+        );
 
-      // The right key, but an end-entity certificate.
-      const notCa = await root.submit({
-        request: readFileSync(setup.requestFile!),
-        attributes: 'CertificateTemplate:WebServer',
-        ...AS_ADMINISTRATOR,
-      });
-      expect(notCa.disposition, notCa.message).toBe(DB_DISP_ISSUED);
-      await expect(installCaCertificate(subDir, notCa.certificate!)).rejects.toThrow(
-        /is not a CA certificate: its basicConstraints do not say cA/,
-      );
+        // A SubCA certificate, but for another key.
+        const otherKey = await generateKeyPair('ECDSA_P256');
+        const otherRequest = await createCaCertificationRequest({
+          keyPair: otherKey,
+          keyAlgorithm: 'ECDSA_P256',
+          subjectDn: 'CN=Careful Sub CA',
+          certIndex: 0,
+          keyIndex: 0,
+        });
+        const forOtherKey = await root.submit({
+          request: toPem(otherRequest, 'CERTIFICATE REQUEST'),
+          attributes: 'CertificateTemplate:SubCA',
+          ...AS_ADMINISTRATOR,
+        });
+        await expect(installCaCertificate(subDir, forOtherKey.certificate!)).rejects.toThrow(
+          /is for another key: no certificate in it \("CN=Careful Sub CA"\) has the public key of CA key index 0/,
+        );
 
-      // The right certificate, checked against a root that did not issue it.
-      const good = await root.submit({
-        request: readFileSync(setup.requestFile!),
-        attributes: 'CertificateTemplate:SubCA',
-        ...AS_ADMINISTRATOR,
-      });
-      await expect(
-        installCaCertificate(subDir, good.certificate!, { parentCertificates: [otherRoot.ca.certificate.der] }),
-      ).rejects.toThrow(/the chain does not verify: no given parent certificate is "CN=Test Root CA"/);
-      // Only an intermediate given: the chain must reach a root among the given certificates.
-      await expect(
-        installCaCertificate(subDir, good.certificate!, { parentCertificates: [good.certificate!] }),
-      ).rejects.toThrow(/chain does not verify/);
-      // A leaf of the other root, not a CA: refused as a parent.
-      const otherLeaf = await issueLeaf(otherRoot, 'not-a-ca.certexit.test');
-      await expect(
-        installCaCertificate(subDir, good.certificate!, {
-          parentCertificates: [otherLeaf, otherRoot.ca.certificate.der],
-        }),
-      ).rejects.toThrow(/chain does not verify/);
+        // The right key, but an end-entity certificate.
+        const notCa = await root.submit({
+          request: readFileSync(setup.requestFile!),
+          attributes: 'CertificateTemplate:WebServer',
+          ...AS_ADMINISTRATOR,
+        });
+        expect(notCa.disposition, notCa.message).toBe(DB_DISP_ISSUED);
+        await expect(installCaCertificate(subDir, notCa.certificate!)).rejects.toThrow(
+          /is not a CA certificate: its basicConstraints do not say cA/,
+        );
 
-      expect(await snapshot(subDir)).toEqual(before);
-      await expect(openCa(subDir)).rejects.toThrow(/no CA certificate installed yet/);
+        // The right certificate, checked against a root that did not issue it.
+        const good = await root.submit({
+          request: readFileSync(setup.requestFile!),
+          attributes: 'CertificateTemplate:SubCA',
+          ...AS_ADMINISTRATOR,
+        });
+        await expect(
+          installCaCertificate(subDir, good.certificate!, { parentCertificates: [otherRoot.ca.certificate.der] }),
+        ).rejects.toThrow(/the chain does not verify: no given parent certificate is "CN=Test Root CA"/);
+        // Only an intermediate given: the chain must reach a root among the given certificates.
+        await expect(
+          installCaCertificate(subDir, good.certificate!, { parentCertificates: [good.certificate!] }),
+        ).rejects.toThrow(/chain does not verify/);
+        // A leaf of the other root, not a CA: refused as a parent.
+        const otherLeaf = await issueLeaf(otherRoot, 'not-a-ca.certexit.test');
+        await expect(
+          installCaCertificate(subDir, good.certificate!, {
+            parentCertificates: [otherLeaf, otherRoot.ca.certificate.der],
+          }),
+        ).rejects.toThrow(/chain does not verify/);
 
-      // A PKCS#7-free PEM bundle with the root in it also works: the CA's certificate is picked by its key.
-      const bundle = join(work, 'chain.pem');
-      writeFileSync(bundle, toPem(root.ca.certificate.der, 'CERTIFICATE') + toPem(good.certificate!, 'CERTIFICATE'));
-      const installed = await installCaCertificate(subDir, bundle, { parentCertificates: [root.ca.certificate.der] });
-      expect(installed.certIndex).toBe(0);
+        expect(await snapshot(subDir)).toEqual(before);
+        await expect(openCa(subDir)).rejects.toThrow(/no CA certificate installed yet/);
 
-      // Nothing awaits installation any more; the same certificate again is refused.
-      await expect(installCaCertificate(subDir, good.certificate!)).rejects.toThrow(
-        /has no certificate request awaiting installation/,
-      );
-      // A renewal with the same key awaits V1.0; the installed V0.0 certificate has the same key but is not it.
-      await renewCa(subDir, { newKey: false });
-      const pending = await snapshot(subDir);
-      await expect(installCaCertificate(subDir, good.certificate!)).rejects.toThrow(
-        /carries CA version V0\.0, but the request awaiting installation is V1\.0/,
-      );
-      expect(await snapshot(subDir)).toEqual(pending);
-    } finally {
+        // A PKCS#7-free PEM bundle with the root in it also works: the CA's certificate is picked by its key.
+        const bundle = join(work, 'chain.pem');
+        writeFileSync(bundle, toPem(root.ca.certificate.der, 'CERTIFICATE') + toPem(good.certificate!, 'CERTIFICATE'));
+        const installed = await installCaCertificate(subDir, bundle, { parentCertificates: [root.ca.certificate.der] });
+        expect(installed.certIndex).toBe(0);
+
+        // Nothing awaits installation any more; the same certificate again is refused.
+        await expect(installCaCertificate(subDir, good.certificate!)).rejects.toThrow(
+          /has no certificate request awaiting installation/,
+        );
+        // A renewal with the same key awaits V1.0; the installed V0.0 certificate has the same key but is not it.
+        await renewCa(subDir, { newKey: false });
+        const pending = await snapshot(subDir);
+        await expect(installCaCertificate(subDir, good.certificate!)).rejects.toThrow(
+          /carries CA version V0\.0, but the request awaiting installation is V1\.0/,
+        );
+        expect(await snapshot(subDir)).toEqual(pending);
+      } finally {
+        await root.stop({ sendShutdownEvent: false });
+        await otherRoot.stop({ sendShutdownEvent: false });
+      }
+    });
+
+    it('refuses a root CA (nothing awaits installation) and a setup into a folder that holds a CA', async () => {
+      const rootDir = await rootCa(store);
+      const root = await openEngine(rootDir);
+      const der = root.ca.certificate.der;
       await root.stop({ sendShutdownEvent: false });
-      await otherRoot.stop({ sendShutdownEvent: false });
-    }
-  });
+      const before = await snapshot(rootDir);
+      await expect(installCaCertificate(rootDir, der)).rejects.toThrow(/no certificate request awaiting installation/);
+      await expect(setupCa({ dir: rootDir, commonName: 'Again', type: 'enterprise-sub' })).rejects.toThrow(
+        /already holds a CA/,
+      );
+      expect(await snapshot(rootDir)).toEqual(before);
+    });
+  },
+);
 
-  it('refuses a root CA (nothing awaits installation) and a setup into a folder that holds a CA', async () => {
-    const rootDir = await rootCa();
-    const root = await openEngine(rootDir);
-    const der = root.ca.certificate.der;
-    await root.stop({ sendShutdownEvent: false });
-    const before = await snapshot(rootDir);
-    await expect(installCaCertificate(rootDir, der)).rejects.toThrow(/no certificate request awaiting installation/);
-    await expect(setupCa({ dir: rootDir, commonName: 'Again', type: 'enterprise-sub' })).rejects.toThrow(
-      /already holds a CA/,
-    );
-    expect(await snapshot(rootDir)).toEqual(before);
-  });
-});
-
-describe('key algorithms', () => {
+describe.each(TEST_STORES)('key algorithms on $name', (store) => {
   it('an ECDSA P-384 root and an RSA 3072 subordinate issue leaves that openssl verifies', async () => {
     const rootDir = folders.make('certexit-root-');
     await setupCa({
+      ...storeOption(store),
       dir: rootDir,
       commonName: 'P384 Root',
       type: 'enterprise-root',
@@ -384,6 +409,7 @@ describe('key algorithms', () => {
       expect(opensslVerify(rootPem, rootLeaf).output).toContain(`${rootLeaf}: OK`);
 
       await setupCa({
+        ...storeOption(store),
         dir: subDir,
         commonName: 'RSA3072 Sub',
         type: 'enterprise-sub',
@@ -407,7 +433,14 @@ describe('key algorithms', () => {
 
   it('an RSA 3072 root renewed with a new key issues leaves that openssl verifies', async () => {
     const dir = folders.make('certexit-root-');
-    await setupCa({ dir, commonName: 'RSA Root', type: 'enterprise-root', keyAlgorithm: 'RSA_3072', exitModules: [] });
+    await setupCa({
+      ...storeOption(store),
+      dir,
+      commonName: 'RSA Root',
+      type: 'enterprise-root',
+      keyAlgorithm: 'RSA_3072',
+      exitModules: [],
+    });
     await renewCa(dir, { newKey: true });
     const ca = await openEngine(dir);
     const work = folders.make('certexit-alg-');

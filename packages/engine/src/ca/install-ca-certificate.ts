@@ -13,6 +13,7 @@ import {
 } from '@certexit/x509';
 import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow } from '../store/ca-store';
+import type { PackageImporter } from '../store/open-ca-store';
 import { caKeyFile } from './ca-folder';
 import { openCa } from './open-ca';
 import type { CaFolderContext } from './open-ca-folder';
@@ -30,6 +31,8 @@ export interface InstallCaCertificateOptions {
   parentCertificates?: ReadonlyArray<Uint8Array | string>;
   /** @default new Date() */
   now?: Date;
+  /** Imports the CA's store package when the registry names one (see `OpenCaOptions.importModule`). */
+  importModule?: PackageImporter;
 }
 
 /** What {@link installCaCertificate} installed. */
@@ -65,7 +68,7 @@ export async function installCaCertificate(
   const now = options.now ?? new Date();
   const source = typeof certificate === 'string' ? certificate : 'the certificate';
   const bundle = await _readBundle(typeof certificate === 'string' ? _readFile(certificate) : certificate, source);
-  const ca = openCaFolder(dir);
+  const ca = await openCaFolder(dir, { importModule: options.importModule });
   let installed: Omit<InstalledCaCertificate, 'files'>;
   try {
     const rows = await ca.store.listCaCertificates();
@@ -120,7 +123,7 @@ export async function installCaCertificate(
     await ca.store.close();
   }
   ca.registry.delete(`${ca.registryPath}\\${CA_REGISTRY_VALUES.RequestId.name}`);
-  const opened = await openCa(dir);
+  const opened = await openCa(dir, { importModule: options.importModule });
   try {
     return { ...installed, files: publishCaCertificateFiles(opened) };
   } finally {

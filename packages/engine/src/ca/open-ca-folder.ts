@@ -5,11 +5,14 @@ import { isKeyAlgorithmName } from '@certexit/x509';
 import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { RegistryFile } from '../registry/registry-file';
 import type { CaStore } from '../store/ca-store';
-import type { SqliteStoreOptions } from '../store/sqlite-store';
-import { openSqliteStore } from '../store/sqlite-store';
+import type { CaStoreSettings } from '../store/ca-store-settings';
+import type { OpenCaStoreOptions } from '../store/open-ca-store';
+import { openCaStore } from '../store/open-ca-store';
+import { highWaterMarkFileOf } from '../store/sqlite-store';
 import { caRegistryPaths } from './ca-configuration-paths';
 import type { CaFolder } from './ca-folder';
 import { caFolder } from './ca-folder';
+import { readCaStoreSettings } from './ca-store-registry';
 import { restrictCaFolder } from './restrict-ca-folder';
 import { sanitizedShortName } from './sanitize-ca-name';
 
@@ -35,13 +38,26 @@ export interface CaFolderContext {
   readonly keyAlgorithm: KeyAlgorithmName;
   /** `...\Configuration\<CA>`. */
   readonly registryPath: string;
+  /** Where the database is (`DB*` values of the registry): SQLite in the folder, or a database server. */
+  readonly storeSettings: CaStoreSettings;
+}
+
+/** Options of {@link openCaFolder} and `openCa`. */
+export interface OpenCaOptions {
+  /** How the store is opened (SQLite's lock waits and checkpoints; rollback acceptance; the package importer). */
+  store?: OpenCaStoreOptions;
+  /**
+   * Imports packages by name from the app: the store's package, when the registry names one (`certexit` gives
+   * `importExitModule`). Overrides `store.importModule`.
+   */
+  importModule?: OpenCaStoreOptions['importModule'];
 }
 
 /**
  * Opens the configuration and store of a folder made by `setupCa`, with clear errors for what is missing or broken.
  * The caller closes `store`.
  */
-export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions } = {}): CaFolderContext {
+export async function openCaFolder(dir: string, options: OpenCaOptions = {}): Promise<CaFolderContext> {
   const folder = caFolder(dir);
   _assertReadable(folder.root);
   if (!existsSync(folder.registry))
@@ -61,10 +77,18 @@ export function openCaFolder(dir: string, options: { store?: SqliteStoreOptions 
   const keyAlgorithm = value(CA_REGISTRY_VALUES.KeyAlgorithm.name);
   if (!isKeyAlgorithmName(keyAlgorithm))
     throw new Error(`${path}\\KeyAlgorithm is ${JSON.stringify(keyAlgorithm)}, not a key algorithm`);
+  const storeSettings = readCaStoreSettings(registry, path);
+  const importModule = options.importModule ?? options.store?.importModule;
+  const store = await openCaStore(
+    storeSettings,
+    { database: folder.database, highWaterMarkFile: highWaterMarkFileOf(folder.database), caFolder: folder.root },
+    { ...options.store, ...(importModule && { importModule }) },
+  );
   return {
     folder,
     registry,
-    store: openSqliteStore(folder.database, options.store),
+    store,
+    storeSettings,
     commonName: text(CA_REGISTRY_VALUES.CommonName.name) ?? sanitizedName,
     sanitizedName,
     shortName: sanitizedShortName(sanitizedName),

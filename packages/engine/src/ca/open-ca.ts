@@ -5,11 +5,10 @@ import { importPrivateKeyPem, parseCertificate } from '@certexit/x509';
 import { TemplateStore } from '../policy/template-store';
 import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import type { CaCertificateRow } from '../store/ca-store';
-import type { SqliteStoreOptions } from '../store/sqlite-store';
 import { caCertificateStates } from './ca-certificate-states';
 import type { CaContext, CaSigningKey } from './ca-context';
 import { caKeyFile } from './ca-folder';
-import type { CaFolderContext } from './open-ca-folder';
+import type { CaFolderContext, OpenCaOptions } from './open-ca-folder';
 import { openCaFolder } from './open-ca-folder';
 
 /**
@@ -18,8 +17,8 @@ import { openCaFolder } from './open-ca-folder';
  * the parent has not issued yet cannot be opened: the error says where its request is and how to install the
  * certificate.
  */
-export async function openCa(dir: string, options: { store?: SqliteStoreOptions } = {}): Promise<CaContext> {
-  const base = openCaFolder(dir, options);
+export async function openCa(dir: string, options: OpenCaOptions = {}): Promise<CaContext> {
+  const base = await openCaFolder(dir, options);
   try {
     const rows = await base.store.listCaCertificates();
     const current = rows.filter((c) => c.raw && c.state === CA_DISP_VALID).at(-1);
@@ -85,7 +84,7 @@ async function _loadSigningKey(base: CaFolderContext, keyIndex: number): Promise
 
 function _noCertificateMessage(base: CaFolderContext, dir: string, rows: readonly CaCertificateRow[]): string {
   const pending = rows.find((r) => !r.raw);
-  if (!pending) return `the CA database ${base.folder.database} has no valid CA certificate`;
+  if (!pending) return `the CA database ${base.store.location} has no valid CA certificate`;
   const requestFile = base.registry.getValue(`${base.registryPath}\\${CA_REGISTRY_VALUES.RequestFileName.name}`);
   const where =
     pending.state === CA_DISP_UNDER_SUBMISSION

@@ -8,6 +8,7 @@ import {
   keyAlgorithmParams,
   toArrayBuffer,
 } from '@certexit/x509';
+import type { PackageImporter } from '../store/open-ca-store';
 import type { CaContext } from './ca-context';
 import { caKeyFile } from './ca-folder';
 import type { InstalledCaCertificate } from './install-ca-certificate';
@@ -25,6 +26,8 @@ export interface RenewCaOptions {
   /** A subordinate's parent CA, to send the renewal request to online instead of only writing it to a file. */
   parent?: ParentCa;
   now?: Date;
+  /** Imports the CA's store package when the registry names one (see `OpenCaOptions.importModule`). */
+  importModule?: PackageImporter;
 }
 
 /** What {@link renewCa} made. */
@@ -57,7 +60,7 @@ export interface RenewCaResult {
  */
 export async function renewCa(dir: string, options: RenewCaOptions): Promise<RenewCaResult> {
   const now = options.now ?? new Date();
-  const ca = await openCa(dir);
+  const ca = await openCa(dir, { importModule: options.importModule });
   let renewed: Omit<RenewCaResult, 'files'> & { files?: string[] };
   try {
     const rows = await ca.store.listCaCertificates();
@@ -125,7 +128,7 @@ export async function renewCa(dir: string, options: RenewCaOptions): Promise<Ren
     await ca.store.close();
   }
   if (renewed.files) return { ...renewed, files: renewed.files };
-  const opened = await openCa(dir);
+  const opened = await openCa(dir, { importModule: options.importModule });
   try {
     return { ...renewed, files: publishCaCertificateFiles(opened) };
   } finally {

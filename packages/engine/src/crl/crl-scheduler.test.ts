@@ -3,6 +3,7 @@ import { createCapturingLogger } from '@certexit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CrlTestCa } from '../../test/support/crl-test-ca';
 import { crlTestCa } from '../../test/support/crl-test-ca';
+import { TEST_STORES } from '../../test/support/test-stores';
 import { CrlScheduler } from './crl-scheduler';
 import { startCrlSchedule } from './start-crl-schedule';
 
@@ -18,11 +19,11 @@ afterEach(async () => {
 const crlEvents = async (t: CrlTestCa) =>
   (await t.authority.ca.store.listExitEvents()).filter((e) => e.event === EXITEVENT_CRLISSUED).length;
 
-describe('CrlScheduler', () => {
+describe.each(TEST_STORES)('CrlScheduler on $name', (store) => {
   it('publishes a delta at its Next CRL Publish time and a base (with its delta) at the base one', async () => {
     const start = new Date(Date.now() - 30 * DAY);
     let clock = start;
-    ca = await crlTestCa({ now: () => clock, setupNow: start });
+    ca = await crlTestCa({ store, now: () => clock, setupNow: start });
     const scheduler = new CrlScheduler(ca.authority.services, { logger: createCapturingLogger() });
     // Setup published base 1 (next in a week) and delta 2 (next in a day).
     clock = new Date(start.getTime() + HOUR);
@@ -44,7 +45,7 @@ describe('CrlScheduler', () => {
   });
 
   it('publishes a delta at once when delta CRLs were enabled after the last base', async () => {
-    ca = await crlTestCa();
+    ca = await crlTestCa({ store });
     const { registry, registryPath } = ca.authority.ca;
     registry.setValue(`${registryPath}\\CRLDeltaPeriodUnits`, 0);
     await ca.authority.publishCrls();
@@ -57,7 +58,7 @@ describe('CrlScheduler', () => {
   });
 
   it('runs on real timers until stopped, and logs and retries a failing publication', async () => {
-    ca = await crlTestCa();
+    ca = await crlTestCa({ store });
     const t = ca;
     const { registry, registryPath } = t.authority.ca;
     for (const [name, value] of [
@@ -74,7 +75,10 @@ describe('CrlScheduler', () => {
     const scheduler = startCrlSchedule(t.authority, { logger, signal: controller.signal });
     const before = await crlEvents(t);
     const deadline = Date.now() + 5000;
-    while ((await crlEvents(t)) < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // The log line of a publication follows its commit: wait for both.
+    const logged = () => logger.entries.filter((e) => e.msg === 'published base CRL').length;
+    while (((await crlEvents(t)) < before + 2 || logged() < 2) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await crlEvents(t)).toBeGreaterThanOrEqual(before + 2);
     expect(logger.entries.filter((e) => e.msg === 'published base CRL').length).toBeGreaterThanOrEqual(2);
     controller.abort();

@@ -14,6 +14,11 @@ export interface CrlSchedulerOptions {
   retryMs?: number;
   /** Longest single wait, so clock changes and new CA keys are noticed. @default 1 hour */
   maxWaitMs?: number;
+  /**
+   * How often a node that does not lead the schedule (another engine process sharing the database does) asks again
+   * whether it may: when the leader stops, the next one to ask takes over within this. @default 15 seconds
+   */
+  followerCheckMs?: number;
 }
 
 /** What is due, and when the next thing is. */
@@ -30,6 +35,10 @@ export interface CrlScheduleState {
  * key has no delta over its latest base). Each publication is a `publishCrls` call: stored, written to the CRL
  * locations and announced with one `EXITEVENT_CRLISSUED`. A failure is logged and retried after `retryMs`. The CRL
  * periods are read at each publication; as on AD CS, a period change shows from the next publication on.
+ *
+ * Several engine nodes on one database each start a schedule; only the store's `crl-schedule` leader runs it (the
+ * others ask again every `followerCheckMs`, and the first to ask after the leader stops takes over, publishing what
+ * became due meanwhile at once).
  */
 export class CrlScheduler {
   private loop: Promise<void> | undefined;
@@ -132,11 +141,31 @@ export class CrlScheduler {
     await this.loop;
   }
 
+  /** True while this process runs the schedule (see the class). */
+  get leading(): boolean {
+    return this.role === 'leading';
+  }
+
+  private role: 'unknown' | 'leading' | 'following' = 'unknown';
+
   private async run(): Promise<void> {
     const signal = this.controller.signal;
     while (!signal.aborted) {
       let waitMs: number;
       try {
+        const leads = await this.engine.ca.store.leads('crl-schedule');
+        const role = leads ? 'leading' : 'following';
+        // Said when it changes; a lone node (the SQLite store) simply leads, unannounced.
+        if (role !== this.role) {
+          if (role === 'following')
+            this.options.logger.info({}, 'another node runs the CRL schedule; this one takes over if it stops');
+          else if (this.role === 'following') this.options.logger.info({}, 'this node runs the CRL schedule');
+          this.role = role;
+        }
+        if (!leads) {
+          await this.sleep(this.options.followerCheckMs ?? 15_000);
+          continue;
+        }
         if (await this.runDue()) continue;
         waitMs = (await this.state()).next.getTime() - this.engine.now().getTime();
         if (this.directoryRetries.size > 0) waitMs = Math.min(waitMs, this.options.retryMs ?? 600_000);

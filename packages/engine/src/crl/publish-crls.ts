@@ -72,6 +72,8 @@ export async function publishCrls(
 ): Promise<CrlPublication> {
   const now = engine.now();
   const issued = await engine.ca.store.transaction(async (tx) => {
+    // One node at a time: the CRL numbers read next are the latest any node committed.
+    await tx.lockCrlIssuance();
     const crls = await issueCrls(engine.ca, tx, {
       now,
       ...(options.delta && { delta: true }),

@@ -42,6 +42,8 @@ import {
 import type { SeenEvent } from '../../test/support/recording-module';
 import { readOrError, recordingModule } from '../../test/support/recording-module';
 import { requestMutations } from '../../test/support/request-mutations';
+import type { TestStore } from '../../test/support/test-stores';
+import { TEST_STORES } from '../../test/support/test-stores';
 import { CertificateAuthority } from './certificate-authority';
 import { setupCa } from './setup-ca';
 
@@ -54,10 +56,21 @@ afterEach(() => {
  * A CA for these engine tests: an enterprise CA (no directory) offers WebServer and PendingWebServer, whose
  * subject the enrollee supplies; the test submits as the CA's administrator where a template needs one.
  */
-async function newCa(active: string[], type: 'enterprise-root' | 'standalone-root' = 'enterprise-root') {
+async function newCa(
+  store: TestStore,
+  active: string[],
+  type: 'enterprise-root' | 'standalone-root' = 'enterprise-root',
+) {
   const dir = mkdtempSync(join(tmpdir(), 'certexit-engine-'));
   dirs.push(dir);
-  await setupCa({ dir, commonName: 'Engine (Test) CA', type, exitModules: active });
+  const settings = store.settings();
+  await setupCa({
+    dir,
+    commonName: 'Engine (Test) CA',
+    type,
+    exitModules: active,
+    ...(settings && { store: settings }),
+  });
   offerTemplates(dir, 'WebServer');
   offerPendingTemplate(dir);
   return dir;
@@ -106,11 +119,11 @@ const readIssued = async (server: import('@certexit/core').ICertServerExit) => {
   };
 };
 
-describe('CertificateAuthority (engine + hosting on the embedded store)', () => {
+describe.each(TEST_STORES)('CertificateAuthority (engine + hosting) on $name', (store) => {
   it('issues by template, commits the event with the change, and lets modules read the database', async () => {
     // WebServer takes the names from the request (User builds them from the directory, which this CA has not:
     // test/integration/policy-directory-names.test.ts).
-    const dir = await newCa(['Test_A.Exit', 'Test_B.Exit']);
+    const dir = await newCa(store, ['Test_A.Exit', 'Test_B.Exit']);
     const seenA: SeenEvent[] = [];
     const seenB: SeenEvent[] = [];
     const order: string[] = [];
@@ -160,7 +173,7 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
   });
 
   it('denies without a template, pends a KRA request, then approves and denies pending ones', async () => {
-    const dir = await newCa(['Test_A.Exit']);
+    const dir = await newCa(store, ['Test_A.Exit']);
     const seen: SeenEvent[] = [];
     const authority = await CertificateAuthority.open({
       dir,
@@ -200,7 +213,7 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
   });
 
   it('leaves requests pending on a standalone CA', async () => {
-    const dir = await newCa(['Test_A.Exit'], 'standalone-root');
+    const dir = await newCa(store, ['Test_A.Exit'], 'standalone-root');
     const authority = await CertificateAuthority.open({
       dir,
       logger: createCapturingLogger(),
@@ -211,7 +224,7 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
   });
 
   it('contains failing, hanging and non-starting modules: outcomes unchanged, the others still notified', async () => {
-    const dir = await newCa(['Bad_Init.Exit', 'Bad_Throw.Exit', 'Bad_Hang.Exit', 'Good.Exit']);
+    const dir = await newCa(store, ['Bad_Init.Exit', 'Bad_Throw.Exit', 'Bad_Hang.Exit', 'Good.Exit']);
     const good: SeenEvent[] = [];
     const logger = createCapturingLogger();
     const authority = await CertificateAuthority.open({
@@ -246,7 +259,7 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
   });
 
   it('records bad requests as failed or denied rows with their status, raising EXITEVENT_CERTDENIED', async () => {
-    const dir = await newCa(['Test_A.Exit']);
+    const dir = await newCa(store, ['Test_A.Exit']);
     const seen: SeenEvent[] = [];
     const authority = await CertificateAuthority.open({
       dir,
@@ -291,7 +304,7 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
   });
 
   it('survives fuzzed requests: each ends as a row, none throws, the database stays whole', async () => {
-    const dir = await newCa([]);
+    const dir = await newCa(store, []);
     const authority = await CertificateAuthority.open({ dir, logger: createCapturingLogger() });
     const valid = fromPem(await csr()).der;
     const counts = new Map<number, number>();
@@ -321,7 +334,7 @@ describe('CertificateAuthority (engine + hosting on the embedded store)', () => 
   });
 
   it('refuses to set up over an existing CA', async () => {
-    const dir = await newCa([]);
+    const dir = await newCa(store, []);
     await expect(setupCa({ dir, commonName: 'Other', type: 'enterprise-root' })).rejects.toThrow(/already holds a CA/);
   });
 });

@@ -40,8 +40,9 @@ export interface CertificateAuthorityOptions {
    */
   builtinsUrl?: string;
   /**
-   * Imports the code registered for a ProgID by package name or file, so that package names resolve from the app
-   * (`certexit` gives `importExitModule`; on the exit-module thread, the module at `builtinsUrl` may export it).
+   * Imports the code registered for a ProgID by package name or file, and the CA's store package when its registry
+   * names one (`DBStore`), so that package names resolve from the app (`certexit` gives `importExitModule`; on the
+   * exit-module thread, the module at `builtinsUrl` may export it).
    * @default a dynamic import from this package
    */
   importModule?: ExitModuleImporter;
@@ -123,7 +124,10 @@ export class CertificateAuthority {
     }
     // With the modules' thread recording deliveries on its own connection, the engine's writer never sleeps on
     // the database lock: it tries again a millisecond later.
-    const ca = await openCa(options.dir, thread ? { store: { lockWait: 'yield' } } : {});
+    const ca = await openCa(options.dir, {
+      ...(thread && { store: { lockWait: 'yield' } }),
+      ...(options.importModule && { importModule: options.importModule }),
+    });
     const activity = new EngineActivity();
     let host: ExitHost;
     try {

@@ -17,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CrlTestCa } from '../../test/support/crl-test-ca';
 import { crlTestCa } from '../../test/support/crl-test-ca';
 import { AS_ADMINISTRATOR, offerPendingTemplate } from '../../test/support/policy-fixtures';
+import { TEST_STORES } from '../../test/support/test-stores';
 
 let ca: CrlTestCa | undefined;
 afterEach(async () => {
@@ -34,10 +35,10 @@ async function failure(promise: Promise<unknown>): Promise<{ hresult: number; me
   throw new Error('expected a failure');
 }
 
-describe('revokeCertificate and unrevokeCertificate', () => {
+describe.each(TEST_STORES)('revokeCertificate and unrevokeCertificate on $name', (store) => {
   it('revokes with reason and effective date, raising EXITEVENT_CERTREVOKED that a module reads', async () => {
     const clock = new Date('2026-03-01T10:00:00Z');
-    ca = await crlTestCa({ now: () => clock });
+    ca = await crlTestCa({ store, now: () => clock });
     const { serial, requestId } = await ca.issue('a.certexit.test');
     const effective = new Date('2026-02-27T08:30:00Z');
     // Typed as an operator would: upper case, colons between bytes.
@@ -80,7 +81,7 @@ describe('revokeCertificate and unrevokeCertificate', () => {
   });
 
   it('puts on hold, releases (EXITEVENT_CERTREVOKED again, reason 8 kept for the delta) and makes a hold final', async () => {
-    ca = await crlTestCa();
+    ca = await crlTestCa({ store });
     const held = await ca.issue('held.certexit.test');
     const holdOutcome = await ca.authority.revoke(`${held.serial.slice(0, 8)} ${held.serial.slice(8)}`, {
       reason: CRL_REASON_CERTIFICATE_HOLD,
@@ -113,7 +114,7 @@ describe('revokeCertificate and unrevokeCertificate', () => {
   });
 
   it('rejects bad serials, reasons and states with clear errors and leaves everything as it was', async () => {
-    ca = await crlTestCa();
+    ca = await crlTestCa({ store });
     const t = ca;
     const issued = await t.issue('issued.certexit.test');
     const final = await t.issue('final.certexit.test');
@@ -174,7 +175,7 @@ describe('revokeCertificate and unrevokeCertificate', () => {
       expect(got.hresult >>> 0, String(message)).toBe(hresult >>> 0);
     }
     // A foreign certificate is in the database but was not issued here: not revocable.
-    const other = await crlTestCa();
+    const other = await crlTestCa({ store });
     try {
       const foreign = await other.issue('foreign.certexit.test');
       const imported = await t.authority.importCertificate(readFileSync(foreign.pem, 'utf8'), { foreign: true });

@@ -19,6 +19,7 @@ import {
 } from '@certexit/x509';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { caFolder, caKeyFile } from '../ca/ca-folder';
+import { readCaStoreSettings, writeCaStoreSettings } from '../ca/ca-store-registry';
 import type { InstalledCaCertificate } from '../ca/install-ca-certificate';
 import { openCa } from '../ca/open-ca';
 import { openCaFolder } from '../ca/open-ca-folder';
@@ -34,7 +35,10 @@ import { POLICY_MODULE_VALUES } from '../policy/policy-registry-values';
 import { PROGID_DEFAULT_POLICY } from '../policy/request-disposition';
 import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
 import { RegistryFile } from '../registry/registry-file';
-import { highWaterMarkFileOf, openSqliteStore } from '../store/sqlite-store';
+import type { CaStoreSettings } from '../store/ca-store-settings';
+import type { PackageImporter } from '../store/open-ca-store';
+import { openCaStore } from '../store/open-ca-store';
+import { highWaterMarkFileOf } from '../store/sqlite-store';
 
 /** The CA types of setup, as AD CS names them; each maps to an `ENUM_CATYPES` value. */
 export type CaSetupType = 'enterprise-root' | 'standalone-root' | 'enterprise-sub' | 'standalone-sub';
@@ -71,6 +75,14 @@ export interface SetupCaOptions {
   /** A subordinate's parent CA, to send the request to online instead of only writing it to a file. */
   parent?: ParentCa;
   now?: Date;
+  /**
+   * Where the CA's database is: the embedded SQLite file in the folder (the default), or a database server
+   * (`{ kind: 'postgres', connection, ... }`), whose schema must hold no CA yet. Written to the registry's `DB*`
+   * values; a password never is.
+   */
+  store?: CaStoreSettings;
+  /** Imports the store's package (see `OpenCaOptions.importModule`). */
+  importModule?: PackageImporter;
 }
 
 /** What {@link setupCa} made. */
@@ -127,6 +139,8 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
     highWaterMarkFileOf(folder.database),
   ];
   const keyPair = await generateKeyPair(keyAlgorithm);
+  const storeSettings: CaStoreSettings = options.store ?? { kind: 'sqlite' };
+  const open = { importModule: options.importModule };
   try {
     _writeConfiguration(folder.registry, folder.certEnroll, {
       ...options,
@@ -135,29 +149,42 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
       caType,
       keyAlgorithm,
     });
+    writeCaStoreSettings(new RegistryFile(folder.registry), caRegistryPaths.ca(sanitizedName), storeSettings);
     writeFileSync(folder.templates, `${JSON.stringify(defaultTemplates(), null, 2)}\n`, { mode: 0o600 });
-    if (!isSubordinate) {
-      const notAfter = new Date(now);
-      notAfter.setUTCFullYear(notAfter.getUTCFullYear() + (options.validityYears ?? 10));
-      const certificate = await createSelfSignedCaCertificate({
-        keyPair,
-        keyAlgorithm,
-        subjectDn: subject,
-        notBefore: now,
-        notAfter,
-        certIndex: 0,
-        keyIndex: 0,
-      });
-      writeFileSync(caKeyFile(folder, 0), await exportPrivateKeyPem(keyPair.privateKey), { mode: 0o600, flag: 'wx' });
-      created.push(caKeyFile(folder, 0));
-      const store = openSqliteStore(folder.database);
-      try {
+    // The database must hold no CA: a server's schema may already be another's.
+    const store = await openCaStore(
+      readCaStoreSettings(new RegistryFile(folder.registry), caRegistryPaths.ca(sanitizedName)),
+      { database: folder.database, highWaterMarkFile: highWaterMarkFileOf(folder.database), caFolder: folder.root },
+      open,
+    );
+    try {
+      if ((await store.listCaCertificates()).length > 0 || (await store.listRequests({ limit: 1 })).length > 0)
+        throw new Error(
+          `the CA database ${store.location} already holds a CA; choose an empty one (nothing was changed)`,
+        );
+      if (!isSubordinate) {
+        const notAfter = new Date(now);
+        notAfter.setUTCFullYear(notAfter.getUTCFullYear() + (options.validityYears ?? 10));
+        const certificate = await createSelfSignedCaCertificate({
+          keyPair,
+          keyAlgorithm,
+          subjectDn: subject,
+          notBefore: now,
+          notAfter,
+          certIndex: 0,
+          keyIndex: 0,
+        });
+        writeFileSync(caKeyFile(folder, 0), await exportPrivateKeyPem(keyPair.privateKey), {
+          mode: 0o600,
+          flag: 'wx',
+        });
+        created.push(caKeyFile(folder, 0));
         await store.transaction((tx) =>
           tx.addCaCertificate({ certIndex: 0, keyIndex: 0, raw: certificate, state: CA_DISP_VALID }),
         );
-      } finally {
-        await store.close();
       }
+    } finally {
+      await store.close();
     }
   } catch (error) {
     for (const file of created) rmSync(file, { force: true });
@@ -165,7 +192,7 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
   }
 
   if (isSubordinate) {
-    const ca = openCaFolder(folder.root);
+    const ca = await openCaFolder(folder.root, open);
     try {
       const requested = await requestCaCertificate(ca, {
         keyPair,
@@ -195,7 +222,7 @@ export async function setupCa(options: SetupCaOptions): Promise<SetupCaResult> {
       throw error;
     }
   }
-  const opened = await openCa(folder.root);
+  const opened = await openCa(folder.root, open);
   try {
     const files = publishCaCertificateFiles(opened);
     // The first base (and delta) CRL, as AD CS publishes at setup. A subordinate has none until its certificate is

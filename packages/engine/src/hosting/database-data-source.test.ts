@@ -21,6 +21,7 @@ import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, subjectAltName, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AS_ADMINISTRATOR, offerTemplates } from '../../test/support/policy-fixtures';
+import { storeOption, TEST_STORES } from '../../test/support/test-stores';
 import { CertificateAuthority } from '../engine/certificate-authority';
 import { setupCa } from '../engine/setup-ca';
 import { databaseDataSource } from './database-data-source';
@@ -81,41 +82,6 @@ const REQUIRED_FOR_ISSUED = {
   ],
 };
 
-const work = mkdtempSync(join(tmpdir(), 'certexit-surface-'));
-let authority: CertificateAuthority;
-let requestId = 0;
-
-beforeAll(async () => {
-  await setupCa({
-    dir: work,
-    commonName: 'Surface CA',
-    type: 'enterprise-root',
-    domainDn: 'DC=x,DC=test',
-    configDn: 'CN=Configuration,DC=x,DC=test',
-    exitModules: [],
-  });
-  offerTemplates(work, 'WebServer');
-  authority = await CertificateAuthority.open({ dir: work, logger: createCapturingLogger() });
-  const keyPair = await generateKeyPair('ECDSA_P256');
-  const request = await createCertificationRequest({
-    keyPair,
-    keyAlgorithm: 'ECDSA_P256',
-    subject: 'CN=carol, O=certexit, C=DE',
-    extensions: [subjectAltName({ upn: ['carol@x.test'] })],
-  });
-  requestId = (
-    await authority.submit({
-      request: toPem(request, 'CERTIFICATE REQUEST'),
-      attributes: 'CertificateTemplate:WebServer',
-      ...AS_ADMINISTRATOR,
-    })
-  ).requestId;
-});
-afterAll(async () => {
-  await authority.stop({ sendShutdownEvent: false });
-  rmSync(work, { recursive: true, force: true });
-});
-
 async function answer(read: () => unknown): Promise<unknown> {
   try {
     return await read();
@@ -125,6 +91,7 @@ async function answer(read: () => unknown): Promise<unknown> {
 }
 
 async function checkSurface(
+  authority: CertificateAuthority,
   definitions: readonly PropertyDefinition[],
   required: readonly string[],
   read: (server: ReturnType<typeof createServerExit>, name: string, type: number) => unknown,
@@ -144,11 +111,54 @@ async function checkSurface(
   }
 }
 
-describe('ICertServerExit over the database: the whole property surface', () => {
+describe.each(TEST_STORES)('ICertServerExit over the database on $name: the whole property surface', (store) => {
+  const work = mkdtempSync(join(tmpdir(), 'certexit-surface-'));
+  let authority: CertificateAuthority;
+  let requestId = 0;
+
+  beforeAll(async () => {
+    await setupCa({
+      ...storeOption(store),
+      dir: work,
+      commonName: 'Surface CA',
+      type: 'enterprise-root',
+      domainDn: 'DC=x,DC=test',
+      configDn: 'CN=Configuration,DC=x,DC=test',
+      exitModules: [],
+    });
+    offerTemplates(work, 'WebServer');
+    authority = await CertificateAuthority.open({ dir: work, logger: createCapturingLogger() });
+    const keyPair = await generateKeyPair('ECDSA_P256');
+    const request = await createCertificationRequest({
+      keyPair,
+      keyAlgorithm: 'ECDSA_P256',
+      subject: 'CN=carol, O=certexit, C=DE',
+      extensions: [subjectAltName({ upn: ['carol@x.test'] })],
+    });
+    requestId = (
+      await authority.submit({
+        request: toPem(request, 'CERTIFICATE REQUEST'),
+        attributes: 'CertificateTemplate:WebServer',
+        ...AS_ADMINISTRATOR,
+      })
+    ).requestId;
+  });
+  afterAll(async () => {
+    await authority.stop({ sendShutdownEvent: false });
+    rmSync(work, { recursive: true, force: true });
+  });
+
   it('request properties', () =>
-    checkSurface(REQUEST_PROPERTIES, REQUIRED_FOR_ISSUED.request, (s, n, t) => s.GetRequestProperty(n, t), requestId));
+    checkSurface(
+      authority,
+      REQUEST_PROPERTIES,
+      REQUIRED_FOR_ISSUED.request,
+      (s, n, t) => s.GetRequestProperty(n, t),
+      requestId,
+    ));
   it('requested name properties (Subject.)', () =>
     checkSurface(
+      authority,
       NAME_PROPERTIES,
       REQUIRED_FOR_ISSUED.name,
       (s, n, t) => s.GetRequestProperty(`Subject.${n}`, t),
@@ -156,19 +166,33 @@ describe('ICertServerExit over the database: the whole property surface', () => 
     ));
   it('certificate properties', () =>
     checkSurface(
+      authority,
       CERTIFICATE_PROPERTIES,
       REQUIRED_FOR_ISSUED.certificate,
       (s, n, t) => s.GetCertificateProperty(n, t),
       requestId,
     ));
   it('issued name properties', () =>
-    checkSurface(NAME_PROPERTIES, REQUIRED_FOR_ISSUED.name, (s, n, t) => s.GetCertificateProperty(n, t), requestId));
+    checkSurface(
+      authority,
+      NAME_PROPERTIES,
+      REQUIRED_FOR_ISSUED.name,
+      (s, n, t) => s.GetCertificateProperty(n, t),
+      requestId,
+    ));
   it('request-context system properties', () =>
-    checkSurface(REQUEST_SYSTEM_PROPERTIES, [], (s, n, t) => s.GetCertificateProperty(n, t), requestId));
+    checkSurface(authority, REQUEST_SYSTEM_PROPERTIES, [], (s, n, t) => s.GetCertificateProperty(n, t), requestId));
   it('CA properties at context 0, unindexed and .0', async () => {
-    await checkSurface(CA_PROPERTIES, REQUIRED_FOR_ISSUED.ca, (s, n, t) => s.GetCertificateProperty(n, t), 0);
+    await checkSurface(
+      authority,
+      CA_PROPERTIES,
+      REQUIRED_FOR_ISSUED.ca,
+      (s, n, t) => s.GetCertificateProperty(n, t),
+      0,
+    );
     const indexed = CA_PROPERTIES.filter((d) => d.indexed);
     await checkSurface(
+      authority,
       indexed,
       ['RawCACertificate', 'CertState', 'CertSuffix', 'CRLIndex', 'CRLState', 'CRLSuffix'],
       (s, n, t) => s.GetCertificateProperty(`${n}.0`, t),

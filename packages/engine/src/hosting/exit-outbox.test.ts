@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import type { ExitModuleFactoryV1, ICertServerExit } from '@certexit/core';
 import {
   CertexitError,
@@ -19,6 +18,8 @@ import { createCapturingLogger } from '@certexit/testing';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
+import type { TestStore } from '../../test/support/test-stores';
+import { TEST_STORES } from '../../test/support/test-stores';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { openCa } from '../ca/open-ca';
 import type { CertificateAuthorityOptions } from '../engine/certificate-authority';
@@ -68,10 +69,17 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function newCa(active: string[], settings: Record<string, Record<string, number>> = {}) {
+async function newCa(store: TestStore, active: string[], settings: Record<string, Record<string, number>> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'certexit-outbox-'));
   dirs.push(dir);
-  await setupCa({ dir, commonName: 'Outbox CA', type: 'standalone-root', exitModules: active });
+  const storeSettings = store.settings();
+  await setupCa({
+    dir,
+    commonName: 'Outbox CA',
+    type: 'standalone-root',
+    exitModules: active,
+    ...(storeSettings && { store: storeSettings }),
+  });
   const ca = await openCa(dir);
   for (const [progId, values] of Object.entries(settings)) {
     for (const [name, value] of Object.entries(values)) {
@@ -106,9 +114,9 @@ async function issue(authority: CertificateAuthority, cn?: string) {
 
 const fast = { RetryBaseMs: 5, RetryMaxMs: 20 };
 
-describe('exit outbox: durable, isolated delivery', () => {
+describe.each(TEST_STORES)('exit outbox on $name: durable, isolated delivery', (store) => {
   it('writes one row per subscribed module in the transaction of the change, and marks it done', async () => {
-    const dir = await newCa(['A.Exit', 'B.Exit']);
+    const dir = await newCa(store, ['A.Exit', 'B.Exit']);
     const a: Call[] = [];
     const b: Call[] = [];
     const authority = await start(dir, {
@@ -132,7 +140,7 @@ describe('exit outbox: durable, isolated delivery', () => {
   });
 
   it('retries with backoff, keeps the event id stable, and delivers a request in order: issued before revoked', async () => {
-    const dir = await newCa(['Flaky.Exit'], { 'Flaky.Exit': { ...fast, MaxAttempts: 10 } });
+    const dir = await newCa(store, ['Flaky.Exit'], { 'Flaky.Exit': { ...fast, MaxAttempts: 10 } });
     const calls: Call[] = [];
     let issuedFailures = 0;
     const authority = await start(dir, {
@@ -171,7 +179,7 @@ describe('exit outbox: durable, isolated delivery', () => {
   });
 
   it('dead-letters after MaxAttempts, logs each failure as event 46, and delivers again on retry', async () => {
-    const dir = await newCa(['Down.Exit'], { 'Down.Exit': { ...fast, MaxAttempts: 3, BreakerThreshold: 100 } });
+    const dir = await newCa(store, ['Down.Exit'], { 'Down.Exit': { ...fast, MaxAttempts: 3, BreakerThreshold: 100 } });
     const calls: Call[] = [];
     let up = false;
     const logger = createCapturingLogger();
@@ -203,8 +211,9 @@ describe('exit outbox: durable, isolated delivery', () => {
   });
 
   it('opens the circuit breaker for a module whose notifications of different requests fail, and probes it later', async () => {
-    const dir = await newCa(['Broken.Exit'], {
-      'Broken.Exit': { ...fast, MaxAttempts: 100, BreakerThreshold: 2, BreakerOpenMs: 200 },
+    const dir = await newCa(store, ['Broken.Exit'], {
+      // Open long enough for the third issuance (a round trip or more to PostgreSQL) to come while it is.
+      'Broken.Exit': { ...fast, MaxAttempts: 100, BreakerThreshold: 2, BreakerOpenMs: 1_500 },
     });
     const calls: Call[] = [];
     let up = false;
@@ -239,7 +248,7 @@ describe('exit outbox: durable, isolated delivery', () => {
   // Issue 12: "a notification that keeps failing stalls everything behind it" (0 of 30 later ones delivered in
   // 60 s), and "the circuit breaker opens on one request's repeated failure and starves every other request".
   it('lets one request that always fails delay nothing but its own later events; the breaker stays closed', async () => {
-    const dir = await newCa(['Stuck.Exit'], {
+    const dir = await newCa(store, ['Stuck.Exit'], {
       'Stuck.Exit': { RetryBaseMs: 10, RetryMaxMs: 40, MaxAttempts: 1000, BreakerThreshold: 3, BreakerOpenMs: 60_000 },
     });
     const calls: Call[] = [];
@@ -286,7 +295,9 @@ describe('exit outbox: durable, isolated delivery', () => {
 
   // Issue 12: "permanent errors are retried ten times like transient ones".
   it('dead-letters a permanent failure at once, with the reason, without counting it towards the breaker', async () => {
-    const dir = await newCa(['Strict.Exit'], { 'Strict.Exit': { ...fast, MaxAttempts: 10, BreakerThreshold: 2 } });
+    const dir = await newCa(store, ['Strict.Exit'], {
+      'Strict.Exit': { ...fast, MaxAttempts: 10, BreakerThreshold: 2 },
+    });
     const calls: Call[] = [];
     const logger = createCapturingLogger();
     const authority = await start(dir, {
@@ -310,8 +321,10 @@ describe('exit outbox: durable, isolated delivery', () => {
         [one.requestId, 1],
         [two.requestId, 1],
       ]);
-      expect(dead[0]?.deadReason).toMatch(/permanent failure, not retried: the module said retrying cannot help/);
-      expect(dead[1]?.deadReason).toMatch(/permanent failure, not retried: E_ACCESSDENIED/);
+      // Which request's call came first is not fixed (order holds per request): one reason each, in either order.
+      const reasons = dead.map((r) => r.deadReason ?? '').sort();
+      expect(reasons[0]).toMatch(/permanent failure, not retried: E_ACCESSDENIED/);
+      expect(reasons[1]).toMatch(/permanent failure, not retried: the module said retrying cannot help/);
     });
     expect(calls.filter((c) => c.event === EXITEVENT_CERTISSUED)).toHaveLength(2);
     expect(authority.outbox!.lane('Strict.Exit')!.breaker.state).toBe('closed');
@@ -323,7 +336,7 @@ describe('exit outbox: durable, isolated delivery', () => {
 
   // Issue 12: "a process module can forge the host's log fields": no module can, in process or out.
   it("keeps an in-process module's log fields in their own namespace", async () => {
-    const dir = await newCa(['Loud.Exit']);
+    const dir = await newCa(store, ['Loud.Exit']);
     const logger = createCapturingLogger();
     const authority = await start(dir, {
       logger,
@@ -352,7 +365,7 @@ describe('exit outbox: durable, isolated delivery', () => {
   });
 
   it('never lets a hung module delay issuance or another module', async () => {
-    const dir = await newCa(['Hung.Exit', 'Good.Exit'], { 'Hung.Exit': { MaxConcurrency: 2 } });
+    const dir = await newCa(store, ['Hung.Exit', 'Good.Exit'], { 'Hung.Exit': { MaxConcurrency: 2 } });
     const hung: Call[] = [];
     const good: Call[] = [];
     const authority = await start(dir, {
@@ -375,7 +388,7 @@ describe('exit outbox: durable, isolated delivery', () => {
   });
 
   it('contains faults: throw, reject, timeout, garbage, unknown names and wrong types; the others go on', async () => {
-    const dir = await newCa(['Faulty.Exit', 'Good.Exit'], { 'Faulty.Exit': { MaxAttempts: 1 } });
+    const dir = await newCa(store, ['Faulty.Exit', 'Good.Exit'], { 'Faulty.Exit': { MaxAttempts: 1 } });
     const faulty: Call[] = [];
     const good: Call[] = [];
     const reads: unknown[] = [];
@@ -432,7 +445,7 @@ describe('exit outbox: durable, isolated delivery', () => {
   });
 
   it('takes back what a crashed process left in delivery, and delivers rows left pending, at the next open', async () => {
-    const dir = await newCa(['Late.Exit']);
+    const dir = await newCa(store, ['Late.Exit']);
     const first: Call[] = [];
     const before = await start(dir, {
       delivery: 'background',
@@ -444,14 +457,18 @@ describe('exit outbox: durable, isolated delivery', () => {
     await eventually(() => expect(first.length).toBe(2));
     open.splice(open.indexOf(before), 1);
     await before.stop({ sendShutdownEvent: false, graceMs: 10 });
-    // A crash leaves rows claimed by a process that no longer runs (its lease not yet over): say so in the file.
-    const db = new DatabaseSync(join(dir, 'certexit.db'));
-    db.prepare(`UPDATE exit_outbox SET status = 'delivering', owner = ?, lease_until = ? WHERE context = ?`).run(
-      `${hostname()}:${2 ** 22 + 17}:dead`,
-      Date.now() + 3_600_000,
-      one.requestId,
-    );
-    db.close();
+    // A crash leaves rows claimed by a process that no longer runs (its lease not yet over).
+    const ca = await openCa(dir);
+    const eventId = await ca.store.outbox.latestEventId(EXITEVENT_CERTISSUED, one.requestId);
+    const claimed = await ca.store.outbox.claim('Late.Exit', {
+      now: new Date(Date.now() + 1000),
+      limit: 1,
+      owner: `${hostname()}:${2 ** 22 + 17}:dead`,
+      leaseUntil: new Date(Date.now() + 3_600_000),
+      eventIds: [eventId!],
+    });
+    expect(claimed.map((r) => r.context)).toEqual([one.requestId]);
+    await ca.store.close();
 
     const second: Call[] = [];
     const after = await start(dir, {

@@ -60,6 +60,7 @@ export class ExitOutbox {
   private readonly own: Map<string, Set<number>> | undefined;
   private readonly waiters = new Map<number, Set<(record: DeliveryRecord) => void>>();
   private poller: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly options: ExitOutboxOptions) {
     this.own =
@@ -117,6 +118,8 @@ export class ExitOutbox {
           .catch((error: unknown) => this.options.logger.error({ err: error }, 'exit outbox: poll failed'));
       }, this.options.pollMs ?? 2_000);
       this.poller.unref();
+      // Another node's commits (PostgreSQL's NOTIFY) wake the idle lanes at once; the poll is the fallback.
+      this.unwatch = this.options.store.watch(() => this.wake());
     }
     this.wake();
   }
@@ -214,6 +217,7 @@ export class ExitOutbox {
   /** Stops the lanes, waits up to `graceMs` for calls in flight, and gives this process's claimed rows back. */
   async stop(graceMs: number): Promise<void> {
     clearInterval(this.poller);
+    this.unwatch?.();
     await Promise.all(this.lanes.map((lane) => lane.stop(graceMs)));
     const now = this.options.now ?? Date.now;
     try {

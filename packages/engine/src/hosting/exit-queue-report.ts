@@ -46,12 +46,35 @@ export interface ExitQueueReplay {
   createdAt: string;
 }
 
-/** `certexit module queue`: counts by module, status and age bucket, the open and dead items, and the replays. */
+/** Notifications in delivery held by one node for one module: who holds what. */
+export interface ExitQueueLease {
+  /** The engine process holding them, `host:pid` (several nodes may serve a CA from one database). */
+  node: string;
+  /** Its claim token (`host:pid:random`: the process, or its exit-module thread). */
+  owner: string;
+  module: string;
+  rows: number;
+  /** The earliest lease deadline among them: another node may take them over after it unless it is renewed. */
+  leaseUntil: string;
+}
+
+/**
+ * `certexit module queue`: counts by module, status and age bucket, the open and dead items, the replays, and the
+ * leases by node.
+ */
 export interface ExitQueueReport {
   counts: Array<Omit<OutboxCount, 'oldestAt'> & { oldestAt: string }>;
   items: ExitQueueItem[];
   /** Replays that still have open rows, and the last few that finished. */
   replays: ExitQueueReplay[];
+  /** Notifications in delivery, by node and module. */
+  leases: ExitQueueLease[];
+}
+
+/** The node of a claim owner (`host:pid:random` → `host:pid`). */
+export function leaseNode(owner: string): string {
+  const parts = owner.split(':');
+  return parts.length >= 3 ? parts.slice(0, -1).join(':') : owner;
 }
 
 /** Builds the queue report (done rows are counted, not listed). */
@@ -62,6 +85,9 @@ export async function exitQueueReport(
   const counts = await outbox.counts(options.now ?? new Date(), options.progId);
   const rows = await outbox.list({ progId: options.progId, limit: options.limit ?? 100 });
   const replays = await outbox.replays({ progId: options.progId, limit: 20 });
+  const leases = (await outbox.leases()).filter(
+    (l) => options.progId === undefined || l.progId.toLowerCase() === options.progId.toLowerCase(),
+  );
   const id = (n: number) => (options.sanitizedCaName ? formatEventId(options.sanitizedCaName, n) : String(n));
   return {
     counts: counts.map((c) => ({ ...c, oldestAt: c.oldestAt.toISOString() })),
@@ -81,6 +107,13 @@ export async function exitQueueReport(
         ...(r.requestedBy !== undefined && { requestedBy: r.requestedBy }),
         createdAt: r.createdAt.toISOString(),
       })),
+    leases: leases.map((l) => ({
+      node: leaseNode(l.owner),
+      owner: l.owner,
+      module: l.progId,
+      rows: l.rows,
+      leaseUntil: l.leaseUntil.toISOString(),
+    })),
   };
 }
 

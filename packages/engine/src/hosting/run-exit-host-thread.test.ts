@@ -6,6 +6,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { EXITEVENT_CERTISSUED, EXITEVENT_SHUTDOWN } from '@certexit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
+import { storeOption, TEST_STORES } from '../../test/support/test-stores';
 import { threadSeen } from '../../test/support/thread-builtins';
 import { openCa } from '../ca/open-ca';
 import { setupCa } from '../engine/setup-ca';
@@ -32,10 +33,16 @@ const requestRow = () => ({
  * The exit-module thread's side, run on this thread over a MessageChannel: the same code the worker runs (the
  * worker itself, from the built engine, is tested in test/integration/exit-module-thread.test.ts).
  */
-describe('runExitHostThread', () => {
+describe.each(TEST_STORES)('runExitHostThread on $name', (store) => {
   it('reports its modules, delivers what the engine committed (before and after a wake), forwards records and logs, and stops with EXITEVENT_SHUTDOWN', async () => {
-    const dir = join(work, 'ca');
-    await setupCa({ dir, commonName: 'Thread Runner CA', type: 'standalone-root', exitModules: [PROGID] });
+    const dir = join(work, `ca-${store.name}`);
+    await setupCa({
+      ...storeOption(store),
+      dir,
+      commonName: 'Thread Runner CA',
+      type: 'standalone-root',
+      exitModules: [PROGID],
+    });
     const engine = await openCa(dir);
     engine.store.setExitSubscribers(() => [PROGID]);
     const commit = () =>

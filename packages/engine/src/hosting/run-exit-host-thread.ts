@@ -61,8 +61,16 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
   try {
     // Its own connection reads the requests and records the deliveries (the engine's writer yields to it, never
     // sleeps on the lock); the engine's checkpoints the log.
-    ca = await openCa(data.dir, { store: { backgroundCheckpoints: false } });
-    const composed = data.builtins === undefined ? { builtins: {} } : await _importComposition(data.builtins);
+    // The composition is awaited only when the store's package must be imported: a CA folder that cannot be
+    // opened says so first.
+    const composition: Promise<Composition> =
+      data.builtins === undefined ? Promise.resolve({ builtins: {} }) : _importComposition(data.builtins);
+    composition.catch(() => undefined);
+    ca = await openCa(data.dir, {
+      store: { backgroundCheckpoints: false },
+      importModule: async (specifier) => ((await composition).importModule ?? _import)(specifier),
+    });
+    const composed = await composition;
     if (data.suspects) {
       logger.warn(
         { suspects: data.suspects.map((c) => `${c.progId} (context ${c.context})`) },
@@ -155,14 +163,22 @@ function _safeJson(value: object): string {
   });
 }
 
+/** What the app composes into the exit-module thread. */
+interface Composition {
+  builtins: BuiltinExitModules;
+  importModule?: ExitModuleImporter;
+}
+
+function _import(specifier: string): Promise<unknown> {
+  return import(specifier);
+}
+
 /**
  * What the app composes in, from a module exporting `builtinExitModules()` (the app's bundle gives its own): the
  * factories, and `importExitModule(specifier)` when it exports one, so that registered packages resolve from the
  * app as they do on the engine's thread.
  */
-async function _importComposition(
-  url: string,
-): Promise<{ builtins: BuiltinExitModules; importModule?: ExitModuleImporter }> {
+async function _importComposition(url: string): Promise<Composition> {
   const imported = (await import(url)) as {
     builtinExitModules?: () => BuiltinExitModules;
     importExitModule?: ExitModuleImporter;

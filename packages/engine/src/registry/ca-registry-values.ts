@@ -168,4 +168,47 @@ export const CA_REGISTRY_VALUES = declareRegistryValues({
     min: 1,
     meaning: 'The most events one certexit module replay may deliver again.',
   },
+  // Where the CA's database is (docs/postgresql.md): absent for the embedded SQLite file.
+  DBStore: {
+    type: 'REG_SZ',
+    default: 'sqlite',
+    readOnly: 'set by certexit setup --store and certexit store migrate, which copy the data',
+    meaning:
+      "The CA's store: sqlite (certexit.db in the CA folder), postgres (@certexit/store-postgres) or a store package.",
+  },
+  DBConnection: {
+    type: 'REG_SZ',
+    meaning: 'The database URL, postgres://user@host:port/database[?sslmode=verify-full], never with a password.',
+  },
+  DBSchema: { type: 'REG_SZ', default: 'certexit', meaning: "The PostgreSQL schema of the CA's tables." },
+  DBPasswordFile: { type: 'REG_SZ', meaning: "A file whose first line is the database user's password." },
+  DBPasswordEnv: {
+    type: 'REG_SZ',
+    default: 'PGPASSWORD',
+    meaning: "An environment variable holding the database user's password.",
+  },
+  DBTlsCaFile: {
+    type: 'REG_SZ',
+    meaning: "The CA certificate(s) the database server's certificate must chain to (TLS, verified).",
+  },
+  DBPoolSize: { type: 'REG_DWORD', default: 10, min: 1, meaning: 'Database connections per process.' },
+  DBStatementTimeoutMs: {
+    type: 'REG_DWORD',
+    default: 30_000,
+    min: 1,
+    meaning: 'A database statement running longer is cancelled, failing its operation (nothing half-done).',
+  },
+  DBLeaseMs: {
+    type: 'REG_DWORD',
+    default: 30_000,
+    min: 1,
+    meaning: "How long a node's claim on an exit-outbox row lasts unless renewed (several nodes on one database).",
+  },
+  DBSynchronousCommit: {
+    type: 'REG_SZ',
+    default: 'off',
+    oneOf: ['off', 'local', 'on', 'remote_write', 'remote_apply'],
+    meaning:
+      "PostgreSQL's synchronous_commit for the CA: off is the embedded store's durability; on waits for the flush.",
+  },
 });

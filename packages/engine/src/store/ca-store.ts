@@ -1,5 +1,6 @@
 import type { PropertyValue } from '@certexit/core';
 import type { AuditEntry, AuditRecord } from './audit-log';
+import type { CaStoreTransfer } from './ca-store-transfer';
 import type { ExitActionRecords } from './exit-action-records';
 import type { ExitOutboxStore } from './exit-outbox-store';
 import type { RequestViewPage, RequestViewQuery } from './request-view-query';
@@ -115,11 +116,19 @@ export interface CaStoreTransaction {
   /**
    * Records an exit event in this transaction with the modules the subscriber callback names
    * ({@link CaStore.setExitSubscribers}): each gets an exit-outbox row, made from the event once it has committed;
-   * it is delivered only if the transaction commits.
+   * it is delivered only if the transaction commits. Its EventID is given as it commits (a store that commits
+   * several transactions together numbers their events in commit order): read it back with
+   * `outbox.latestEventId` when needed.
    */
-  recordExitEvent(event: number, context: number): Promise<number>;
+  recordExitEvent(event: number, context: number): Promise<void>;
   /** True when an exit event of this kind was recorded for the context, as this transaction sees it. */
   hasExitEvent(event: number, context: number): Promise<boolean>;
+  /**
+   * Makes CRL issuance exclusive until this transaction ends: whoever else shares the database (another engine
+   * node) waits here, and reads after it (the latest CRL numbers) see every CRL committed before. Taken before
+   * reading what the next CRL number is, so numbers strictly increase across nodes.
+   */
+  lockCrlIssuance(): Promise<void>;
 }
 
 /**
@@ -127,6 +136,10 @@ export interface CaStoreTransaction {
  * node:sqlite in the CA folder, and a PostgreSQL store implements the same.
  */
 export interface CaStore {
+  /** Which store this is: `sqlite` (the embedded default), `postgres`, or a third party's name. */
+  readonly kind: string;
+  /** Where the data is, for messages (a file, or a database and schema; never a password). */
+  readonly location: string;
   /** Runs `work` in one transaction: all its writes commit together, or none on a throw. */
   transaction<T>(work: (tx: CaStoreTransaction) => Promise<T>): Promise<T>;
   getRequest(id: number): Promise<RequestRow | undefined>;
@@ -189,5 +202,13 @@ export interface CaStore {
   crlNumberFloor(): Promise<number>;
   /** The schema version this store runs at. */
   schemaVersion(): Promise<number>;
+  /**
+   * True while this store (this process) leads `role` among the processes that share the database; the first to
+   * ask leads until it closes or loses its connection, then the next one to ask. The CRL schedule runs on the
+   * `crl-schedule` leader. A store only one process writes (SQLite) always leads.
+   */
+  leads(role: 'crl-schedule'): Promise<boolean>;
+  /** Table-level export and import for `certexit store migrate`; absent when the store cannot be moved. */
+  readonly transfer?: CaStoreTransfer;
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ export class DatabaseWentBackError extends CertexitError {
     behind: readonly string[];
     writtenAt?: Date;
     dir: string;
+    /** What went wrong and what to restore, for the store at hand. @default SQLite's (a lost -wal, an old copy) */
+    explanation?: string;
   }) {
     super({
       // HRESULT_FROM_WIN32(ERROR_DATABASE_FAILURE)
@@ -26,9 +28,10 @@ export class DatabaseWentBackError extends CertexitError {
       isRetryable: false,
       message:
         `the CA database ${options.database} has gone back in time: this CA had already recorded ${options.behind.join(', ')} ` +
-        `(${options.markFile}${options.writtenAt ? `, written ${options.writtenAt.toISOString()}` : ''}). Its write-ahead log ` +
-        '(certexit.db-wal) was lost or deleted, or an older copy of the database was put back, and what was recorded since is ' +
-        'missing from it. Restore the newest copy of certexit.db together with its certexit.db-wal file; or, to go on with what ' +
+        `(${options.markFile}${options.writtenAt ? `, written ${options.writtenAt.toISOString()}` : ''}). ${
+          options.explanation ??
+          'Its write-ahead log (certexit.db-wal) was lost or deleted, or an older copy of the database was put back, and what was recorded since is missing from it. Restore the newest copy of certexit.db together with its certexit.db-wal file'
+        }; or, to go on with what ` +
         `the database holds, run "certexit --dir ${options.dir} database accept-rollback": RequestIDs, EventIDs and CRL numbers ` +
         'then continue after the high-water mark, so none is ever used twice.',
     });

@@ -36,6 +36,18 @@ export interface OutboxCount {
   readonly oldestAt: Date;
 }
 
+/**
+ * Rows in delivery held by one claim owner for one module: who holds what, for operators (`module queue`, the
+ * metrics). An owner is `host:pid:random` (an engine process, or its exit-module thread); its node is `host:pid`.
+ */
+export interface OutboxLease {
+  readonly owner: string;
+  readonly progId: string;
+  readonly rows: number;
+  /** The earliest lease deadline among them: when another node may take the first of them over. */
+  readonly leaseUntil: Date;
+}
+
 /** What a claim takes. */
 export interface OutboxClaim {
   readonly now: Date;
@@ -171,4 +183,12 @@ export interface ExitOutboxStore {
   forEvent(eventId: number): Promise<OutboxRow[]>;
   /** The newest exit event of this kind and context, for a caller that just committed it. */
   latestEventId(event: number, context: number): Promise<number | undefined>;
+  /** Rows in delivery by owner and module (see {@link OutboxLease}). */
+  leases(): Promise<OutboxLease[]>;
+  /**
+   * Calls `listener` when another process sharing the database committed outbox work (PostgreSQL's LISTEN/NOTIFY),
+   * so idle lanes wake at once instead of at the next poll; returns what stops it. A store no other process writes
+   * to at the same time as a server (SQLite) never calls it: the poll finds the CLI's rows.
+   */
+  watch(listener: () => void): () => void;
 }

@@ -35,7 +35,8 @@ describe("the host's idempotency store on the CA database", () => {
   it('a replay forgets the delivery-scoped records of the events it delivers again, never the event-scoped ones', async () => {
     const store = open();
     store.setExitSubscribers(() => ['A.Exit']);
-    const eventId = await store.transaction((tx) => tx.recordExitEvent(0x1, 7));
+    await store.transaction((tx) => tx.recordExitEvent(0x1, 7));
+    const eventId = (await store.outbox.latestEventId(0x1, 7))!;
     const now = new Date();
     await store.exitActions.complete('A.Exit', `CA/${eventId}`, 'directory', now);
     await store.exitActions.begin('A.Exit', `CA/${eventId}`, 'mail:a@x.test', 'event', now);

@@ -386,6 +386,23 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
       await materialize();
       return prepare('SELECT * FROM exit_outbox WHERE event_id = ? ORDER BY outbox_id').all(eventId).map(_row);
     },
+    async leases() {
+      return prepare(
+        `SELECT owner, prog_id, COUNT(*) AS n, MIN(lease_until) AS lease_until FROM exit_outbox
+          WHERE status = 'delivering' GROUP BY owner, prog_id ORDER BY owner, prog_id`,
+      )
+        .all()
+        .map((r) => ({
+          owner: String(r.owner ?? ''),
+          progId: String(r.prog_id),
+          rows: Number(r.n),
+          leaseUntil: new Date(Number(r.lease_until ?? 0)),
+        }));
+    },
+    watch() {
+      // One server writes a SQLite CA; the CLI's rows are found by the poll.
+      return () => undefined;
+    },
     async latestEventId(event, context) {
       const r = prepare('SELECT MAX(event_id) AS id FROM exit_events WHERE context = ? AND event = ?').get(
         context,

@@ -25,6 +25,7 @@ import { createSqliteGroupCommit } from './sqlite-group-commit';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { sqliteRequestViewPage } from './sqlite-request-view';
 import { sqliteRevocations } from './sqlite-revocations';
+import { sqliteTransfer } from './sqlite-transfer';
 import { sqliteViewRows } from './sqlite-view-rows';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
 import { createWalCheckpointer } from './wal-checkpointer';
@@ -70,6 +71,8 @@ export interface SqliteStoreOptions {
    * (`certexit database accept-rollback`): the counters continue above the high-water mark. @default false
    */
   acceptRollback?: boolean;
+  /** The high-water-mark file. @default beside the database (see {@link highWaterMarkFileOf}) */
+  highWaterMarkFile?: string;
 }
 
 /** The high-water-mark file beside a CA database (`certexit.db` → `certexit.hwm`). */
@@ -99,7 +102,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
   // The database, its log and its shared memory are the CA's alone (0600), also for folders made before this rule.
   for (const suffix of ['', '-wal', '-shm']) _restrict(`${file}${suffix}`);
-  const marks = _checkHighWaterMarks(db, file, options.acceptRollback === true);
+  const marks = _checkHighWaterMarks(
+    db,
+    file,
+    options.highWaterMarkFile ?? highWaterMarkFileOf(file),
+    options.acceptRollback === true,
+  );
   const yieldOnLock = options.lockWait === 'yield';
   if (yieldOnLock) db.exec('PRAGMA busy_timeout = 0');
   const checkpointer =
@@ -282,13 +290,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async recordExitEvent(event, context) {
       // The modules to notify go with the event; their outbox rows are made from it (see sqliteExitOutbox).
       const modules = exitSubscribers(event);
-      const result = prepare('INSERT INTO exit_events (event, context, created_at, modules) VALUES (?, ?, ?, ?)').run(
+      prepare('INSERT INTO exit_events (event, context, created_at, modules) VALUES (?, ?, ?, ?)').run(
         event,
         context,
         Date.now(),
         modules.length > 0 ? modules.join('\n') : null,
       );
-      return Number(result.lastInsertRowid);
+    },
+    async lockCrlIssuance() {
+      // BEGIN IMMEDIATE already made this transaction the only writer of the file.
     },
   };
 
@@ -298,9 +308,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   // Short synchronous bookkeeping (the outbox, the idempotency store): at the head of the next group commit.
   const bookkeeping = <T>(work: () => T): Promise<T> => groupCommit.bookkeeping(work);
 
+  const outbox = sqliteExitOutbox(prepare, bookkeeping);
   return {
+    kind: 'sqlite',
+    location: file,
     transaction,
-    outbox: sqliteExitOutbox(prepare, bookkeeping),
+    outbox,
     exitActions: sqliteExitActions(prepare, bookkeeping),
     setExitSubscribers(subscribers) {
       exitSubscribers = subscribers;
@@ -490,6 +503,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async crlNumberFloor() {
       return Number(prepare(`SELECT floor FROM ca_counters WHERE name = 'crl_number'`).get()?.floor ?? 0);
     },
+    async leads() {
+      return true;
+    },
+    transfer: sqliteTransfer({ db, prepare, bookkeeping, materialize: () => outbox.depth().then(() => undefined) }),
     async close() {
       await checkpointer.close();
       db.close();
@@ -575,8 +592,12 @@ function _databaseMarks(db: DatabaseSync): HighWaterMarks {
  * Opens the high-water marks and compares them with the database: refuses a database that is behind them, unless
  * the operator accepts the loss, which raises the database's counters above the marks (nothing is ever reused).
  */
-function _checkHighWaterMarks(db: DatabaseSync, file: string, acceptRollback: boolean): HighWaterMarkFile {
-  const markFile = highWaterMarkFileOf(file);
+function _checkHighWaterMarks(
+  db: DatabaseSync,
+  file: string,
+  markFile: string,
+  acceptRollback: boolean,
+): HighWaterMarkFile {
   let opened: ReturnType<typeof HighWaterMarkFile.open>;
   try {
     opened = HighWaterMarkFile.open(markFile);

@@ -9,9 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
 import { caRegistryPaths } from '../../src/ca/ca-configuration-paths';
 import { RegistryFile } from '../../src/registry/registry-file';
+import { storeOption, TEST_STORES } from '../support/test-stores';
 
 const DIST = resolve(import.meta.dirname, '../../dist/index.js');
 const MODULES = ['Thread_Good.Exit', 'Thread_Spin.Exit', 'Thread_Leak.Exit'];
+const THREAD_MODULES = pathToFileURL(resolve(import.meta.dirname, '../support/thread-fault-modules.mjs')).href;
 
 /**
  * The exit-module thread of the built engine (the worker runs the bundle, so this imports it too): modules that
@@ -19,15 +21,25 @@ const MODULES = ['Thread_Good.Exit', 'Thread_Spin.Exit', 'Thread_Leak.Exit'];
  * the poison notification is dead-lettered after MaxAttempts, issuance never waits, and every other notification
  * reaches every module.
  */
-describe('exit modules on their own thread (built engine)', () => {
+describe.each(TEST_STORES)('exit modules on their own thread (built engine) on $name', (store) => {
   const work = mkdtempSync(join(tmpdir(), 'certexit-exit-thread-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('contains a module stuck in a loop and one that leaks, and delivers everything else', async () => {
     expect(existsSync(DIST), `${DIST} is missing: build first (pnpm build)`).toBe(true);
     const engine = (await import(pathToFileURL(DIST).href)) as typeof import('../../src/index');
-    const dir = join(work, 'ca');
-    await engine.setupCa({ dir, commonName: 'Thread CA', type: 'standalone-root', exitModules: MODULES });
+    const { importExitModule } = (await import(THREAD_MODULES)) as {
+      importExitModule: (s: string) => Promise<unknown>;
+    };
+    const dir = join(work, `ca-${store.name}`);
+    await engine.setupCa({
+      ...storeOption(store),
+      dir,
+      commonName: 'Thread CA',
+      type: 'standalone-root',
+      exitModules: MODULES,
+      importModule: importExitModule,
+    });
     const registry = new RegistryFile(join(dir, 'registry.json'));
     for (const progId of ['Thread_Spin.Exit', 'Thread_Leak.Exit']) {
       registry.setValue(`${caRegistryPaths.exitModule('Thread CA', progId)}\\MaxAttempts`, 2);
@@ -37,10 +49,13 @@ describe('exit modules on their own thread (built engine)', () => {
     const authority = await engine.CertificateAuthority.open({
       dir,
       logger,
+      importModule: importExitModule,
       delivery: 'background',
       exitModuleThread: {
-        builtins: pathToFileURL(resolve(import.meta.dirname, '../support/thread-fault-modules.mjs')).href,
-        watchdogMs: 1_000,
+        builtins: THREAD_MODULES,
+        // Long enough for the leaking module to reach the heap limit first on a loaded machine (the thread runs at
+        // nice 10); a spinning module is still ended by it.
+        watchdogMs: 3_000,
         maxHeapMb: 96,
         restartBackoffMs: 100,
       },
@@ -72,7 +87,8 @@ describe('exit modules on their own thread (built engine)', () => {
 
       // Spin: the thread blocks inside Thread_Spin.Exit's Notify.
       const spin = await submit('spin');
-      await eventually(() => expect(deliveredTo(spin.id)).toContain('Thread_Good.Exit'));
+      // Delivered once the watchdog has ended the blocked thread and the next one made the calls one at a time.
+      await eventually(() => expect(deliveredTo(spin.id)).toContain('Thread_Good.Exit'), 30_000);
       // Issuance does not wait for a blocked module thread.
       const during = await submit('bob');
       expect(during.ms).toBeLessThan(1_000);

@@ -21,6 +21,7 @@ import { setupCa } from '../../src/engine/setup-ca';
 import { AS_ADMINISTRATOR, offerTemplates } from './policy-fixtures';
 import type { SeenEvent } from './recording-module';
 import { readOrError, recordingModule } from './recording-module';
+import type { TestStore } from './test-stores';
 
 /** What the recording module reads: the revocation columns, or the CA's CRL properties. */
 export async function readRevocationAndCrls(
@@ -60,10 +61,14 @@ export interface CrlTestCa {
   close(): Promise<void>;
 }
 
-export async function crlTestCa(options: { now?: () => Date; setupNow?: Date } = {}): Promise<CrlTestCa> {
+export async function crlTestCa(
+  options: { now?: () => Date; setupNow?: Date; store?: TestStore } = {},
+): Promise<CrlTestCa> {
   const dir = mkdtempSync(join(tmpdir(), 'certexit-crl-'));
+  const store = options.store?.settings();
   await setupCa({
     dir,
+    ...(store && { store }),
     commonName: 'CRL Test CA',
     type: 'enterprise-root',
     exitModules: ['Test_Crl.Exit'],

@@ -36,3 +36,13 @@ export function builtinExitModules() {
     }),
   };
 }
+
+/**
+ * Imports packages by name for the engine on this thread: the CA's store package, when its registry names one, is the
+ * built PostgreSQL store of this repository (an app gives its own importer; see importExitModule in certexit).
+ */
+export function importExitModule(specifier) {
+  if (specifier === '@certexit/store-postgres')
+    return import(new URL('../../../store-postgres/dist/index.js', import.meta.url).href);
+  return import(specifier);
+}

@@ -22,6 +22,7 @@ import { Option } from 'commander';
 import { builtinExitModules, importExitModule } from '../../builtin-exit-modules';
 import type { CliContext } from '../cli-context';
 import { positiveInt } from '../request-outcome-output';
+import { addStoreTargetOptions, storeTarget } from '../store-target';
 
 /**
  * The CA's own certificate, as AD CS administrators manage it: `setup` (root or subordinate), `installcert` (the
@@ -30,8 +31,7 @@ import { positiveInt } from '../request-outcome-output';
  * states, like `certutil -cainfo`).
  */
 export function registerCaCommands(program: Command, cli: CliContext): void {
-  program
-    .command('setup')
+  addStoreTargetOptions(program.command('setup'))
     .description('set up a CA in the folder: a root, or a subordinate that writes a request for its parent CA')
     .requiredOption('--name <common name>', "the CA's common name")
     .addOption(new Option('--type <type>', 'CA type').choices(Object.keys(CA_SETUP_TYPES)).default('enterprise-root'))
@@ -43,6 +43,11 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
     .option(
       '--parent-dir <folder>',
       "a subordinate's parent CA folder: send the request to it at once (template SubCA)",
+    )
+    .option(
+      '--store <store>',
+      "the CA's database: sqlite (certexit.db in the folder) or postgres://user@host:port/database (no password in it)",
+      'sqlite',
     )
     .action(async (o: Record<string, string | undefined>) => {
       if (!isKeyAlgorithmName(o.key)) throw new Error(`--key ${o.key} is not one of ${KEY_ALGORITHM_NAMES.join(', ')}`);
@@ -60,6 +65,8 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
           configDn: o.configDn,
           validityYears: positiveInt(o.validityYears!, '--validity-years'),
           ...(parent && { parent }),
+          store: storeTarget(o.store ?? 'sqlite', o),
+          importModule: importExitModule,
         }),
       );
       cli.print({ ...result, stateName: caStateName(result.state) }, [
@@ -82,6 +89,7 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
     .action(async (file: string, o: { parent: string[] }) => {
       const parentCertificates = o.parent.map((f) => _readFile(f, 'parent certificate'));
       const installed = await installCaCertificate(cli.dir(), file, {
+        importModule: importExitModule,
         ...(parentCertificates.length > 0 && { parentCertificates }),
       });
       cli.print(installed, [
@@ -101,6 +109,7 @@ export function registerCaCommands(program: Command, cli: CliContext): void {
     .action(async (o: { newKey?: boolean; validityYears?: string; parentDir?: string }) => {
       const result = await _withParent(cli, o.parentDir, (parent) =>
         renewCa(cli.dir(), {
+          importModule: importExitModule,
           newKey: o.newKey === true,
           ...(o.validityYears !== undefined && { validityYears: positiveInt(o.validityYears, '--validity-years') }),
           ...(parent && { parent }),

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import type { CaInformation } from '@certexit/engine';
 import { CrlScheduler, describeCa, openCa, openCaFolder } from '@certexit/engine';
 import type { Command } from 'commander';
+import { importExitModule } from '../../builtin-exit-modules';
 import { findRunningServer } from '../../http/running-server-record';
 import type { CliContext } from '../cli-context';
 import { caStateName } from './ca-commands';
@@ -35,7 +36,7 @@ export function registerCaStatusCommands(program: Command, cli: CliContext): voi
     .command('getconfig')
     .description('the CA configuration string, like certutil -getconfig: <host>\\<CA name>')
     .action(async () => {
-      const ca = openCaFolder(cli.dir());
+      const ca = await openCaFolder(cli.dir(), { importModule: importExitModule });
       try {
         const config = `${ca.machineDnsName}\\${ca.commonName}`;
         cli.print({ config, folder: ca.folder.root }, [`Config String: "${config}"`]);
@@ -70,7 +71,7 @@ export function registerCaStatusCommands(program: Command, cli: CliContext): voi
         ]);
         return;
       }
-      const ca = openCaFolder(cli.dir());
+      const ca = await openCaFolder(cli.dir(), { importModule: importExitModule });
       try {
         const rows = (await ca.store.viewRows({ table: 'requests', where: [], descending: true, limit: 1 })).rows;
         const running = findRunningServer(ca.folder.root);
@@ -122,14 +123,14 @@ export function registerCaStatusCommands(program: Command, cli: CliContext): voi
 async function _describe(dir: string): Promise<CaInformation> {
   // The templates decide the default CATemplates list; a subordinate without its certificate cannot open fully.
   try {
-    const ca = await openCa(dir);
+    const ca = await openCa(dir, { importModule: importExitModule });
     try {
       return await describeCa(ca, { templates: ca.templates });
     } finally {
       await ca.store.close();
     }
   } catch (error) {
-    const ca = openCaFolder(dir);
+    const ca = await openCaFolder(dir, { importModule: importExitModule });
     try {
       return await describeCa(ca);
     } finally {

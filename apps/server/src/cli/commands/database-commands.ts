@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { highWaterMarkFileOf, openCa } from '@certexit/engine';
 import type { Command } from 'commander';
+import { importExitModule } from '../../builtin-exit-modules';
 import type { CliContext } from '../cli-context';
 import { printRequestOutcome } from '../request-outcome-output';
 
@@ -27,12 +28,12 @@ export function registerDatabaseCommands(program: Command, cli: CliContext): voi
       'go on with a database that went back in time (a lost certexit.db-wal, an older copy restored): RequestIDs, EventIDs and CRL numbers continue above the high-water mark, so none is reused',
     )
     .action(async () => {
-      const ca = await openCa(cli.dir(), { store: { acceptRollback: true } });
+      const ca = await openCa(cli.dir(), { store: { acceptRollback: true }, importModule: importExitModule });
       try {
         const marks = highWaterMarkFileOf(ca.folder.database);
         const last = (await ca.store.listRequests({ limit: 1 }))[0]?.RequestID ?? 0;
-        cli.print({ accepted: true, database: ca.folder.database, highWaterMark: marks, lastRequestId: last }, [
-          `${ca.folder.database} accepted as it is; the newest request it holds is ${last}. What it lost is not in it:`,
+        cli.print({ accepted: true, database: ca.store.location, highWaterMark: marks, lastRequestId: last }, [
+          `${ca.store.location} accepted as it is; the newest request it holds is ${last}. What it lost is not in it:`,
           'reissue or revoke from your own records what was acknowledged after it. New RequestIDs, EventIDs and CRL',
           `numbers continue above the high-water mark (${marks}), so none is used twice.`,
         ]);

@@ -132,6 +132,9 @@ export function registerModuleCommands(program: Command, cli: CliContext): void 
               `replay ${r.replayId}  ${r.module}  ${r.since}..${r.until}  ${r.count} event(s): ${r.open} open, ${r.done} done, ${r.dead} dead` +
               (r.requestedBy ? `  by ${r.requestedBy}` : ''),
           ),
+          ...report.leases.map(
+            (l) => `lease  node ${l.node}  ${l.module}  ${l.rows} in delivery  until ${l.leaseUntil}`,
+          ),
         ]);
       }),
     );

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_STORES } from '../../test/support/test-stores';
 import type { CaStore } from './ca-store';
+import { openCaStore } from './open-ca-store';
 import type { RequestViewColumn, RequestViewQuery, RequestViewRow } from './request-view-query';
 import { REQUEST_VIEW_FOLDERS, REQUEST_VIEW_SORTS } from './request-view-query';
 import type { RequestViewPlan } from './sqlite-request-view';
@@ -16,10 +18,8 @@ let dir: string;
 let file: string;
 let store: CaStore;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'certexit-view-'));
-  file = join(dir, 'ca.db');
-  store = openSqliteStore(file, { backgroundCheckpoints: false });
+/** 240 requests over every folder, names in mixed case, some without a template or common name. */
+async function fill(store: CaStore): Promise<void> {
   for (let n = 0; n < 240; n++) {
     const disposition = DISPOSITIONS[n % DISPOSITIONS.length]!;
     await store.transaction(async (tx) => {
@@ -50,12 +50,14 @@ beforeAll(async () => {
       }
     });
   }
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'certexit-view-'));
+  file = join(dir, 'ca.db');
 });
 
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The sort key of a row as the store compares it (lowercased text, missing values first). */
 function keyOf(row: RequestViewRow, column: RequestViewColumn): string | number {
@@ -92,7 +94,18 @@ async function walk(query: Omit<RequestViewQuery, 'limit'>, limit: number) {
   return { forward, backward, pages };
 }
 
-describe('sqlite store: the console folder lists', () => {
+describe.each(TEST_STORES)('the $name store: the console folder lists', (testStore) => {
+  beforeAll(async () => {
+    const folder = mkdtempSync(join(dir, 'ca-'));
+    store = await openCaStore(testStore.settings() ?? { kind: 'sqlite' }, {
+      database: join(folder, 'certexit.db'),
+      highWaterMarkFile: join(folder, 'certexit.hwm'),
+      caFolder: folder,
+    });
+    await fill(store);
+  }, 60_000);
+  afterAll(() => store.close());
+
   it('pages every folder by every sort it offers, forwards and back, in the order of the sort key', async () => {
     for (const folder of REQUEST_VIEW_FOLDERS) {
       const everything = (await store.viewRequestPage({ folder, limit: 500 })).rows;
@@ -166,6 +179,14 @@ describe('sqlite store: the console folder lists', () => {
     ).rejects.toThrow(/RequestID cannot be filtered with "prefix"/);
     await expect(store.viewRequestPage({ folder: 'issued', limit: 0 })).rejects.toThrow(/1 to 500 rows/);
   });
+});
+
+describe('sqlite store: the console folder lists read indexes', () => {
+  beforeAll(async () => {
+    store = openSqliteStore(file, { backgroundCheckpoints: false });
+    await fill(store);
+  });
+  afterAll(() => store.close());
 
   // The proof that a page stays cheap at a million rows: SQLite walks an index in the page's order and stops after
   // limit + 1 entries (plans `sort` and `exact`), or reads the few rows a selective filter's index gives and sorts

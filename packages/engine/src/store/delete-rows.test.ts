@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CrlTestCa } from '../../test/support/crl-test-ca';
 import { crlTestCa } from '../../test/support/crl-test-ca';
 import { AS_ADMINISTRATOR, offerPendingTemplate } from '../../test/support/policy-fixtures';
+import { TEST_STORES } from '../../test/support/test-stores';
 
 let ca: CrlTestCa | undefined;
 afterEach(async () => {
@@ -12,12 +13,12 @@ afterEach(async () => {
 
 const DAY = 86_400_000;
 
-describe('deleteRows (certutil -deleterow)', () => {
+describe.each(TEST_STORES)('deleteRows (certutil -deleterow) on $name', (testStore) => {
   it("keeps AD CS's rules by id and by date, never reuses a RequestID or a CRL number", {
     timeout: 60_000,
   }, async () => {
     let clock = new Date(Date.now() - 3 * 365 * DAY);
-    ca = await crlTestCa({ now: () => clock, setupNow: new Date(clock.getTime() - DAY) });
+    ca = await crlTestCa({ store: testStore, now: () => clock, setupNow: new Date(clock.getTime() - DAY) });
     const store = ca.authority.ca.store;
     const old = await ca.issue('old.delete.test'); // expires ~1 year after `clock`: expired today
     const oldRevoked = await ca.issue('old-revoked.delete.test');

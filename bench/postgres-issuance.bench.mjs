@@ -1,0 +1,95 @@
+// Issuance throughput on the PostgreSQL store against the embedded SQLite store, measured in the same run: request to
+// committed certificate (request, certificate, attributes, extensions, exit event), 16 concurrent submitters, one
+// engine process, no exit module, as bench/issuance.bench.mjs measures the embedded store. PostgreSQL is the server of
+// scripts/postgres.sh on this machine (TLS verified, scram; DBSynchronousCommit at its default, off: the embedded
+// store's durability, see docs/postgresql.md), so the two stores share the same two cores. Rounds alternate which
+// store goes first (an even number of rounds: each order as often); the ratio is the median of the rounds' ratios,
+// each from two runs one after the other (the machine's load drifts more between rounds than within one).
+// Prints `bench postgres-issuance: ratio <x> (target >= 0.7)`. Run: node bench/run.mjs postgres-issuance after a build.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
+import * as x509 from '../packages/x509/dist/index.js';
+import { importStore, median, postgresForBench } from './support/postgres-bench.mjs';
+
+const COUNT = Number(process.env.BENCH_ISSUANCE_COUNT ?? 2000);
+const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 6);
+const SUBMITTERS = 16;
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+const postgres = postgresForBench();
+const schemas = [];
+const keyPair = await x509.generateKeyPair('ECDSA_P256');
+const csr = x509.toPem(
+  await x509.createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=bench, O=certexit' }),
+  'CERTIFICATE REQUEST',
+);
+
+async function issue(authority, n) {
+  await Promise.all(
+    Array.from({ length: SUBMITTERS }, async (_, w) => {
+      for (let i = w; i < n; i += SUBMITTERS) {
+        const outcome = await authority.submit({
+          request: csr,
+          attributes: 'CertificateTemplate:WebServer',
+          requesterName: 'BENCH\\user',
+          requesterGroups: [PRINCIPALS.administrators],
+        });
+        if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
+      }
+    }),
+  );
+}
+
+/** Issuances per second on a fresh CA on `store` (`sqlite` or `postgres`). */
+async function run(store) {
+  const dir = mkdtempSync(join(tmpdir(), 'certexit-bench-pg-'));
+  const schema = `bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  if (store === 'postgres') schemas.push(schema);
+  await setupCa({
+    dir,
+    commonName: 'Bench CA',
+    type: 'enterprise-root',
+    exitModules: [],
+    ...(store === 'postgres' && { store: postgres.store(schema) }),
+    importModule: importStore,
+  });
+  const authority = await CertificateAuthority.open({ dir, logger: silent, importModule: importStore });
+  // WebServer (the enrollee supplies the subject) is offered, and the bench submits as the CA's administrators.
+  editCaTemplateNames(authority.ca, ['+WebServer']);
+  await issue(authority, 100); // warm-up
+  const started = performance.now();
+  await issue(authority, COUNT);
+  const perSecond = (COUNT * 1000) / (performance.now() - started);
+  const rows = (await authority.ca.store.listRequests({ limit: COUNT + 200 })).length;
+  if (rows !== COUNT + 100) throw new Error(`${rows} requests stored, not ${COUNT + 100}`);
+  await authority.stop({ sendShutdownEvent: false });
+  rmSync(dir, { recursive: true, force: true });
+  return perSecond;
+}
+
+let sqlite = 0;
+let pg = 0;
+const ratios = [];
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    const postgresFirst = round % 2 === 1;
+    const first = await run(postgresFirst ? 'postgres' : 'sqlite');
+    const second = await run(postgresFirst ? 'sqlite' : 'postgres');
+    const [s, p] = postgresFirst ? [second, first] : [first, second];
+    console.log(
+      `round ${round + 1}: SQLite ${s.toFixed(0)}/s, PostgreSQL ${p.toFixed(0)}/s, ratio ${(p / s).toFixed(2)}`,
+    );
+    ratios.push(p / s);
+    sqlite = Math.max(sqlite, s);
+    pg = Math.max(pg, p);
+  }
+} finally {
+  postgres.drop(schemas);
+  postgres.stop();
+}
+console.log(
+  `issuance, ${SUBMITTERS} submitters, ${COUNT} certificates, best of ${ROUNDS}: SQLite ${sqlite.toFixed(0)}/s, PostgreSQL ${pg.toFixed(0)}/s`,
+);
+console.log(`bench postgres-issuance: ratio ${median(ratios).toFixed(2)} (target >= 0.7)`);

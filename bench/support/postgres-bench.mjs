@@ -1,0 +1,99 @@
+// The PostgreSQL server of the benches on it: the one scripts/postgres.sh runs (started here when it is not, and
+// stopped again at the end), and CA folders on it, each in a schema of its own.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Reads the env file of scripts/postgres.sh (CERTEXIT_POSTGRES_ENV_FILE, else POSTGRES_DIR, else .tmp/postgres). */
+function readEnv(file) {
+  const values = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim()))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
+  );
+  return {
+    url: values.CERTEXIT_POSTGRES_URL,
+    passwordFile: values.CERTEXIT_POSTGRES_PASSWORD_FILE,
+    caFile: values.CERTEXIT_POSTGRES_CA,
+    bin: values.CERTEXIT_POSTGRES_BIN,
+    host: values.CERTEXIT_POSTGRES_HOST,
+    port: values.CERTEXIT_POSTGRES_PORT,
+    user: values.CERTEXIT_POSTGRES_USER,
+    database: values.CERTEXIT_POSTGRES_DATABASE,
+  };
+}
+
+/** The server to bench on: its env, and `stop()` (stops it only if this bench started it). */
+export function postgresForBench() {
+  const dir = process.env.POSTGRES_DIR ?? join(root, '.tmp/postgres');
+  const file = process.env.CERTEXIT_POSTGRES_ENV_FILE ?? join(dir, 'env');
+  let started = false;
+  if (!existsSync(file)) {
+    execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'start'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, POSTGRES_DIR: dir },
+    });
+    started = true;
+  }
+  const env = readEnv(file);
+  return {
+    env,
+    /** Store settings for a new CA in schema `schema`, over TLS verified against the server's CA. */
+    store: (schema) => ({
+      kind: 'postgres',
+      connection: `${env.url}?sslmode=verify-full`,
+      schema,
+      passwordFile: env.passwordFile,
+      tlsCaFile: env.caFile,
+    }),
+    /** Drops schemas made by the bench. */
+    drop(schemas) {
+      for (const schema of schemas) {
+        execFileSync(
+          join(env.bin, 'psql'),
+          [
+            '-X',
+            '-q',
+            `host=${env.host} port=${env.port} user=${env.user} dbname=${env.database} sslmode=verify-full sslrootcert=${env.caFile}`,
+            '-c',
+            `DROP SCHEMA IF EXISTS "${schema}" CASCADE`,
+          ],
+          {
+            env: {
+              ...process.env,
+              PGPASSWORD: readFileSync(env.passwordFile, 'utf8').trim(),
+              PGPASSFILE: '/dev/null',
+              PGOPTIONS: '-c client_min_messages=warning',
+            },
+          },
+        );
+      }
+    },
+    stop() {
+      if (started)
+        execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'stop'], {
+          stdio: 'ignore',
+          env: { ...process.env, POSTGRES_DIR: dir },
+        });
+    },
+  };
+}
+
+/** Imports the built PostgreSQL store for the engine, as certexit's importer would. */
+export function importStore(specifier) {
+  if (specifier === '@certexit/store-postgres')
+    return import(new URL('../../packages/store-postgres/dist/index.js', import.meta.url).href);
+  return import(specifier);
+}
+
+/** The median of some numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,0 +1,232 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CaStore, CaStoreSettings } from '@certexit/engine';
+import { DatabaseWentBackError, StorageFaultError } from '@certexit/engine';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  dropSchemas,
+  postgresStoreSettings,
+  psql,
+  readPostgresEnv,
+  uniqueSchema,
+} from '../../../tooling/test/postgres-env';
+import { openPostgresStore } from '../src/open-postgres-store';
+import { postgresConnection } from '../src/postgres-connection';
+import { POSTGRES_MIGRATIONS } from '../src/postgres-migrations';
+
+const env = readPostgresEnv();
+const work = mkdtempSync(join(tmpdir(), 'certexit-pg-store-'));
+const schemas: string[] = [];
+const open: CaStore[] = [];
+afterAll(async () => {
+  for (const store of open) await store.close().catch(() => undefined);
+  dropSchemas(schemas, env);
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A fresh schema's settings (TLS verified, the password from its file), and a CA folder for its mark. */
+function place(changes: Partial<CaStoreSettings> = {}) {
+  const schema = uniqueSchema('pgstore');
+  schemas.push(schema);
+  const dir = mkdtempSync(join(work, 'ca-'));
+  return { settings: { ...postgresStoreSettings(schema, env), ...changes } as CaStoreSettings, dir, schema };
+}
+
+async function openAt(where: ReturnType<typeof place>, acceptRollback = false) {
+  const store = await openPostgresStore(where.settings, {
+    caFolder: where.dir,
+    highWaterMarkFile: join(where.dir, 'certexit.hwm'),
+    acceptRollback,
+  });
+  open.push(store);
+  return store;
+}
+
+const request = (n: number) => ({
+  RequestType: 0x100,
+  RequestFlags: 0,
+  StatusCode: 0,
+  Disposition: 20,
+  SubmittedWhen: new Date(1_700_000_000_000 + n),
+  requestName: {},
+  system: {},
+});
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
+
+describe('the PostgreSQL store: connection, TLS, password, timeouts', () => {
+  it('talks TLS, verified against DBTlsCaFile, and refuses a server its CA did not sign', async () => {
+    const where = place();
+    const store = await openAt(where);
+    expect(store.location).toBe(
+      `postgres://${env.user}@${env.host}:${env.port}/${env.database} (schema ${where.schema}, TLS verify-full)`,
+    );
+    // The server sees this CA's sessions on TLS.
+    expect(
+      psql(
+        `SELECT bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid WHERE a.application_name = 'certexit'`,
+        env,
+      ),
+    ).toBe('t');
+    // Another CA's certificate: the server's does not chain to it.
+    const other = join(work, 'other-ca.pem');
+    execFileSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(work, 'other-ca.key'),
+      '-subj',
+      '/CN=not the database CA',
+      '-days',
+      '1',
+      '-out',
+      other,
+    ]);
+    const refused = await failure(openAt(place({ tlsCaFile: other })));
+    expect(StorageFaultError.isInstance(refused)).toBe(true);
+    expect(refused?.message).toMatch(/TLS to the database failed/);
+    // No unverified TLS mode.
+    const lax = await failure(openAt(place({ connection: `${env.url}?sslmode=require` })));
+    expect(lax?.message).toMatch(/sslmode=require is not supported/);
+  });
+
+  it('takes the password from a file or an environment variable, never from the URL, and never shows it', async () => {
+    const password = readFileSync(env.passwordFile, 'utf8').trim();
+    const inUrl = await failure(openAt(place({ connection: env.url.replace('@', `:${password}@`) })));
+    expect(inUrl?.message).toMatch(/holds a password/);
+    expect(inUrl?.message).not.toContain(password);
+    process.env.CERTEXIT_TEST_DB_PASSWORD = password;
+    const byEnv = await openAt(place({ passwordFile: undefined, passwordEnv: 'CERTEXIT_TEST_DB_PASSWORD' }));
+    expect(await byEnv.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+    const unset = await failure(openAt(place({ passwordFile: undefined, passwordEnv: 'CERTEXIT_TEST_UNSET' })));
+    expect(unset?.message).toMatch(/CERTEXIT_TEST_UNSET, which is not set/);
+    const wrongFile = join(work, 'wrong-password');
+    writeFileSync(wrongFile, 'not-the-password\n', { mode: 0o600 });
+    const wrong = await failure(openAt(place({ passwordFile: wrongFile })));
+    expect(StorageFaultError.isInstance(wrong)).toBe(true);
+    expect(wrong?.message).toMatch(/refused the login|password authentication failed/);
+    expect(wrong?.message).not.toContain('not-the-password');
+    const missing = await failure(openAt(place({ passwordFile: join(work, 'nope') })));
+    expect(missing?.message).toMatch(/DBPasswordFile .*nope cannot be read/);
+  });
+
+  it('cancels a statement past DBStatementTimeoutMs: the operation fails as a storage fault, nothing half-done', async () => {
+    const where = place({ statementTimeoutMs: 300 });
+    const store = await openAt(where);
+    // Another session holds the table: the insert waits, and is cancelled.
+    const client = new pg.Client(postgresConnection(where.settings).config);
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE requests IN ACCESS EXCLUSIVE MODE');
+    const started = Date.now();
+    const timedOut = await failure(store.transaction((tx) => tx.insertRequest(request(1))));
+    await client.query('ROLLBACK');
+    await client.end();
+    expect(StorageFaultError.isInstance(timedOut)).toBe(true);
+    expect(timedOut?.message).toMatch(/DBStatementTimeoutMs/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await store.listRequests()).toEqual([]);
+    await store.transaction((tx) => tx.insertRequest(request(2)));
+    expect(await store.listRequests()).toHaveLength(1);
+  });
+});
+
+describe('the PostgreSQL store: schema, numbers, batches, the high-water mark', () => {
+  it('migrates a new schema once, even when two nodes open it together, and refuses a newer one', async () => {
+    const where = place();
+    const [a, b] = await Promise.all([openAt(where), openAt(where)]);
+    expect(await a.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+    expect(await b.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+    expect(psql(`SELECT count(*) FROM "${where.schema}".certexit_schema_migrations`, env)).toBe(
+      String(POSTGRES_MIGRATIONS.length),
+    );
+    psql(
+      `INSERT INTO "${where.schema}".certexit_schema_migrations (version) VALUES (${POSTGRES_MIGRATIONS.length + 1})`,
+      env,
+    );
+    const newer = await failure(openAt(where));
+    expect(newer?.message).toMatch(/newer than this certexit knows/);
+  });
+
+  it('hands out RequestIDs once across nodes, and fails only the transaction whose rows break a constraint', async () => {
+    const where = place();
+    const [a, b] = await Promise.all([openAt(where), openAt(where)]);
+    const ids = (
+      await Promise.all(
+        Array.from({ length: 120 }, (_, i) => (i % 2 === 0 ? a : b).transaction((tx) => tx.insertRequest(request(i)))),
+      )
+    ).sort((x, y) => x - y);
+    expect(new Set(ids).size).toBe(120);
+    expect(Number(psql(`SELECT count(*) FROM "${where.schema}".requests`, env))).toBe(120);
+    // One duplicate serial among concurrent issuances: it alone fails.
+    const certificate = (id: number, serial: string) => ({
+      RequestID: id,
+      RawCertificate: Uint8Array.from([1, 2, 3]),
+      SerialNumber: serial,
+      CertificateHash: serial,
+      NotBefore: new Date(0),
+      NotAfter: new Date(1),
+      values: {},
+      certificateName: {},
+    });
+    await a.transaction(async (tx) => tx.insertCertificate(certificate(await tx.insertRequest(request(0)), 'dd')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) =>
+        a.transaction(async (tx) => {
+          const id = await tx.insertRequest(request(i));
+          await tx.insertCertificate(certificate(id, i === 5 ? 'dd' : `e${i}`));
+          await tx.recordExitEvent(1, id);
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).filter((s) => s === 'rejected')).toHaveLength(1);
+    expect(results[5]?.status).toBe('rejected');
+    expect(Number(psql(`SELECT count(*) FROM "${where.schema}".certificates`, env))).toBe(16);
+    expect(Number(psql(`SELECT count(*) FROM "${where.schema}".exit_events`, env))).toBe(15);
+  });
+
+  it('refuses a database that went back in time (a restored backup), until an operator accepts it', async () => {
+    const where = place();
+    const store = await openAt(where);
+    store.setExitSubscribers(() => []);
+    let last = 0;
+    for (let i = 0; i < 5; i++) {
+      last = await store.transaction(async (tx) => {
+        const id = await tx.insertRequest(request(i));
+        await tx.recordExitEvent(1, id);
+        return id;
+      });
+    }
+    await store.close();
+    // An older backup put back: the last rows and the sequences' progress are gone.
+    psql(
+      `SET search_path = "${where.schema}"; DELETE FROM exit_events WHERE context > ${last - 3};
+       DELETE FROM requests WHERE request_id > ${last - 3};
+       SELECT setval(pg_get_serial_sequence('requests', 'request_id'), ${last - 3});
+       SELECT setval(pg_get_serial_sequence('exit_events', 'event_id'), 2);`,
+      env,
+    );
+    const refused = await failure(openAt(where));
+    expect(DatabaseWentBackError.isInstance(refused)).toBe(true);
+    expect(refused?.message).toMatch(new RegExp(`RequestID ${last}`));
+    expect(refused?.message).toMatch(/replica|backup/);
+    const accepted = await openAt(where, true);
+    const next = await accepted.transaction((tx) => tx.insertRequest(request(9)));
+    expect(next).toBeGreaterThan(last);
+    await accepted.close();
+    // Accepted once: it opens normally from then on.
+    expect(await (await openAt(where)).schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+  });
+});

@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# scripts/postgres.sh - a throw-away PostgreSQL cluster for the tests and benchmarks of the PostgreSQL store
+# (@certexit/store-postgres), modelled on scripts/openldap.sh.
+#
+# Usage: scripts/postgres.sh <command>
+#   start    install PostgreSQL from Debian's packages if missing, create a cluster under $POSTGRES_DIR (TLS with a
+#            CA this script makes, a superuser `certexit` with a generated password, scram-sha-256 only) if needed,
+#            start it on a free loopback port if not running, wait until a TLS login that verifies the server
+#            certificate works, then write $POSTGRES_DIR/env (mode 600)
+#   stop     stop the cluster started from $POSTGRES_DIR (by the postmaster's pid file only)
+#   status   exit 0 if it runs and answers a verified TLS login, 3 if not
+#   env      print $POSTGRES_DIR/env (it names the password file, not the password)
+#
+# Environment:
+#   POSTGRES_DIR            state directory (default <repo>/.tmp/postgres); run as root with a parent folder closed
+#                           to the server's user (a checkout under /root), the cluster's files go to
+#                           /var/tmp/certexit-postgres-<hash of POSTGRES_DIR>, named in POSTGRES_DIR/state
+#   POSTGRES_START_TIMEOUT  seconds to wait for health (default 60)
+#   POSTGRES_USER_NAME      the system user the server runs as when this script runs as root (default postgres;
+#                           created if missing). PostgreSQL refuses to run as root.
+#
+# Notes:
+# - The server listens on 127.0.0.1 only; its certificate names localhost and 127.0.0.1, signed by DIR/tls/ca.pem.
+# - Clients must log in with a password (scram-sha-256), over TCP with or without TLS (the tests check that the
+#   store verifies the certificate when told to); there is no trust or peer login, not even on the socket.
+# - Debian's own clusters and service are never created, started or touched.
+
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -eu -o pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+DIR=${POSTGRES_DIR:-$REPO_ROOT/.tmp/postgres}
+case $DIR in /*) ;; *) DIR=$PWD/$DIR ;; esac
+DIR=${DIR%/}
+START_TIMEOUT=${POSTGRES_START_TIMEOUT:-60}
+ENVFILE=$DIR/env
+MARKER=.certexit-postgres
+
+# The cluster's own files (data, TLS, password, port, log, socket) live in STATE: $DIR itself, unless the server's
+# unprivileged user cannot reach $DIR (a checkout under root's closed home folder): then a folder of its own under
+# /var/tmp that $DIR/state names. The env file stays in $DIR either way.
+set_state() {
+  STATE=$1
+  DATA=$STATE/data
+  PWFILE=$STATE/password
+  PORTFILE=$STATE/port
+  LOGFILE=$STATE/postgres.log
+}
+if [ -s "$DIR/state" ]; then set_state "$(cat "$DIR/state")"; else set_state "$DIR"; fi
+SUPERUSER=certexit
+
+say() { printf 'postgres: %s\n' "$*"; }
+die() {
+  printf 'postgres: error: %s\n' "$*" >&2
+  exit 1
+}
+
+bin_dir() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
+}
+
+install_packages() {
+  if bin_dir >/dev/null && command -v openssl >/dev/null 2>&1; then return 0; fi
+  [ "$(id -u)" = 0 ] || die "PostgreSQL is missing and installing it needs root"
+  local log
+  log=$(mktemp /tmp/postgres-apt.XXXXXX)
+  # Debian's postgresql-common would create and start a "main" cluster: tell it not to.
+  mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/certexit.conf
+  if ! {
+    apt-get -o DPkg::Lock::Timeout=300 update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q postgresql openssl
+  } >"$log" 2>&1; then
+    tail -n 30 "$log" | sed 's/^/  | /' >&2
+    die "apt-get install of postgresql failed (full log: $log)"
+  fi
+  rm -f "$log"
+  bin_dir >/dev/null || die "postgresql was installed but no /usr/lib/postgresql/*/bin/initdb was found"
+  say "installed postgresql ($(bin_dir))"
+}
+
+# The user the server runs as: this one, or (as root) an unprivileged system user.
+run_user() {
+  if [ "$(id -u)" != 0 ]; then
+    id -un
+    return 0
+  fi
+  local user=${POSTGRES_USER_NAME:-postgres}
+  if ! id "$user" >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user" ||
+      die "cannot create the system user $user"
+  fi
+  echo "$user"
+}
+
+as_user() {
+  local user
+  user=$(run_user)
+  if [ "$(id -u)" = 0 ]; then
+    # runuser keeps no root privilege; HOME=/ keeps psql from looking for root's dotfiles.
+    HOME=/ runuser -u "$user" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+claim_dir() {
+  local d=$1
+  if [ -d "$d" ] && [ ! -e "$d/$MARKER" ]; then
+    [ -z "$(ls -A "$d")" ] || die "$d exists, is not empty and was not created by this script"
+  fi
+  mkdir -p "$d"
+  : >"$d/$MARKER"
+}
+
+ensure_dir() {
+  local user
+  user=$(run_user)
+  claim_dir "$DIR"
+  if [ "$STATE" = "$DIR" ]; then
+    # The state directory is the server's user's: it owns the data, the key and the password file.
+    chown -R "$user:" "$DIR"
+    chmod 700 "$DIR"
+    if ! as_user test -x "$DIR"; then
+      [ "$(id -u)" = 0 ] || die "$user cannot reach $DIR (a parent folder is closed to it): choose POSTGRES_DIR elsewhere"
+      # A parent folder is closed to the server's user (e.g. the repository under /root): its files go elsewhere.
+      set_state "/var/tmp/certexit-postgres-$(printf '%s' "$DIR" | sha256sum | cut -c1-16)"
+      echo "$STATE" >"$DIR/state"
+      say "$user cannot reach $DIR: the cluster's files go to $STATE"
+    fi
+  fi
+  if [ "$STATE" != "$DIR" ]; then
+    claim_dir "$STATE"
+    chown -R "$user:" "$STATE"
+    chmod 700 "$STATE"
+  fi
+  mkdir -p "$STATE/tls"
+  chown "$user:" "$STATE/tls"
+  chmod 700 "$STATE/tls"
+}
+
+make_tls() {
+  [ -s "$STATE/tls/server.pem" ] && [ -s "$STATE/tls/ca.pem" ] && return 0
+  local t=$STATE/tls
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/ca.key" \
+    -subj "/CN=certexit PostgreSQL test CA" -days 3650 \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    -out "$t/ca.pem" 2>/dev/null
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/server.key" \
+    -subj "/CN=localhost" -out "$t/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$t/server.ext"
+  openssl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial \
+    -CAserial "$t/ca.srl" -days 3650 -extfile "$t/server.ext" -out "$t/server.pem" 2>/dev/null
+  rm -f "$t/server.csr" "$t/server.ext"
+  chmod 600 "$t/ca.key" "$t/server.key"
+  chmod 644 "$t/ca.pem" "$t/server.pem"
+  chown -R "$(run_user):" "$t"
+}
+
+ensure_password() {
+  if [ ! -s "$PWFILE" ]; then
+    (umask 077 && head -c 4096 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | head -c 32 >"$PWFILE")
+  fi
+  chmod 600 "$PWFILE"
+  chown "$(run_user):" "$PWFILE"
+}
+
+init_cluster() {
+  [ -s "$DATA/PG_VERSION" ] && return 0
+  local bin
+  bin=$(bin_dir)
+  rm -rf "$DATA"
+  as_user "$bin/initdb" -D "$DATA" -U "$SUPERUSER" --pwfile="$PWFILE" --auth=scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 >"$STATE/initdb.log" 2>&1 ||
+    {
+      tail -n 30 "$STATE/initdb.log" | sed 's/^/  | /' >&2
+      die "initdb failed (full log: $STATE/initdb.log)"
+    }
+  cat >"$DATA/pg_hba.conf" <<HBA
+# certexit test cluster: password logins only (scram-sha-256), TCP on loopback with or without TLS, and the socket.
+local   all all                scram-sha-256
+hostssl all all 127.0.0.1/32   scram-sha-256
+host    all all 127.0.0.1/32   scram-sha-256
+HBA
+  chown "$(run_user):" "$DATA/pg_hba.conf"
+}
+
+write_conf() {
+  local port=$1
+  # Settings this script owns, included last so they win; the rest is initdb's.
+  cat >"$DATA/certexit.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$STATE'
+ssl = on
+ssl_cert_file = '$STATE/tls/server.pem'
+ssl_key_file = '$STATE/tls/server.key'
+ssl_ca_file = '$STATE/tls/ca.pem'
+password_encryption = 'scram-sha-256'
+max_connections = 200
+shared_buffers = 256MB
+logging_collector = off
+log_min_messages = warning
+CONF
+  grep -q "^include_if_exists = 'certexit.conf'" "$DATA/postgresql.conf" ||
+    echo "include_if_exists = 'certexit.conf'" >>"$DATA/postgresql.conf"
+  chown "$(run_user):" "$DATA/certexit.conf" "$DATA/postgresql.conf"
+}
+
+running_pid() {
+  local pid exe
+  [ -f "$DATA/postmaster.pid" ] || return 1
+  pid=$(head -n 1 "$DATA/postmaster.pid" | tr -dc 0-9)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  case "$(basename -- "${exe% (deleted)}")" in postgres | postmaster) ;; *) return 1 ;; esac
+  echo "$pid"
+}
+
+port() { cat "$PORTFILE"; }
+
+healthy() {
+  [ -f "$PORTFILE" ] || return 1
+  PGPASSFILE=/dev/null PGPASSWORD=$(cat "$PWFILE") "$(bin_dir)/psql" -X -q -t -A \
+    "host=localhost hostaddr=127.0.0.1 port=$(port) user=$SUPERUSER dbname=postgres sslmode=verify-full sslrootcert=$STATE/tls/ca.pem connect_timeout=3" \
+    -c 'SELECT 1' >/dev/null 2>&1
+}
+
+write_env() {
+  (
+    umask 077
+    {
+      echo "CERTEXIT_POSTGRES_HOST=localhost"
+      echo "CERTEXIT_POSTGRES_PORT=$(port)"
+      echo "CERTEXIT_POSTGRES_USER=$SUPERUSER"
+      echo "CERTEXIT_POSTGRES_DATABASE=postgres"
+      echo "CERTEXIT_POSTGRES_URL=postgres://$SUPERUSER@localhost:$(port)/postgres"
+      echo "CERTEXIT_POSTGRES_PASSWORD_FILE=$PWFILE"
+      echo "CERTEXIT_POSTGRES_CA=$STATE/tls/ca.pem"
+      echo "CERTEXIT_POSTGRES_BIN=$(bin_dir)"
+    } >"$ENVFILE.tmp"
+    mv -f "$ENVFILE.tmp" "$ENVFILE"
+  )
+}
+
+cmd_start() {
+  install_packages
+  ensure_dir
+  make_tls
+  ensure_password
+  init_cluster
+  if running_pid >/dev/null && healthy; then
+    write_env
+    say "already running (pid $(running_pid)) on 127.0.0.1:$(port)"
+    return 0
+  fi
+  # A postmaster.pid left by a killed server (its pid gone or reused) would stop pg_ctl: it is stale.
+  running_pid >/dev/null || rm -f "$DATA/postmaster.pid"
+  free_port >"$PORTFILE"
+  write_conf "$(port)"
+  as_user "$(bin_dir)/pg_ctl" -D "$DATA" -l "$LOGFILE" -o "-c config_file=$DATA/postgresql.conf" start \
+    >/dev/null 2>&1 || true
+  local i=0
+  until healthy; do
+    i=$((i + 1))
+    if [ "$i" -gt $((START_TIMEOUT * 10)) ]; then
+      tail -n 30 "$LOGFILE" 2>/dev/null | sed 's/^/  | /' >&2
+      die "PostgreSQL did not accept a verified TLS login within ${START_TIMEOUT}s"
+    fi
+    sleep 0.1
+  done
+  write_env
+  say "healthy: verified TLS login on 127.0.0.1:$(port) OK (pid $(running_pid), as $(run_user))"
+  say "wrote $ENVFILE"
+}
+
+cmd_stop() {
+  local pid i=0
+  rm -f "$ENVFILE"
+  if ! pid=$(running_pid); then
+    say "not running"
+    return 0
+  fi
+  # SIGINT: PostgreSQL's fast shutdown (sessions are ended, the cluster stops cleanly).
+  kill -INT "$pid"
+  while kill -0 "$pid" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -lt 300 ] || {
+      kill -QUIT "$pid" 2>/dev/null || true
+      break
+    }
+    sleep 0.1
+  done
+  say "stopped PostgreSQL (pid $pid)"
+}
+
+cmd_status() {
+  if running_pid >/dev/null && healthy; then
+    say "running (pid $(running_pid)) and answering on 127.0.0.1:$(port)"
+    return 0
+  fi
+  say "not running or not answering ($STATE)"
+  return 3
+}
+
+cmd_env() {
+  [ -f "$ENVFILE" ] || die "$ENVFILE does not exist; run: $0 start"
+  cat "$ENVFILE"
+}
+
+case "${1:-}" in
+start) cmd_start ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+env) cmd_env ;;
+*)
+  echo "usage: $0 start|stop|status|env" >&2
+  exit 2
+  ;;
+esac
