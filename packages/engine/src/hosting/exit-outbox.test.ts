@@ -260,7 +260,8 @@ describe.each(TEST_STORES)('exit outbox on $name: durable, isolated delivery', (
           'Stuck.Exit',
           calls,
           (call) => {
-            if (call.context === poison) throw new Error('this request always fails');
+            // Until the poison's RequestID is known, only its own issuance can be delivered: that fails too.
+            if (poison === 0 || call.context === poison) throw new Error('this request always fails');
           },
           EXITEVENT_CERTISSUED | EXITEVENT_CERTREVOKED | EXITEVENT_CRLISSUED,
         ),
