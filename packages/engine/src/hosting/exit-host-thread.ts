@@ -40,6 +40,11 @@ export interface ExitHostThreadOptions {
   maxHeapMb?: number;
   /** How long the thread may go without answering before it is ended and started again. @default 30000 */
   watchdogMs?: number;
+  /**
+   * How long a thread may take to start (load the engine and the modules) before it is ended and started again: a
+   * loaded machine compiles slowly, and a starting thread cannot answer. @default the larger of watchdogMs and 60000
+   */
+  startupMs?: number;
   /** The wait before a dead thread starts again; it doubles while the thread keeps dying, up to a minute. @default 1000 */
   restartBackoffMs?: number;
   /**
@@ -70,7 +75,9 @@ export interface ExitHostThreadOptions {
  *   MaxAttempts like any failure). The thread records the calls in flight; with one, it is the one. With several,
  *   the next thread makes one call at a time until each has been made again, so a second death names it, and no
  *   other module's notification is charged for it;
- * - a thread that dies is started again, after `restartBackoffMs`, doubling up to a minute while it keeps dying.
+ * - a thread that dies is started again, after `restartBackoffMs`, doubling up to a minute while it keeps dying; a
+ *   restart that fails (the database unreachable, a module that no longer loads) is tried again the same way, so
+ *   delivery resumes on its own once the cause is gone.
  * The modules are loaded by the thread: registered packages and files, and the built-ins of `builtinExitModules()`
  * from the module at `builtins`. The thread runs the engine's bundle, so this host needs the built engine (`dist`).
  */
@@ -98,9 +105,12 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
     holdUnderLoadMs: options.holdUnderLoadMs ?? 1000,
   };
   const watchdogMs = options.watchdogMs ?? 30_000;
+  const startupMs = options.startupMs ?? Math.max(watchdogMs, 60_000);
   let modules: readonly ExitModuleInfo[] = [];
   let loadFailures: readonly ExitModuleLoadFailure[] = [];
   let worker: Worker | undefined;
+  /** Whether the current thread has loaded its modules (and answers pings). */
+  let workerReady = false;
   let stopping = false;
   let restarts = 0;
   let startedAt = 0;
@@ -123,6 +133,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
         resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
       });
       worker = thread;
+      workerReady = false;
       startedAt = Date.now();
       answeredAt = Date.now();
       let ready = false;
@@ -131,6 +142,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
         switch (message.type) {
           case 'ready':
             ready = true;
+            workerReady = true;
             modules = message.modules;
             loadFailures = message.loadFailures;
             resolve();
@@ -162,7 +174,13 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
         if (worker !== thread) return;
         worker = undefined;
         onStopped?.();
-        if (stopping || !ready) return;
+        if (!ready) {
+          const why = endingBecause ?? died ?? `it stopped while starting (exit code ${code})`;
+          endingBecause = undefined;
+          reject(new Error(`the exit-module thread could not start: ${why}`));
+          return;
+        }
+        if (stopping) return;
         // The call the thread died in is its module's failed attempt; the other rows it held come back through
         // recovery as they were. Several calls in flight: the next thread finds out which, one call at a time.
         const inFlight = takeCalls(calls);
@@ -172,9 +190,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
         endingBecause = undefined;
         // Recorded before the next thread starts, whose recovery would otherwise take the row back as it was.
         const blamed = culprit ? blame(culprit, why) : Promise.resolve();
-        // Healthy for a minute: the next death is a first one again.
-        restarts = Date.now() - startedAt > 60_000 ? 0 : restarts + 1;
-        const delay = Math.min(60_000, (options.restartBackoffMs ?? 1_000) * 2 ** restarts);
+        const delay = nextRestartDelay();
         options.logger.error(
           {
             exitCode: code,
@@ -185,18 +201,33 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
             ? 'the exit-module thread stopped with several calls in flight; it starts again and makes one call at a time until it knows which one stops it'
             : 'the exit-module thread stopped; it starts again, and the outbox delivers what was in flight again',
         );
-        void blamed.then(() => {
-          if (stopping) return;
-          restartTimer = setTimeout(() => {
-            restartTimer = undefined;
-            start(suspects).catch((error: unknown) =>
-              options.logger.error({ err: error }, 'the exit-module thread could not start again'),
-            );
-          }, delay);
-          restartTimer.unref();
-        });
+        void blamed.then(() => restartAfter(delay, suspects));
       });
     });
+
+  const nextRestartDelay = () => {
+    // Healthy for a minute: the next death is a first one again.
+    restarts = Date.now() - startedAt > 60_000 ? 0 : restarts + 1;
+    return Math.min(60_000, (options.restartBackoffMs ?? 1_000) * 2 ** restarts);
+  };
+  /** Starts the thread again after `delay`; a start that fails is tried again, with the same backoff. */
+  const restartAfter = (delay: number, suspects: readonly CallInFlight[]) => {
+    if (stopping) return;
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      if (stopping) return;
+      start(suspects).catch((error: unknown) => {
+        if (stopping) return;
+        const retryIn = nextRestartDelay();
+        options.logger.error(
+          { err: error, restartInMs: retryIn },
+          'the exit-module thread could not start again; it tries again',
+        );
+        restartAfter(retryIn, suspects);
+      });
+    }, delay);
+    restartTimer.unref();
+  };
 
   /** Records the call a dead thread was inside as a failed attempt of its module, and logs it as event 46. */
   const blame = async (call: { progId: string; context: number }, why: string) => {
@@ -228,15 +259,19 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
     () => {
       if (!worker || stopping) return;
       const silentFor = Date.now() - answeredAt;
-      if (silentFor < watchdogMs) {
+      if (silentFor < (workerReady ? watchdogMs : startupMs)) {
         send({ type: 'ping', id: ++pingId });
         return;
       }
-      options.logger.error(
-        { silentMs: silentFor },
-        `the exit-module thread has not answered for ${silentFor} ms (a module keeps it busy): it is ended and started again`,
-      );
-      endingBecause = `the module kept the exit-module thread busy for ${silentFor} ms without returning`;
+      if (workerReady) {
+        options.logger.error(
+          { silentMs: silentFor },
+          `the exit-module thread has not answered for ${silentFor} ms (a module keeps it busy): it is ended and started again`,
+        );
+        endingBecause = `the module kept the exit-module thread busy for ${silentFor} ms without returning`;
+      } else {
+        endingBecause = `it did not start within ${silentFor} ms`;
+      }
       void worker.terminate();
     },
     Math.max(10, Math.floor(watchdogMs / 4)),
