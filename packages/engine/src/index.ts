@@ -181,6 +181,7 @@ export type {
   ExitEventRow,
   RequestRow,
   StoredExtension,
+  WalCheckpoints,
 } from './store/ca-store';
 export { DatabaseWentBackError } from './store/database-went-back-error';
 export type { ExitActionRecord, ExitActionRecords } from './store/exit-action-records';

@@ -11,7 +11,13 @@ import type {
   ThreadLogLevel,
   ToExitHostThread,
 } from './exit-host-thread-protocol';
-import { recordCall, SIGNAL_ENGINE_BUSY, SIGNAL_WAKE, THREAD_LOG_LEVELS } from './exit-host-thread-protocol';
+import {
+  recordCall,
+  SIGNAL_CHECKPOINT,
+  SIGNAL_ENGINE_BUSY,
+  SIGNAL_WAKE,
+  THREAD_LOG_LEVELS,
+} from './exit-host-thread-protocol';
 import type { InProcessExitHost } from './in-process-exit-host';
 import { startInProcessExitHost } from './in-process-exit-host';
 import type { BuiltinExitModules, ExitModuleImporter } from './load-exit-modules';
@@ -60,8 +66,9 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
   });
   try {
     // Its own connection reads the requests and records the deliveries (the engine's writer yields to it, never
-    // sleeps on the lock); the engine's checkpoints the log.
+    // sleeps on the lock), and checkpoints the engine's log when the engine asks (SIGNAL_CHECKPOINT).
     ca = await openCa(data.dir, { store: { backgroundCheckpoints: false } });
+    const store = ca.store;
     const composed = data.builtins === undefined ? { builtins: {} } : await _importComposition(data.builtins);
     if (data.suspects) {
       logger.warn(
@@ -71,6 +78,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
     }
     const signals = new Int32Array(data.signals);
     let wakes = Atomics.load(signals, SIGNAL_WAKE);
+    let checkpoints = Atomics.load(signals, SIGNAL_CHECKPOINT);
     pacer = createDeliveryPacer({
       engineBusy: () => Atomics.load(signals, SIGNAL_ENGINE_BUSY) === 1,
       share: data.shareUnderLoad,
@@ -81,6 +89,12 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
         if (now !== wakes) {
           wakes = now;
           host?.wake();
+        }
+        // Requests that came together make one checkpoint.
+        const asked = Atomics.load(signals, SIGNAL_CHECKPOINT);
+        if (asked !== checkpoints) {
+          checkpoints = asked;
+          store.walCheckpoints?.checkpoint();
         }
       },
     });

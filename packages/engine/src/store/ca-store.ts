@@ -189,5 +189,18 @@ export interface CaStore {
   crlNumberFloor(): Promise<number>;
   /** The schema version this store runs at. */
   schemaVersion(): Promise<number>;
+  /** The embedded store's write-ahead-log checkpoints (see wal-checkpointer.ts); other stores have none. */
+  readonly walCheckpoints?: WalCheckpoints;
   close(): Promise<void>;
+}
+
+/** The checkpoints of an embedded store's write-ahead log, which two connections of one process can share. */
+export interface WalCheckpoints {
+  /**
+   * The writer asks `request` for its checkpoints from now on, and starts no thread of its own for them: another
+   * connection's thread runs {@link checkpoint} when asked. The function returned takes them back.
+   */
+  delegate(request: () => void): () => void;
+  /** One passive checkpoint on this store's connection: copies what no reader still needs into the database file. */
+  checkpoint(): void;
 }

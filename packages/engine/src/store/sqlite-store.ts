@@ -103,7 +103,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const yieldOnLock = options.lockWait === 'yield';
   if (yieldOnLock) db.exec('PRAGMA busy_timeout = 0');
   const checkpointer =
-    options.backgroundCheckpoints === false ? { committed() {}, async close() {} } : createWalCheckpointer(db, file);
+    options.backgroundCheckpoints === false
+      ? { committed() {}, delegate: () => () => undefined, async close() {} }
+      : createWalCheckpointer(db, file);
   // Preparing a statement costs more than running it: each SQL text is prepared once per connection.
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string): StatementSync => {
@@ -489,6 +491,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     async crlNumberFloor() {
       return Number(prepare(`SELECT floor FROM ca_counters WHERE name = 'crl_number'`).get()?.floor ?? 0);
+    },
+    walCheckpoints: {
+      delegate: (request) => checkpointer.delegate(request),
+      checkpoint() {
+        // A checkpoint that fails (a full disk, an I/O error, a write transaction open here) is tried again at the
+        // next request; the writer's own automatic checkpoint is the backstop.
+        try {
+          prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+        } catch {}
+      },
     },
     async close() {
       await checkpointer.close();
