@@ -91,7 +91,8 @@ function main(args) {
       ...(formatted ? [] : [`  pnpm exec biome check --write packages/exit-${name}`]),
       `  pnpm --filter ${names.packageName} test`,
       '',
-      'Then implement the module and follow contributing/add-new-module.md (README, changeset text, registration).',
+      'Then implement the module and follow docs/writing-an-exit-module.md (settings, events, tests, README,',
+      'changeset, registration with a CA, publishing).',
       '',
     ].join('\n'),
   );
@@ -184,6 +185,7 @@ function renameText(text, names) {
     .replace(/\bexit-template\b/g, `exit-${names.name}`)
     .replace(/\bCertExit_Template\b/g, `CertExit_${names.pascal}`)
     .replace(/\bcreateTemplate(?=[A-Z])/g, `create${names.pascal}`)
+    .replace(/\bTemplateSettings\b/g, `${names.pascal}Settings`)
     .replace(/\bcertexit Template exit module\b/g, `certexit ${names.pascal} exit module`)
     .replace(/\bcreate-template-/g, `create-${names.name}-`);
 }

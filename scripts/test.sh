@@ -1,7 +1,7 @@
 #!/bin/sh
 # The whole test suite, from a fresh machine: install, build, type-check, lint (Biome, publint, attw), start the
-# real servers the integration tests use (Samba AD DC, OpenLDAP slapd; the SMTP and HTTPS servers start inside
-# their tests), run every test, stop the servers, and end with one line
+# real servers the integration tests use (Samba AD DC, OpenLDAP slapd, rsyslog over TLS; the SMTP and HTTPS
+# servers start inside their tests), run every test, stop the servers, and end with one line
 # of totals: "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ pnpm_cmd run lint
 stop_servers() {
   bash scripts/samba-dc.sh stop >/dev/null 2>&1 || true
   bash scripts/openldap.sh stop >/dev/null 2>&1 || true
+  bash scripts/rsyslog.sh stop >/dev/null 2>&1 || true
 }
 trap stop_servers INT TERM
 # The console's browser tests drive Debian's Chromium; installed here when missing.
@@ -23,6 +24,9 @@ bash scripts/samba-dc.sh start
 bash scripts/openldap.sh start
 # The policy tests parse every issued certificate with Python's cryptography (Debian's python3-cryptography).
 sh scripts/python-cryptography.sh
+# The completion tests load the zsh script in a real zsh (Debian's zsh).
+sh scripts/zsh.sh
+bash scripts/rsyslog.sh start
 
 status=0
 pnpm_cmd exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest-results.json || status=$?

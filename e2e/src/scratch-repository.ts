@@ -9,6 +9,8 @@ import { listWorkspacePackages } from './workspace-packages';
 /** A throw-away copy of the repository: its own git history, its own node_modules. */
 export interface ScratchRepository {
   dir: string;
+  /** The pnpm store it installs from: give it as `npm_config_store_dir` to a pnpm started another way. */
+  storeDir: string;
   git(...args: string[]): string;
   /** Runs the pinned pnpm in the copy, without credentials. */
   pnpm(args: readonly string[], options?: Partial<RunCommandOptions>): CommandResult;
@@ -27,7 +29,8 @@ export interface ScratchRepository {
 export function createScratchRepository(source: string, prefix = 'certexit-scratch-'): ScratchRepository {
   // The copy installs from the store the checkout was installed from (pnpm would pick another one for a folder on
   // another file system); the variable reaches the pnpm that package scripts start, too.
-  const store = { npm_config_store_dir: installedStore(source) };
+  const storeDir = installedStore(source);
+  const store = { npm_config_store_dir: storeDir };
   const dir = copyWorkingTree(source, prefix);
   const git = (...args: string[]) => runCommand('git', args, { cwd: dir }).stdout;
   const withStore = (options: Partial<RunCommandOptions>) => ({
@@ -40,6 +43,7 @@ export function createScratchRepository(source: string, prefix = 'certexit-scrat
     runPnpmAsync(args, withStore(options));
   const scratch: ScratchRepository = {
     dir,
+    storeDir,
     git,
     pnpm,
     pnpmAsync,

@@ -73,11 +73,15 @@ describe('installing only what you need, from the packed tarballs', () => {
     const folder = install('ca-operator', { certexit: tarballOf('certexit') });
     expect(installedScope(folder)).toEqual([
       'automation',
+      'console',
       'core',
       'direct',
       'engine',
       'exit-default',
       'exit-inventory',
+      'exit-sample',
+      'exit-syslog',
+      'exit-webhook',
       'ldap',
       'x509',
     ]);
@@ -151,7 +155,8 @@ describe('installing only what you need, from the packed tarballs', () => {
       // The author's test runner (the kit itself needs none).
       vitest,
     });
-    expect(installedScope(folder)).toEqual(['core', 'exit-inventory', 'testing']);
+    // The inventory posts its expiry report with the web hook's signer: exit-webhook comes with it.
+    expect(installedScope(folder)).toEqual(['core', 'exit-inventory', 'exit-webhook', 'testing']);
     writeFileSync(
       join(folder, 'conformance.test.js'),
       `import { checkExitModule } from '@certexit/testing';

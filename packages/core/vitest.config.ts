@@ -1,3 +1,6 @@
 import { certexitProject } from '../../tooling/vitest/project';
 
-export default certexitProject(import.meta.url);
+// Type tests (`*.test-d.ts`) of the typed layer run with the unit tests.
+export default certexitProject(import.meta.url, {
+  typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+});

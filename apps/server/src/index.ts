@@ -4,7 +4,7 @@
  */
 export { builtinExitModules, builtinExitModulesUrl, importExitModule } from './builtin-exit-modules';
 export { type CliIo, runCli } from './cli/main';
-export { runDemo } from './demo/run-demo';
+export { type DemoResult, runDemo } from './demo/run-demo';
 export { API_ROUTES, type ApiRoute } from './http/api-routes';
 export { buildOpenApiDocument } from './http/build-openapi-document';
 export { type Caller, CallerDirectory, type CallerRole } from './http/caller-directory';

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export * from './constants';
+export * from './define';
 export * from './errors';
 export * from './idempotency';
 export * from './interfaces';

@@ -55,6 +55,7 @@ describe('pnpm new:module', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('pnpm install');
     expect(result.stdout).toContain('pnpm --filter @certexit/exit-sql-inventory test');
+    expect(result.stdout).toContain('docs/writing-an-exit-module.md');
 
     const dir = join(root, 'packages', 'exit-sql-inventory');
     expect(listFiles(dir)).toEqual([
@@ -62,7 +63,6 @@ describe('pnpm new:module', () => {
       'package.json',
       'src/create-sql-inventory-exit-module.test.ts',
       'src/create-sql-inventory-exit-module.ts',
-      'src/create-sql-inventory-manage-module.ts',
       'src/index.ts',
       'tsconfig.build.json',
       'tsconfig.json',
@@ -83,10 +83,16 @@ describe('pnpm new:module', () => {
 
     const module = read('packages/exit-sql-inventory/src/create-sql-inventory-exit-module.ts');
     expect(module).toContain("const PROGID = 'CertExit_SqlInventory.Exit';");
-    expect(module).toContain('export function createSqlInventoryExitModule(): ExitModuleFactoryV1 {');
+    expect(module).toContain(
+      'export function createSqlInventoryExitModule(): DefinedExitModule<SqlInventorySettings> {',
+    );
+    expect(module).toContain('export type SqlInventorySettings = ExitSettingsOf<typeof settings>;');
     expect(module).toContain('export default createSqlInventoryExitModule;');
-    expect(module).toContain("import { createSqlInventoryManageModule } from './create-sql-inventory-manage-module';");
-    expect(read('packages/exit-sql-inventory/src/index.ts')).toContain("from './create-sql-inventory-exit-module'");
+    // Written with the typed layer.
+    expect(module).toContain('return defineExitModule({');
+    const index = read('packages/exit-sql-inventory/src/index.ts');
+    expect(index).toContain("from './create-sql-inventory-exit-module'");
+    expect(index).toContain('export type { SqlInventorySettings }');
     expect(read('packages/exit-sql-inventory/src/create-sql-inventory-exit-module.test.ts')).toContain(
       "describe('CertExit_SqlInventory.Exit'",
     );

@@ -85,8 +85,12 @@ export async function runCli(argv: readonly string[], io: CliIo = _stdio): Promi
   registerServeCommands(program, cli);
   program
     .command('demo')
-    .description('set up a demo CA, issue certificates from CSRs and show the exit modules being notified')
-    .action(() => runDemo({ dir: cli.dir(), io, logger: cli.logger() }));
+    .description(
+      'set up a demo CA that issues, revokes and publishes CRLs, and show what each exit module was told and did',
+    )
+    .action(async () => {
+      await runDemo({ dir: cli.dir(), io, logger: cli.logger() });
+    });
   registerCompletionCommands(program, cli);
 
   try {

@@ -49,12 +49,33 @@ describe('certexit completion', () => {
     expect(complete(bash, 'dump', 'requ')).toEqual(['request.csr']);
   });
 
-  it('prints a zsh script that runs the same completion through bashcompinit', { timeout: 30_000 }, async () => {
+  it('prints a zsh script that runs the same completion through bashcompinit, loaded by a real zsh', {
+    timeout: 30_000,
+  }, async () => {
     const zsh = await script('zsh');
     const text = (await import('node:fs')).readFileSync(zsh, 'utf8');
     expect(text.startsWith('#compdef certexit\n')).toBe(true);
     expect(text).toContain('autoload -U +X bashcompinit && bashcompinit');
     expect(text).toContain('complete -F _certexit_completion certexit');
+    // In a real zsh (scripts/zsh.sh installs it): compinit registers the completion, and the function, run as zsh's
+    // _bash_complete runs it (sh emulation, arrays from 0), offers the subcommands of the command typed so far.
+    const r = spawnSync(
+      'zsh',
+      [
+        '-f',
+        '-c',
+        `autoload -U compinit && compinit -u -D; source '${zsh}'; print -r -- "$_comps[certexit]"; ` +
+          'emulate -L sh; setopt kshglob noshglob braceexpand ksharrays; ' +
+          `COMP_WORDS=(certexit module q); COMP_CWORD=2; _certexit_completion; print -l -- "\${COMPREPLY[@]}"`,
+      ],
+      { encoding: 'utf8', cwd: work },
+    );
+    expect(r.error, 'zsh is missing: run scripts/zsh.sh').toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    const [registered, ...replies] = r.stdout.trim().split('\n');
+    expect(registered).toBe('_bash_complete -F _certexit_completion');
+    expect(replies).toEqual(expect.arrayContaining(['queue', 'retry', 'replay', 'register']));
+    expect(replies).not.toContain('setup');
     const bad = await runCli(['completion', 'fish'], { out: () => undefined, err: () => undefined });
     expect(bad).toBe(1);
   });

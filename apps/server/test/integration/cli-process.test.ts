@@ -65,10 +65,17 @@ describe('the built certexit binary, one command per process', { timeout: 60_000
     const run = (...args: string[]) => cliIn(other, ...args);
     run('setup', '--name', 'By Name CA', '--type', 'standalone-root');
     run('module', 'register', 'CertExit_Inventory.Exit', '@certexit/exit-inventory');
+    // The web hook and the SIEM feed ship with certexit as well.
+    run('module', 'register', 'CertExit_Webhook.Exit', '@certexit/exit-webhook');
+    run('module', 'register', 'CertExit_Syslog.Exit', '@certexit/exit-syslog');
+    // It declares no values to getreg/setreg (a module written with the typed layer): the type is given.
+    run('setreg', '--type', 'REG_SZ', 'exit\\CertExit_Syslog.Exit\\Server', 'siem.contoso.test');
     const listed = JSON.parse(run('module', 'list', '--load')) as { modules: Array<{ progId: string }> };
     expect(listed.modules.map((m) => m.progId)).toEqual([
       'CertificateAuthority_MicrosoftDefault.Exit',
       'CertExit_Inventory.Exit',
+      'CertExit_Webhook.Exit',
+      'CertExit_Syslog.Exit',
     ]);
   });
 });

@@ -1,0 +1,34 @@
+import {
+  EXITEVENT_CERTDENIED,
+  EXITEVENT_CERTIMPORTED,
+  EXITEVENT_CERTISSUED,
+  EXITEVENT_CERTPENDING,
+  EXITEVENT_CERTRETRIEVEPENDING,
+  EXITEVENT_CERTREVOKED,
+  EXITEVENT_CRLISSUED,
+} from '@certexit/core';
+
+/** The command module's ProgID. */
+export const COMMAND_PROGID = 'CertExit_Command.Exit';
+
+/** What `GetDescription` returns. */
+export const COMMAND_DESCRIPTION = 'certexit command (runs a program per event)';
+
+/**
+ * The events it runs the program for by default: every request event and CRL issuance (`0x23F`). `EventMask` can
+ * narrow it, or add `EXITEVENT_SHUTDOWN` (`0x40`).
+ */
+export const COMMAND_DEFAULT_EVENT_MASK =
+  EXITEVENT_CERTISSUED |
+  EXITEVENT_CERTPENDING |
+  EXITEVENT_CERTDENIED |
+  EXITEVENT_CERTREVOKED |
+  EXITEVENT_CERTRETRIEVEPENDING |
+  EXITEVENT_CRLISSUED |
+  EXITEVENT_CERTIMPORTED;
+
+/** `EX_TEMPFAIL` (sysexits.h): "temporary failure, try again later", the default transient exit code. */
+export const EX_TEMPFAIL = 75;
+
+/** The `PATH` the program gets unless `Environment` sets one: enough for `#!/usr/bin/env sh`. */
+export const COMMAND_DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';

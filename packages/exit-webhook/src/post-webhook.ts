@@ -1,0 +1,178 @@
+import { request as httpRequest } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { request as httpsRequest } from 'node:https';
+import {
+  CertexitError,
+  E_ACCESSDENIED,
+  E_FAIL,
+  HRESULT_BAD_CONFIGURATION,
+  HRESULT_TIMEOUT,
+  SEC_E_UNTRUSTED_ROOT,
+} from '@certexit/core';
+import { redactUrl } from './redact-url';
+
+/** One POST of a web hook. */
+export interface PostWebhookOptions {
+  readonly url: URL;
+  readonly body: string;
+  /** Sent as they are, after `content-type` and `content-length`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** @default 'application/json' */
+  readonly contentType?: string;
+  /** The whole exchange (connect, TLS, request, response) must end within this. */
+  readonly timeoutMs: number;
+  /**
+   * PEM of the CAs that may sign the endpoint's certificate; without it, Node's default trust store. Verification
+   * is never turned off.
+   */
+  readonly ca?: string;
+  /** Keeps connections to the endpoint open between deliveries. */
+  readonly agent?: HttpsAgent;
+  /** Aborts the request (the host stopping). */
+  readonly signal?: AbortSignal;
+}
+
+/** What the endpoint answered. */
+export interface PostWebhookResult {
+  readonly status: number;
+  /** The start of the response body (at most 1 KiB), for logs. */
+  readonly bodyStart: string;
+}
+
+/**
+ * POSTs one web hook over HTTPS (plain HTTP only to a loopback address) and says whether a failure may pass on a
+ * later attempt, following the Standard Webhooks etiquette: 2xx is success; 5xx, 408, 429, timeouts and connection
+ * errors are transient (`isRetryable: true`); 3xx (redirects are not followed: fix the URL), 410 Gone and the other
+ * 4xx are permanent (`isRetryable: false`), as is a certificate that does not verify.
+ * @throws a {@link CertexitError} with `isRetryable` set, whose message names the redacted URL and the cause.
+ */
+export function postWebhook(options: PostWebhookOptions): Promise<PostWebhookResult> {
+  const { url } = options;
+  const where = redactUrl(url);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    return Promise.reject(
+      new CertexitError({
+        hresult: HRESULT_BAD_CONFIGURATION,
+        message: `${where}: web hooks go over https:// (plain http:// only to a loopback address)`,
+        isRetryable: false,
+      }),
+    );
+  }
+  const body = Buffer.from(options.body, 'utf8');
+  return new Promise<PostWebhookResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: CertexitError | undefined, result?: PostWebhookResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve(result!);
+    };
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, {
+      method: 'POST',
+      headers: {
+        'content-type': options.contentType ?? 'application/json',
+        'content-length': String(body.length),
+        'user-agent': 'certexit-webhook',
+        ...options.headers,
+      },
+      ...(url.protocol === 'https:' && {
+        ...(options.ca !== undefined && { ca: options.ca }),
+        ...(options.agent !== undefined && { agent: options.agent }),
+        rejectUnauthorized: true,
+      }),
+    });
+    const timer = setTimeout(() => {
+      finish(
+        new CertexitError({
+          hresult: HRESULT_TIMEOUT,
+          message: `${where} did not answer within ${options.timeoutMs} ms`,
+          isRetryable: true,
+        }),
+      );
+      req.destroy();
+    }, options.timeoutMs);
+    const onAbort = () => {
+      finish(new CertexitError({ hresult: E_FAIL, message: `${where}: the delivery was stopped`, isRetryable: true }));
+      req.destroy();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    req.on('error', (error: NodeJS.ErrnoException) => finish(_connectionError(where, error)));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        // Read to the end so that the connection can be reused, but keep only the start.
+        if (size < 1024) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('error', (error: NodeJS.ErrnoException) => finish(_connectionError(where, error)));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const bodyStart = Buffer.concat(chunks).subarray(0, 1024).toString('utf8');
+        if (status >= 200 && status < 300) finish(undefined, { status, bodyStart });
+        else finish(_statusError(where, status, bodyStart));
+      });
+    });
+    req.end(body);
+  });
+}
+
+/** True for `localhost`, `127.0.0.0/8` and `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+// Node's TLS verification failures: the peer's certificate will not verify on a retry either.
+const _TLS_VERIFY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function _connectionError(where: string, error: NodeJS.ErrnoException): CertexitError {
+  const code = error.code ?? '';
+  if (_TLS_VERIFY_CODES.has(code)) {
+    return new CertexitError({
+      hresult: SEC_E_UNTRUSTED_ROOT,
+      message: `${where}: the server's TLS certificate does not verify (${code}: ${error.message}); trust its CA with CAFile`,
+      isRetryable: false,
+      cause: error,
+    });
+  }
+  return new CertexitError({
+    hresult: code === 'ETIMEDOUT' ? HRESULT_TIMEOUT : E_FAIL,
+    message: `${where}: ${code ? `${code} ` : ''}${error.message}`,
+    isRetryable: true,
+    cause: error,
+  });
+}
+
+function _statusError(where: string, status: number, bodyStart: string): CertexitError {
+  const retryable = status >= 500 || status === 408 || status === 429;
+  const hint =
+    status >= 300 && status < 400
+      ? ' (redirects are not followed: configure the final URL)'
+      : status === 410
+        ? ' (the receiver no longer wants these events)'
+        : '';
+  const answer = bodyStart.trim().replace(/\s+/g, ' ').slice(0, 200);
+  return new CertexitError({
+    hresult: status === 401 || status === 403 ? E_ACCESSDENIED : retryable ? E_FAIL : HRESULT_BAD_CONFIGURATION,
+    message: `${where} answered HTTP ${status}${hint}${answer ? `: ${answer}` : ''}`,
+    isRetryable: retryable,
+  });
+}

@@ -1,0 +1,3 @@
+import { certexitProject } from '../../tooling/vitest/project';
+
+export default certexitProject(import.meta.url);
