@@ -193,6 +193,7 @@ export type {
   ExitEventRow,
   RequestRow,
   StoredExtension,
+  WalCheckpoints,
 } from './store/ca-store';
 export {
   assertNoPasswordInConnection,

@@ -117,8 +117,20 @@ function _submit(pending: _Pending): void {
   }
 }
 
+/**
+ * The thread's old-generation limit (MB). It holds the keys it imported and the jobs in flight (inputs over 1 MiB
+ * stay on the caller's thread), a few megabytes. Without a limit V8 sizes the heap for the host (gigabytes) and lets
+ * it grow to four times what survives a collection before the next; at 256 MB it grows by 1.3 times, and a thread
+ * that ran out would be replaced like one that died.
+ */
+const _MAX_OLD_GENERATION_MB = 256;
+
 function _start(): _Thread {
-  const worker = new Worker(SIGNATURE_THREAD_PROGRAM, { eval: true, name: 'certexit signature thread' });
+  const worker = new Worker(SIGNATURE_THREAD_PROGRAM, {
+    eval: true,
+    name: 'certexit signature thread',
+    resourceLimits: { maxOldGenerationSizeMb: _MAX_OLD_GENERATION_MB },
+  });
   const thread: _Thread = { worker, posted: new Map(), outgoing: [], flushQueued: false, keyIds: new Set() };
   worker.unref();
   worker.on('message', (results: _Result[]) => {

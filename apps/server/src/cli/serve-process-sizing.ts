@@ -11,6 +11,14 @@
  * survive a scavenge, an eighth of what V8 grows it to on a large host.
  */
 export const SERVE_SEMI_SPACE_MB = 4;
+/**
+ * The old generation's limit of a server. V8 lets the old generation grow by up to four times what survived the
+ * last full collection when its limit is in gigabytes (a quarter of the host's memory by default), and by less the
+ * lower its limit is (1.4 times at 512 MB). 512 MB is still far above what the server holds (about 30 MB live after a
+ * burst, a CRL of tens of megabytes), and the headroom, which stays resident, goes from up to three times the live
+ * heap to 0.4 times it. An operator's `--max-old-space-size` stands.
+ */
+export const SERVE_MAX_OLD_SPACE_MB = 512;
 /** glibc's malloc arenas of a server (its default is eight per core). */
 export const SERVE_MALLOC_ARENAS = 2;
 
@@ -23,7 +31,7 @@ export interface ServeProcessSizing {
 /**
  * The settings `certexit serve` starts over with, or `undefined` when it runs as it is: another command, a server
  * already sized, or one whose operator chose these settings (`--max-semi-space-size` on the command line or in
- * `NODE_OPTIONS`, `MALLOC_ARENA_MAX` in the environment), whose choice stands.
+ * `NODE_OPTIONS`, likewise `--max-old-space-size`, `MALLOC_ARENA_MAX` in the environment), whose choice stands.
  * @param args the arguments after the script (`process.argv.slice(2)`)
  */
 export function serveProcessSizing(
@@ -32,13 +40,17 @@ export function serveProcessSizing(
   env: Readonly<Record<string, string | undefined>>,
 ): ServeProcessSizing | undefined {
   if (_command(args) !== 'serve') return undefined;
-  const semiSpaceChosen = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].some((flag) =>
-    /^--max[-_]semi[-_]space[-_]size\b/.test(flag),
-  );
+  const flags = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const semiSpaceChosen = flags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag));
+  const oldSpaceChosen = flags.some((flag) => /^--max[-_]old[-_]space[-_]size\b/.test(flag));
   const arenasChosen = env.MALLOC_ARENA_MAX !== undefined && env.MALLOC_ARENA_MAX !== '';
-  if (semiSpaceChosen && arenasChosen) return undefined;
+  if (semiSpaceChosen && oldSpaceChosen && arenasChosen) return undefined;
   return {
-    execArgv: semiSpaceChosen ? [...execArgv] : [`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`, ...execArgv],
+    execArgv: [
+      ...(semiSpaceChosen ? [] : [`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`]),
+      ...(oldSpaceChosen ? [] : [`--max-old-space-size=${SERVE_MAX_OLD_SPACE_MB}`]),
+      ...execArgv,
+    ],
     env: arenasChosen ? { ...env } : { ...env, MALLOC_ARENA_MAX: String(SERVE_MALLOC_ARENAS) },
   };
 }

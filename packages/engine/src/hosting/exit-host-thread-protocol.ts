@@ -16,8 +16,9 @@ export interface ExitHostThreadData {
   /** The thread's niceness (Linux), when it is to run below the engine's priority. */
   readonly niceness?: number;
   /**
-   * Two Int32s shared with the engine: 1 while it is busy (operations in flight in the last 50 ms, see
-   * delivery-pacer.ts), and a counter it bumps whenever it wants the lanes woken (new rows, an operator's retry).
+   * Three Int32s shared with the engine: 1 while it is busy (operations in flight in the last 50 ms, see
+   * delivery-pacer.ts), a counter it bumps whenever it wants the lanes woken (new rows, an operator's retry), and
+   * one it bumps when its write-ahead log wants a checkpoint ({@link SIGNAL_CHECKPOINT}).
    * The thread looks at them every 10 ms: a message per commit cost the engine a system call and often a context
    * switch each (85 µs of its time per wake on two cores).
    */
@@ -97,6 +98,13 @@ export type ThreadLogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Slots of {@link ExitHostThreadData.signals}. */
 export const SIGNAL_ENGINE_BUSY = 0;
 export const SIGNAL_WAKE = 1;
+/**
+ * A counter the engine's store bumps when its write-ahead log wants a checkpoint: the thread runs it on its own
+ * connection (see wal-checkpointer.ts), so the engine needs no checkpointer thread besides this one.
+ */
+export const SIGNAL_CHECKPOINT = 2;
+/** Bytes of {@link ExitHostThreadData.signals}. */
+export const SIGNALS_BYTES = 12;
 
 /** Messages from the engine to the thread. */
 export type ToExitHostThread =

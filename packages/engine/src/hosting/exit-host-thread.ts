@@ -17,8 +17,10 @@ import type {
 } from './exit-host-thread-protocol';
 import {
   CALLS_BYTES,
+  SIGNAL_CHECKPOINT,
   SIGNAL_ENGINE_BUSY,
   SIGNAL_WAKE,
+  SIGNALS_BYTES,
   THREAD_LOG_LEVELS,
   takeCalls,
 } from './exit-host-thread-protocol';
@@ -84,8 +86,8 @@ export interface ExitHostThreadOptions {
 export async function startExitHostThread(ca: CaContext, options: ExitHostThreadOptions): Promise<ExitHost> {
   const entry = engineBundleUrl();
   const calls = new SharedArrayBuffer(CALLS_BYTES);
-  // Whether the engine is busy, for the thread's pacer (sampled every 50 ms), and the wake counter.
-  const signals = new SharedArrayBuffer(8);
+  // Whether the engine is busy, for the thread's pacer (sampled every 50 ms), the wake and checkpoint counters.
+  const signals = new SharedArrayBuffer(SIGNALS_BYTES);
   const signalView = new Int32Array(signals);
   const loadSampler = setInterval(() => {
     Atomics.store(signalView, SIGNAL_ENGINE_BUSY, options.engineBusy?.() ? 1 : 0);
@@ -254,7 +256,18 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
     }
   };
 
-  await start();
+  // The thread has its own connection to the database: it checkpoints the engine's log too, and the store starts
+  // no checkpointer thread. While the thread restarts, the writer's automatic checkpoint is the backstop.
+  const takeCheckpointsBack = ca.store.walCheckpoints?.delegate(
+    () => void Atomics.add(signalView, SIGNAL_CHECKPOINT, 1),
+  );
+  try {
+    await start();
+  } catch (error) {
+    takeCheckpointsBack?.();
+    clearInterval(loadSampler);
+    throw error;
+  }
   const watchdog = setInterval(
     () => {
       if (!worker || stopping) return;
@@ -296,6 +309,7 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
       clearInterval(watchdog);
       clearInterval(loadSampler);
       clearTimeout(restartTimer);
+      takeCheckpointsBack?.();
       const thread = worker;
       if (!thread) return;
       const stopped = new Promise<void>((resolve) => {

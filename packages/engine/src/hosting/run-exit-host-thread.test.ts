@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +11,7 @@ import { threadSeen } from '../../test/support/thread-builtins';
 import { openCa } from '../ca/open-ca';
 import { setupCa } from '../engine/setup-ca';
 import type { FromExitHostThread } from './exit-host-thread-protocol';
-import { CALLS_BYTES, SIGNAL_WAKE, takeCalls } from './exit-host-thread-protocol';
+import { CALLS_BYTES, SIGNAL_CHECKPOINT, SIGNAL_WAKE, SIGNALS_BYTES, takeCalls } from './exit-host-thread-protocol';
 import { runExitHostThread } from './run-exit-host-thread';
 
 const PROGID = 'Thread_Recording.Exit';
@@ -56,7 +56,7 @@ describe.each(TEST_STORES)('runExitHostThread on $name', (store) => {
     const { port1, port2 } = new MessageChannel();
     const messages: FromExitHostThread[] = [];
     port2.on('message', (m: FromExitHostThread) => messages.push(m));
-    const signals = new SharedArrayBuffer(8);
+    const signals = new SharedArrayBuffer(SIGNALS_BYTES);
     const calls = new SharedArrayBuffer(CALLS_BYTES);
     void runExitHostThread(port1, {
       dir,
@@ -94,6 +94,24 @@ describe.each(TEST_STORES)('runExitHostThread on $name', (store) => {
       true,
     );
 
+    // The engine hands its log's checkpoints to the thread, whose connection runs them: what the engine commits
+    // reaches the database file with no checkpointer thread, far below SQLite's own 1,000-page checkpoint.
+    const database = join(dir, 'certexit.db');
+    const takeBack = engine.store.walCheckpoints?.delegate(
+      () => void Atomics.add(new Int32Array(signals), SIGNAL_CHECKPOINT, 1),
+    );
+    expect(takeBack).toBeDefined();
+    const sizeBefore = statSync(database).size;
+    for (let i = 0; i < 32; i++) {
+      await engine.store.transaction((tx) =>
+        tx.insertRequest({ ...requestRow(), RawRequest: new Uint8Array(16_384).fill(i) }),
+      );
+    }
+    expect(Atomics.load(new Int32Array(signals), SIGNAL_CHECKPOINT)).toBe(2); // one request every 16 commits
+    // 32 requests of 16 KiB: about 512 KiB, all of it in the log until the thread checkpointed it.
+    await eventually(() => expect(statSync(database).size).toBeGreaterThan(sizeBefore + 400_000));
+    takeBack?.();
+
     port2.postMessage({ type: 'ping', id: 7 });
     await eventually(() => expect(messages).toContainEqual({ type: 'pong', id: 7 }));
     port2.postMessage({ type: 'stop', graceMs: 2_000, sendShutdownEvent: true });
@@ -115,7 +133,7 @@ describe.each(TEST_STORES)('runExitHostThread on $name', (store) => {
       builtins: 'file:///unused.js',
       logLevel: 'info',
       calls: new SharedArrayBuffer(CALLS_BYTES),
-      signals: new SharedArrayBuffer(8),
+      signals: new SharedArrayBuffer(SIGNALS_BYTES),
       shareUnderLoad: 1,
       holdUnderLoadMs: 0,
     });

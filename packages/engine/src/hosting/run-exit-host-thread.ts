@@ -11,7 +11,13 @@ import type {
   ThreadLogLevel,
   ToExitHostThread,
 } from './exit-host-thread-protocol';
-import { recordCall, SIGNAL_ENGINE_BUSY, SIGNAL_WAKE, THREAD_LOG_LEVELS } from './exit-host-thread-protocol';
+import {
+  recordCall,
+  SIGNAL_CHECKPOINT,
+  SIGNAL_ENGINE_BUSY,
+  SIGNAL_WAKE,
+  THREAD_LOG_LEVELS,
+} from './exit-host-thread-protocol';
 import type { InProcessExitHost } from './in-process-exit-host';
 import { startInProcessExitHost } from './in-process-exit-host';
 import type { BuiltinExitModules, ExitModuleImporter } from './load-exit-modules';
@@ -60,7 +66,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
   });
   try {
     // Its own connection reads the requests and records the deliveries (the engine's writer yields to it, never
-    // sleeps on the lock); the engine's checkpoints the log.
+    // sleeps on the lock), and checkpoints the engine's log when the engine asks (SIGNAL_CHECKPOINT).
     // The composition is awaited only when the store's package must be imported: a CA folder that cannot be
     // opened says so first.
     const composition: Promise<Composition> =
@@ -70,6 +76,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
       store: { backgroundCheckpoints: false },
       importModule: async (specifier) => ((await composition).importModule ?? _import)(specifier),
     });
+    const store = ca.store;
     const composed = await composition;
     if (data.suspects) {
       logger.warn(
@@ -79,6 +86,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
     }
     const signals = new Int32Array(data.signals);
     let wakes = Atomics.load(signals, SIGNAL_WAKE);
+    let checkpoints = Atomics.load(signals, SIGNAL_CHECKPOINT);
     pacer = createDeliveryPacer({
       engineBusy: () => Atomics.load(signals, SIGNAL_ENGINE_BUSY) === 1,
       share: data.shareUnderLoad,
@@ -89,6 +97,12 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
         if (now !== wakes) {
           wakes = now;
           host?.wake();
+        }
+        // Requests that came together make one checkpoint.
+        const asked = Atomics.load(signals, SIGNAL_CHECKPOINT);
+        if (asked !== checkpoints) {
+          checkpoints = asked;
+          store.walCheckpoints?.checkpoint();
         }
       },
     });

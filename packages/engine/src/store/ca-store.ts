@@ -210,5 +210,18 @@ export interface CaStore {
   leads(role: 'crl-schedule'): Promise<boolean>;
   /** Table-level export and import for `certexit store migrate`; absent when the store cannot be moved. */
   readonly transfer?: CaStoreTransfer;
+  /** The embedded store's write-ahead-log checkpoints (see wal-checkpointer.ts); other stores have none. */
+  readonly walCheckpoints?: WalCheckpoints;
   close(): Promise<void>;
+}
+
+/** The checkpoints of an embedded store's write-ahead log, which two connections of one process can share. */
+export interface WalCheckpoints {
+  /**
+   * The writer asks `request` for its checkpoints from now on, and starts no thread of its own for them: another
+   * connection's thread runs {@link checkpoint} when asked. The function returned takes them back.
+   */
+  delegate(request: () => void): () => void;
+  /** One passive checkpoint on this store's connection: copies what no reader still needs into the database file. */
+  checkpoint(): void;
 }

@@ -111,7 +111,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const yieldOnLock = options.lockWait === 'yield';
   if (yieldOnLock) db.exec('PRAGMA busy_timeout = 0');
   const checkpointer =
-    options.backgroundCheckpoints === false ? { committed() {}, async close() {} } : createWalCheckpointer(db, file);
+    options.backgroundCheckpoints === false
+      ? { committed() {}, delegate: () => () => undefined, async close() {} }
+      : createWalCheckpointer(db, file);
   // Preparing a statement costs more than running it: each SQL text is prepared once per connection.
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string): StatementSync => {
@@ -507,6 +509,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return true;
     },
     transfer: sqliteTransfer({ db, prepare, bookkeeping, materialize: () => outbox.depth().then(() => undefined) }),
+    walCheckpoints: {
+      delegate: (request) => checkpointer.delegate(request),
+      checkpoint() {
+        // A checkpoint that fails (a full disk, an I/O error, a write transaction open here) is tried again at the
+        // next request; the writer's own automatic checkpoint is the backstop.
+        try {
+          prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+        } catch {}
+      },
+    },
     async close() {
       await checkpointer.close();
       db.close();

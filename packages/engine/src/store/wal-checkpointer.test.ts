@@ -53,4 +53,29 @@ describe('the WAL checkpointer thread', () => {
     await w.checkpointer.close();
     w.db.close();
   });
+
+  it('hands its checkpoints to another connection when asked, starting no thread, and takes them back', async () => {
+    const w = writer('delegated.db');
+    const other = new DatabaseSync(w.file);
+    const requests: number[] = [];
+    const takeBack = w.checkpointer.delegate(() => {
+      requests.push(Date.now());
+      other.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+    });
+    const autocheckpoint = () => w.db.prepare('PRAGMA wal_autocheckpoint').get()?.wal_autocheckpoint;
+    expect(autocheckpoint()).toBe(10_000); // the writer's backstop
+    const before = statSync(w.file).size;
+    for (let i = 0; i < 160; i++) w.commit();
+    // One request every 16 commits, made at once by the other connection: the pages are in the database file.
+    expect(requests).toHaveLength(10);
+    expect(statSync(w.file).size).toBeGreaterThan(before + 1_000_000);
+    // No thread of its own: with the checkpoints taken back, the writer checkpoints itself, SQLite's default way.
+    takeBack();
+    expect(autocheckpoint()).toBe(1_000);
+    for (let i = 0; i < 32; i++) w.commit();
+    expect(requests).toHaveLength(10);
+    other.close();
+    await w.checkpointer.close();
+    w.db.close();
+  });
 });

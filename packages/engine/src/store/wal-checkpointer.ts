@@ -10,6 +10,10 @@
  * The thread starts only once the store has committed {@link START_AFTER_COMMITS} times, so a one-shot command
  * keeps SQLite's own checkpoints and starts no thread. While it runs, the writer's automatic checkpoint stays as a
  * backstop at {@link BACKSTOP_PAGES}; if the thread dies, the writer goes back to SQLite's default.
+ *
+ * A process that already runs another connection to the database on a thread of its own (serve's exit-module
+ * thread) hands the checkpoints to it ({@link WalCheckpointer.delegate}) and starts no thread for them: an idle
+ * worker thread costs about 13 MB of resident memory.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
@@ -27,6 +31,13 @@ const DEFAULT_PAGES = 1_000;
 export interface WalCheckpointer {
   /** Called after every COMMIT of the writer. */
   committed(): void;
+  /**
+   * From now on, every {@link EVERY_COMMITS} commits call `request` (which has another connection run
+   * `PRAGMA wal_checkpoint(PASSIVE)`) instead of this checkpointer's own thread, which stops if it runs; the
+   * writer's automatic checkpoint stays as the backstop. The function returned takes the checkpoints back: the
+   * writer checkpoints itself again, SQLite's default way.
+   */
+  delegate(request: () => void): () => void;
   /** Stops the thread and closes its connection; call before closing the writer's. */
   close(): Promise<void>;
 }
@@ -38,6 +49,7 @@ export function createWalCheckpointer(db: DatabaseSync, file: string): WalCheckp
   let worker: Worker | undefined;
   let requested = false;
   let closed = false;
+  let delegated: (() => void) | undefined;
 
   const start = () => {
     const thread = new Worker(_PROGRAM, { eval: true, workerData: { file }, name: 'certexit WAL checkpointer' });
@@ -61,6 +73,12 @@ export function createWalCheckpointer(db: DatabaseSync, file: string): WalCheckp
     committed() {
       commits++;
       if (closed) return;
+      if (delegated) {
+        if (++sinceRequest < EVERY_COMMITS) return;
+        sinceRequest = 0;
+        delegated();
+        return;
+      }
       // Started once, after enough commits to be a server and not a one-shot command; never restarted after a
       // death (the writer's own checkpoints take over).
       if (!worker && commits === START_AFTER_COMMITS) start();
@@ -69,8 +87,23 @@ export function createWalCheckpointer(db: DatabaseSync, file: string): WalCheckp
       requested = true;
       worker.postMessage('checkpoint');
     },
+    delegate(request) {
+      const own = worker;
+      worker = undefined;
+      own?.postMessage('close'); // its connection closes, and the thread ends, on its own
+      delegated = request;
+      sinceRequest = 0;
+      requested = false;
+      if (!closed) db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      return () => {
+        if (delegated !== request) return;
+        delegated = undefined;
+        if (!closed) db.exec(`PRAGMA wal_autocheckpoint = ${DEFAULT_PAGES}`);
+      };
+    },
     async close() {
       closed = true;
+      delegated = undefined;
       const thread = worker;
       worker = undefined;
       if (!thread) return;
