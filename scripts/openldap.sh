@@ -33,11 +33,10 @@ ADMIN_DN=cn=admin,$SUFFIX
 SCHEMA_DIR=/etc/ldap/schema
 MODULE_DIR=/usr/lib/ldap
 
-SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
-DIR=${OPENLDAP_DIR:-$REPO_ROOT/.tmp/openldap}
-case $DIR in /*) ;; *) DIR=$PWD/$DIR ;; esac
-DIR=${DIR%/}
+. "$(dirname "$0")/lib/test-server.sh"
+SERVER_NAME=openldap
+MARKER=.certexit-openldap
+DIR=$(state_dir "${OPENLDAP_DIR:-}" openldap)
 START_TIMEOUT=${OPENLDAP_START_TIMEOUT:-30}
 PIDFILE=$DIR/slapd.pid
 PWFILE=$DIR/admin-password
@@ -45,71 +44,29 @@ ENVFILE=$DIR/env
 CONF=$DIR/slapd.conf
 PORTS=$DIR/ports
 LOGFILE=$DIR/slapd.log
-MARKER=.certexit-openldap
-
-say() { printf 'openldap: %s\n' "$*"; }
-die() {
-  printf 'openldap: error: %s\n' "$*" >&2
-  exit 1
-}
 
 install_packages() {
   if command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ]; then
     command -v ldapsearch >/dev/null 2>&1 && return 0
   fi
   [ "$(id -u)" = 0 ] || die "slapd/ldap-utils are missing and installing them needs root"
-  local log
-  log=$(mktemp /tmp/openldap-apt.XXXXXX)
   # Debian's slapd postinst would configure and start a system slapd: preseed it
   # to skip configuration; policy-rc.d (when present) keeps it from starting.
-  if ! {
-    echo 'slapd slapd/no_configuration boolean true' | debconf-set-selections &&
-      apt-get -o DPkg::Lock::Timeout=300 update -q &&
-      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q slapd ldap-utils openssl
-  } >"$log" 2>&1; then
-    tail -n 30 "$log" | sed 's/^/  | /' >&2
-    die "apt-get install of slapd ldap-utils failed (full log: $log)"
-  fi
-  rm -f "$log"
+  echo 'slapd slapd/no_configuration boolean true' | debconf-set-selections >/dev/null 2>&1 ||
+    die "debconf-set-selections failed"
+  apt_get_logged slapd ldap-utils openssl || exit 1
   say "installed slapd ldap-utils"
 }
 
-free_port() {
-  # A port the kernel hands out for 127.0.0.1, released at once.
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
-    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
 ensure_dir() {
-  if [ -d "$DIR" ] && [ ! -e "$DIR/$MARKER" ]; then
-    [ -z "$(ls -A "$DIR")" ] || die "$DIR exists, is not empty and was not created by this script"
-  fi
+  claim_dir "$DIR"
   mkdir -p "$DIR/tls" "$DIR/db"
   chmod 700 "$DIR"
-  : >"$DIR/$MARKER"
 }
 
-make_tls() {
-  [ -s "$DIR/tls/cert.pem" ] && [ -s "$DIR/tls/ca.pem" ] && return 0
-  local t=$DIR/tls
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/ca.key" \
-    -subj "/CN=certexit OpenLDAP test CA" -days 3650 \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-    -out "$t/ca.pem" 2>/dev/null
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/key.pem" \
-    -subj "/CN=localhost" -out "$t/cert.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$t/cert.ext"
-  openssl x509 -req -in "$t/cert.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial \
-    -CAserial "$t/ca.srl" -days 3650 -extfile "$t/cert.ext" -out "$t/cert.pem" 2>/dev/null
-  chmod 600 "$t/ca.key" "$t/key.pem"
-}
+make_tls() { make_test_tls "$DIR/tls" "certexit OpenLDAP test CA" cert.pem key.pem; }
 
-ensure_password() {
-  if [ ! -s "$PWFILE" ]; then
-    (umask 077 && head -c 4096 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | head -c 24 >"$PWFILE")
-  fi
-  chmod 600 "$PWFILE"
-}
+ensure_password() { ensure_password_file "$PWFILE" 24; }
 
 write_conf() {
   local hash
@@ -145,18 +102,11 @@ load_base() {
   : >"$DIR/.loaded"
 }
 
-running_pid() {
-  local pid exe
-  [ -f "$PIDFILE" ] || return 1
-  pid=$(head -n 1 "$PIDFILE" | tr -dc 0-9)
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-  [ "$(basename -- "${exe% (deleted)}")" = slapd ] || return 1
-  echo "$pid"
-}
+running_pid() { pid_from_file "$PIDFILE" slapd; }
 
 ldaps_url() { echo "ldaps://127.0.0.1:$(sed -n 2p "$PORTS")"; }
 ldap_url() { echo "ldap://127.0.0.1:$(sed -n 1p "$PORTS")"; }
+address() { ldaps_url; }
 
 healthy() {
   [ -f "$PORTS" ] || return 1
@@ -165,18 +115,14 @@ healthy() {
 }
 
 write_env() {
-  (
-    umask 077
-    {
-      echo "CERTEXIT_OPENLDAP_URL=$(ldaps_url)"
-      echo "CERTEXIT_OPENLDAP_LDAP_URL=$(ldap_url)"
-      echo "CERTEXIT_OPENLDAP_CA=$DIR/tls/ca.pem"
-      echo "CERTEXIT_OPENLDAP_BIND_DN=$ADMIN_DN"
-      echo "CERTEXIT_OPENLDAP_BIND_PASSWORD=$(cat "$PWFILE")"
-      echo "CERTEXIT_OPENLDAP_BASE_DN=$SUFFIX"
-    } >"$ENVFILE.tmp"
-    mv -f "$ENVFILE.tmp" "$ENVFILE"
-  )
+  {
+    echo "CERTEXIT_OPENLDAP_URL=$(ldaps_url)"
+    echo "CERTEXIT_OPENLDAP_LDAP_URL=$(ldap_url)"
+    echo "CERTEXIT_OPENLDAP_CA=$DIR/tls/ca.pem"
+    echo "CERTEXIT_OPENLDAP_BIND_DN=$ADMIN_DN"
+    echo "CERTEXIT_OPENLDAP_BIND_PASSWORD=$(cat "$PWFILE")"
+    echo "CERTEXIT_OPENLDAP_BASE_DN=$SUFFIX"
+  } | write_private_file "$ENVFILE"
 }
 
 cmd_start() {
@@ -186,69 +132,21 @@ cmd_start() {
   ensure_password
   write_conf
   load_base
-  if running_pid >/dev/null && healthy; then
-    write_env
-    say "already running (pid $(running_pid)) on $(ldaps_url)"
-    return 0
-  fi
+  already_running && return 0
   printf '%s\n%s\n' "$(free_port)" "$(free_port)" >"$PORTS"
   # -d 0: stay in the foreground (logs to LOGFILE); setsid: not in the caller's process group.
   setsid slapd -f "$CONF" -h "$(ldap_url)/ $(ldaps_url)/" -d 0 </dev/null >"$LOGFILE" 2>&1 &
-  local i=0
-  until healthy; do
-    i=$((i + 1))
-    if [ "$i" -gt $((START_TIMEOUT * 10)) ]; then
-      tail -n 30 "$LOGFILE" | sed 's/^/  | /' >&2
-      die "slapd did not answer an LDAPS search within ${START_TIMEOUT}s"
-    fi
-    sleep 0.1
-  done
+  wait_until $((START_TIMEOUT * 10)) 0.1 "$LOGFILE" "slapd did not answer an LDAPS search within ${START_TIMEOUT}s" healthy
   write_env
   say "healthy: LDAPS bind + search on $(ldaps_url) OK (pid $(running_pid))"
   say "wrote $ENVFILE (it holds the admin password)"
 }
 
 cmd_stop() {
-  local pid i=0
-  rm -f "$ENVFILE"
-  if ! pid=$(running_pid); then
-    say "not running"
-    return 0
-  fi
-  kill -TERM "$pid"
-  while kill -0 "$pid" 2>/dev/null; do
-    i=$((i + 1))
-    [ "$i" -lt 100 ] || {
-      kill -KILL "$pid" 2>/dev/null || true
-      break
-    }
-    sleep 0.1
-  done
+  stop_server slapd TERM 100 KILL
   rm -f "$PIDFILE"
-  say "stopped slapd (pid $pid)"
 }
 
-cmd_status() {
-  if running_pid >/dev/null && healthy; then
-    say "running (pid $(running_pid)) and answering on $(ldaps_url)"
-    return 0
-  fi
-  say "not running or not answering ($DIR)"
-  return 3
-}
+cmd_status() { server_status 'answering on' "$DIR"; }
 
-cmd_env() {
-  [ -f "$ENVFILE" ] || die "$ENVFILE does not exist; run: $0 start"
-  cat "$ENVFILE"
-}
-
-case "${1:-}" in
-start) cmd_start ;;
-stop) cmd_stop ;;
-status) cmd_status ;;
-env) cmd_env ;;
-*)
-  echo "usage: $0 start|stop|status|env" >&2
-  exit 2
-  ;;
-esac
+server_main "$@"

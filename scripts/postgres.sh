@@ -28,14 +28,12 @@
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -eu -o pipefail
 
-SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
-DIR=${POSTGRES_DIR:-$REPO_ROOT/.tmp/postgres}
-case $DIR in /*) ;; *) DIR=$PWD/$DIR ;; esac
-DIR=${DIR%/}
+. "$(dirname "$0")/lib/test-server.sh"
+SERVER_NAME=postgres
+MARKER=.certexit-postgres
+DIR=$(state_dir "${POSTGRES_DIR:-}" postgres)
 START_TIMEOUT=${POSTGRES_START_TIMEOUT:-60}
 ENVFILE=$DIR/env
-MARKER=.certexit-postgres
 
 # The cluster's own files (data, TLS, password, port, log, socket) live in STATE: $DIR itself, unless the server's
 # unprivileged user cannot reach $DIR (a checkout under root's closed home folder): then a folder of its own under
@@ -50,12 +48,6 @@ set_state() {
 if [ -s "$DIR/state" ]; then set_state "$(cat "$DIR/state")"; else set_state "$DIR"; fi
 SUPERUSER=certexit
 
-say() { printf 'postgres: %s\n' "$*"; }
-die() {
-  printf 'postgres: error: %s\n' "$*" >&2
-  exit 1
-}
-
 bin_dir() {
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -65,19 +57,10 @@ bin_dir() {
 install_packages() {
   if bin_dir >/dev/null && command -v openssl >/dev/null 2>&1; then return 0; fi
   [ "$(id -u)" = 0 ] || die "PostgreSQL is missing and installing it needs root"
-  local log
-  log=$(mktemp /tmp/postgres-apt.XXXXXX)
   # Debian's postgresql-common would create and start a "main" cluster: tell it not to.
   mkdir -p /etc/postgresql-common/createcluster.d
   echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/certexit.conf
-  if ! {
-    apt-get -o DPkg::Lock::Timeout=300 update -q &&
-      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q postgresql openssl
-  } >"$log" 2>&1; then
-    tail -n 30 "$log" | sed 's/^/  | /' >&2
-    die "apt-get install of postgresql failed (full log: $log)"
-  fi
-  rm -f "$log"
+  apt_get_logged postgresql openssl || exit 1
   bin_dir >/dev/null || die "postgresql was installed but no /usr/lib/postgresql/*/bin/initdb was found"
   say "installed postgresql ($(bin_dir))"
 }
@@ -107,20 +90,6 @@ as_user() {
   fi
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
-    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-claim_dir() {
-  local d=$1
-  if [ -d "$d" ] && [ ! -e "$d/$MARKER" ]; then
-    [ -z "$(ls -A "$d")" ] || die "$d exists, is not empty and was not created by this script"
-  fi
-  mkdir -p "$d"
-  : >"$d/$MARKER"
-}
-
 ensure_dir() {
   local user
   user=$(run_user)
@@ -148,28 +117,15 @@ ensure_dir() {
 }
 
 make_tls() {
-  [ -s "$STATE/tls/server.pem" ] && [ -s "$STATE/tls/ca.pem" ] && return 0
   local t=$STATE/tls
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/ca.key" \
-    -subj "/CN=certexit PostgreSQL test CA" -days 3650 \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-    -out "$t/ca.pem" 2>/dev/null
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/server.key" \
-    -subj "/CN=localhost" -out "$t/server.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$t/server.ext"
-  openssl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial \
-    -CAserial "$t/ca.srl" -days 3650 -extfile "$t/server.ext" -out "$t/server.pem" 2>/dev/null
-  rm -f "$t/server.csr" "$t/server.ext"
-  chmod 600 "$t/ca.key" "$t/server.key"
+  make_test_tls "$t" "certexit PostgreSQL test CA" server.pem server.key
+  # The server's user reads them all.
   chmod 644 "$t/ca.pem" "$t/server.pem"
   chown -R "$(run_user):" "$t"
 }
 
 ensure_password() {
-  if [ ! -s "$PWFILE" ]; then
-    (umask 077 && head -c 4096 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | head -c 32 >"$PWFILE")
-  fi
-  chmod 600 "$PWFILE"
+  ensure_password_file "$PWFILE" 32
   chown "$(run_user):" "$PWFILE"
 }
 
@@ -215,17 +171,10 @@ CONF
   chown "$(run_user):" "$DATA/certexit.conf" "$DATA/postgresql.conf"
 }
 
-running_pid() {
-  local pid exe
-  [ -f "$DATA/postmaster.pid" ] || return 1
-  pid=$(head -n 1 "$DATA/postmaster.pid" | tr -dc 0-9)
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-  case "$(basename -- "${exe% (deleted)}")" in postgres | postmaster) ;; *) return 1 ;; esac
-  echo "$pid"
-}
+running_pid() { pid_from_file "$DATA/postmaster.pid" postgres postmaster; }
 
 port() { cat "$PORTFILE"; }
+address() { echo "127.0.0.1:$(port)"; }
 
 healthy() {
   [ -f "$PORTFILE" ] || return 1
@@ -235,20 +184,16 @@ healthy() {
 }
 
 write_env() {
-  (
-    umask 077
-    {
-      echo "CERTEXIT_POSTGRES_HOST=localhost"
-      echo "CERTEXIT_POSTGRES_PORT=$(port)"
-      echo "CERTEXIT_POSTGRES_USER=$SUPERUSER"
-      echo "CERTEXIT_POSTGRES_DATABASE=postgres"
-      echo "CERTEXIT_POSTGRES_URL=postgres://$SUPERUSER@localhost:$(port)/postgres"
-      echo "CERTEXIT_POSTGRES_PASSWORD_FILE=$PWFILE"
-      echo "CERTEXIT_POSTGRES_CA=$STATE/tls/ca.pem"
-      echo "CERTEXIT_POSTGRES_BIN=$(bin_dir)"
-    } >"$ENVFILE.tmp"
-    mv -f "$ENVFILE.tmp" "$ENVFILE"
-  )
+  {
+    echo "CERTEXIT_POSTGRES_HOST=localhost"
+    echo "CERTEXIT_POSTGRES_PORT=$(port)"
+    echo "CERTEXIT_POSTGRES_USER=$SUPERUSER"
+    echo "CERTEXIT_POSTGRES_DATABASE=postgres"
+    echo "CERTEXIT_POSTGRES_URL=postgres://$SUPERUSER@localhost:$(port)/postgres"
+    echo "CERTEXIT_POSTGRES_PASSWORD_FILE=$PWFILE"
+    echo "CERTEXIT_POSTGRES_CA=$STATE/tls/ca.pem"
+    echo "CERTEXIT_POSTGRES_BIN=$(bin_dir)"
+  } | write_private_file "$ENVFILE"
 }
 
 cmd_start() {
@@ -257,72 +202,22 @@ cmd_start() {
   make_tls
   ensure_password
   init_cluster
-  if running_pid >/dev/null && healthy; then
-    write_env
-    say "already running (pid $(running_pid)) on 127.0.0.1:$(port)"
-    return 0
-  fi
+  already_running && return 0
   # A postmaster.pid left by a killed server (its pid gone or reused) would stop pg_ctl: it is stale.
   running_pid >/dev/null || rm -f "$DATA/postmaster.pid"
   free_port >"$PORTFILE"
   write_conf "$(port)"
   as_user "$(bin_dir)/pg_ctl" -D "$DATA" -l "$LOGFILE" -o "-c config_file=$DATA/postgresql.conf" start \
     >/dev/null 2>&1 || true
-  local i=0
-  until healthy; do
-    i=$((i + 1))
-    if [ "$i" -gt $((START_TIMEOUT * 10)) ]; then
-      tail -n 30 "$LOGFILE" 2>/dev/null | sed 's/^/  | /' >&2
-      die "PostgreSQL did not accept a verified TLS login within ${START_TIMEOUT}s"
-    fi
-    sleep 0.1
-  done
+  wait_until $((START_TIMEOUT * 10)) 0.1 "$LOGFILE" "PostgreSQL did not accept a verified TLS login within ${START_TIMEOUT}s" healthy
   write_env
   say "healthy: verified TLS login on 127.0.0.1:$(port) OK (pid $(running_pid), as $(run_user))"
   say "wrote $ENVFILE"
 }
 
-cmd_stop() {
-  local pid i=0
-  rm -f "$ENVFILE"
-  if ! pid=$(running_pid); then
-    say "not running"
-    return 0
-  fi
-  # SIGINT: PostgreSQL's fast shutdown (sessions are ended, the cluster stops cleanly).
-  kill -INT "$pid"
-  while kill -0 "$pid" 2>/dev/null; do
-    i=$((i + 1))
-    [ "$i" -lt 300 ] || {
-      kill -QUIT "$pid" 2>/dev/null || true
-      break
-    }
-    sleep 0.1
-  done
-  say "stopped PostgreSQL (pid $pid)"
-}
+# SIGINT: PostgreSQL's fast shutdown (sessions are ended, the cluster stops cleanly).
+cmd_stop() { stop_server PostgreSQL INT 300 QUIT; }
 
-cmd_status() {
-  if running_pid >/dev/null && healthy; then
-    say "running (pid $(running_pid)) and answering on 127.0.0.1:$(port)"
-    return 0
-  fi
-  say "not running or not answering ($STATE)"
-  return 3
-}
+cmd_status() { server_status 'answering on' "$STATE"; }
 
-cmd_env() {
-  [ -f "$ENVFILE" ] || die "$ENVFILE does not exist; run: $0 start"
-  cat "$ENVFILE"
-}
-
-case "${1:-}" in
-start) cmd_start ;;
-stop) cmd_stop ;;
-status) cmd_status ;;
-env) cmd_env ;;
-*)
-  echo "usage: $0 start|stop|status|env" >&2
-  exit 2
-  ;;
-esac
+server_main "$@"

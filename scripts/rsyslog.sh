@@ -29,11 +29,10 @@
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -eu -o pipefail
 
-SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
-DIR=${RSYSLOG_DIR:-$REPO_ROOT/.tmp/rsyslog}
-case $DIR in /*) ;; *) DIR=$PWD/$DIR ;; esac
-DIR=${DIR%/}
+. "$(dirname "$0")/lib/test-server.sh"
+SERVER_NAME=rsyslog
+MARKER=.certexit-rsyslog
+DIR=$(state_dir "${RSYSLOG_DIR:-}" rsyslog)
 START_TIMEOUT=${RSYSLOG_START_TIMEOUT:-30}
 PIDFILE=$DIR/rsyslogd.pid
 ENVFILE=$DIR/env
@@ -41,14 +40,7 @@ CONF=$DIR/rsyslog.conf
 PORTFILE=$DIR/port
 LOGFILE=$DIR/rsyslogd.log
 MESSAGES=$DIR/messages.jsonl
-MARKER=.certexit-rsyslog
 GTLS_MODULE=lmnsd_gtls.so
-
-say() { printf 'rsyslog: %s\n' "$*"; }
-die() {
-  printf 'rsyslog: error: %s\n' "$*" >&2
-  exit 1
-}
 
 have_packages() {
   command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || return 1
@@ -58,8 +50,7 @@ have_packages() {
 install_packages() {
   have_packages && return 0
   [ "$(id -u)" = 0 ] || die "rsyslog/rsyslog-gnutls are missing and installing them needs root"
-  local log policy=/usr/sbin/policy-rc.d temporary_policy=
-  log=$(mktemp /tmp/rsyslog-apt.XXXXXX)
+  local policy=/usr/sbin/policy-rc.d temporary_policy=
   # Debian's postinst would start the system rsyslog service: refuse service starts while installing.
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\n# certexit scripts/rsyslog.sh: no service starts while installing\nexit 101\n' >"$policy"
@@ -67,47 +58,19 @@ install_packages() {
     temporary_policy=$policy
   fi
   local status=0
-  {
-    apt-get -o DPkg::Lock::Timeout=300 update -q &&
-      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q rsyslog rsyslog-gnutls openssl
-  } >"$log" 2>&1 || status=$?
+  apt_get_logged rsyslog rsyslog-gnutls openssl || status=$?
   [ -z "$temporary_policy" ] || rm -f "$temporary_policy"
-  if [ "$status" != 0 ]; then
-    tail -n 30 "$log" | sed 's/^/  | /' >&2
-    die "apt-get install of rsyslog rsyslog-gnutls failed (full log: $log)"
-  fi
-  rm -f "$log"
+  [ "$status" = 0 ] || exit 1
   say "installed rsyslog rsyslog-gnutls"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
-    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
 ensure_dir() {
-  if [ -d "$DIR" ] && [ ! -e "$DIR/$MARKER" ]; then
-    [ -z "$(ls -A "$DIR")" ] || die "$DIR exists, is not empty and was not created by this script"
-  fi
+  claim_dir "$DIR"
   mkdir -p "$DIR/tls" "$DIR/work"
   chmod 700 "$DIR"
-  : >"$DIR/$MARKER"
 }
 
-make_tls() {
-  [ -s "$DIR/tls/cert.pem" ] && [ -s "$DIR/tls/ca.pem" ] && return 0
-  local t=$DIR/tls
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/ca.key" \
-    -subj "/CN=certexit rsyslog test CA" -days 3650 \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-    -out "$t/ca.pem" 2>/dev/null
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t/key.pem" \
-    -subj "/CN=localhost" -out "$t/cert.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$t/cert.ext"
-  openssl x509 -req -in "$t/cert.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial \
-    -CAserial "$t/ca.srl" -days 3650 -extfile "$t/cert.ext" -out "$t/cert.pem" 2>/dev/null
-  chmod 600 "$t/ca.key" "$t/key.pem"
-}
+make_tls() { make_test_tls "$DIR/tls" "certexit rsyslog test CA" cert.pem key.pem; }
 
 write_conf() {
   cat >"$CONF" <<CONF
@@ -132,20 +95,13 @@ CONF
   chmod 600 "$CONF"
 }
 
-running_pid() {
-  local pid exe
-  [ -f "$PIDFILE" ] || return 1
-  pid=$(head -n 1 "$PIDFILE" | tr -dc 0-9)
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-  [ "$(basename -- "${exe% (deleted)}")" = rsyslogd ] || return 1
-  echo "$pid"
-}
+running_pid() { pid_from_file "$PIDFILE" rsyslogd; }
 
 port() { cat "$PORTFILE"; }
+address() { echo "127.0.0.1:$(port)"; }
 
 # A verified TLS handshake with the server (the CA is trusted, the name 127.0.0.1 must match).
-tls_ok() {
+healthy() {
   [ -f "$PORTFILE" ] || return 1
   openssl s_client -connect "127.0.0.1:$(port)" -CAfile "$DIR/tls/ca.pem" -verify_return_error \
     -verify_ip 127.0.0.1 </dev/null >/dev/null 2>&1
@@ -168,28 +124,23 @@ probe() {
 }
 
 write_env() {
-  (
-    umask 077
-    {
-      echo "CERTEXIT_RSYSLOG_HOST=127.0.0.1"
-      echo "CERTEXIT_RSYSLOG_PORT=$(port)"
-      echo "CERTEXIT_RSYSLOG_CA=$DIR/tls/ca.pem"
-      echo "CERTEXIT_RSYSLOG_MESSAGES=$MESSAGES"
-      echo "CERTEXIT_RSYSLOG_PID=$(running_pid)"
-    } >"$ENVFILE.tmp"
-    mv -f "$ENVFILE.tmp" "$ENVFILE"
-  )
+  {
+    echo "CERTEXIT_RSYSLOG_HOST=127.0.0.1"
+    echo "CERTEXIT_RSYSLOG_PORT=$(port)"
+    echo "CERTEXIT_RSYSLOG_CA=$DIR/tls/ca.pem"
+    echo "CERTEXIT_RSYSLOG_MESSAGES=$MESSAGES"
+    echo "CERTEXIT_RSYSLOG_PID=$(running_pid)"
+  } | write_private_file "$ENVFILE"
 }
+
+# Started: the server runs, takes a verified TLS connection and writes a probe sent over one.
+started() { running_pid >/dev/null && healthy && probe; }
 
 cmd_start() {
   install_packages
   ensure_dir
   make_tls
-  if running_pid >/dev/null && tls_ok; then
-    write_env
-    say "already running (pid $(running_pid)) on 127.0.0.1:$(port)"
-    return 0
-  fi
+  already_running && return 0
   # Keep the port of an earlier run when it is still free (clients configured with it keep working).
   # (SO_REUSEADDR, as rsyslogd binds: a port in TIME_WAIT after a stop is still ours to take.)
   if [ ! -s "$PORTFILE" ] || ! python3 -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "$(port)" 2>/dev/null; then
@@ -203,60 +154,16 @@ cmd_start() {
   rm -f "$PIDFILE"
   # -n: stay in the foreground (logs to LOGFILE); setsid: not in the caller's process group.
   setsid rsyslogd -n -f "$CONF" -i "$PIDFILE" </dev/null >>"$LOGFILE" 2>&1 &
-  local i=0
-  until running_pid >/dev/null && tls_ok && probe; do
-    i=$((i + 1))
-    if [ "$i" -gt $((START_TIMEOUT * 5)) ]; then
-      tail -n 30 "$LOGFILE" | sed 's/^/  | /' >&2
-      die "rsyslogd did not write a probe sent over TLS within ${START_TIMEOUT}s"
-    fi
-    sleep 0.2
-  done
+  wait_until $((START_TIMEOUT * 5)) 0.2 "$LOGFILE" "rsyslogd did not write a probe sent over TLS within ${START_TIMEOUT}s" started
   write_env
   say "healthy: a probe sent over verified TLS to 127.0.0.1:$(port) was written to $MESSAGES (pid $(running_pid))"
 }
 
 cmd_stop() {
-  local pid i=0
-  rm -f "$ENVFILE"
-  if ! pid=$(running_pid); then
-    say "not running"
-    return 0
-  fi
-  kill -TERM "$pid"
-  while kill -0 "$pid" 2>/dev/null; do
-    i=$((i + 1))
-    [ "$i" -lt 100 ] || {
-      kill -KILL "$pid" 2>/dev/null || true
-      break
-    }
-    sleep 0.1
-  done
+  stop_server rsyslogd TERM 100 KILL
   rm -f "$PIDFILE"
-  say "stopped rsyslogd (pid $pid)"
 }
 
-cmd_status() {
-  if running_pid >/dev/null && tls_ok; then
-    say "running (pid $(running_pid)) and accepting TLS on 127.0.0.1:$(port)"
-    return 0
-  fi
-  say "not running or not answering ($DIR)"
-  return 3
-}
+cmd_status() { server_status 'accepting TLS on' "$DIR"; }
 
-cmd_env() {
-  [ -f "$ENVFILE" ] || die "$ENVFILE does not exist; run: $0 start"
-  cat "$ENVFILE"
-}
-
-case "${1:-}" in
-start) cmd_start ;;
-stop) cmd_stop ;;
-status) cmd_status ;;
-env) cmd_env ;;
-*)
-  echo "usage: $0 start|stop|status|env" >&2
-  exit 2
-  ;;
-esac
+server_main "$@"
