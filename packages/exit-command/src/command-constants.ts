@@ -1,12 +1,4 @@
-import {
-  EXITEVENT_CERTDENIED,
-  EXITEVENT_CERTIMPORTED,
-  EXITEVENT_CERTISSUED,
-  EXITEVENT_CERTPENDING,
-  EXITEVENT_CERTRETRIEVEPENDING,
-  EXITEVENT_CERTREVOKED,
-  EXITEVENT_CRLISSUED,
-} from '@certexit/core';
+import { EXITEVENT_REQUESTS_AND_CRL } from '@certexit/core';
 
 /** The command module's ProgID. */
 export const COMMAND_PROGID = 'CertExit_Command.Exit';
@@ -18,14 +10,7 @@ export const COMMAND_DESCRIPTION = 'certexit command (runs a program per event)'
  * The events it runs the program for by default: every request event and CRL issuance (`0x23F`). `EventMask` can
  * narrow it, or add `EXITEVENT_SHUTDOWN` (`0x40`).
  */
-export const COMMAND_DEFAULT_EVENT_MASK =
-  EXITEVENT_CERTISSUED |
-  EXITEVENT_CERTPENDING |
-  EXITEVENT_CERTDENIED |
-  EXITEVENT_CERTREVOKED |
-  EXITEVENT_CERTRETRIEVEPENDING |
-  EXITEVENT_CRLISSUED |
-  EXITEVENT_CERTIMPORTED;
+export const COMMAND_DEFAULT_EVENT_MASK = EXITEVENT_REQUESTS_AND_CRL;
 
 /** `EX_TEMPFAIL` (sysexits.h): "temporary failure, try again later", the default transient exit code. */
 export const EX_TEMPFAIL = 75;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { ExitModuleFactoryV1, ExitModuleServices, ICertExit2 } from '@certexit/core';
 import {
   CertexitError,
+  createConfigReloader,
   E_ACCESSDENIED,
   E_FAIL,
   EXITEVENT_CRLISSUED,
@@ -65,9 +66,6 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
   const now = options.now ?? (() => new Date());
   const { logger } = services;
   let caName = '';
-  // The mask Initialize returned: the host never sends anything else, and a test may.
-  let subscribed = 0;
-  let config: InventoryConfig | undefined;
   let store: { path: string; store: InventoryStore } | undefined;
   let reportTimer: NodeJS.Timeout | undefined;
   let scheduled = 0;
@@ -86,8 +84,8 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
   const LAST_REPORT = 'expiryReport.lastSentAt';
 
   const report = async (): Promise<void> => {
-    const settings = config?.report;
-    const path = config?.databaseFile;
+    const settings = config.loaded?.report;
+    const path = config.loaded?.databaseFile;
     if (settings === undefined || path === undefined) return;
     const target = storeAt(path);
     try {
@@ -162,29 +160,25 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
     { once: true },
   );
 
-  const load = (): InventoryConfig => {
-    const next = readInventoryConfig(services.config);
-    for (const note of next.notes) logger.warn({ configPath: services.config.path }, note);
-    // The host fixed the subscription at Initialize: a wider EventMask only takes effect after a restart.
-    const late = next.eventMask & ~subscribed;
-    if (config !== undefined && late !== 0) {
-      logger.warn(
-        { events: exitEventMaskNames(late) },
-        'EventMask now asks for events the host was not told about at Initialize; restart the CA service to receive them',
-      );
-    }
-    const reschedule =
-      config === undefined ||
-      JSON.stringify(config.report) !== JSON.stringify(next.report) ||
-      config.databaseFile !== next.databaseFile;
-    config = next;
-    if (reschedule) schedule(next);
-    return next;
-  };
+  // `subscribed`: the mask Initialize returned; the host never sends anything else, and a test may.
+  const config = createConfigReloader({
+    read: () => readInventoryConfig(services.config),
+    logger,
+    configPath: services.config.path,
+    lateEventsMessage:
+      'EventMask now asks for events the host was not told about at Initialize; restart the CA service to receive them',
+    onLoad: (next, previous) => {
+      const reschedule =
+        previous === undefined ||
+        JSON.stringify(previous.report) !== JSON.stringify(next.report) ||
+        previous.databaseFile !== next.databaseFile;
+      if (reschedule) schedule(next);
+    },
+  });
 
   const manage = createInventoryManageModule({
-    refresh: load,
-    current: () => config ?? load(),
+    refresh: config.load,
+    current: config.current,
     configPath: services.config.path,
     logger,
   });
@@ -192,10 +186,7 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
   return {
     Initialize(strConfig) {
       caName = strConfig;
-      config = undefined;
-      subscribed = 0;
-      const { outputFile, databaseFile, eventMask } = load();
-      subscribed = eventMask;
+      const { outputFile, databaseFile, eventMask } = config.initialize();
       if (databaseFile !== undefined) {
         // Not fatal here either (a failing Initialize drops the module): each notification fails naming the file.
         try {
@@ -219,9 +210,9 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
 
     async Notify(ExitEvent, Context) {
       const event = ExitEvent >>> 0;
-      const { outputFile, databaseFile, eventMask } = config ?? load();
+      const { outputFile, databaseFile, eventMask } = config.current();
       // Exactly one known bit, subscribed and still wanted; anything else (future bits included) is ignored.
-      if (event === 0 || (event & (event - 1)) !== 0 || (event & eventMask & subscribed) === 0) return S_OK;
+      if (event === 0 || (event & (event - 1)) !== 0 || (event & eventMask & config.subscribed) === 0) return S_OK;
 
       // One callback object per call: its context and cursors are per-object state.
       const server = services.createServerExit();

@@ -2,6 +2,8 @@ import type { ICertServerExit } from '@certexit/core';
 import {
   DB_DISP_REVOKED,
   EXITEVENT_CERTREVOKED,
+  enumerateAttributeNames,
+  enumerateExtensionOids,
   PROPTYPE_BINARY,
   PROPTYPE_DATE,
   PROPTYPE_LONG,
@@ -56,18 +58,9 @@ export async function readRequestRecord(
 const _SECRET_ATTRIBUTE = /challenge|password|secret/i;
 
 async function _readExtensions(server: ICertServerExit): Promise<InventoryExtension[]> {
-  // Collect the OIDs first and read the flags after closing the cursor: the cursor and the "last extension flags"
-  // are both per-object state, and the SDK never promises they coexist.
-  const oids: string[] = [];
-  await server.EnumerateExtensionsSetup(0);
-  try {
-    // `undefined` (≙ S_FALSE) or, through Automation, `""` ends the enumeration.
-    for (let oid = await server.EnumerateExtensions(); oid; oid = await server.EnumerateExtensions()) oids.push(oid);
-  } finally {
-    await server.EnumerateExtensionsClose();
-  }
+  // The OIDs first, the flags after the cursor is closed (enumerateExtensionOids says why).
   const extensions: InventoryExtension[] = [];
-  for (const oid of oids) {
+  for (const oid of await enumerateExtensionOids(server)) {
     // The flags belong to the most recent GetCertificateExtension, so read the value first, one OID at a time.
     const value = await readOptional(() => server.GetCertificateExtension(oid, PROPTYPE_BINARY));
     extensions.push(value === undefined ? { oid } : { oid, flags: await server.GetCertificateExtensionFlags() });
@@ -76,16 +69,8 @@ async function _readExtensions(server: ICertServerExit): Promise<InventoryExtens
 }
 
 async function _readAttributes(server: ICertServerExit): Promise<Record<string, string>> {
-  const names: string[] = [];
-  await server.EnumerateAttributesSetup(0);
-  try {
-    for (let name = await server.EnumerateAttributes(); name; name = await server.EnumerateAttributes())
-      names.push(name);
-  } finally {
-    await server.EnumerateAttributesClose();
-  }
   const attributes: Record<string, string> = {};
-  for (const name of names) {
+  for (const name of await enumerateAttributeNames(server)) {
     const value = await readOptional(() => server.GetRequestAttribute(name));
     if (value !== undefined) attributes[name] = _SECRET_ATTRIBUTE.test(name) ? '[redacted]' : value;
   }

@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { checkServerIdentity, connect } from 'node:tls';
-import {
-  CertexitError,
-  E_FAIL,
-  HRESULT_BAD_CONFIGURATION,
-  HRESULT_TIMEOUT,
-  SEC_E_UNTRUSTED_ROOT,
-} from '@certexit/core';
+import { CertexitError, connectionError, E_FAIL, HRESULT_BAD_CONFIGURATION, HRESULT_TIMEOUT } from '@certexit/core';
 
 /** Where and how to connect. */
 export interface SyslogTlsTarget {
@@ -107,7 +101,7 @@ export function createSyslogTlsClient(target: SyslogTlsTarget): SyslogTlsClient 
       s.once('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         s.destroy();
-        reject(_connectionError(where, error));
+        reject(connectionError(where, error));
       });
     });
   };
@@ -149,7 +143,7 @@ export function createSyslogTlsClient(target: SyslogTlsTarget): SyslogTlsClient 
           if (error) {
             if (socket === s) socket = undefined;
             s.destroy();
-            reject(_connectionError(where, error as NodeJS.ErrnoException));
+            reject(connectionError(where, error as NodeJS.ErrnoException));
           } else resolve();
         });
       });
@@ -160,38 +154,6 @@ export function createSyslogTlsClient(target: SyslogTlsTarget): SyslogTlsClient 
       socket = undefined;
     },
   };
-}
-
-const _TLS_VERIFY_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-function _connectionError(where: string, error: NodeJS.ErrnoException): CertexitError {
-  const code = error.code ?? '';
-  if (_TLS_VERIFY_CODES.has(code)) {
-    return new CertexitError({
-      hresult: SEC_E_UNTRUSTED_ROOT,
-      message: `${where}: the server's TLS certificate does not verify (${code}: ${error.message}); trust its CA with CAFile`,
-      isRetryable: false,
-      cause: error,
-    });
-  }
-  return new CertexitError({
-    hresult: code === 'ETIMEDOUT' ? HRESULT_TIMEOUT : E_FAIL,
-    message: `${where}: ${code ? `${code} ` : ''}${error.message}`,
-    isRetryable: true,
-    cause: error,
-  });
 }
 
 async function _file(path: string | undefined, value: string): Promise<string | undefined> {

@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Agent } from 'node:https';
 import type { ExitModuleFactoryV1, ExitModuleServices, ICertExit2 } from '@certexit/core';
-import { CertexitError, E_FAIL, exitEventMaskNames, exitEventName, readEventId, runOnce, S_OK } from '@certexit/core';
+import {
+  CertexitError,
+  createConfigReloader,
+  E_FAIL,
+  exitEventMaskNames,
+  exitEventName,
+  readEventId,
+  runOnce,
+  S_OK,
+} from '@certexit/core';
 import { buildCloudEvent, defaultCloudEventSource, webhookIdOf } from './build-cloud-event';
 import { createWebhookManageModule, describeWebhookEndpoints } from './create-webhook-manage-module';
 import { deliverToEndpoint } from './deliver-to-endpoint';
-import type { WebhookConfig, WebhookEndpoint } from './read-webhook-config';
+import type { WebhookEndpoint } from './read-webhook-config';
 import { readWebhookConfig } from './read-webhook-config';
 import { readWebhookEvent } from './read-webhook-event';
 import { redactUrl } from './redact-url';
@@ -53,28 +62,21 @@ function _createWebhookExit(services: ExitModuleServices, options: WebhookExitMo
     agents.clear();
   });
   let caName = '';
-  let subscribed = 0;
-  let config: WebhookConfig | undefined;
-
-  const load = (): WebhookConfig => {
-    const next = readWebhookConfig(services.config);
-    for (const note of next.notes) logger.warn({ configPath: services.config.path }, note);
-    const late = next.eventMask & ~subscribed;
-    if (config !== undefined && late !== 0) {
-      logger.warn(
-        { events: exitEventMaskNames(late) },
-        'the endpoints now ask for events the host was not told about at Initialize; restart the CA service to send them',
-      );
-    }
-    for (const agent of agents.values()) agent.destroy();
-    agents.clear();
-    config = next;
-    return next;
-  };
+  const config = createConfigReloader({
+    read: () => readWebhookConfig(services.config),
+    logger,
+    configPath: services.config.path,
+    lateEventsMessage:
+      'the endpoints now ask for events the host was not told about at Initialize; restart the CA service to send them',
+    onLoad: () => {
+      for (const agent of agents.values()) agent.destroy();
+      agents.clear();
+    },
+  });
 
   const manage = createWebhookManageModule({
-    refresh: load,
-    current: () => config ?? load(),
+    refresh: config.load,
+    current: config.current,
     configPath: services.config.path,
     logger,
   });
@@ -82,10 +84,8 @@ function _createWebhookExit(services: ExitModuleServices, options: WebhookExitMo
   return {
     Initialize(strConfig) {
       caName = strConfig;
-      config = undefined;
-      subscribed = 0;
-      const loaded = load();
-      subscribed = loaded.eventMask;
+      const loaded = config.initialize();
+      const subscribed = config.subscribed;
       if (loaded.endpoints.length === 0) {
         logger.warn(
           { configPath: services.config.path },
@@ -102,8 +102,8 @@ function _createWebhookExit(services: ExitModuleServices, options: WebhookExitMo
 
     async Notify(ExitEvent, Context) {
       const event = ExitEvent >>> 0;
-      const current = config ?? load();
-      if (event === 0 || (event & (event - 1)) !== 0 || (event & subscribed) === 0) return S_OK;
+      const current = config.current();
+      if (event === 0 || (event & (event - 1)) !== 0 || (event & config.subscribed) === 0) return S_OK;
       const wanted = current.endpoints.filter((e) => (e.eventMask & event) !== 0);
       if (wanted.length === 0) return S_OK;
 

@@ -3,11 +3,11 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
 import {
   CertexitError,
+  connectionError,
   E_ACCESSDENIED,
   E_FAIL,
   HRESULT_BAD_CONFIGURATION,
   HRESULT_TIMEOUT,
-  SEC_E_UNTRUSTED_ROOT,
 } from '@certexit/core';
 import { redactUrl } from './redact-url';
 
@@ -101,7 +101,7 @@ export function postWebhook(options: PostWebhookOptions): Promise<PostWebhookRes
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    req.on('error', (error: NodeJS.ErrnoException) => finish(_connectionError(where, error)));
+    req.on('error', (error: NodeJS.ErrnoException) => finish(connectionError(where, error)));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -110,7 +110,7 @@ export function postWebhook(options: PostWebhookOptions): Promise<PostWebhookRes
         if (size < 1024) chunks.push(chunk);
         size += chunk.length;
       });
-      res.on('error', (error: NodeJS.ErrnoException) => finish(_connectionError(where, error)));
+      res.on('error', (error: NodeJS.ErrnoException) => finish(connectionError(where, error)));
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         const bodyStart = Buffer.concat(chunks).subarray(0, 1024).toString('utf8');
@@ -126,39 +126,6 @@ export function postWebhook(options: PostWebhookOptions): Promise<PostWebhookRes
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-// Node's TLS verification failures: the peer's certificate will not verify on a retry either.
-const _TLS_VERIFY_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-function _connectionError(where: string, error: NodeJS.ErrnoException): CertexitError {
-  const code = error.code ?? '';
-  if (_TLS_VERIFY_CODES.has(code)) {
-    return new CertexitError({
-      hresult: SEC_E_UNTRUSTED_ROOT,
-      message: `${where}: the server's TLS certificate does not verify (${code}: ${error.message}); trust its CA with CAFile`,
-      isRetryable: false,
-      cause: error,
-    });
-  }
-  return new CertexitError({
-    hresult: code === 'ETIMEDOUT' ? HRESULT_TIMEOUT : E_FAIL,
-    message: `${where}: ${code ? `${code} ` : ''}${error.message}`,
-    isRetryable: true,
-    cause: error,
-  });
 }
 
 function _statusError(where: string, status: number, bodyStart: string): CertexitError {

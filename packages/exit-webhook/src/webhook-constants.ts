@@ -1,11 +1,8 @@
 import {
-  EXITEVENT_CERTDENIED,
   EXITEVENT_CERTIMPORTED,
   EXITEVENT_CERTISSUED,
-  EXITEVENT_CERTPENDING,
-  EXITEVENT_CERTRETRIEVEPENDING,
   EXITEVENT_CERTREVOKED,
-  EXITEVENT_CRLISSUED,
+  EXITEVENT_REQUESTS_AND_CRL,
 } from '@certexit/core';
 
 /** The web hook module's ProgID (`<App>.Exit`), under which it is registered and configured. */
@@ -18,14 +15,7 @@ export const WEBHOOK_DESCRIPTION = 'certexit web hook (signed CloudEvents over H
  * The events an endpoint can ask for: every request event and CRL issuance (`0x23F`). Shutdown is left out: a CA
  * going down should not wait on remote servers.
  */
-export const WEBHOOK_SUPPORTED_EVENTS =
-  EXITEVENT_CERTISSUED |
-  EXITEVENT_CERTPENDING |
-  EXITEVENT_CERTDENIED |
-  EXITEVENT_CERTREVOKED |
-  EXITEVENT_CERTRETRIEVEPENDING |
-  EXITEVENT_CRLISSUED |
-  EXITEVENT_CERTIMPORTED;
+export const WEBHOOK_SUPPORTED_EVENTS = EXITEVENT_REQUESTS_AND_CRL;
 
 /** The events an endpoint receives when its `EventMask` is not set: issuance, revocation and import. */
 export const WEBHOOK_DEFAULT_ENDPOINT_EVENTS = EXITEVENT_CERTISSUED | EXITEVENT_CERTREVOKED | EXITEVENT_CERTIMPORTED;

@@ -43,6 +43,12 @@ export const EXITEVENT_REQUEST_SCOPED =
   EXITEVENT_CERTRETRIEVEPENDING |
   EXITEVENT_CERTIMPORTED;
 
+/**
+ * Every request event plus CRL issuance (`0x23F`): all a module can act on, without shutdown (nothing to record, and
+ * a CA going down should not wait on it) and startup (never sent).
+ */
+export const EXITEVENT_REQUESTS_AND_CRL = EXITEVENT_REQUEST_SCOPED | EXITEVENT_CRLISSUED;
+
 /** Idiomatic names beside the SDK ones. */
 export const ExitEvent = {
   Invalid: EXITEVENT_INVALID,

@@ -9,6 +9,7 @@ import { runOnce } from '../idempotency/run-once';
 import type { ICertServerExit } from '../interfaces/cert-server-exit';
 import type { ExitModuleServices } from '../interfaces/exit-module-factory';
 import type { MaybePromise } from '../interfaces/maybe-promise';
+import { enumerateAttributeNames, enumerateExtensionOids } from '../server-exit/enumerate-request';
 import { readOptional } from '../server-exit/read-optional';
 import type { CrlIssuedExitContext, ExitContext, RequestExitContext } from './exit-context';
 import type {
@@ -190,15 +191,8 @@ async function _readExtension(server: ICertServerExit, oid: string): Promise<Ext
 }
 
 async function _readExtensions(server: ICertServerExit): Promise<readonly ExtensionView[]> {
-  const oids: string[] = [];
-  await server.EnumerateExtensionsSetup(0);
-  try {
-    for (let oid = await server.EnumerateExtensions(); oid; oid = await server.EnumerateExtensions()) oids.push(oid);
-  } finally {
-    await server.EnumerateExtensionsClose();
-  }
   const out: ExtensionView[] = [];
-  for (const oid of oids) {
+  for (const oid of await enumerateExtensionOids(server)) {
     const view = await _readExtension(server, oid);
     if (view) out.push(view);
   }
@@ -206,16 +200,8 @@ async function _readExtensions(server: ICertServerExit): Promise<readonly Extens
 }
 
 async function _readAttributes(server: ICertServerExit): Promise<Readonly<Record<string, string>>> {
-  const names: string[] = [];
-  await server.EnumerateAttributesSetup(0);
-  try {
-    for (let name = await server.EnumerateAttributes(); name; name = await server.EnumerateAttributes())
-      names.push(name);
-  } finally {
-    await server.EnumerateAttributesClose();
-  }
   const out: Record<string, string> = {};
-  for (const name of names) {
+  for (const name of await enumerateAttributeNames(server)) {
     const value = await readOptional(() => server.GetRequestAttribute(name));
     if (value !== undefined) out[name] = value;
   }

@@ -1,1 +1,2 @@
+export * from './create-config-reloader';
 export * from './create-manage-module';
