@@ -12,7 +12,7 @@ import {
   readRegistryValue,
 } from '@certexit/core';
 import type { AccountSchema } from '@certexit/ldap';
-import { AD_ACCOUNT_SCHEMA, DEFAULT_LDAP_CONNECTION_SHARING } from '@certexit/ldap';
+import { AD_ACCOUNT_SCHEMA, DEFAULT_LDAP_CONNECTION_SHARING, LDAP_CONNECTION_VALUES } from '@certexit/ldap';
 import {
   REMOVE_OLD_CERTS_DEFAULT_RULES,
   REMOVE_OLD_CERTS_EXPIRED,
@@ -20,8 +20,7 @@ import {
   REMOVE_OLD_CERTS_SUPERSEDED,
 } from './select-old-certificates';
 
-/** @default 10000 */
-export const DEFAULT_LDAP_TIMEOUT_MS = 10_000;
+export { DEFAULT_LDAP_TIMEOUT_MS } from '@certexit/ldap';
 /** @default 'userCertificate' (AD); OpenLDAP wants 'userCertificate;binary'. */
 export const DEFAULT_USER_CERTIFICATE_ATTRIBUTE = 'userCertificate';
 
@@ -42,20 +41,9 @@ export const DEFAULT_EXIT_VALUES = declareRegistryValues({
     type: 'REG_MULTI_SZ',
     meaning: 'ldaps:// or ldap:// server URLs tried in order; without them directory publishing is off.',
   },
-  LdapBindDN: { type: 'REG_SZ', meaning: 'The account to bind as (simple bind); anonymous when not set.' },
+  ...LDAP_CONNECTION_VALUES,
+  // Same value as the CA's Directory key; the wording says when this module reads it.
   LdapBindPasswordFile: { type: 'REG_SZ', meaning: 'A file holding the bind password, read at each publication.' },
-  LdapBindPasswordEnv: { type: 'REG_SZ', meaning: 'The name of an environment variable holding the bind password.' },
-  LdapCAFile: {
-    type: 'REG_SZ',
-    meaning: 'PEM of the CAs trusted for LDAPS and StartTLS; the system CAs when not set.',
-  },
-  LdapStartTLS: { type: 'REG_DWORD', default: 0, max: 1, meaning: '1: upgrade ldap:// connections with StartTLS.' },
-  LdapTimeoutMs: {
-    type: 'REG_DWORD',
-    default: DEFAULT_LDAP_TIMEOUT_MS,
-    min: 1,
-    meaning: 'Connect and per-operation timeout.',
-  },
   LdapConnectionSharing: {
     type: 'REG_DWORD',
     default: DEFAULT_LDAP_CONNECTION_SHARING,

@@ -1,5 +1,4 @@
 import {
-  CertexitError,
   E_ACCESSDENIED,
   HRESULT_BAD_CONFIGURATION,
   HRESULT_FILE_EXISTS,
@@ -7,6 +6,8 @@ import {
   HRESULT_PATH_NOT_FOUND,
   STG_E_WRITEFAULT,
 } from '@certexit/core';
+import type { DefaultExitErrorOptions } from './default-exit-error';
+import { DefaultExitError, hasErrorMarker } from './default-exit-error';
 
 const _name = 'CertexitFilePublishError';
 const _symbol = Symbol.for(`certexit.error.${_name}`);
@@ -65,34 +66,18 @@ export const FILE_PUBLISH_HRESULTS = {
  * `EXITPUB_FILE` could not write the issued certificate. The message names the request, the `CertFile` value (as
  * the requester sent it, JSON-quoted so control characters show) and the allowed directories.
  */
-export class FilePublishError extends CertexitError {
+export class FilePublishError extends DefaultExitError<FilePublishErrorCode> {
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker isInstance reads through the symbol
   private readonly [_symbol] = true;
-  readonly code: FilePublishErrorCode;
   /** The path the module resolved, when it got that far. */
   readonly path: string | undefined;
 
-  constructor(options: {
-    code: FilePublishErrorCode;
-    hresult: number;
-    message: string;
-    path?: string;
-    cause?: unknown;
-    isRetryable?: boolean;
-  }) {
-    super({
-      hresult: options.hresult,
-      message: options.message,
-      source: 'exit-default',
-      cause: options.cause,
-      isRetryable: options.isRetryable ?? FILE_PUBLISH_RETRYABLE[options.code],
-    });
-    this.name = _name;
-    this.code = options.code;
+  constructor(options: DefaultExitErrorOptions<FilePublishErrorCode> & { path?: string }) {
+    super(_name, options, FILE_PUBLISH_RETRYABLE[options.code]);
     this.path = options.path;
   }
 
   static override isInstance(error: unknown): error is FilePublishError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[_symbol] === true;
+    return hasErrorMarker(error, _symbol);
   }
 }

@@ -2,10 +2,11 @@ import {
   CDO_E_FAILED_TO_CONNECT,
   CDO_E_LOGON_FAILURE,
   CDO_E_SMTP_SEND_FAILED,
-  CertexitError,
   E_INVALIDARG,
   HRESULT_BAD_CONFIGURATION,
 } from '@certexit/core';
+import type { DefaultExitErrorOptions } from './default-exit-error';
+import { DefaultExitError, hasErrorMarker } from './default-exit-error';
 
 const _name = 'CertexitMailError';
 const _symbol = Symbol.for(`certexit.error.${_name}`);
@@ -40,30 +41,15 @@ export const MAIL_HRESULTS = {
  * "The Certification Authority was unable to send an email notification for EXITEVENT_… to <recipient>: <reason>".
  * It never contains the SMTP password.
  */
-export class MailError extends CertexitError {
+export class MailError extends DefaultExitError<MailErrorCode> {
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker isInstance reads through the symbol
   private readonly [_symbol] = true;
-  readonly code: MailErrorCode;
 
-  constructor(options: {
-    code: MailErrorCode;
-    hresult: number;
-    message: string;
-    cause?: unknown;
-    isRetryable?: boolean;
-  }) {
-    super({
-      hresult: options.hresult,
-      message: options.message,
-      source: 'exit-default',
-      cause: options.cause,
-      isRetryable: options.isRetryable ?? false,
-    });
-    this.name = _name;
-    this.code = options.code;
+  constructor(options: DefaultExitErrorOptions<MailErrorCode>) {
+    super(_name, options, false);
   }
 
   static override isInstance(error: unknown): error is MailError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[_symbol] === true;
+    return hasErrorMarker(error, _symbol);
   }
 }

@@ -42,3 +42,4 @@ export {
   type LdapClientLike,
   type LdapClientOptions,
 } from './ldap-client';
+export { DEFAULT_LDAP_TIMEOUT_MS, LDAP_CONNECTION_VALUES } from './ldap-connection-values';

@@ -1,5 +1,6 @@
 import type { RegistryValueDeclaration, RegistryValueType } from '@certexit/core';
 import { declareRegistryValues, readRegistryValue } from '@certexit/core';
+import { LDAP_CONNECTION_VALUES } from '@certexit/ldap';
 import type { CaFolderContext } from '../ca/open-ca-folder';
 
 /**
@@ -15,15 +16,7 @@ export const CA_DIRECTORY_VALUES = declareRegistryValues({
     type: 'REG_MULTI_SZ',
     meaning: 'ldap:// or ldaps:// server URLs in failover order; without them LDAP publication locations are skipped.',
   },
-  LdapBindDN: { type: 'REG_SZ', meaning: 'The account to bind as (simple bind); anonymous when not set.' },
-  LdapBindPasswordFile: { type: 'REG_SZ', meaning: 'A file holding the bind password; wins over LdapBindPasswordEnv.' },
-  LdapBindPasswordEnv: { type: 'REG_SZ', meaning: 'The name of an environment variable holding the bind password.' },
-  LdapCAFile: {
-    type: 'REG_SZ',
-    meaning: 'PEM of the CAs trusted for LDAPS and StartTLS; the system CAs when not set.',
-  },
-  LdapStartTLS: { type: 'REG_DWORD', default: 0, max: 1, meaning: '1: upgrade ldap:// connections with StartTLS.' },
-  LdapTimeoutMs: { type: 'REG_DWORD', default: 10_000, min: 1, meaning: 'Connect and per-operation timeout.' },
+  ...LDAP_CONNECTION_VALUES,
   LdapBinaryAttributes: {
     type: 'REG_DWORD',
     default: 0,
