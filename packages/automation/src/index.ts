@@ -43,28 +43,7 @@ export { dateFromOleDate, isOleDateInRange, OLE_DATE_LIMIT, OLE_DATE_MIN, oleDat
 export { propertyToVariant, variantToProperty } from './property-variant';
 export { type ServeOverStdioOptions, serveExitModuleOverStdio } from './serve-exit-module-over-stdio';
 export { serverExitToDispatch } from './server-exit-dispatch';
-export {
-  type AutomationValue,
-  assertVariant,
-  fromVariant,
-  isVariant,
-  toVariant,
-  type Variant,
-  type VarType,
-  VT_ARRAY,
-  VT_ARRAY_UI1,
-  VT_ARRAY_VARIANT,
-  VT_BOOL,
-  VT_BSTR,
-  VT_DATE,
-  VT_DISPATCH,
-  VT_EMPTY,
-  VT_ERROR,
-  VT_I4,
-  VT_NULL,
-  VT_UI1,
-  VT_VARIANT,
-  varTypeName,
-} from './variant';
+// Every export of variant.ts: the VT_ constants, the Variant types and their conversions.
+export * from './variant';
 export { DEFAULT_MAX_FRAME_BYTES, WIRE_PROTOCOL, WIRE_PROTOCOL_VERSION, type WireFrame } from './wire-frame';
 export { variantFromWire, variantToWire, type WireVariant } from './wire-variant';

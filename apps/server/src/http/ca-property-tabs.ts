@@ -1,18 +1,9 @@
+import type * as core from '@certexit/core';
 import type { RegistryValue } from '@certexit/core';
-import * as core from '@certexit/core';
 import {
-  CSURL_ADDTOCERTCDP,
-  CSURL_ADDTOCERTOCSP,
-  CSURL_ADDTOCRLCDP,
-  CSURL_ADDTOFRESHESTCRL,
-  CSURL_ADDTOIDP,
-  CSURL_SERVERPUBLISH,
-  CSURL_SERVERPUBLISHDELTA,
-  EXITPUB_ACTIVEDIRECTORY,
   EXITPUB_DEFAULT_ENTERPRISE,
   EXITPUB_DEFAULT_STANDALONE,
-  EXITPUB_FILE,
-  EXITPUB_REMOVEOLDCERTS,
+  flagConstants,
   isEnterpriseCaType,
   PROGID_DEFAULT_EXIT,
   REGVAL_ACTIVE,
@@ -36,152 +27,77 @@ export interface FlagName {
   readonly label: string;
 }
 
+/** A numeric constant of `@certexit/core`, by its name. */
+type _CoreNumberName = { [K in keyof typeof core]: (typeof core)[K] extends number ? K : never }[keyof typeof core];
+
+/** Labelled flags in the order given, each value the `@certexit/core` flag of its name (a typo fails to compile). */
+function _flagNames(prefix: string, labels: Partial<Record<_CoreNumberName, string>>): FlagName[] {
+  const values = flagConstants(prefix);
+  return Object.entries(labels).map(([name, label]) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${name} is not a single-bit ${prefix} flag of @certexit/core`);
+    return { name, value, label: label as string };
+  });
+}
+
 /** `CRLPublicationURLs` flags, labelled as the Extensions tab's check boxes for the CDP. */
-export const CRL_URL_FLAGS: readonly FlagName[] = [
-  { name: 'CSURL_SERVERPUBLISH', value: CSURL_SERVERPUBLISH, label: 'Publish CRLs to this location' },
-  { name: 'CSURL_ADDTOCRLCDP', value: CSURL_ADDTOCRLCDP, label: 'Include in all CRLs (where to publish in AD)' },
-  {
-    name: 'CSURL_ADDTOFRESHESTCRL',
-    value: CSURL_ADDTOFRESHESTCRL,
-    label: 'Include in CRLs (clients use this to find delta CRL locations)',
-  },
-  {
-    name: 'CSURL_ADDTOCERTCDP',
-    value: CSURL_ADDTOCERTCDP,
-    label: 'Include in the CDP extension of issued certificates',
-  },
-  { name: 'CSURL_SERVERPUBLISHDELTA', value: CSURL_SERVERPUBLISHDELTA, label: 'Publish Delta CRLs to this location' },
-  { name: 'CSURL_ADDTOIDP', value: CSURL_ADDTOIDP, label: 'Include in the IDP extension of issued CRLs' },
-];
+export const CRL_URL_FLAGS: readonly FlagName[] = _flagNames('CSURL_', {
+  CSURL_SERVERPUBLISH: 'Publish CRLs to this location',
+  CSURL_ADDTOCRLCDP: 'Include in all CRLs (where to publish in AD)',
+  CSURL_ADDTOFRESHESTCRL: 'Include in CRLs (clients use this to find delta CRL locations)',
+  CSURL_ADDTOCERTCDP: 'Include in the CDP extension of issued certificates',
+  CSURL_SERVERPUBLISHDELTA: 'Publish Delta CRLs to this location',
+  CSURL_ADDTOIDP: 'Include in the IDP extension of issued CRLs',
+});
 
 /** `CACertPublicationURLs` flags, labelled as the Extensions tab's check boxes for the AIA. */
-export const AIA_URL_FLAGS: readonly FlagName[] = [
-  { name: 'CSURL_SERVERPUBLISH', value: CSURL_SERVERPUBLISH, label: 'Publish the CA certificate to this location' },
-  {
-    name: 'CSURL_ADDTOCERTCDP',
-    value: CSURL_ADDTOCERTCDP,
-    label: 'Include in the AIA extension of issued certificates',
-  },
-  {
-    name: 'CSURL_ADDTOCERTOCSP',
-    value: CSURL_ADDTOCERTOCSP,
-    label: 'Include in the online certificate status protocol (OCSP) extension',
-  },
-];
+export const AIA_URL_FLAGS: readonly FlagName[] = _flagNames('CSURL_', {
+  CSURL_SERVERPUBLISH: 'Publish the CA certificate to this location',
+  CSURL_ADDTOCERTCDP: 'Include in the AIA extension of issued certificates',
+  CSURL_ADDTOCERTOCSP: 'Include in the online certificate status protocol (OCSP) extension',
+});
 
 /** The default exit module's `PublishCertFlags`. */
-export const PUBLISH_CERT_FLAGS: readonly FlagName[] = [
-  { name: 'EXITPUB_FILE', value: EXITPUB_FILE, label: 'Allow certificates to be published to the file system' },
-  {
-    name: 'EXITPUB_ACTIVEDIRECTORY',
-    value: EXITPUB_ACTIVEDIRECTORY,
-    label: 'Publish certificates to Active Directory',
-  },
-  {
-    name: 'EXITPUB_REMOVEOLDCERTS',
-    value: EXITPUB_REMOVEOLDCERTS,
-    label: 'Remove older certificates of the same template from the directory object',
-  },
-];
+export const PUBLISH_CERT_FLAGS: readonly FlagName[] = _flagNames('EXITPUB_', {
+  EXITPUB_FILE: 'Allow certificates to be published to the file system',
+  EXITPUB_ACTIVEDIRECTORY: 'Publish certificates to Active Directory',
+  EXITPUB_REMOVEOLDCERTS: 'Remove older certificates of the same template from the directory object',
+});
 
 /**
  * The default policy module's `EditFlags` (CertSrv.h `EDITF_*`) with what each does; the policy module reads them
  * from `PolicyModules\<ProgID>\EditFlags`.
  */
-export const EDIT_FLAGS: readonly FlagName[] = [
-  {
-    name: 'EDITF_ENABLEREQUESTEXTENSIONS',
-    value: core.EDITF_ENABLEREQUESTEXTENSIONS,
-    label: 'Copy extensions from the request',
-  },
-  {
-    name: 'EDITF_REQUESTEXTENSIONLIST',
-    value: core.EDITF_REQUESTEXTENSIONLIST,
-    label: 'Honour the request extension list',
-  },
-  {
-    name: 'EDITF_DISABLEEXTENSIONLIST',
-    value: core.EDITF_DISABLEEXTENSIONLIST,
-    label: 'Honour the disabled extension list',
-  },
-  { name: 'EDITF_ADDOLDKEYUSAGE', value: core.EDITF_ADDOLDKEYUSAGE, label: 'Add the old key usage extension' },
-  { name: 'EDITF_ADDOLDCERTTYPE', value: core.EDITF_ADDOLDCERTTYPE, label: 'Add the old certificate type extension' },
-  {
-    name: 'EDITF_ATTRIBUTEENDDATE',
-    value: core.EDITF_ATTRIBUTEENDDATE,
-    label: 'Allow the ValidityPeriod request attributes',
-  },
-  {
-    name: 'EDITF_BASICCONSTRAINTSCRITICAL',
-    value: core.EDITF_BASICCONSTRAINTSCRITICAL,
-    label: 'Mark basic constraints critical',
-  },
-  {
-    name: 'EDITF_BASICCONSTRAINTSCA',
-    value: core.EDITF_BASICCONSTRAINTSCA,
-    label: 'Add basic constraints to CA certificates (standalone)',
-  },
-  { name: 'EDITF_ENABLEAKIKEYID', value: core.EDITF_ENABLEAKIKEYID, label: 'Put the key identifier in the AKI' },
-  { name: 'EDITF_ATTRIBUTECA', value: core.EDITF_ATTRIBUTECA, label: 'Allow the CAName request attribute' },
-  {
-    name: 'EDITF_IGNOREREQUESTERGROUP',
-    value: core.EDITF_IGNOREREQUESTERGROUP,
-    label: 'Ignore the requester’s groups',
-  },
-  { name: 'EDITF_ENABLEAKIISSUERNAME', value: core.EDITF_ENABLEAKIISSUERNAME, label: 'Put the issuer name in the AKI' },
-  {
-    name: 'EDITF_ENABLEAKIISSUERSERIAL',
-    value: core.EDITF_ENABLEAKIISSUERSERIAL,
-    label: 'Put the issuer serial number in the AKI',
-  },
-  { name: 'EDITF_ENABLEAKICRITICAL', value: core.EDITF_ENABLEAKICRITICAL, label: 'Mark the AKI critical' },
-  { name: 'EDITF_SERVERUPGRADED', value: core.EDITF_SERVERUPGRADED, label: 'Server upgraded' },
-  {
-    name: 'EDITF_ATTRIBUTEEKU',
-    value: core.EDITF_ATTRIBUTEEKU,
-    label: 'Allow the CertificateUsage request attribute (EKU)',
-  },
-  {
-    name: 'EDITF_ENABLEDEFAULTSMIME',
-    value: core.EDITF_ENABLEDEFAULTSMIME,
-    label: 'Add S/MIME capabilities by default',
-  },
-  { name: 'EDITF_EMAILOPTIONAL', value: core.EDITF_EMAILOPTIONAL, label: 'E-mail address optional' },
-  {
-    name: 'EDITF_ATTRIBUTESUBJECTALTNAME2',
-    value: core.EDITF_ATTRIBUTESUBJECTALTNAME2,
-    label: 'Allow the SAN request attribute (dangerous: ESC6)',
-  },
-  { name: 'EDITF_ENABLELDAPREFERRALS', value: core.EDITF_ENABLELDAPREFERRALS, label: 'Follow LDAP referrals' },
-  {
-    name: 'EDITF_ENABLECHASECLIENTDC',
-    value: core.EDITF_ENABLECHASECLIENTDC,
-    label: 'Ask the client’s domain controller',
-  },
-  { name: 'EDITF_AUDITCERTTEMPLATELOAD', value: core.EDITF_AUDITCERTTEMPLATELOAD, label: 'Audit template loads' },
-  { name: 'EDITF_DISABLEOLDOSCNUPN', value: core.EDITF_DISABLEOLDOSCNUPN, label: 'Disable the old-OS CN/UPN mapping' },
-  {
-    name: 'EDITF_DISABLELDAPPACKAGELIST',
-    value: core.EDITF_DISABLELDAPPACKAGELIST,
-    label: 'Disable the LDAP package list',
-  },
-  { name: 'EDITF_ENABLEUPNMAP', value: core.EDITF_ENABLEUPNMAP, label: 'Map UPNs' },
-  {
-    name: 'EDITF_ENABLEOCSPREVNOCHECK',
-    value: core.EDITF_ENABLEOCSPREVNOCHECK,
-    label: 'Add OCSP no-revocation-check to OCSP certificates',
-  },
-  {
-    name: 'EDITF_ENABLERENEWONBEHALFOF',
-    value: core.EDITF_ENABLERENEWONBEHALFOF,
-    label: 'Allow renewal on behalf of others',
-  },
-  {
-    name: 'EDITF_ENABLEKEYENCIPHERMENTCACERT',
-    value: core.EDITF_ENABLEKEYENCIPHERMENTCACERT,
-    label: 'Allow key encipherment in CA certificates',
-  },
-];
+export const EDIT_FLAGS: readonly FlagName[] = _flagNames('EDITF_', {
+  EDITF_ENABLEREQUESTEXTENSIONS: 'Copy extensions from the request',
+  EDITF_REQUESTEXTENSIONLIST: 'Honour the request extension list',
+  EDITF_DISABLEEXTENSIONLIST: 'Honour the disabled extension list',
+  EDITF_ADDOLDKEYUSAGE: 'Add the old key usage extension',
+  EDITF_ADDOLDCERTTYPE: 'Add the old certificate type extension',
+  EDITF_ATTRIBUTEENDDATE: 'Allow the ValidityPeriod request attributes',
+  EDITF_BASICCONSTRAINTSCRITICAL: 'Mark basic constraints critical',
+  EDITF_BASICCONSTRAINTSCA: 'Add basic constraints to CA certificates (standalone)',
+  EDITF_ENABLEAKIKEYID: 'Put the key identifier in the AKI',
+  EDITF_ATTRIBUTECA: 'Allow the CAName request attribute',
+  EDITF_IGNOREREQUESTERGROUP: 'Ignore the requester’s groups',
+  EDITF_ENABLEAKIISSUERNAME: 'Put the issuer name in the AKI',
+  EDITF_ENABLEAKIISSUERSERIAL: 'Put the issuer serial number in the AKI',
+  EDITF_ENABLEAKICRITICAL: 'Mark the AKI critical',
+  EDITF_SERVERUPGRADED: 'Server upgraded',
+  EDITF_ATTRIBUTEEKU: 'Allow the CertificateUsage request attribute (EKU)',
+  EDITF_ENABLEDEFAULTSMIME: 'Add S/MIME capabilities by default',
+  EDITF_EMAILOPTIONAL: 'E-mail address optional',
+  EDITF_ATTRIBUTESUBJECTALTNAME2: 'Allow the SAN request attribute (dangerous: ESC6)',
+  EDITF_ENABLELDAPREFERRALS: 'Follow LDAP referrals',
+  EDITF_ENABLECHASECLIENTDC: 'Ask the client’s domain controller',
+  EDITF_AUDITCERTTEMPLATELOAD: 'Audit template loads',
+  EDITF_DISABLEOLDOSCNUPN: 'Disable the old-OS CN/UPN mapping',
+  EDITF_DISABLELDAPPACKAGELIST: 'Disable the LDAP package list',
+  EDITF_ENABLEUPNMAP: 'Map UPNs',
+  EDITF_ENABLEOCSPREVNOCHECK: 'Add OCSP no-revocation-check to OCSP certificates',
+  EDITF_ENABLERENEWONBEHALFOF: 'Allow renewal on behalf of others',
+  EDITF_ENABLEKEYENCIPHERMENTCACERT: 'Allow key encipherment in CA certificates',
+});
 
 /** The CRL schedule values of the CA key, with AD CS's defaults where absent. */
 export const CRL_SCHEDULE_DEFAULTS = {

@@ -30,45 +30,44 @@ export interface ServerMetricsOptions {
 export function createServerMetrics(options: ServerMetricsOptions = {}): ServerMetrics {
   const registry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
-  const outcomes = new Counter({
-    name: 'certexit_request_outcomes_total',
-    help: 'Request outcomes by operation and disposition (issued, pending, denied, failed, revoked).',
-    labelNames: ['operation', 'disposition'] as const,
-    registers: [registry],
-  });
-  const issuance = new Histogram({
-    name: 'certexit_issuance_duration_seconds',
-    help: 'Time from receiving a request to its committed certificate, for operations that issued.',
-    labelNames: ['operation'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  const deliveries = new Counter({
-    name: 'certexit_exit_deliveries_total',
-    help: 'Exit events delivered to exit modules, by module, event and outcome (ok or failed).',
-    labelNames: ['module', 'event', 'outcome'] as const,
-    registers: [registry],
-  });
-  const deliveryTime = new Histogram({
-    name: 'certexit_exit_delivery_duration_seconds',
-    help: 'Time one exit module took for one Notify.',
-    labelNames: ['module', 'event'] as const,
-    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
-    registers: [registry],
-  });
-  const http = new Counter({
-    name: 'certexit_http_requests_total',
-    help: 'HTTP requests by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  });
-  const httpTime = new Histogram({
-    name: 'certexit_http_request_duration_seconds',
-    help: 'HTTP request time by method and route pattern.',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  // Every metric on this server's registry; label names typed, so a misspelt label fails to compile.
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+  const outcomes = counter(
+    'certexit_request_outcomes_total',
+    'Request outcomes by operation and disposition (issued, pending, denied, failed, revoked).',
+    ['operation', 'disposition'],
+  );
+  const issuance = histogram(
+    'certexit_issuance_duration_seconds',
+    'Time from receiving a request to its committed certificate, for operations that issued.',
+    ['operation'],
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
+  const deliveries = counter(
+    'certexit_exit_deliveries_total',
+    'Exit events delivered to exit modules, by module, event and outcome (ok or failed).',
+    ['module', 'event', 'outcome'],
+  );
+  const deliveryTime = histogram(
+    'certexit_exit_delivery_duration_seconds',
+    'Time one exit module took for one Notify.',
+    ['module', 'event'],
+    [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+  );
+  const http = counter('certexit_http_requests_total', 'HTTP requests by method, route pattern and status.', [
+    'method',
+    'route',
+    'status',
+  ]);
+  const httpTime = histogram(
+    'certexit_http_request_duration_seconds',
+    'HTTP request time by method and route pattern.',
+    ['method', 'route'],
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
   return {
     registry,
     observeOutcome(operation, outcome, seconds) {
