@@ -4,6 +4,8 @@ import { call } from '../api';
 import { formatAge, formatDate } from '../format';
 import type { HistoryPoint } from './delivery-chart';
 import { DeliveryChart } from './delivery-chart';
+import { StatusLines } from './status-lines';
+import { useActionStatus } from './use-action-status';
 
 interface QueueItem {
   id: number;
@@ -37,9 +39,7 @@ export function ExitModulesView(props: { session: Session }) {
   const [modules, setModules] = useState<ExitModule[] | undefined>();
   const [history, setHistory] = useState<History | undefined>();
   const [minutes, setMinutes] = useState(60);
-  const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
-  const [reload, setReload] = useState(0);
+  const { error, setError, notice, reload, refresh, act } = useActionStatus();
 
   useEffect(() => {
     const load = () => {
@@ -55,17 +55,6 @@ export function ExitModulesView(props: { session: Session }) {
     return () => window.clearInterval(timer);
   }, [minutes, reload]);
 
-  const act = async (what: string, run: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await run();
-      setNotice(what);
-      setReload((n) => n + 1);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-
   return (
     <section class="folder exit-modules">
       <div class="toolbar">
@@ -78,20 +67,11 @@ export function ExitModulesView(props: { session: Session }) {
             <option value="1440">24 hours</option>
           </select>
         </label>
-        <button type="button" onClick={() => setReload((n) => n + 1)}>
+        <button type="button" onClick={refresh}>
           Refresh
         </button>
       </div>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StatusLines notice={notice} error={error} />
       {modules?.length === 0 && <p class="empty">No exit module is active.</p>}
       {modules?.map((m) => {
         const open = (m.items ?? []).filter((i) => i.status !== 'done');

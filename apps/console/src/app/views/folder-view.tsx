@@ -4,6 +4,8 @@ import { call } from '../api';
 import { formatDate, formatHResult } from '../format';
 import { CertificateDialog } from './certificate-dialog';
 import { RevokeDialog } from './revoke-dialog';
+import { StatusLines } from './status-lines';
+import { useActionStatus } from './use-action-status';
 
 /** A column of a folder list: what it shows, and the server column it sorts and filters by (if any). */
 interface Column {
@@ -125,9 +127,7 @@ export function FolderView(props: { folder: Folder; session: Session }) {
   const [filters, setFilters] = useState<Record<string, { op: string; value: string }>>({});
   const [cursor, setCursor] = useState<{ after?: string; before?: string }>({});
   const [page, setPage] = useState<FolderPage | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
-  const [reload, setReload] = useState(0);
+  const { error, setError, notice, reload, refresh, act } = useActionStatus();
   const [open, setOpen] = useState<string | undefined>();
   const [revoking, setRevoking] = useState<FolderRow | undefined>();
 
@@ -151,17 +151,6 @@ export function FolderView(props: { folder: Folder; session: Session }) {
     };
   }, [folder.id, sort, desc, limit, filters, cursor, reload]);
 
-  const act = async (what: string, run: () => Promise<unknown>) => {
-    setNotice(undefined);
-    setError(undefined);
-    try {
-      await run();
-      setNotice(what);
-      setReload((n) => n + 1);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
   const setFilter = (column: string, op: string, value: string) => {
     setCursor({});
     setFilters((f) => ({ ...f, [column]: { op, value } }));
@@ -190,20 +179,11 @@ export function FolderView(props: { folder: Folder; session: Session }) {
             Publish CRL
           </button>
         )}
-        <button type="button" onClick={() => setReload((n) => n + 1)}>
+        <button type="button" onClick={refresh}>
           Refresh
         </button>
       </div>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StatusLines notice={notice} error={error} />
       <div class="table-wrap">
         <table class="list" data-testid={`folder-${folder.id}`}>
           <thead>

@@ -3,6 +3,8 @@ import type { Session } from '../api';
 import { call } from '../api';
 import { formatDate } from '../format';
 import { go } from '../route';
+import { StatusLines } from './status-lines';
+import { useActionStatus } from './use-action-status';
 
 interface FlagName {
   name: string;
@@ -42,33 +44,26 @@ const PERIODS = ['Years', 'Months', 'Weeks', 'Days', 'Hours', 'Minutes'];
 /** The CA's properties as the snap-in's tabs; CA administrators (managers) change them, everyone else reads. */
 export function PropertiesView(props: { session: Session; tab: string }) {
   const [properties, setProperties] = useState<Properties | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
-  const [reload, setReload] = useState(0);
+  const { error, setError, notice, setNotice, reload, act } = useActionStatus();
   useEffect(() => {
     call<Properties>('/v1/ca/properties')
       .then(setProperties)
       .catch((e: Error) => setError(e.message));
   }, [reload]);
   const save = async (tab: string, body: unknown) => {
-    setError(undefined);
-    setNotice(undefined);
     const schedule = (body as { crlSchedule?: object }).crlSchedule;
     if (schedule && Object.keys(schedule).length === 0) {
+      setError(undefined);
       setNotice('Nothing changed.');
       return;
     }
-    try {
-      const result = await call<{ changes: unknown[] }>(`/v1/ca/properties/${tab}`, { method: 'POST', body });
-      setNotice(
+    await act(
+      (result) =>
         result.changes.length === 0
           ? 'Nothing changed.'
           : `${result.changes.length} value${result.changes.length === 1 ? '' : 's'} changed and recorded in the audit log.`,
-      );
-      setReload((n) => n + 1);
-    } catch (e) {
-      setError((e as Error).message);
-    }
+      () => call<{ changes: unknown[] }>(`/v1/ca/properties/${tab}`, { method: 'POST', body }),
+    );
   };
   const readOnly = !properties?.canChange;
   return (
@@ -91,16 +86,7 @@ export function PropertiesView(props: { session: Session; tab: string }) {
           </button>
         ))}
       </div>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StatusLines notice={notice} error={error} />
       {properties && props.tab === 'extensions' && (
         <ExtensionsTab key={reload} properties={properties} readOnly={readOnly} onSave={(b) => save('extensions', b)} />
       )}
