@@ -268,6 +268,20 @@ export {
   storageFaultOf,
 } from './store/storage-fault-error';
 export {
+  auditRecordFromRecord,
+  outboxRowFromRecord,
+  outcomeFromRecord,
+  REQUEST_ROW_COLUMNS,
+  requestViewRowFromRecord,
+  storedBytes,
+} from './store/store-rows';
+export {
+  parseViewCursor,
+  type ResolvedViewCondition,
+  resolveViewColumns,
+  toViewRowsPage,
+} from './store/view-rows-page';
+export {
   VIEW_STORE_COLUMNS,
   type ViewCondition,
   type ViewRowsPage,

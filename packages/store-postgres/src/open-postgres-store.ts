@@ -7,6 +7,7 @@ import type {
   ExitEventRow,
   StoredExtension,
 } from '@certexit/engine';
+import { outcomeFromRecord } from '@certexit/engine';
 import pg from 'pg';
 import { migratePostgresSchema } from './migrate-postgres-schema';
 import { postgresConnection } from './postgres-connection';
@@ -223,16 +224,7 @@ export async function openPostgresStore(settings: CaStoreSettings, options: Post
         'certexit_outcome',
       );
       const row = r.rows[0];
-      if (!row) return undefined;
-      return {
-        disposition: Number(row.disposition),
-        message: row.disposition_message === null ? '' : String(row.disposition_message),
-        statusCode: Number(row.status_code),
-        ...(row.serial_number !== null && {
-          serialNumber: String(row.serial_number),
-          certificate: bytes(row.raw_certificate),
-        }),
-      };
+      return row ? outcomeFromRecord(row) : undefined;
     },
     async findRequestIdBySerial(serialNumber) {
       const r = await q(

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import type { ExitOutboxStore, OutboxCount, OutboxReplaySummary, OutboxRow, OutboxStatus } from '@certexit/engine';
-import { claimOwnerIsGone } from '@certexit/engine';
+import type { ExitOutboxStore, OutboxCount, OutboxReplaySummary, OutboxStatus } from '@certexit/engine';
+import { claimOwnerIsGone, outboxRowFromRecord } from '@certexit/engine';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { DB_NOW_MS } from './postgres-lock-keys';
 import type { PostgresNotifications } from './postgres-notifications';
@@ -54,7 +54,7 @@ export function postgresExitOutbox(options: PostgresExitOutboxOptions): ExitOutb
     }
   };
   const rows = async (text: string, values: unknown[], name?: string) =>
-    (await query(text, values, name)).rows.map(_row);
+    (await query(text, values, name)).rows.map(outboxRowFromRecord);
   const writeTransaction = async <T>(work: (q: Query) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -415,24 +415,5 @@ export function postgresExitOutbox(options: PostgresExitOutboxOptions): ExitOutb
       clearInterval(renewer);
       renewer = undefined;
     },
-  };
-}
-
-function _row(r: Record<string, unknown>): OutboxRow {
-  return {
-    id: Number(r.outbox_id),
-    progId: String(r.prog_id),
-    eventId: Number(r.event_id),
-    event: Number(r.event),
-    context: Number(r.context),
-    status: String(r.status) as OutboxStatus,
-    attempts: Number(r.attempts),
-    nextAttemptAt: new Date(Number(r.next_attempt_at)),
-    ...(r.last_hresult !== null && r.last_hresult !== undefined && { lastHresult: Number(r.last_hresult) }),
-    ...(r.last_error !== null && r.last_error !== undefined && { lastError: String(r.last_error) }),
-    ...(r.dead_reason !== null && r.dead_reason !== undefined && { deadReason: String(r.dead_reason) }),
-    ...(r.replay_id !== null && r.replay_id !== undefined && { replayId: Number(r.replay_id) }),
-    createdAt: new Date(Number(r.created_at)),
-    updatedAt: new Date(Number(r.updated_at)),
   };
 }

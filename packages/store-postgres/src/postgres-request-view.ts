@@ -6,9 +6,8 @@ import type {
   RequestViewFolder,
   RequestViewPage,
   RequestViewQuery,
-  RequestViewRow,
 } from '@certexit/engine';
-import { assertRequestViewQuery } from '@certexit/engine';
+import { assertRequestViewQuery, requestViewRowFromRecord } from '@certexit/engine';
 import type { PostgresQuery } from './postgres-views';
 
 /** The `view_folder` of each folder: denied rows share the Failed Requests folder (migration 2). */
@@ -83,7 +82,7 @@ export async function postgresRequestViewPage(q: PostgresQuery, query: RequestVi
   const first = cursorOf(rows[0]);
   const last = cursorOf(rows[rows.length - 1]);
   return {
-    rows: rows.map(_viewRow),
+    rows: rows.map(requestViewRowFromRecord),
     ...(backwards
       ? { ...(more && { previous: first }), ...(last && { next: last }) }
       : { ...(more && { next: last }), ...(query.after && first && { previous: first }) }),
@@ -100,28 +99,4 @@ function _filter(filter: RequestViewFilter, p: (v: unknown) => string): string {
   }
   const op = { eq: '=', lt: '<', le: '<=', gt: '>', ge: '>=' }[filter.op];
   return `${key.expr} ${op} ${key.text ? `lower(${p(String(value))})` : p(value)}`;
-}
-
-function _viewRow(row: Record<string, unknown>): RequestViewRow {
-  const date = (v: unknown) => (v === null || v === undefined ? undefined : new Date(Number(v)));
-  const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-  return {
-    RequestID: Number(row.request_id),
-    Disposition: Number(row.disposition),
-    ...(text(row.disposition_message) !== undefined && { DispositionMessage: text(row.disposition_message) }),
-    StatusCode: Number(row.status_code),
-    ...(text(row.requester_name) !== undefined && { RequesterName: text(row.requester_name) }),
-    ...(text(row.common_name) !== undefined && { CommonName: text(row.common_name) }),
-    ...(text(row.certificate_template) !== undefined && { CertificateTemplate: text(row.certificate_template) }),
-    SubmittedWhen: new Date(Number(row.submitted_when)),
-    ...(date(row.resolved_when) && { ResolvedWhen: date(row.resolved_when) }),
-    ...(date(row.revoked_when) && { RevokedWhen: date(row.revoked_when) }),
-    ...(date(row.revoked_effective_when) && { RevokedEffectiveWhen: date(row.revoked_effective_when) }),
-    ...(row.revoked_reason !== null &&
-      row.revoked_reason !== undefined && { RevokedReason: Number(row.revoked_reason) }),
-    ...(text(row.officer) !== undefined && { Officer: text(row.officer) }),
-    ...(text(row.serial_number) !== undefined && { SerialNumber: text(row.serial_number) }),
-    ...(date(row.not_before) && { NotBefore: date(row.not_before) }),
-    ...(date(row.not_after) && { NotAfter: date(row.not_after) }),
-  };
 }

@@ -1,30 +1,8 @@
 import type { CertificateRow, CrlRow, RequestRow } from '@certexit/engine';
-import { propertiesFromJson, propertiesToJson, tagDates } from '@certexit/engine';
+import { propertiesFromJson, propertiesToJson, REQUEST_ROW_COLUMNS, storedBytes, tagDates } from '@certexit/engine';
 
-/** Request-row fields and their columns (the SQLite store's); dates are epoch milliseconds. */
-export const REQUEST_COLUMNS = {
-  RawRequest: 'raw_request',
-  RequestType: 'request_type',
-  RequestFlags: 'request_flags',
-  StatusCode: 'status_code',
-  Disposition: 'disposition',
-  DispositionMessage: 'disposition_message',
-  SubmittedWhen: 'submitted_when',
-  ResolvedWhen: 'resolved_when',
-  RevokedWhen: 'revoked_when',
-  RevokedEffectiveWhen: 'revoked_effective_when',
-  RevokedReason: 'revoked_reason',
-  RequesterName: 'requester_name',
-  CallerName: 'caller_name',
-  RequestAttributes: 'request_attributes',
-  Officer: 'officer',
-  CertificateTemplate: 'certificate_template',
-  EnrollmentFlags: 'enrollment_flags',
-  GeneralFlags: 'general_flags',
-  PrivatekeyFlags: 'private_key_flags',
-  PublishExpiredCertInCRL: 'publish_expired_cert_in_crl',
-  crlKeyIndex: 'crl_key_index',
-} as const satisfies Partial<Record<keyof RequestRow, string>>;
+/** Request-row fields and their columns (the engine's, as in the SQLite store); dates are epoch milliseconds. */
+export const REQUEST_COLUMNS = REQUEST_ROW_COLUMNS;
 
 type _RequestField = keyof typeof REQUEST_COLUMNS;
 
@@ -180,6 +158,4 @@ export function crlInfoFromRow(r: Record<string, unknown>): Omit<CrlRow, 'raw'> 
 }
 
 /** A BYTEA value (a Buffer) as a Uint8Array of its own. */
-export function bytes(value: unknown): Uint8Array {
-  return value instanceof Uint8Array ? Uint8Array.from(value) : new Uint8Array();
-}
+export const bytes = storedBytes;

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditRecord, ViewCondition, ViewRowsPage, ViewRowsQuery, ViewTable } from '@certexit/engine';
-import { VIEW_STORE_COLUMNS } from '@certexit/engine';
+import { auditRecordFromRecord, parseViewCursor, resolveViewColumns, toViewRowsPage } from '@certexit/engine';
 import type { QueryResult, QueryResultRow } from 'pg';
 import { bytes } from './postgres-rows';
 
@@ -75,22 +75,14 @@ const _TABLES: Record<ViewTable, { from: string; key: string[]; columns: Record<
 export async function postgresViewRows(q: PostgresQuery, query: ViewRowsQuery): Promise<ViewRowsPage> {
   if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error(`a view page has at least one row`);
   const table = _TABLES[query.table];
-  const known = VIEW_STORE_COLUMNS[query.table];
+  const { conditions, sort } = resolveViewColumns(query, table.columns);
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
-  for (const condition of query.where) {
-    const sql = table.columns[condition.column];
-    const column = known[condition.column];
-    if (!sql || !column) throw new Error(`the ${query.table} view has no store column ${condition.column}`);
-    where.push(_condition(sql, column.kind, condition, p));
-  }
-  const sort = query.sort ? table.columns[query.sort] : undefined;
-  if (query.sort && (!sort || !known[query.sort]?.sortable))
-    throw new Error(`the ${query.table} view cannot sort by ${query.sort}`);
+  for (const { sql, kind, condition } of conditions) where.push(_condition(sql, kind, condition, p));
   // Sorting by a certificate column lists only the rows with a certificate, as on SQLite.
   const byCertificate = sort?.includes('c.') === true;
   const rowKey = byCertificate ? ['c.request_id'] : table.key;
@@ -98,7 +90,7 @@ export async function postgresViewRows(q: PostgresQuery, query: ViewRowsQuery): 
   const from = byCertificate ? 'certificates c JOIN requests r ON r.request_id = c.request_id' : table.from;
   const direction = query.descending ? 'DESC' : 'ASC';
   if (query.after !== undefined) {
-    const cursor = _parseCursor(query.after, keys.length);
+    const cursor = parseViewCursor(query.after, keys.length);
     where.push(`(${keys.join(', ')}) ${query.descending ? '<' : '>'} (${cursor.map(p).join(', ')})`);
   }
   const select = [
@@ -106,34 +98,7 @@ export async function postgresViewRows(q: PostgresQuery, query: ViewRowsQuery): 
     ...keys.map((k, i) => `${k} AS "__k${i}"`),
   ];
   const sql = `SELECT ${select.join(', ')} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keys.map((k) => `${k} ${direction}`).join(', ')} LIMIT ${p(query.limit + 1)}`;
-  const fetched = (await q(sql, params)).rows;
-  const more = fetched.length > query.limit;
-  const rows = fetched.slice(0, query.limit);
-  const out: ViewRowsPage['rows'] = rows.map((row) => {
-    const record: ViewRowsPage['rows'][number] = {};
-    for (const [name, column] of Object.entries(known)) {
-      const v = row[name];
-      record[name] =
-        v === null || v === undefined
-          ? null
-          : column.kind === 'date'
-            ? new Date(Number(v))
-            : column.kind === 'number'
-              ? Number(v)
-              : column.kind === 'binary'
-                ? bytes(v)
-                : String(v);
-    }
-    return record;
-  });
-  const cursors = rows.map((row) => {
-    const key = Object.keys(row)
-      .filter((k) => k.startsWith('__k'))
-      .map((k) => row[k] as number | string);
-    return key.length === 1 ? String(key[0]) : JSON.stringify(key);
-  });
-  const next = more ? cursors[cursors.length - 1] : undefined;
-  return { rows: out, cursors, ...(next !== undefined && { next }) };
+  return toViewRowsPage(query, (await q(sql, params)).rows, { toBytes: bytes });
 }
 
 function _condition(sql: string, kind: string, c: ViewCondition, p: (v: unknown) => string): string {
@@ -147,23 +112,6 @@ function _condition(sql: string, kind: string, c: ViewCondition, p: (v: unknown)
   }
   const v = p(value);
   return c.op === '!=' ? `(${sql} IS NULL OR ${sql} != ${v})` : `${sql} ${c.op} ${v}`;
-}
-
-function _parseCursor(text: string, length: number): Array<number | string> {
-  if (length === 1 && /^-?\d+$/.test(text.trim())) return [Number(text)];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== length ||
-    !parsed.every((v) => typeof v === 'number' || typeof v === 'string')
-  )
-    throw new Error(`the page cursor ${JSON.stringify(text)} does not belong to this view: start from the first page`);
-  return parsed as Array<number | string>;
 }
 
 /** Appends one entry to the configuration audit log; its id. */
@@ -195,14 +143,5 @@ export async function postgresListAudit(
     [options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 100],
     'certexit_list_audit',
   );
-  return r.rows.map((row) => ({
-    id: Number(row.audit_id),
-    at: new Date(Number(row.at)),
-    identity: String(row.identity),
-    ...(row.role !== null && { role: String(row.role) }),
-    action: String(row.action),
-    target: String(row.target),
-    ...(row.old_value !== null && { oldValue: String(row.old_value) }),
-    ...(row.new_value !== null && { newValue: String(row.new_value) }),
-  }));
+  return r.rows.map(auditRecordFromRecord);
 }

@@ -1,6 +1,7 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { claimOwnerIsGone } from './claim-owner';
 import type { ExitOutboxStore, OutboxCount, OutboxReplaySummary, OutboxRow, OutboxStatus } from './exit-outbox-store';
+import { outboxRowFromRecord } from './store-rows';
 
 type Prepare = (sql: string) => StatementSync;
 /**
@@ -100,7 +101,7 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
           )
             continue;
           claimed.push({
-            ..._row(r),
+            ...outboxRowFromRecord(r),
             status: 'delivering',
             attempts: Number(r.attempts) + 1,
             updatedAt: claim.now,
@@ -228,12 +229,12 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
       } else where.push(`status != 'done'`);
       return prepare(`SELECT * FROM exit_outbox WHERE ${where.join(' AND ')} ORDER BY outbox_id LIMIT ?`)
         .all(...values, filter.limit ?? 100)
-        .map(_row);
+        .map(outboxRowFromRecord);
     },
     async get(id) {
       await materialize();
       const r = prepare('SELECT * FROM exit_outbox WHERE outbox_id = ?').get(id);
-      return r ? _row(r) : undefined;
+      return r ? outboxRowFromRecord(r) : undefined;
     },
     async counts(now, progId) {
       await materialize();
@@ -280,7 +281,7 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
         for (const id of ids) {
           due.run(now.getTime(), now.getTime(), id);
           const r = read.get(id);
-          if (r) rows.push(_row(r));
+          if (r) rows.push(outboxRowFromRecord(r));
         }
         return rows;
       });
@@ -384,7 +385,9 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
     },
     async forEvent(eventId) {
       await materialize();
-      return prepare('SELECT * FROM exit_outbox WHERE event_id = ? ORDER BY outbox_id').all(eventId).map(_row);
+      return prepare('SELECT * FROM exit_outbox WHERE event_id = ? ORDER BY outbox_id')
+        .all(eventId)
+        .map(outboxRowFromRecord);
     },
     async leases() {
       return prepare(
@@ -410,24 +413,5 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
       );
       return r?.id === null || r?.id === undefined ? undefined : Number(r.id);
     },
-  };
-}
-
-function _row(r: Record<string, SQLInputValue | unknown>): OutboxRow {
-  return {
-    id: Number(r.outbox_id),
-    progId: String(r.prog_id),
-    eventId: Number(r.event_id),
-    event: Number(r.event),
-    context: Number(r.context),
-    status: String(r.status) as OutboxStatus,
-    attempts: Number(r.attempts),
-    nextAttemptAt: new Date(Number(r.next_attempt_at)),
-    ...(r.last_hresult !== null && r.last_hresult !== undefined && { lastHresult: Number(r.last_hresult) }),
-    ...(r.last_error !== null && r.last_error !== undefined && { lastError: String(r.last_error) }),
-    ...(r.dead_reason !== null && r.dead_reason !== undefined && { deadReason: String(r.dead_reason) }),
-    ...(r.replay_id !== null && r.replay_id !== undefined && { replayId: Number(r.replay_id) }),
-    createdAt: new Date(Number(r.created_at)),
-    updatedAt: new Date(Number(r.updated_at)),
   };
 }

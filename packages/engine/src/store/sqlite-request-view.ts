@@ -7,9 +7,9 @@ import type {
   RequestViewFolder,
   RequestViewPage,
   RequestViewQuery,
-  RequestViewRow,
 } from './request-view-query';
 import { assertRequestViewQuery } from './request-view-query';
+import { requestViewRowFromRecord } from './store-rows';
 
 /**
  * The `view_folder` value of each folder: the generated column maps `DB_DISP_DENIED` to `DB_DISP_ERROR`, so the
@@ -97,7 +97,7 @@ export function sqliteRequestViewPage(
   const first = cursorOf(rows[0]);
   const last = cursorOf(rows[rows.length - 1]);
   return {
-    rows: rows.map(_viewRow),
+    rows: rows.map(requestViewRowFromRecord),
     ...(backwards
       ? { ...(more && { previous: first }), ...(last && { next: last }) }
       : { ...(more && { next: last }), ...(query.after && first && { previous: first }) }),
@@ -225,29 +225,4 @@ function _filter(filter: RequestViewFilter, where: string[], params: SQLInputVal
   const op = { eq: '=', lt: '<', le: '<=', gt: '>', ge: '>=' }[filter.op];
   where.push(`${key.expr} ${op} ${key.text ? 'lower(?)' : '?'}`);
   params.push(value);
-}
-
-function _viewRow(row: Record<string, unknown>): RequestViewRow {
-  const date = (v: unknown) => (v === null || v === undefined ? undefined : new Date(Number(v)));
-  const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-  const disposition = Number(row.disposition);
-  return {
-    RequestID: Number(row.request_id),
-    Disposition: disposition,
-    ...(text(row.disposition_message) !== undefined && { DispositionMessage: text(row.disposition_message) }),
-    StatusCode: Number(row.status_code),
-    ...(text(row.requester_name) !== undefined && { RequesterName: text(row.requester_name) }),
-    ...(text(row.common_name) !== undefined && { CommonName: text(row.common_name) }),
-    ...(text(row.certificate_template) !== undefined && { CertificateTemplate: text(row.certificate_template) }),
-    SubmittedWhen: new Date(Number(row.submitted_when)),
-    ...(date(row.resolved_when) && { ResolvedWhen: date(row.resolved_when) }),
-    ...(date(row.revoked_when) && { RevokedWhen: date(row.revoked_when) }),
-    ...(date(row.revoked_effective_when) && { RevokedEffectiveWhen: date(row.revoked_effective_when) }),
-    ...(row.revoked_reason !== null &&
-      row.revoked_reason !== undefined && { RevokedReason: Number(row.revoked_reason) }),
-    ...(text(row.officer) !== undefined && { Officer: text(row.officer) }),
-    ...(text(row.serial_number) !== undefined && { SerialNumber: text(row.serial_number) }),
-    ...(date(row.not_before) && { NotBefore: date(row.not_before) }),
-    ...(date(row.not_after) && { NotAfter: date(row.not_after) }),
-  };
 }

@@ -28,32 +28,10 @@ import { sqliteRevocations } from './sqlite-revocations';
 import { sqliteTransfer } from './sqlite-transfer';
 import { sqliteViewRows } from './sqlite-view-rows';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
+import { auditRecordFromRecord, outcomeFromRecord, REQUEST_ROW_COLUMNS, storedBytes } from './store-rows';
 import { createWalCheckpointer } from './wal-checkpointer';
 
-/** Request-row fields and their columns; dates are stored as epoch milliseconds. */
-const _REQUEST_COLUMNS = {
-  RawRequest: 'raw_request',
-  RequestType: 'request_type',
-  RequestFlags: 'request_flags',
-  StatusCode: 'status_code',
-  Disposition: 'disposition',
-  DispositionMessage: 'disposition_message',
-  SubmittedWhen: 'submitted_when',
-  ResolvedWhen: 'resolved_when',
-  RevokedWhen: 'revoked_when',
-  RevokedEffectiveWhen: 'revoked_effective_when',
-  RevokedReason: 'revoked_reason',
-  RequesterName: 'requester_name',
-  CallerName: 'caller_name',
-  RequestAttributes: 'request_attributes',
-  Officer: 'officer',
-  CertificateTemplate: 'certificate_template',
-  EnrollmentFlags: 'enrollment_flags',
-  GeneralFlags: 'general_flags',
-  PrivatekeyFlags: 'private_key_flags',
-  PublishExpiredCertInCRL: 'publish_expired_cert_in_crl',
-  crlKeyIndex: 'crl_key_index',
-} as const satisfies Partial<Record<keyof RequestRow, string>>;
+const _REQUEST_COLUMNS = REQUEST_ROW_COLUMNS;
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -463,32 +441,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async listAudit(options = {}) {
       return prepare('SELECT * FROM audit_log WHERE audit_id < ? ORDER BY audit_id DESC LIMIT ?')
         .all(options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 100)
-        .map((r) => ({
-          id: Number(r.audit_id),
-          at: new Date(Number(r.at)),
-          identity: String(r.identity),
-          ...(r.role !== null && { role: String(r.role) }),
-          action: String(r.action),
-          target: String(r.target),
-          ...(r.old_value !== null && { oldValue: String(r.old_value) }),
-          ...(r.new_value !== null && { newValue: String(r.new_value) }),
-        }));
+        .map(auditRecordFromRecord);
     },
     async getOutcome(requestId) {
       const row = prepare(
         `SELECT r.disposition, r.disposition_message, r.status_code, c.serial_number, c.raw_certificate
            FROM requests r LEFT JOIN certificates c ON c.request_id = r.request_id WHERE r.request_id = ?`,
       ).get(requestId);
-      if (!row) return undefined;
-      return {
-        disposition: Number(row.disposition),
-        message: row.disposition_message === null ? '' : String(row.disposition_message),
-        statusCode: Number(row.status_code),
-        ...(row.serial_number !== null && {
-          serialNumber: String(row.serial_number),
-          certificate: _bytes(row.raw_certificate),
-        }),
-      };
+      return row ? outcomeFromRecord(row) : undefined;
     },
     async findRequestIdBySerial(serialNumber) {
       const row = prepare('SELECT request_id FROM certificates WHERE serial_number = ?').get(serialNumber);
@@ -741,9 +701,7 @@ function _requestFromRow(row: Record<string, SQLInputValue | unknown>): RequestR
   return result as unknown as RequestRow;
 }
 
-function _bytes(value: unknown): Uint8Array {
-  return value instanceof Uint8Array ? Uint8Array.from(value) : new Uint8Array();
-}
+const _bytes = storedBytes;
 
 /** Size of the parts a large CRL is stored in. */
 const _CRL_PART = 1 << 20;

@@ -1,6 +1,6 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import { parseViewCursor, resolveViewColumns, toViewRowsPage } from './view-rows-page';
 import type { ViewCondition, ViewRowsPage, ViewRowsQuery, ViewTable } from './view-rows-query';
-import { VIEW_STORE_COLUMNS } from './view-rows-query';
 
 /** Each table's FROM clause, row key (the keyset tie-breaker, unique) and store columns as SQL. */
 const _TABLES: Record<ViewTable, { from: string; key: string[]; columns: Record<string, string> }> = {
@@ -68,18 +68,10 @@ const _TABLES: Record<ViewTable, { from: string; key: string[]; columns: Record<
  */
 export function buildViewRowsSql(query: ViewRowsQuery): { sql: string; params: SQLInputValue[] } {
   const table = _TABLES[query.table];
-  const known = VIEW_STORE_COLUMNS[query.table];
+  const { conditions, sort } = resolveViewColumns(query, table.columns);
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  for (const condition of query.where) {
-    const sql = table.columns[condition.column];
-    const column = known[condition.column];
-    if (!sql || !column) throw new Error(`the ${query.table} view has no store column ${condition.column}`);
-    where.push(..._condition(sql, column.kind, condition, params));
-  }
-  const sort = query.sort ? table.columns[query.sort] : undefined;
-  if (query.sort && (!sort || !known[query.sort]?.sortable))
-    throw new Error(`the ${query.table} view cannot sort by ${query.sort}`);
+  for (const { sql, kind, condition } of conditions) where.push(..._condition(sql, kind, condition, params));
   // Sorting by a certificate column walks the certificates' index (serial number, or NotAfter: migration 9) and
   // looks each request up: only rows with a certificate. A sort key that is the whole row key needs no tie-breaker.
   const byCertificate = sort?.startsWith('c.') === true;
@@ -88,7 +80,7 @@ export function buildViewRowsSql(query: ViewRowsQuery): { sql: string; params: S
   const from = byCertificate ? 'certificates c CROSS JOIN requests r ON r.request_id = c.request_id' : table.from;
   const direction = query.descending ? 'DESC' : 'ASC';
   if (query.after !== undefined) {
-    const cursor = _parseCursor(query.after, keys.length);
+    const cursor = parseViewCursor(query.after, keys.length);
     where.push(`(${keys.join(', ')}) ${query.descending ? '<' : '>'} (${keys.map(() => '?').join(', ')})`);
     params.push(...cursor);
   }
@@ -108,42 +100,16 @@ export function buildViewRowsSql(query: ViewRowsQuery): { sql: string; params: S
 export function sqliteViewRows(prepare: (sql: string) => StatementSync, query: ViewRowsQuery): ViewRowsPage {
   if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error(`a view page has at least one row`);
   const { sql, params } = buildViewRowsSql(query);
-  const fetched = prepare(sql).all(...params);
-  const more = fetched.length > query.limit;
-  const rows = fetched.slice(0, query.limit);
-  const known = VIEW_STORE_COLUMNS[query.table];
-  const out: ViewRowsPage['rows'] = rows.map((row) => {
-    const record: ViewRowsPage['rows'][number] = {};
-    for (const [name, column] of Object.entries(known)) {
-      const v = row[name];
-      record[name] =
-        v === null || v === undefined
-          ? null
-          : column.kind === 'date'
-            ? new Date(Number(v))
-            : column.kind === 'number'
-              ? Number(v)
-              : column.kind === 'binary'
-                ? new Uint8Array(v as Uint8Array)
-                : String(v);
-    }
-    if (query.table === 'crls' && Number(row.__parts ?? 0) > 0) {
+  return toViewRowsPage(query, prepare(sql).all(...params), {
+    toBytes: (v) => new Uint8Array(v as Uint8Array),
+    complete: (row, record) => {
+      if (query.table !== 'crls' || Number(row.__parts ?? 0) === 0) return;
       const parts = prepare('SELECT bytes FROM crl_parts WHERE crl_id = ? ORDER BY seq')
         .all(Number(row.CRLRowId))
         .map((p) => Buffer.from(p.bytes as Uint8Array));
       record.CRLRawCRL = new Uint8Array(Buffer.concat(parts));
-    }
-    return record;
+    },
   });
-  // A one-column key (RequestID, CRLRowId) is its own cursor: `view --after 1234` reads as it looks.
-  const cursors = rows.map((row) => {
-    const key = Object.keys(row)
-      .filter((k) => k.startsWith('__k'))
-      .map((k) => row[k] as number | string);
-    return key.length === 1 ? String(key[0]) : JSON.stringify(key);
-  });
-  const next = more ? cursors[cursors.length - 1] : undefined;
-  return { rows: out, cursors, ...(next !== undefined && { next }) };
 }
 
 function _condition(sql: string, kind: string, c: ViewCondition, params: SQLInputValue[]): string[] {
@@ -159,21 +125,4 @@ function _condition(sql: string, kind: string, c: ViewCondition, params: SQLInpu
   }
   params.push(value);
   return c.op === '!=' ? [`(${sql} IS NULL OR ${sql} != ?)`] : [`${sql} ${c.op} ?`];
-}
-
-function _parseCursor(text: string, length: number): SQLInputValue[] {
-  if (length === 1 && /^-?\d+$/.test(text.trim())) return [Number(text)];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== length ||
-    !parsed.every((v) => typeof v === 'number' || typeof v === 'string')
-  )
-    throw new Error(`the page cursor ${JSON.stringify(text)} does not belong to this view: start from the first page`);
-  return parsed as SQLInputValue[];
 }
