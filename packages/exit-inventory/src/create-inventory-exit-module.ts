@@ -161,10 +161,8 @@ function _createInventoryExit(services: ExitModuleServices, options: InventoryEx
   );
 
   // `subscribed`: the mask Initialize returned; the host never sends anything else, and a test may.
-  const config = createConfigReloader({
-    read: () => readInventoryConfig(services.config),
-    logger,
-    configPath: services.config.path,
+  const config = createConfigReloader(services, {
+    read: readInventoryConfig,
     lateEventsMessage:
       'EventMask now asks for events the host was not told about at Initialize; restart the CA service to receive them',
     onLoad: (next, previous) => {

@@ -62,10 +62,8 @@ function _createWebhookExit(services: ExitModuleServices, options: WebhookExitMo
     agents.clear();
   });
   let caName = '';
-  const config = createConfigReloader({
-    read: () => readWebhookConfig(services.config),
-    logger,
-    configPath: services.config.path,
+  const config = createConfigReloader(services, {
+    read: readWebhookConfig,
     lateEventsMessage:
       'the endpoints now ask for events the host was not told about at Initialize; restart the CA service to send them',
     onLoad: () => {

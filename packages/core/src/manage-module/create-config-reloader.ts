@@ -1,5 +1,6 @@
 import { exitEventMaskNames } from '../constants/exit-events';
-import type { Logger } from '../interfaces/logger';
+import type { ExitModuleServices } from '../interfaces/exit-module-factory';
+import type { RegistryKey } from '../interfaces/registry-key';
 
 /** What a module's configuration reader returns, as far as reloading it is concerned. */
 export interface ReloadableExitConfig {
@@ -11,11 +12,8 @@ export interface ReloadableExitConfig {
 
 /** How {@link createConfigReloader} reads and reports a module's configuration. */
 export interface ConfigReloaderOptions<C extends ReloadableExitConfig> {
-  /** Reads the configuration from the module's key. */
-  read: () => C;
-  readonly logger: Logger;
-  /** The module's configuration key, in the log fields. */
-  readonly configPath: string;
+  /** Reads the configuration from the module's key (`services.config`). */
+  read: (key: RegistryKey) => C;
   /** The warning when a reload asks for events the host was not told about at `Initialize`. */
   readonly lateEventsMessage: string;
   /** Called with each configuration read, and the one it replaces (`undefined` at `Initialize`). */
@@ -40,19 +38,22 @@ export interface ConfigReloader<C extends ReloadableExitConfig> {
  * The configuration plumbing of a module whose settings choose its events: it logs the reader's notes, and since the
  * host fixes the subscription at `Initialize`, warns when a reload asks for more events than that (they only come
  * after a restart of the CA service).
+ * @param services the module's services: it reads `config` and logs to `logger` (the notes name `config.path`)
  * @example
- * const config = createConfigReloader({ read: () => readMyConfig(services.config), logger, configPath,
+ * const config = createConfigReloader(services, { read: readMyConfig,
  *   lateEventsMessage: 'EventMask now asks for more events; restart the CA service to receive them' });
  * // Initialize: return config.initialize().eventMask
  */
 export function createConfigReloader<C extends ReloadableExitConfig>(
+  services: Pick<ExitModuleServices, 'config' | 'logger'>,
   options: ConfigReloaderOptions<C>,
 ): ConfigReloader<C> {
-  const { logger, configPath } = options;
+  const { logger } = services;
+  const configPath = services.config.path;
   let config: C | undefined;
   let subscribed = 0;
   const load = (): C => {
-    const next = options.read();
+    const next = options.read(services.config);
     for (const note of next.notes) logger.warn({ configPath }, note);
     const late = next.eventMask & ~subscribed;
     if (config !== undefined && late !== 0) {
