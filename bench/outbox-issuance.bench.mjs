@@ -11,12 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
-import * as x509 from '../packages/x509/dist/index.js';
+import { burstSubmission, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
 import { READING_MODULES } from './support/reading-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_OUTBOX_COUNT ?? 2000);
 const ROUNDS = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 6);
-const SUBMITTERS = 16;
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const MODULES_URL = new URL('./support/reading-modules.mjs', import.meta.url).href;
 
@@ -40,35 +39,16 @@ async function openCa(active) {
   return { dir, authority, counts, failures };
 }
 
-const keyPair = await x509.generateKeyPair('ECDSA_P256');
-const csr = x509.toPem(
-  await x509.createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=bench, O=certexit' }),
-  'CERTIFICATE REQUEST',
-);
-
-async function issue(authority, n) {
-  await Promise.all(
-    Array.from({ length: SUBMITTERS }, async (_, w) => {
-      for (let i = w; i < n; i += SUBMITTERS) {
-        const outcome = await authority.submit({
-          request: csr,
-          attributes: 'CertificateTemplate:WebServer',
-          requesterName: 'BENCH\\user',
-          requesterGroups: [PRINCIPALS.administrators],
-        });
-        if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
-      }
-    }),
-  );
-}
+const submission = await burstSubmission({
+  subject: 'CN=bench, O=certexit',
+  requesterName: 'BENCH\\user',
+  requesterGroups: [PRINCIPALS.administrators],
+});
 
 /** Issuances per second on a fresh CA with these modules; then waits for the outbox to drain and checks it. */
 async function run(active) {
   const { dir, authority, counts, failures } = await openCa(active);
-  await issue(authority, 50); // warm-up
-  const started = performance.now();
-  await issue(authority, COUNT);
-  const perSecond = (COUNT * 1000) / (performance.now() - started);
+  const perSecond = await timedBurst(authority, submission, { warmUp: 50, count: COUNT });
   const issuedAt = performance.now();
   const total = COUNT + 50;
   const deadline = Date.now() + 120_000;
