@@ -11,7 +11,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CertificateAuthority, openCa, setupCa } from '../packages/engine/dist/index.js';
+import {
+  CertificateAuthority,
+  editCaTemplateNames,
+  openCa,
+  PRINCIPALS,
+  setupCa,
+} from '../packages/engine/dist/index.js';
 import { burstSubmission, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
 import { SOAK_MODULES } from './support/soak-modules.mjs';
 
@@ -21,7 +27,11 @@ const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => sile
 const MODULES_URL = new URL('./support/soak-modules.mjs', import.meta.url).href;
 const FINAL_ACTION = { 'Soak_Steady.Exit': 'write', 'Soak_Reader.Exit': 'index', 'Soak_Flaky.Exit': 'second' };
 
-const submission = await burstSubmission({ subject: 'CN=soak, O=certexit', requesterName: 'SOAK\\user' });
+const submission = await burstSubmission({
+  subject: 'CN=soak, O=certexit',
+  requesterName: 'SOAK\\user',
+  requesterGroups: [PRINCIPALS.administrators],
+});
 
 /** One soak on a fresh CA: issuance throughput, then the drained outbox and the modules' files checked. */
 async function soak(failureRate) {
@@ -41,6 +51,8 @@ async function soak(failureRate) {
       value,
     );
   }
+  // WebServer (the enrollee supplies the subject) is offered, and the soak submits as the CA's administrators.
+  editCaTemplateNames(ca, ['+WebServer']);
   await ca.store.close();
   process.env.SOAK_OUT = out;
   process.env.SOAK_FAILURE_RATE = String(failureRate);
