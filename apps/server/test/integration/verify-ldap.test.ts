@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opensslRequest } from '../../../../tooling/test/test-pki';
-import { runCli } from '../../src/cli/main';
+import { cliOnFolder } from '../support/run-cli-in-process';
 
 /** The project's OpenLDAP (scripts/openldap.sh), as CERTEXIT_OPENLDAP_ENV_FILE or .tmp/openldap/env describes it. */
 function openLdapEnv(): Record<string, string> {
@@ -27,7 +27,6 @@ function openLdapEnv(): Record<string, string> {
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-verify-ldap-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const created: string[] = [];
 let admin: Client | undefined;
 afterAll(async () => {
@@ -36,16 +35,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err, json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined };
-}
+const { cli } = cliOnFolder(dir);
 
 describe('certexit verify --urlfetch over LDAP (OpenLDAP)', () => {
   it('reads the CRL named by an ldap:// CDP and finds a revoked certificate in it', { timeout: 60_000 }, async () => {

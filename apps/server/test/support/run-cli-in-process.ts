@@ -9,6 +9,8 @@ export interface CliRun {
   readonly code: number;
   readonly out: string[];
   readonly err: string[];
+  /** stdout as one string. */
+  readonly text: string;
   /** stdout parsed, when `--json` came first in the arguments and something was printed; else undefined. */
   // biome-ignore lint/suspicious/noExplicitAny: whatever the command printed; each test asserts the shape it expects.
   readonly json: any;
@@ -27,7 +29,8 @@ export async function runCliInProcess(dir: string, args: readonly string[], stdi
     logger: silent,
     ...(stdin !== undefined && { stdin: async () => stdin }),
   });
-  return { code, out, err, json: args[0] === '--json' && out.length > 0 ? JSON.parse(out.join('\n')) : undefined };
+  const text = out.join('\n');
+  return { code, out, err, text, json: args[0] === '--json' && out.length > 0 ? JSON.parse(text) : undefined };
 }
 
 /**
