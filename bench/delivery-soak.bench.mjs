@@ -11,19 +11,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import {
-  CertificateAuthority,
-  editCaTemplateNames,
-  openCa,
-  PRINCIPALS,
-  setupCa,
-} from '../packages/engine/dist/index.js';
+import { editCaTemplateNames, openCa, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
 import { burstSubmission, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
+import { openAsServed } from './support/open-as-served.mjs';
 import { SOAK_MODULES } from './support/soak-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_SOAK_COUNT ?? 20_000);
 const FAILURE_RATE = 0.1;
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const MODULES_URL = new URL('./support/soak-modules.mjs', import.meta.url).href;
 const FINAL_ACTION = { 'Soak_Steady.Exit': 'write', 'Soak_Reader.Exit': 'index', 'Soak_Flaky.Exit': 'second' };
 
@@ -57,14 +51,8 @@ async function soak(failureRate) {
   process.env.SOAK_OUT = out;
   process.env.SOAK_FAILURE_RATE = String(failureRate);
   let failedCalls = 0;
-  const authority = await CertificateAuthority.open({
-    dir,
-    logger: silent,
-    delivery: 'background',
-    exitModuleThread: { builtins: MODULES_URL },
-    onDelivered(record) {
-      if (!record.ok) failedCalls++;
-    },
+  const authority = await openAsServed(dir, MODULES_URL, (record) => {
+    if (!record.ok) failedCalls++;
   });
   const perSecond = await timedBurst(authority, submission, { warmUp: 50, count: COUNT });
   const issuedAt = Date.now();

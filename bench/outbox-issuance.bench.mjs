@@ -10,13 +10,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
+import { editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
 import { burstSubmission, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
+import { openAsServed } from './support/open-as-served.mjs';
 import { READING_MODULES } from './support/reading-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_OUTBOX_COUNT ?? 2000);
 const ROUNDS = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 6);
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const MODULES_URL = new URL('./support/reading-modules.mjs', import.meta.url).href;
 
 async function openCa(active) {
@@ -24,15 +24,9 @@ async function openCa(active) {
   await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: active });
   const counts = new Map(active.map((p) => [p, 0]));
   const failures = [];
-  const authority = await CertificateAuthority.open({
-    dir,
-    logger: silent,
-    delivery: 'background',
-    exitModuleThread: { builtins: MODULES_URL },
-    onDelivered(record) {
-      if (record.ok) counts.set(record.progId, counts.get(record.progId) + 1);
-      else failures.push(record);
-    },
+  const authority = await openAsServed(dir, MODULES_URL, (record) => {
+    if (record.ok) counts.set(record.progId, counts.get(record.progId) + 1);
+    else failures.push(record);
   });
   // WebServer (the enrollee supplies the subject) is offered, and the bench submits as the CA's administrators.
   editCaTemplateNames(authority.ca, ['+WebServer']);
