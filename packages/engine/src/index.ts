@@ -269,9 +269,14 @@ export {
 } from './store/storage-fault-error';
 export {
   auditRecordFromRecord,
+  certificateRowFromRecord,
+  crlInfoFromRecord,
   outboxRowFromRecord,
   outcomeFromRecord,
   REQUEST_ROW_COLUMNS,
+  replaySummaryFromRecord,
+  requestRowFromRecord,
+  requestViewPageFromRecords,
   requestViewRowFromRecord,
   storedBytes,
 } from './store/store-rows';

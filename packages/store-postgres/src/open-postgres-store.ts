@@ -7,7 +7,7 @@ import type {
   ExitEventRow,
   StoredExtension,
 } from '@certexit/engine';
-import { outcomeFromRecord } from '@certexit/engine';
+import { certificateRowFromRecord, crlInfoFromRecord, outcomeFromRecord, requestRowFromRecord } from '@certexit/engine';
 import pg from 'pg';
 import { migratePostgresSchema } from './migrate-postgres-schema';
 import { postgresConnection } from './postgres-connection';
@@ -22,7 +22,7 @@ import { PostgresNotifications } from './postgres-notifications';
 import { PostgresRequestIds } from './postgres-request-ids';
 import { postgresRequestViewPage } from './postgres-request-view';
 import { postgresRevocations } from './postgres-revocations';
-import { bytes, certificateFromRow, crlInfoFromRow, requestFromRow } from './postgres-rows';
+import { bytes } from './postgres-rows';
 import { PostgresTransactions } from './postgres-transactions';
 import { postgresTransfer } from './postgres-transfer';
 import { postgresListAudit, postgresRecordAudit, postgresViewRows } from './postgres-views';
@@ -130,11 +130,11 @@ export async function openPostgresStore(settings: CaStoreSettings, options: Post
     },
     async getRequest(id) {
       const r = await q('SELECT * FROM requests WHERE request_id = $1', [id], 'certexit_get_request');
-      return r.rows[0] ? requestFromRow(r.rows[0]) : undefined;
+      return r.rows[0] ? requestRowFromRecord(r.rows[0]) : undefined;
     },
     async getCertificate(requestId) {
       const r = await q('SELECT * FROM certificates WHERE request_id = $1', [requestId], 'certexit_get_certificate');
-      return r.rows[0] ? certificateFromRow(r.rows[0]) : undefined;
+      return r.rows[0] ? certificateRowFromRecord(r.rows[0]) : undefined;
     },
     async getAttributes(requestId) {
       const r = await q<{ name: string; value: string }>(
@@ -174,7 +174,7 @@ export async function openPostgresStore(settings: CaStoreSettings, options: Post
         isDelta ? 1 : 0,
       ]);
       const row = r.rows[0];
-      return row ? { ...crlInfoFromRow(row), raw: bytes(row.raw) } : undefined;
+      return row ? { ...crlInfoFromRecord(row), raw: bytes(row.raw) } : undefined;
     },
     async getLatestCrlInfo(keyIndex, isDelta) {
       const r = await q(
@@ -183,7 +183,7 @@ export async function openPostgresStore(settings: CaStoreSettings, options: Post
         [keyIndex, isDelta ? 1 : 0],
         'certexit_latest_crl_info',
       );
-      return r.rows[0] ? crlInfoFromRow(r.rows[0]) : undefined;
+      return r.rows[0] ? crlInfoFromRecord(r.rows[0]) : undefined;
     },
     revocations(query) {
       return postgresRevocations(q, query);
@@ -202,7 +202,7 @@ export async function openPostgresStore(settings: CaStoreSettings, options: Post
             filter.limit ?? 1000,
           ])
         : await q('SELECT * FROM requests ORDER BY request_id DESC LIMIT $1', [filter.limit ?? 1000]);
-      return r.rows.map(requestFromRow);
+      return r.rows.map(requestRowFromRecord);
     },
     async listExitEvents(afterId = 0) {
       const r = await q('SELECT * FROM exit_events WHERE event_id > $1 ORDER BY event_id', [afterId]);

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import type { ExitOutboxStore, OutboxCount, OutboxReplaySummary, OutboxStatus } from '@certexit/engine';
-import { claimOwnerIsGone, outboxRowFromRecord } from '@certexit/engine';
+import type { ExitOutboxStore, OutboxCount, OutboxStatus } from '@certexit/engine';
+import { claimOwnerIsGone, outboxRowFromRecord, replaySummaryFromRecord } from '@certexit/engine';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { DB_NOW_MS } from './postgres-lock-keys';
 import type { PostgresNotifications } from './postgres-notifications';
@@ -363,21 +363,7 @@ export function postgresExitOutbox(options: PostgresExitOutboxOptions): ExitOutb
           ORDER BY r.replay_id DESC LIMIT $${values.length}`,
         values,
       );
-      return r.rows.map(
-        (row): OutboxReplaySummary => ({
-          replayId: Number(row.replay_id),
-          progId: String(row.prog_id),
-          sinceEventId: Number(row.since_event_id),
-          untilEventId: Number(row.until_event_id),
-          eventMask: Number(row.event_mask),
-          events: Number(row.events),
-          ...(row.requested_by !== null && { requestedBy: String(row.requested_by) }),
-          createdAt: new Date(Number(row.created_at)),
-          open: Number(row.n_open),
-          done: Number(row.n_done),
-          dead: Number(row.n_dead),
-        }),
-      );
+      return r.rows.map(replaySummaryFromRecord);
     },
     async firstEventSince(when) {
       const r = await query('SELECT min(event_id) AS id FROM exit_events WHERE created_at >= $1', [when.getTime()]);

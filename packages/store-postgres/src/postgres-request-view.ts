@@ -1,13 +1,12 @@
 import { DB_DISP_ERROR, DB_DISP_ISSUED, DB_DISP_PENDING, DB_DISP_REVOKED } from '@certexit/core';
 import type {
   RequestViewColumn,
-  RequestViewCursor,
   RequestViewFilter,
   RequestViewFolder,
   RequestViewPage,
   RequestViewQuery,
 } from '@certexit/engine';
-import { assertRequestViewQuery, requestViewRowFromRecord } from '@certexit/engine';
+import { assertRequestViewQuery, requestViewPageFromRecords } from '@certexit/engine';
 import type { PostgresQuery } from './postgres-views';
 
 /** The `view_folder` of each folder: denied rows share the Failed Requests folder (migration 2). */
@@ -73,20 +72,7 @@ export async function postgresRequestViewPage(q: PostgresQuery, query: RequestVi
       ? 'certificates c JOIN requests r ON r.request_id = c.request_id'
       : 'requests r LEFT JOIN certificates c ON c.request_id = r.request_id';
   const sql = `SELECT ${_COLUMNS}, ${key.expr} AS sort_key FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(query.limit + 1)}`;
-  const fetched = (await q(sql, params)).rows;
-  const more = fetched.length > query.limit;
-  const rows = fetched.slice(0, query.limit);
-  if (backwards) rows.reverse();
-  const cursorOf = (row: Record<string, unknown> | undefined): RequestViewCursor | undefined =>
-    row && { key: row.sort_key as string | number, id: Number(row.request_id) };
-  const first = cursorOf(rows[0]);
-  const last = cursorOf(rows[rows.length - 1]);
-  return {
-    rows: rows.map(requestViewRowFromRecord),
-    ...(backwards
-      ? { ...(more && { previous: first }), ...(last && { next: last }) }
-      : { ...(more && { next: last }), ...(query.after && first && { previous: first }) }),
-  };
+  return requestViewPageFromRecords(query, (await q(sql, params)).rows, backwards);
 }
 
 function _filter(filter: RequestViewFilter, p: (v: unknown) => string): string {

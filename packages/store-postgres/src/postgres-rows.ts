@@ -1,5 +1,5 @@
-import type { CertificateRow, CrlRow, RequestRow } from '@certexit/engine';
-import { propertiesFromJson, propertiesToJson, REQUEST_ROW_COLUMNS, storedBytes, tagDates } from '@certexit/engine';
+import type { CertificateRow, RequestRow } from '@certexit/engine';
+import { propertiesToJson, REQUEST_ROW_COLUMNS, storedBytes, tagDates } from '@certexit/engine';
 
 /** Request-row fields and their columns (the engine's, as in the SQLite store); dates are epoch milliseconds. */
 export const REQUEST_COLUMNS = REQUEST_ROW_COLUMNS;
@@ -88,23 +88,6 @@ export function requestUpdateValues(changes: Partial<Omit<RequestRow, 'RequestID
   return { names, values };
 }
 
-const _DATES = new Set(['SubmittedWhen', 'ResolvedWhen', 'RevokedWhen', 'RevokedEffectiveWhen']);
-
-/** A request row from its table row. */
-export function requestFromRow(row: Record<string, unknown>): RequestRow {
-  const result: Record<string, unknown> = { RequestID: Number(row.request_id) };
-  for (const [field, column] of Object.entries(REQUEST_COLUMNS)) {
-    const value = row[column];
-    if (value === null || value === undefined) continue;
-    if (_DATES.has(field)) result[field] = new Date(Number(value));
-    else if (value instanceof Uint8Array) result[field] = bytes(value);
-    else result[field] = value;
-  }
-  result.requestName = propertiesFromJson(row.request_name_json as string);
-  result.system = propertiesFromJson(row.system_json as string);
-  return result as unknown as RequestRow;
-}
-
 /** The columns of a certificate row, in insert order. */
 export const CERTIFICATE_COLUMNS = [
   'request_id',
@@ -129,32 +112,6 @@ export function certificateInsertValues(row: CertificateRow): unknown[] {
     propertiesToJson(tagDates(row.values) as never),
     propertiesToJson(row.certificateName),
   ];
-}
-
-/** A certificate row from its table row. */
-export function certificateFromRow(row: Record<string, unknown>): CertificateRow {
-  return {
-    RequestID: Number(row.request_id),
-    RawCertificate: bytes(row.raw_certificate),
-    SerialNumber: String(row.serial_number),
-    CertificateHash: String(row.certificate_hash),
-    NotBefore: new Date(Number(row.not_before)),
-    NotAfter: new Date(Number(row.not_after)),
-    values: propertiesFromJson(row.values_json as string),
-    certificateName: propertiesFromJson(row.certificate_name_json as string),
-  };
-}
-
-/** A CRL's facts from its table row (without the CRL). */
-export function crlInfoFromRow(r: Record<string, unknown>): Omit<CrlRow, 'raw'> {
-  return {
-    keyIndex: Number(r.key_index),
-    crlNumber: Number(r.crl_number),
-    isDelta: Number(r.is_delta) === 1,
-    thisUpdate: new Date(Number(r.this_update)),
-    nextUpdate: new Date(Number(r.next_update)),
-    ...(r.next_publish !== null && r.next_publish !== undefined && { nextPublish: new Date(Number(r.next_publish)) }),
-  };
 }
 
 /** A BYTEA value (a Buffer) as a Uint8Array of its own. */

@@ -1,7 +1,7 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { claimOwnerIsGone } from './claim-owner';
-import type { ExitOutboxStore, OutboxCount, OutboxReplaySummary, OutboxRow, OutboxStatus } from './exit-outbox-store';
-import { outboxRowFromRecord } from './store-rows';
+import type { ExitOutboxStore, OutboxCount, OutboxRow, OutboxStatus } from './exit-outbox-store';
+import { outboxRowFromRecord, replaySummaryFromRecord } from './store-rows';
 
 type Prepare = (sql: string) => StatementSync;
 /**
@@ -363,21 +363,7 @@ export function sqliteExitOutbox(prepare: Prepare, write: Write): ExitOutboxStor
            FROM exit_replays r ${filter.progId === undefined ? '' : 'WHERE r.prog_id = ? COLLATE NOCASE'}
           ORDER BY r.replay_id DESC LIMIT ?`,
       ).all(...(filter.progId === undefined ? [] : [filter.progId]), filter.limit ?? 20);
-      return rows.map(
-        (r): OutboxReplaySummary => ({
-          replayId: Number(r.replay_id),
-          progId: String(r.prog_id),
-          sinceEventId: Number(r.since_event_id),
-          untilEventId: Number(r.until_event_id),
-          eventMask: Number(r.event_mask),
-          events: Number(r.events),
-          ...(r.requested_by !== null && { requestedBy: String(r.requested_by) }),
-          createdAt: new Date(Number(r.created_at)),
-          open: Number(r.n_open),
-          done: Number(r.n_done),
-          dead: Number(r.n_dead),
-        }),
-      );
+      return rows.map(replaySummaryFromRecord);
     },
     async firstEventSince(when) {
       const r = prepare('SELECT MIN(event_id) AS id FROM exit_events WHERE created_at >= ?').get(when.getTime());

@@ -2,14 +2,13 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { DB_DISP_ERROR, DB_DISP_ISSUED, DB_DISP_PENDING, DB_DISP_REVOKED } from '@certexit/core';
 import type {
   RequestViewColumn,
-  RequestViewCursor,
   RequestViewFilter,
   RequestViewFolder,
   RequestViewPage,
   RequestViewQuery,
 } from './request-view-query';
 import { assertRequestViewQuery } from './request-view-query';
-import { requestViewRowFromRecord } from './store-rows';
+import { requestViewPageFromRecords } from './store-rows';
 
 /**
  * The `view_folder` value of each folder: the generated column maps `DB_DISP_DENIED` to `DB_DISP_ERROR`, so the
@@ -88,20 +87,7 @@ export function sqliteRequestViewPage(
 ): RequestViewPage {
   assertRequestViewQuery(query);
   const { sql, params, backwards } = buildRequestViewSql(query, chooseRequestViewPlan(prepare, query));
-  const fetched = prepare(sql).all(...params);
-  const more = fetched.length > query.limit;
-  const rows = fetched.slice(0, query.limit);
-  if (backwards) rows.reverse();
-  const cursorOf = (row: Record<string, unknown> | undefined): RequestViewCursor | undefined =>
-    row && { key: row.sort_key as string | number, id: Number(row.request_id) };
-  const first = cursorOf(rows[0]);
-  const last = cursorOf(rows[rows.length - 1]);
-  return {
-    rows: rows.map(requestViewRowFromRecord),
-    ...(backwards
-      ? { ...(more && { previous: first }), ...(last && { next: last }) }
-      : { ...(more && { next: last }), ...(query.after && first && { previous: first }) }),
-  };
+  return requestViewPageFromRecords(query, prepare(sql).all(...params), backwards);
 }
 
 /**

@@ -17,7 +17,7 @@ import { CommittedRowCache } from './committed-row-cache';
 import { DatabaseWentBackError } from './database-went-back-error';
 import type { HighWaterMarks } from './high-water-mark';
 import { HighWaterMarkFile, marksBehind } from './high-water-mark';
-import { propertiesFromJson, propertiesToJson, tagDates } from './property-json';
+import { propertiesToJson, tagDates } from './property-json';
 import { sqliteDeleteRows } from './sqlite-delete-rows';
 import { sqliteExitActions } from './sqlite-exit-actions';
 import { sqliteExitOutbox } from './sqlite-exit-outbox';
@@ -28,7 +28,15 @@ import { sqliteRevocations } from './sqlite-revocations';
 import { sqliteTransfer } from './sqlite-transfer';
 import { sqliteViewRows } from './sqlite-view-rows';
 import { StorageFaultError, storageFaultOf } from './storage-fault-error';
-import { auditRecordFromRecord, outcomeFromRecord, REQUEST_ROW_COLUMNS, storedBytes } from './store-rows';
+import {
+  auditRecordFromRecord,
+  certificateRowFromRecord,
+  crlInfoFromRecord,
+  outcomeFromRecord,
+  REQUEST_ROW_COLUMNS,
+  requestRowFromRecord,
+  storedBytes,
+} from './store-rows';
 import { createWalCheckpointer } from './wal-checkpointer';
 
 const _REQUEST_COLUMNS = REQUEST_ROW_COLUMNS;
@@ -301,23 +309,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async getRequest(id) {
       return readThrough(requestRows, id, () => {
         const row = prepare('SELECT * FROM requests WHERE request_id = ?').get(id);
-        return row && _requestFromRow(row);
+        return row && requestRowFromRecord(row);
       });
     },
     async getCertificate(requestId) {
       return readThrough(certificateRows, requestId, () => {
         const row = prepare('SELECT * FROM certificates WHERE request_id = ?').get(requestId);
-        if (!row) return undefined;
-        return {
-          RequestID: Number(row.request_id),
-          RawCertificate: _bytes(row.raw_certificate),
-          SerialNumber: String(row.serial_number),
-          CertificateHash: String(row.certificate_hash),
-          NotBefore: new Date(Number(row.not_before)),
-          NotAfter: new Date(Number(row.not_after)),
-          values: propertiesFromJson(row.values_json as string),
-          certificateName: propertiesFromJson(row.certificate_name_json as string),
-        } satisfies CertificateRow;
+        return row ? certificateRowFromRecord(row) : undefined;
       });
     },
     async getAttributes(requestId) {
@@ -352,7 +350,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         .prepare('SELECT * FROM crls WHERE key_index = ? AND is_delta = ? ORDER BY crl_number DESC LIMIT 1')
         .get(keyIndex, isDelta ? 1 : 0);
       if (!r) return undefined;
-      if (Number(r.raw_parts ?? 0) === 0) return { ..._crlInfo(r), raw: _bytes(r.raw) } satisfies CrlRow;
+      if (Number(r.raw_parts ?? 0) === 0) return { ...crlInfoFromRecord(r), raw: _bytes(r.raw) } satisfies CrlRow;
       const id = Number(r.crl_id);
       const size = Number(db.prepare('SELECT sum(length(bytes)) AS n FROM crl_parts WHERE crl_id = ?').get(id)?.n ?? 0);
       const raw = new Uint8Array(size);
@@ -361,7 +359,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         raw.set(part.bytes as Uint8Array, offset);
         offset += (part.bytes as Uint8Array).length;
       }
-      return { ..._crlInfo(r), raw } satisfies CrlRow;
+      return { ...crlInfoFromRecord(r), raw } satisfies CrlRow;
     },
     async getLatestCrlInfo(keyIndex, isDelta) {
       const r = db
@@ -370,7 +368,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
            WHERE key_index = ? AND is_delta = ? ORDER BY crl_number DESC LIMIT 1`,
         )
         .get(keyIndex, isDelta ? 1 : 0);
-      return r ? _crlInfo(r) : undefined;
+      return r ? crlInfoFromRecord(r) : undefined;
     },
     revocations(query) {
       return sqliteRevocations(db, revocationStatements, query);
@@ -388,7 +386,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return db
         .prepare(`SELECT * FROM requests ${where} ORDER BY request_id DESC LIMIT ?`)
         .all(...(filter.dispositions ?? []), filter.limit ?? 1000)
-        .map(_requestFromRow);
+        .map(requestRowFromRecord);
     },
     async viewRows(query) {
       return sqliteViewRows(prepare, query);
@@ -686,33 +684,7 @@ function _insertRequestValues(row: Omit<RequestRow, 'RequestID'>): SQLInputValue
   return values;
 }
 
-function _requestFromRow(row: Record<string, SQLInputValue | unknown>): RequestRow {
-  const result: Record<string, unknown> = { RequestID: Number(row.request_id) };
-  const dates = new Set(['SubmittedWhen', 'ResolvedWhen', 'RevokedWhen', 'RevokedEffectiveWhen']);
-  for (const [field, column] of Object.entries(_REQUEST_COLUMNS)) {
-    const value = row[column];
-    if (value === null || value === undefined) continue;
-    if (dates.has(field)) result[field] = new Date(Number(value));
-    else if (value instanceof Uint8Array) result[field] = _bytes(value);
-    else result[field] = typeof value === 'bigint' ? Number(value) : value;
-  }
-  result.requestName = propertiesFromJson(row.request_name_json as string);
-  result.system = propertiesFromJson(row.system_json as string);
-  return result as unknown as RequestRow;
-}
-
 const _bytes = storedBytes;
 
 /** Size of the parts a large CRL is stored in. */
 const _CRL_PART = 1 << 20;
-
-function _crlInfo(r: Record<string, SQLInputValue | unknown>): Omit<CrlRow, 'raw'> {
-  return {
-    keyIndex: Number(r.key_index),
-    crlNumber: Number(r.crl_number),
-    isDelta: Number(r.is_delta) === 1,
-    thisUpdate: new Date(Number(r.this_update)),
-    nextUpdate: new Date(Number(r.next_update)),
-    ...(r.next_publish !== null && r.next_publish !== undefined && { nextPublish: new Date(Number(r.next_publish)) }),
-  };
-}

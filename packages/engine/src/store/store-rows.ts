@@ -1,7 +1,8 @@
 import type { AuditRecord } from './audit-log';
-import type { CaStore, RequestRow } from './ca-store';
-import type { OutboxRow, OutboxStatus } from './exit-outbox-store';
-import type { RequestViewRow } from './request-view-query';
+import type { CaStore, CertificateRow, CrlRow, RequestRow } from './ca-store';
+import type { OutboxReplaySummary, OutboxRow, OutboxStatus } from './exit-outbox-store';
+import { propertiesFromJson } from './property-json';
+import type { RequestViewCursor, RequestViewPage, RequestViewQuery, RequestViewRow } from './request-view-query';
 
 // What every store makes of the rows it reads back: the schemas name their columns alike and store dates as epoch
 // milliseconds, so the mapping is the same whatever the database (its SQL is each store's own).
@@ -108,5 +109,90 @@ export function outcomeFromRecord(
       serialNumber: String(row.serial_number),
       certificate: storedBytes(row.raw_certificate),
     }),
+  };
+}
+
+const _REQUEST_DATES = new Set(['SubmittedWhen', 'ResolvedWhen', 'RevokedWhen', 'RevokedEffectiveWhen']);
+
+/** A `requests` row: the fields of {@link REQUEST_ROW_COLUMNS} (NULL left out) and the two property maps. */
+export function requestRowFromRecord(row: Record<string, unknown>): RequestRow {
+  const result: Record<string, unknown> = { RequestID: Number(row.request_id) };
+  for (const [field, column] of Object.entries(REQUEST_ROW_COLUMNS)) {
+    const value = row[column];
+    if (value === null || value === undefined) continue;
+    if (_REQUEST_DATES.has(field)) result[field] = new Date(Number(value));
+    else if (value instanceof Uint8Array) result[field] = storedBytes(value);
+    else result[field] = typeof value === 'bigint' ? Number(value) : value;
+  }
+  result.requestName = propertiesFromJson(row.request_name_json as string);
+  result.system = propertiesFromJson(row.system_json as string);
+  return result as unknown as RequestRow;
+}
+
+/** A `certificates` row. */
+export function certificateRowFromRecord(row: Record<string, unknown>): CertificateRow {
+  return {
+    RequestID: Number(row.request_id),
+    RawCertificate: storedBytes(row.raw_certificate),
+    SerialNumber: String(row.serial_number),
+    CertificateHash: String(row.certificate_hash),
+    NotBefore: new Date(Number(row.not_before)),
+    NotAfter: new Date(Number(row.not_after)),
+    values: propertiesFromJson(row.values_json as string),
+    certificateName: propertiesFromJson(row.certificate_name_json as string),
+  };
+}
+
+/** A `crls` row's facts, without the CRL (stored whole or in parts, read by each store). */
+export function crlInfoFromRecord(r: Record<string, unknown>): Omit<CrlRow, 'raw'> {
+  return {
+    keyIndex: Number(r.key_index),
+    crlNumber: Number(r.crl_number),
+    isDelta: Number(r.is_delta) === 1,
+    thisUpdate: new Date(Number(r.this_update)),
+    nextUpdate: new Date(Number(r.next_update)),
+    ...(_present(r.next_publish) && { nextPublish: new Date(Number(r.next_publish)) }),
+  };
+}
+
+/** An `exit_replays` row with its outbox counts (`n_open`, `n_done`, `n_dead`). */
+export function replaySummaryFromRecord(r: Record<string, unknown>): OutboxReplaySummary {
+  return {
+    replayId: Number(r.replay_id),
+    progId: String(r.prog_id),
+    sinceEventId: Number(r.since_event_id),
+    untilEventId: Number(r.until_event_id),
+    eventMask: Number(r.event_mask),
+    events: Number(r.events),
+    ...(r.requested_by !== null && { requestedBy: String(r.requested_by) }),
+    createdAt: new Date(Number(r.created_at)),
+    open: Number(r.n_open),
+    done: Number(r.n_done),
+    dead: Number(r.n_dead),
+  };
+}
+
+/**
+ * A folder page from the rows a store fetched by keyset (`limit + 1` of them, each with its `sort_key`), in the
+ * order asked for: `backwards` when the store read them in reverse (paging back from `before`). The cursors point
+ * at the first and last rows; `previous`/`next` only where a page lies that way.
+ */
+export function requestViewPageFromRecords(
+  query: RequestViewQuery,
+  fetched: readonly Record<string, unknown>[],
+  backwards: boolean,
+): RequestViewPage {
+  const more = fetched.length > query.limit;
+  const rows = fetched.slice(0, query.limit);
+  if (backwards) rows.reverse();
+  const cursorOf = (row: Record<string, unknown> | undefined): RequestViewCursor | undefined =>
+    row && { key: row.sort_key as string | number, id: Number(row.request_id) };
+  const first = cursorOf(rows[0]);
+  const last = cursorOf(rows[rows.length - 1]);
+  return {
+    rows: rows.map(requestViewRowFromRecord),
+    ...(backwards
+      ? { ...(more && { previous: first }), ...(last && { next: last }) }
+      : { ...(more && { next: last }), ...(query.after && first && { previous: first }) }),
   };
 }
