@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { DB_DISP_ISSUED } from '@certexit/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { derHashes } from '../../../../tooling/test/der-hashes';
 import { dropSchemas, psql, readPostgresEnv, uniqueSchema } from '../../../../tooling/test/postgres-env';
 import { openssl, opensslRequest } from '../../../../tooling/test/test-pki';
 
@@ -61,25 +60,7 @@ async function issue(dir: string, name: string): Promise<{ requestId: number; se
   return outcome;
 }
 
-/** SHA-256 of each DER of a table, by key: in a SQLite file, or in the CA's PostgreSQL schema. */
-function sqliteHashes(file: string, sql: string): Map<number, string> {
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    return new Map(
-      db
-        .prepare(sql)
-        .all()
-        .map((r) => [
-          Number(r.id),
-          createHash('sha256')
-            .update(r.der as Uint8Array)
-            .digest('hex'),
-        ]),
-    );
-  } finally {
-    db.close();
-  }
-}
+/** SHA-256 of each DER of a table in the CA's PostgreSQL schema, by key. */
 function postgresHashes(sql: string): Map<number, string> {
   const text = psql(`SET search_path = "${schema}"; ${sql}`, env);
   return new Map(
@@ -144,13 +125,13 @@ describe('certexit backup of a CA on PostgreSQL, through the built CLI', () => {
 
     // Every certificate and CRL of the snapshot, byte for byte as PostgreSQL holds it.
     const copyFile = join(backup, 'certexit.db');
-    const certificates = sqliteHashes(copyFile, 'SELECT request_id AS id, raw_certificate AS der FROM certificates');
+    const certificates = derHashes(copyFile, 'SELECT request_id AS id, raw_certificate AS der FROM certificates');
     expect(certificates.size).toBe(manifest.counts.certificates);
     const inPostgres = postgresHashes(
       "SELECT request_id, encode(sha256(raw_certificate), 'hex') FROM certificates ORDER BY request_id",
     );
     for (const [id, sha] of certificates) expect(inPostgres.get(id), `RequestID ${id}`).toBe(sha);
-    const crls = sqliteHashes(copyFile, 'SELECT crl_id AS id, raw AS der FROM crls');
+    const crls = derHashes(copyFile, 'SELECT crl_id AS id, raw AS der FROM crls');
     expect(crls.size).toBe(manifest.counts.crls);
     const crlsInPostgres = postgresHashes("SELECT crl_id, encode(sha256(raw), 'hex') FROM crls ORDER BY crl_id");
     for (const [id, sha] of crls) expect(crlsInPostgres.get(id), `CRL row ${id}`).toBe(sha);

@@ -6,6 +6,7 @@ import { CRL_REASON_KEY_COMPROMISE, DB_DISP_ISSUED } from '@certexit/core';
 import { createCapturingLogger } from '@certexit/testing';
 import { toPem } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
+import { derHashes } from '../../../../tooling/test/der-hashes';
 import { readPostgresEnv } from '../../../../tooling/test/postgres-env';
 import { openssl } from '../../../../tooling/test/test-pki';
 import { leafRequest, tempFolders } from '../../test/support/ca-fixtures';
@@ -49,26 +50,6 @@ function tables(dbFile: string) {
 
 async function reopen(dir: string) {
   return CertificateAuthority.open({ dir, logger: createCapturingLogger(), builtins: {} });
-}
-
-/** SHA-256 of each DER in a table of a database file, by its key. */
-function hashes(dbFile: string, sql: string): Map<number, string> {
-  const db = new DatabaseSync(dbFile, { readOnly: true });
-  try {
-    return new Map(
-      db
-        .prepare(sql)
-        .all()
-        .map((r) => [
-          Number(r.id),
-          createHash('sha256')
-            .update(r.der as Uint8Array)
-            .digest('hex'),
-        ]),
-    );
-  } finally {
-    db.close();
-  }
 }
 
 describe.each(TEST_STORES)('backupCa / restoreCa on $name', (store) => {
@@ -138,13 +119,13 @@ describe.each(TEST_STORES)('backupCa / restoreCa on $name', (store) => {
       copyDb.close();
     }
     // Every certificate and CRL of the snapshot, byte for byte as the CA's store holds it.
-    const certificates = hashes(copyFile, 'SELECT request_id AS id, raw_certificate AS der FROM certificates');
+    const certificates = derHashes(copyFile, 'SELECT request_id AS id, raw_certificate AS der FROM certificates');
     expect(certificates.size).toBe(manifest.counts.certificates);
     for (const [requestId, sha256] of certificates) {
       const held = await ca.authority.ca.store.getCertificate(requestId);
       expect(createHash('sha256').update(held!.RawCertificate).digest('hex'), `RequestID ${requestId}`).toBe(sha256);
     }
-    const crls = hashes(copyFile, 'SELECT crl_id AS id, raw AS der FROM crls');
+    const crls = derHashes(copyFile, 'SELECT crl_id AS id, raw AS der FROM crls');
     expect(crls.size).toBe(manifest.counts.crls);
     const sourceCrls = new Map<number, string>();
     for await (const batch of ca.authority.ca.store.transfer!.exportRows('crls'))
