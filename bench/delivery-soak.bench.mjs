@@ -11,37 +11,21 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CertificateAuthority, openCa, setupCa } from '../packages/engine/dist/index.js';
-import * as x509 from '../packages/x509/dist/index.js';
+import { editCaTemplateNames, openCa, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
+import { burstSubmission, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
+import { openAsServed } from './support/open-as-served.mjs';
 import { SOAK_MODULES } from './support/soak-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_SOAK_COUNT ?? 20_000);
 const FAILURE_RATE = 0.1;
-const SUBMITTERS = 16;
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const MODULES_URL = new URL('./support/soak-modules.mjs', import.meta.url).href;
 const FINAL_ACTION = { 'Soak_Steady.Exit': 'write', 'Soak_Reader.Exit': 'index', 'Soak_Flaky.Exit': 'second' };
 
-const keyPair = await x509.generateKeyPair('ECDSA_P256');
-const csr = x509.toPem(
-  await x509.createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=soak, O=certexit' }),
-  'CERTIFICATE REQUEST',
-);
-
-async function issue(authority, n) {
-  await Promise.all(
-    Array.from({ length: SUBMITTERS }, async (_, w) => {
-      for (let i = w; i < n; i += SUBMITTERS) {
-        const outcome = await authority.submit({
-          request: csr,
-          attributes: 'CertificateTemplate:WebServer',
-          requesterName: 'SOAK\\user',
-        });
-        if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
-      }
-    }),
-  );
-}
+const submission = await burstSubmission({
+  subject: 'CN=soak, O=certexit',
+  requesterName: 'SOAK\\user',
+  requesterGroups: [PRINCIPALS.administrators],
+});
 
 /** One soak on a fresh CA: issuance throughput, then the drained outbox and the modules' files checked. */
 async function soak(failureRate) {
@@ -61,23 +45,16 @@ async function soak(failureRate) {
       value,
     );
   }
+  // WebServer (the enrollee supplies the subject) is offered, and the soak submits as the CA's administrators.
+  editCaTemplateNames(ca, ['+WebServer']);
   await ca.store.close();
   process.env.SOAK_OUT = out;
   process.env.SOAK_FAILURE_RATE = String(failureRate);
   let failedCalls = 0;
-  const authority = await CertificateAuthority.open({
-    dir,
-    logger: silent,
-    delivery: 'background',
-    exitModuleThread: { builtins: MODULES_URL },
-    onDelivered(record) {
-      if (!record.ok) failedCalls++;
-    },
+  const authority = await openAsServed(dir, MODULES_URL, (record) => {
+    if (!record.ok) failedCalls++;
   });
-  await issue(authority, 50); // warm-up
-  const started = performance.now();
-  await issue(authority, COUNT);
-  const perSecond = (COUNT * 1000) / (performance.now() - started);
+  const perSecond = await timedBurst(authority, submission, { warmUp: 50, count: COUNT });
   const issuedAt = Date.now();
   const deadline = Date.now() + 600_000;
   while ((await authority.ca.store.outbox.depth()).length > 0) {

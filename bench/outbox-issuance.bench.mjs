@@ -10,14 +10,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
-import * as x509 from '../packages/x509/dist/index.js';
+import { editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
+import { burstSubmission, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
+import { openAsServed } from './support/open-as-served.mjs';
 import { READING_MODULES } from './support/reading-modules.mjs';
 
 const COUNT = Number(process.env.BENCH_OUTBOX_COUNT ?? 2000);
 const ROUNDS = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 6);
-const SUBMITTERS = 16;
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const MODULES_URL = new URL('./support/reading-modules.mjs', import.meta.url).href;
 
 async function openCa(active) {
@@ -25,50 +24,25 @@ async function openCa(active) {
   await setupCa({ dir, commonName: 'Bench CA', type: 'enterprise-root', exitModules: active });
   const counts = new Map(active.map((p) => [p, 0]));
   const failures = [];
-  const authority = await CertificateAuthority.open({
-    dir,
-    logger: silent,
-    delivery: 'background',
-    exitModuleThread: { builtins: MODULES_URL },
-    onDelivered(record) {
-      if (record.ok) counts.set(record.progId, counts.get(record.progId) + 1);
-      else failures.push(record);
-    },
+  const authority = await openAsServed(dir, MODULES_URL, (record) => {
+    if (record.ok) counts.set(record.progId, counts.get(record.progId) + 1);
+    else failures.push(record);
   });
   // WebServer (the enrollee supplies the subject) is offered, and the bench submits as the CA's administrators.
   editCaTemplateNames(authority.ca, ['+WebServer']);
   return { dir, authority, counts, failures };
 }
 
-const keyPair = await x509.generateKeyPair('ECDSA_P256');
-const csr = x509.toPem(
-  await x509.createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=bench, O=certexit' }),
-  'CERTIFICATE REQUEST',
-);
-
-async function issue(authority, n) {
-  await Promise.all(
-    Array.from({ length: SUBMITTERS }, async (_, w) => {
-      for (let i = w; i < n; i += SUBMITTERS) {
-        const outcome = await authority.submit({
-          request: csr,
-          attributes: 'CertificateTemplate:WebServer',
-          requesterName: 'BENCH\\user',
-          requesterGroups: [PRINCIPALS.administrators],
-        });
-        if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
-      }
-    }),
-  );
-}
+const submission = await burstSubmission({
+  subject: 'CN=bench, O=certexit',
+  requesterName: 'BENCH\\user',
+  requesterGroups: [PRINCIPALS.administrators],
+});
 
 /** Issuances per second on a fresh CA with these modules; then waits for the outbox to drain and checks it. */
 async function run(active) {
   const { dir, authority, counts, failures } = await openCa(active);
-  await issue(authority, 50); // warm-up
-  const started = performance.now();
-  await issue(authority, COUNT);
-  const perSecond = (COUNT * 1000) / (performance.now() - started);
+  const perSecond = await timedBurst(authority, submission, { warmUp: 50, count: COUNT });
   const issuedAt = performance.now();
   const total = COUNT + 50;
   const deadline = Date.now() + 120_000;

@@ -10,37 +10,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
-import * as x509 from '../packages/x509/dist/index.js';
+import { burstSubmission, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
 import { importStore, median, postgresForBench } from './support/postgres-bench.mjs';
 
 const COUNT = Number(process.env.BENCH_ISSUANCE_COUNT ?? 2000);
 const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 6);
-const SUBMITTERS = 16;
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 const postgres = postgresForBench();
 const schemas = [];
-const keyPair = await x509.generateKeyPair('ECDSA_P256');
-const csr = x509.toPem(
-  await x509.createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=bench, O=certexit' }),
-  'CERTIFICATE REQUEST',
-);
-
-async function issue(authority, n) {
-  await Promise.all(
-    Array.from({ length: SUBMITTERS }, async (_, w) => {
-      for (let i = w; i < n; i += SUBMITTERS) {
-        const outcome = await authority.submit({
-          request: csr,
-          attributes: 'CertificateTemplate:WebServer',
-          requesterName: 'BENCH\\user',
-          requesterGroups: [PRINCIPALS.administrators],
-        });
-        if (outcome.disposition !== 20) throw new Error(`not issued: ${outcome.message}`);
-      }
-    }),
-  );
-}
+const submission = await burstSubmission({
+  subject: 'CN=bench, O=certexit',
+  requesterName: 'BENCH\\user',
+  requesterGroups: [PRINCIPALS.administrators],
+});
 
 /** Issuances per second on a fresh CA on `store` (`sqlite` or `postgres`). */
 async function run(store) {
@@ -58,10 +41,7 @@ async function run(store) {
   const authority = await CertificateAuthority.open({ dir, logger: silent, importModule: importStore });
   // WebServer (the enrollee supplies the subject) is offered, and the bench submits as the CA's administrators.
   editCaTemplateNames(authority.ca, ['+WebServer']);
-  await issue(authority, 100); // warm-up
-  const started = performance.now();
-  await issue(authority, COUNT);
-  const perSecond = (COUNT * 1000) / (performance.now() - started);
+  const perSecond = await timedBurst(authority, submission, { warmUp: 100, count: COUNT });
   const rows = (await authority.ca.store.listRequests({ limit: COUNT + 200 })).length;
   if (rows !== COUNT + 100) throw new Error(`${rows} requests stored, not ${COUNT + 100}`);
   await authority.stop({ sendShutdownEvent: false });

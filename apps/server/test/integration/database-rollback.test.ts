@@ -1,13 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../../tooling/test/eventually';
-
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+import { assertBuiltCli, BUILT_CLI, runBuiltCli, startServe } from '../support/served-ca';
 
 /**
  * Issue 12, Faults: "deleting the WAL after a kill -9 silently lost acknowledged requests, and RequestIDs were reused
@@ -19,35 +17,12 @@ describe('a CA database that went back in time', () => {
   const work = mkdtempSync(join(tmpdir(), 'certexit-rollback-'));
   const dir = join(work, 'ca');
   const children: ChildProcess[] = [];
-  const cli = (...args: string[]) =>
-    execFileSync(process.execPath, [CLI, '--dir', dir, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  const cli = (...args: string[]) => runBuiltCli(dir, ...args);
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [CLI, '--dir', dir, ...args], { encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, [BUILT_CLI, '--dir', dir, ...args], { encoding: 'utf8', timeout: 30_000 });
   let request: string;
 
-  const serve = async () => {
-    const child = spawn(
-      process.execPath,
-      [CLI, '--dir', dir, 'serve', '--listen', '127.0.0.1:0', '--log-level', 'silent'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const url = await eventually(() => {
-      const found = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-      if (!found) throw new Error(`serve printed no URL yet: ${out}`);
-      return found;
-    }, 20_000);
-    return { child, url };
-  };
+  const serve = () => startServe({ dir, args: ['--log-level', 'silent'], children });
   const submit = async (url: string, token: string) => {
     const response = await fetch(`${url}/v1/requests`, {
       method: 'POST',
@@ -59,8 +34,7 @@ describe('a CA database that went back in time', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CLI))
-      throw new Error(`${CLI} is missing: build first (turbo run build --filter=@certexit/server...)`);
+    assertBuiltCli();
     cli('setup', '--name', 'Rollback CA', '--type', 'enterprise-root');
     const keyPair = await generateKeyPair('ECDSA_P256');
     request = toPem(
@@ -82,7 +56,7 @@ describe('a CA database that went back in time', () => {
     const acknowledged: number[] = [];
     for (let i = 0; i < 5; i++) acknowledged.push(await submit(first.url, token));
     first.child.kill('SIGKILL');
-    await new Promise<void>((r) => (first.child.exitCode !== null ? r() : first.child.once('exit', () => r())));
+    await first.exited();
     // What a careless clean-up after the crash does: the acknowledged requests were only in the log.
     expect(existsSync(join(dir, 'certexit.db-wal'))).toBe(true);
     rmSync(join(dir, 'certexit.db-wal'));
@@ -108,7 +82,7 @@ describe('a CA database that went back in time', () => {
     // Never one of the lost ones: the next RequestID comes after every acknowledged one.
     expect(next).toBe(Math.max(...acknowledged) + 1);
     second.child.kill('SIGTERM');
-    await new Promise<void>((r) => (second.child.exitCode !== null ? r() : second.child.once('exit', () => r())));
+    await second.exited();
 
     // An older copy put back by hand is noticed the same way.
     copyFileSync(join(work, 'backup.db'), join(dir, 'certexit.db'));

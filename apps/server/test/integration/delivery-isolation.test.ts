@@ -1,14 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
-
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+import { assertBuiltCli, runBuiltCli, startServe } from '../support/served-ca';
 
 /**
  * A file-loaded module that fails every notification of CERTEXIT\\poison's requests (a transient failure: a plain
@@ -45,15 +43,10 @@ describe('one failing notification beside 1,000 others under serve', () => {
   const work = mkdtempSync(join(tmpdir(), 'certexit-isolation-'));
   const dir = join(work, 'ca');
   const children: ChildProcess[] = [];
-  const cli = (...args: string[]) =>
-    execFileSync(process.execPath, [CLI, '--dir', dir, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  const cli = (...args: string[]) => runBuiltCli(dir, ...args);
 
   beforeAll(() => {
-    if (!existsSync(CLI))
-      throw new Error(`${CLI} is missing: build first (turbo run build --filter=@certexit/server...)`);
+    assertBuiltCli();
     cli('setup', '--name', 'Isolation CA', '--type', 'enterprise-root');
     // The requesters are web administrators: WebServer takes the subject from the request, and the CA offers it.
     cli('catemplates', '+WebServer');
@@ -82,22 +75,7 @@ describe('one failing notification beside 1,000 others under serve', () => {
       await createCertificationRequest({ keyPair, keyAlgorithm: 'ECDSA_P256', subject: 'CN=isolation' }),
       'CERTIFICATE REQUEST',
     );
-    const child = spawn(process.execPath, [CLI, '--dir', dir, 'serve', '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let log = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-    });
-    const url = await eventually(() => {
-      const found = /http:\/\/127\.0\.0\.1:\d+/.exec(log)?.[0];
-      if (!found) throw new Error(`serve printed no URL yet: ${log}`);
-      return found;
-    }, 20_000);
+    const { child, url, output } = await startServe({ dir, children });
     const submit = (token: string) =>
       fetch(`${url}/v1/requests`, {
         method: 'POST',
@@ -149,7 +127,7 @@ describe('one failing notification beside 1,000 others under serve', () => {
     await eventually(() => expect(poisonAttempts()).toBeGreaterThan(attemptsBeforeBurst), 30_000);
     db.close();
     expect(new Set(delivered()).size).toBe(1_000);
-    expect(log).not.toMatch(/circuit breaker opened/);
+    expect(output()).not.toMatch(/circuit breaker opened/);
     child.kill('SIGTERM');
   }, 180_000);
 });

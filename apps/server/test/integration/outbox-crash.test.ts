@@ -1,15 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DB_DISP_ISSUED } from '@certexit/core';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
-
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+import { assertBuiltCli, runBuiltCli, startServe } from '../support/served-ca';
 
 /** A file-loaded module that appends `<event> <RequestID> <EventID>` per notification, a little slowly. */
 const CRASH_MODULE = `import { appendFileSync } from 'node:fs';
@@ -42,38 +40,11 @@ describe('exit outbox crash test (kill -9 mid-burst)', () => {
   const work = mkdtempSync(join(tmpdir(), 'certexit-crash-'));
   const dir = join(work, 'ca');
   const children: ChildProcess[] = [];
-  const cli = (...args: string[]) =>
-    execFileSync(process.execPath, [CLI, '--dir', dir, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-
-  const serve = async () => {
-    const child = spawn(
-      process.execPath,
-      [CLI, '--dir', dir, 'serve', '--listen', '127.0.0.1:0', '--log-level', 'silent'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const url = await eventually(() => {
-      const found = /https?:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-      if (!found) throw new Error(`serve printed no URL yet: ${out}`);
-      return found;
-    }, 20_000);
-    return { child, url };
-  };
+  const cli = (...args: string[]) => runBuiltCli(dir, ...args);
+  const serve = () => startServe({ dir, args: ['--log-level', 'silent'], children });
 
   beforeAll(() => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (turbo run build --filter=certexit...)`);
+    assertBuiltCli();
     cli('setup', '--name', 'Crash Test CA', '--type', 'enterprise-root');
     writeFileSync(join(dir, 'crash-module.mjs'), CRASH_MODULE);
     cli('module', 'register', 'Test_Crash.Exit', join(dir, 'crash-module.mjs'));
@@ -126,9 +97,7 @@ describe('exit outbox crash test (kill -9 mid-burst)', () => {
     const deliveredBeforeKill = lines().length;
     first.child.kill('SIGKILL');
     await Promise.all(burst);
-    await new Promise<void>((r) =>
-      first.child.exitCode !== null || first.child.signalCode !== null ? r() : first.child.once('exit', () => r()),
-    );
+    await first.exited();
     expect(first.child.signalCode).toBe('SIGKILL');
 
     const db = new DatabaseSync(join(dir, 'certexit.db'), { readOnly: true });

@@ -1,16 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openCa } from '@certexit/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../tooling/test/eventually';
 import type { TestPki } from '../../../../tooling/test/test-pki';
 import { createTestPki } from '../../../../tooling/test/test-pki';
-
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+import { assertBuiltCli, BUILT_CLI, runBuiltCli, startServe } from '../support/served-ca';
 
 /**
  * Issue 12, Startup and health, with the built CLI as an administrator runs it: fatal start-up errors exit non-zero
@@ -24,12 +23,11 @@ describe('start-up faults and health', () => {
   let pki: TestPki;
   let otherPki: TestPki;
   const run = (args: string[], options: { uid?: number; gid?: number } = {}) =>
-    spawnSync(process.execPath, [CLI, '--dir', dir, ...args], { encoding: 'utf8', timeout: 30_000, ...options });
+    spawnSync(process.execPath, [BUILT_CLI, '--dir', dir, ...args], { encoding: 'utf8', timeout: 30_000, ...options });
 
   beforeAll(() => {
-    if (!existsSync(CLI))
-      throw new Error(`${CLI} is missing: build first (turbo run build --filter=@certexit/server...)`);
-    execFileSync(process.execPath, [CLI, '--dir', dir, 'setup', '--name', 'Startup CA'], { stdio: 'pipe' });
+    assertBuiltCli();
+    runBuiltCli(dir, 'setup', '--name', 'Startup CA');
     pki = createTestPki();
     otherPki = createTestPki();
   }, 60_000);
@@ -91,7 +89,7 @@ describe('start-up faults and health', () => {
     chownSync(shared, 65534, 65534);
     for (const file of ['registry.json', 'templates.json']) chownSync(join(shared, file), 65534, 65534);
     chmodSync(join(shared, 'certexit.db'), 0o600);
-    const db = spawnSync(process.execPath, [CLI, '--dir', shared, 'view'], {
+    const db = spawnSync(process.execPath, [BUILT_CLI, '--dir', shared, 'view'], {
       encoding: 'utf8',
       uid: 65534,
       gid: 65534,
@@ -114,7 +112,7 @@ describe('start-up faults and health', () => {
     try {
       execFileSync('cp', ['-a', `${dir}/.`, mount]);
       execFileSync('mount', ['-o', 'remount,ro', mount]);
-      const result = spawnSync(process.execPath, [CLI, '--dir', mount, 'serve', '--listen', '127.0.0.1:0'], {
+      const result = spawnSync(process.execPath, [BUILT_CLI, '--dir', mount, 'serve', '--listen', '127.0.0.1:0'], {
         encoding: 'utf8',
         timeout: 30_000,
       });
@@ -127,23 +125,7 @@ describe('start-up faults and health', () => {
   });
 
   it('answers /healthz unhealthy while the registry cannot be read, and healthy again once it is restored', async () => {
-    const child = spawn(
-      process.execPath,
-      [CLI, '--dir', dir, 'serve', '--listen', '127.0.0.1:0', '--log-level', 'silent'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const url = await eventually(() => {
-      const found = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-      if (!found) throw new Error(`serve printed no URL yet: ${out}`);
-      return found;
-    }, 20_000);
+    const { child, url } = await startServe({ dir, args: ['--log-level', 'silent'], children });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     copyFileSync(join(dir, 'registry.json'), join(work, 'registry.good'));
     writeFileSync(join(dir, 'registry.json'), '{ "SYSTEM": ');
@@ -179,7 +161,7 @@ describe('start-up faults and health', () => {
     }
     const piped = spawnSync(
       '/bin/sh',
-      ['-c', `"${process.execPath}" "${CLI}" --dir "${dir}" view --limit 3000 | head -1`],
+      ['-c', `"${process.execPath}" "${BUILT_CLI}" --dir "${dir}" view --limit 3000 | head -1`],
       {
         encoding: 'utf8',
         timeout: 60_000,

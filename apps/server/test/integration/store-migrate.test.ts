@@ -8,13 +8,12 @@ import { DB_DISP_ISSUED, DB_DISP_REVOKED } from '@certexit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchemas, readPostgresEnv, uniqueSchema } from '../../../../tooling/test/postgres-env';
 import { opensslRequest } from '../../../../tooling/test/test-pki';
-import { runCli } from '../../src/cli/main';
+import { cliOnFolder } from '../support/run-cli-in-process';
 
 const env = readPostgresEnv();
 const work = mkdtempSync(join(tmpdir(), 'certexit-store-migrate-'));
 const dir = join(work, 'ca');
 const schema = uniqueSchema('migrate');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const target = `${env.url}?sslmode=verify-full`;
 const targetOptions = ['--schema', schema, '--password-file', env.passwordFile, '--tls-ca', env.caFile];
 
@@ -23,22 +22,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err };
-}
-
-async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const run = await cli('--json', ...args);
-  expect(run.code, run.err.join('\n')).toBe(0);
-  return JSON.parse(run.out.join('\n')) as T;
-}
+const { cli, json } = cliOnFolder(dir);
 
 async function issue(name: string): Promise<{ requestId: number; serialNumber: string }> {
   const { csr } = opensslRequest(work, name);

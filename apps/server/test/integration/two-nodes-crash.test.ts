@@ -1,9 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DB_DISP_ISSUED } from '@certexit/core';
 import { createCertificationRequest, generateKeyPair, toPem } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +10,8 @@ import { dropSchemas, psql, readPostgresEnv, uniqueSchema } from '../../../../to
 import type { TestPki } from '../../../../tooling/test/test-pki';
 import { createTestPki } from '../../../../tooling/test/test-pki';
 import { httpsCall } from '../support/https-test-client';
+import { assertBuiltCli, runBuiltCli, startServe } from '../support/served-ca';
 
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 const MODULES = ['Test_NodeA.Exit', 'Test_NodeB.Exit'];
 
 /** A file-loaded module that appends `<ProgID> <pid> <event> <RequestID> <EventID>` per notification, slowly. */
@@ -54,50 +52,18 @@ describe('two nodes on one PostgreSQL database: kill -9 one in the middle of a b
   const dir = join(work, 'ca');
   const children: ChildProcess[] = [];
   let pki: TestPki;
-  const cli = (...args: string[]) =>
-    execFileSync(process.execPath, [CLI, '--dir', dir, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  const cli = (...args: string[]) => runBuiltCli(dir, ...args);
   const sql = (text: string) => psql(`SET search_path = "${schema}"; ${text}`, env);
 
-  const serve = async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        '--dir',
-        dir,
-        'serve',
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert',
-        pki.files.cert,
-        '--tls-key',
-        pki.files.key,
-        '--log-level',
-        'info',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    const node = { child, url: '', out: '' };
-    child.stdout?.on('data', (chunk: Buffer) => {
-      node.out += chunk.toString();
+  const serve = () =>
+    startServe({
+      dir,
+      args: ['--tls-cert', pki.files.cert, '--tls-key', pki.files.key, '--log-level', 'info'],
+      children,
     });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      node.out += chunk.toString();
-    });
-    node.url = await eventually(() => {
-      const found = /https:\/\/127\.0\.0\.1:\d+/.exec(node.out)?.[0];
-      if (!found) throw new Error(`serve printed no URL yet: ${node.out}`);
-      return found;
-    }, 30_000);
-    return node;
-  };
 
   beforeAll(() => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (turbo run build --filter=certexit...)`);
+    assertBuiltCli();
     pki = createTestPki('certexit Two Nodes Test CA');
     cli(
       'setup',
@@ -204,7 +170,7 @@ describe('two nodes on one PostgreSQL database: kill -9 one in the middle of a b
     await burst;
     await Promise.all(crlCalls);
     // The burst can end before the parent hears of the child's death.
-    if (a.child.exitCode === null && a.child.signalCode === null) await once(a.child, 'exit');
+    await a.exited();
     expect(a.child.signalCode).toBe('SIGKILL');
 
     // b takes over a's leases and delivers everything.
@@ -271,8 +237,8 @@ describe('two nodes on one PostgreSQL database: kill -9 one in the middle of a b
     }
 
     // The CRL schedule ran on one node; the survivor took it over.
-    expect(`${a.out}\n${b.out}`).toMatch(/another node runs the CRL schedule/);
-    await eventually(() => expect(b.out).toMatch(/this node runs the CRL schedule/), 40_000);
+    expect(`${a.output()}\n${b.output()}`).toMatch(/another node runs the CRL schedule/);
+    await eventually(() => expect(b.output()).toMatch(/this node runs the CRL schedule/), 40_000);
     b.child.kill('SIGTERM');
     console.log(
       `two nodes: ${acknowledged.length} acknowledged (${acknowledged.filter((x) => x.via === 'a').length} by the killed node), ${stored.size} stored, ${revoked.length} revoked across nodes, ${delivered.length} deliveries (${repeats} repeated), ${crls.length} CRLs, leases seen for ${leasing.size} node(s)`,

@@ -1,33 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readOpenLdapEnv } from '../../../../tooling/test/openldap-env';
 import { opensslRequest } from '../../../../tooling/test/test-pki';
-import { runCli } from '../../src/cli/main';
-
-/** The project's OpenLDAP (scripts/openldap.sh), as CERTEXIT_OPENLDAP_ENV_FILE or .tmp/openldap/env describes it. */
-function openLdapEnv(): Record<string, string> {
-  const root = fileURLToPath(new URL('../../../../', import.meta.url));
-  const file = process.env.CERTEXIT_OPENLDAP_ENV_FILE ?? join(root, '.tmp/openldap/env');
-  if (!existsSync(file))
-    throw new Error(
-      `OpenLDAP is not running: ${file} does not exist. Start it with \`bash scripts/openldap.sh start\`.`,
-    );
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1]!, m[2]!]),
-  );
-}
+import { cliOnFolder } from '../support/run-cli-in-process';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-verify-ldap-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const created: string[] = [];
 let admin: Client | undefined;
 afterAll(async () => {
@@ -36,20 +18,11 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err, json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined };
-}
+const { cli } = cliOnFolder(dir);
 
 describe('certexit verify --urlfetch over LDAP (OpenLDAP)', () => {
   it('reads the CRL named by an ldap:// CDP and finds a revoked certificate in it', { timeout: 60_000 }, async () => {
-    const env = openLdapEnv();
+    const env = readOpenLdapEnv();
     const server = env.CERTEXIT_OPENLDAP_LDAP_URL!;
     const dn = `cn=verify-${randomBytes(4).toString('hex')},${env.CERTEXIT_OPENLDAP_BASE_DN}`;
     expect((await cli('setup', '--name', 'LDAP Verify CA')).code).toBe(0);

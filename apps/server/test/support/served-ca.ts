@@ -10,6 +10,75 @@ import { httpsCall } from './https-test-client';
 /** The built `certexit` binary the served-CA tests run. */
 export const BUILT_CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 
+/** Fails a suite's set-up, saying what to do, when the binary the test runs is not built. */
+export function assertBuiltCli(): void {
+  if (!existsSync(BUILT_CLI))
+    throw new Error(`${BUILT_CLI} is missing: build first (turbo run build --filter=certexit...)`);
+}
+
+/** Runs the built CLI on `dir` and returns its stdout; throws (with its stderr) when it exits non-zero. */
+export function runBuiltCli(dir: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [BUILT_CLI, '--dir', dir, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+}
+
+/** A running `certexit serve` of the built binary, once it has printed the URL it listens on. */
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  /** `http://127.0.0.1:<port>`, or `https://…` when it serves TLS. */
+  readonly url: string;
+  /** What it wrote to stdout and stderr so far, interleaved as it came. */
+  output(): string;
+  /** What it wrote to stderr so far (pino JSON lines). */
+  stderr(): string;
+  /** Resolves once the process has exited (at once when it already has). */
+  exited(): Promise<void>;
+}
+
+/**
+ * Starts the built `certexit --dir <dir> serve --listen 127.0.0.1:0 <args>` and waits up to 30 s for its URL. The
+ * child goes on `children` as soon as it is spawned, so that the test's clean-up kills it even when it never printed a
+ * URL (and when it did not, it is killed here before the error is thrown).
+ */
+export async function startServe(options: {
+  dir: string;
+  args?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  children?: ChildProcess[];
+}): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    [BUILT_CLI, '--dir', options.dir, 'serve', '--listen', '127.0.0.1:0', ...(options.args ?? [])],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+  );
+  options.children?.push(child);
+  let output = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  const exited = () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : gone);
+  try {
+    const url = await eventually(() => {
+      const found = /https?:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
+      if (!found) throw new Error(`serve printed no URL yet: ${output}`);
+      return found;
+    }, 30_000);
+    return { child, url, output: () => output, stderr: () => stderr, exited };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
+
 /** An exit module loaded from a file: it appends `<event> <context>` to events.log beside it. */
 const FILE_MODULE = `import { appendFileSync } from 'node:fs';
 const log = new URL('./events.log', import.meta.url);
@@ -54,13 +123,9 @@ export async function serveCa(options: {
   prepare?: (cli: ServedCa['cli']) => void;
   env?: NodeJS.ProcessEnv;
 }): Promise<ServedCa> {
-  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: build first (turbo run build)`);
+  assertBuiltCli();
   const cli = (...args: string[]) => {
-    const out = execFileSync(process.execPath, [BUILT_CLI, '--dir', options.dir, '--json', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-    });
+    const out = runBuiltCli(options.dir, '--json', ...args);
     return out.trim() === '' ? {} : (JSON.parse(out) as Record<string, unknown>);
   };
   const cliOutcome = (...args: string[]) => {
@@ -75,37 +140,12 @@ export async function serveCa(options: {
   writeFileSync(join(options.dir, 'events-module.mjs'), FILE_MODULE);
   cli('module', 'register', 'Test_Events.Exit', join(options.dir, 'events-module.mjs'));
   options.prepare?.(cli);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      BUILT_CLI,
-      '--dir',
-      options.dir,
-      'serve',
-      '--listen',
-      '127.0.0.1:0',
-      '--tls-cert',
-      options.pki.files.cert,
-      '--tls-key',
-      options.pki.files.key,
-      '--log-level',
-      'info',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
-  );
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+  const served = await startServe({
+    dir: options.dir,
+    args: ['--tls-cert', options.pki.files.cert, '--tls-key', options.pki.files.key, '--log-level', 'info'],
+    env: options.env,
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const url = await eventually(() => {
-    const found = /https:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-    if (!found) throw new Error(`serve printed no URL yet: ${out}${err}`);
-    return found;
-  }, 30_000);
+  const { child, url } = served;
   const readEvents = () => {
     const file = join(options.dir, 'events.log');
     if (!existsSync(file)) return [];
@@ -121,13 +161,12 @@ export async function serveCa(options: {
     cli,
     cliOutcome,
     call: (path, o = {}) => httpsCall(`${url}${path}`, { ca: options.pki.caPem, ...o }),
-    log: () => err,
+    log: served.stderr,
     events: readEvents,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      await Promise.race([served.exited(), new Promise((r) => setTimeout(r, 10_000))]);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };

@@ -29,6 +29,7 @@ import { CertexitError } from '../errors/certexit-error';
 import type { ICertExit2 } from '../interfaces/cert-exit';
 import type { TestRow } from './__fixtures__/define-test-services';
 import { defineTestServices } from './__fixtures__/define-test-services';
+import type { ExitModuleDefinition } from './define-exit-module';
 import { defineExitModule } from './define-exit-module';
 import type { CrlIssuedExitContext, ExitContext, RequestExitContext } from './exit-context';
 import { setting } from './exit-setting';
@@ -110,6 +111,13 @@ async function start<M extends ReturnType<typeof defineExitModule>>(
   return { services, module };
 }
 
+/** A module A.Exit with these handlers, created on the test services and initialized for Contoso CA. */
+async function initialized(events: ExitModuleDefinition<undefined>['events']) {
+  const started = await start(defineExitModule({ progId: 'A.Exit', description: 'd', events }));
+  await started.module.Initialize('Contoso CA');
+  return started;
+}
+
 describe('defineExitModule', () => {
   it('makes an ExitModuleFactoryV1 whose mask is the handlers present', async () => {
     const factory = defineExitModule({
@@ -176,33 +184,26 @@ describe('defineExitModule', () => {
   it('reads the request and certificate lazily, once, with empty properties as undefined', async () => {
     let seen: RequestExitContext<unknown, 'issued'> | undefined;
     const values: unknown[] = [];
-    const { module, services } = await start(
-      defineExitModule({
-        progId: 'A.Exit',
-        description: 'd',
-        events: {
-          async issued(ctx) {
-            seen = ctx;
-            values.push(
-              await ctx.request.id,
-              await ctx.request.requesterName,
-              await ctx.certificate.serial,
-              await ctx.certificate.der,
-              await ctx.certificate.notAfter,
-              await ctx.certificate.template,
-              await ctx.certificate.subject.commonName,
-              await ctx.request.revokedWhen,
-              await ctx.request.userDn,
-              await ctx.ca.sanitizedName,
-              await ctx.ca.usesDirectory,
-              ctx.ca.name,
-            );
-            await ctx.certificate.serial; // read once
-          },
-        },
-      }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module, services } = await initialized({
+      async issued(ctx) {
+        seen = ctx;
+        values.push(
+          await ctx.request.id,
+          await ctx.request.requesterName,
+          await ctx.certificate.serial,
+          await ctx.certificate.der,
+          await ctx.certificate.notAfter,
+          await ctx.certificate.template,
+          await ctx.certificate.subject.commonName,
+          await ctx.request.revokedWhen,
+          await ctx.request.userDn,
+          await ctx.ca.sanitizedName,
+          await ctx.ca.usesDirectory,
+          ctx.ca.name,
+        );
+        await ctx.certificate.serial; // read once
+      },
+    });
     expect(await module.Notify(EXITEVENT_CERTISSUED, 1)).toBe(S_OK);
     expect(values).toEqual([
       1,
@@ -228,36 +229,25 @@ describe('defineExitModule', () => {
 
   it('gives attributes, extensions with their flags, and the raw callback', async () => {
     const got: unknown[] = [];
-    const { module } = await start(
-      defineExitModule({
-        progId: 'A.Exit',
-        description: 'd',
-        events: {
-          async issued(ctx) {
-            got.push(
-              await ctx.request.attributes,
-              await ctx.request.attribute('C-C-M'),
-              await ctx.request.attribute('x'),
-            );
-            got.push(
-              (await ctx.certificate.extensions).map(({ oid, critical, disabled, origin }) => ({
-                oid,
-                critical,
-                disabled,
-                origin,
-              })),
-            );
-            got.push(await ctx.certificate.extension('2.5.29.15'), await ctx.certificate.extension('1.2.3.4'));
-            got.push(await ctx.server.GetRequestProperty('RequesterName', PROPTYPE_STRING));
-            got.push(
-              await ctx.request.property('CallerName', PROPTYPE_STRING),
-              await ctx.ca.property('CRLIndex.1', PROPTYPE_LONG),
-            );
-          },
-        },
-      }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module } = await initialized({
+      async issued(ctx) {
+        got.push(await ctx.request.attributes, await ctx.request.attribute('C-C-M'), await ctx.request.attribute('x'));
+        got.push(
+          (await ctx.certificate.extensions).map(({ oid, critical, disabled, origin }) => ({
+            oid,
+            critical,
+            disabled,
+            origin,
+          })),
+        );
+        got.push(await ctx.certificate.extension('2.5.29.15'), await ctx.certificate.extension('1.2.3.4'));
+        got.push(await ctx.server.GetRequestProperty('RequesterName', PROPTYPE_STRING));
+        got.push(
+          await ctx.request.property('CallerName', PROPTYPE_STRING),
+          await ctx.ca.property('CRLIndex.1', PROPTYPE_LONG),
+        );
+      },
+    });
     await module.Notify(EXITEVENT_CERTISSUED, 1);
     expect(got).toEqual([
       { CertificateTemplate: 'User', ccm: 'ws01.contoso.com' },
@@ -285,20 +275,13 @@ describe('defineExitModule', () => {
 
   it('keeps reads made at once in order on the one callback (extension flags stay with their extension)', async () => {
     let flags: number[] = [];
-    const { module } = await start(
-      defineExitModule({
-        progId: 'A.Exit',
-        description: 'd',
-        events: {
-          async issued(ctx) {
-            // Started together: unserialized, each extension's flags would be those of the last one read.
-            const oids = ['1.3.6.1.5.5.7.1.1', '2.5.29.15', '2.5.29.17', '1.3.6.1.5.5.7.1.1', '2.5.29.15'];
-            flags = (await Promise.all(oids.map((oid) => ctx.certificate.extension(oid)))).map((e) => e?.flags ?? -1);
-          },
-        },
-      }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module } = await initialized({
+      async issued(ctx) {
+        // Started together: unserialized, each extension's flags would be those of the last one read.
+        const oids = ['1.3.6.1.5.5.7.1.1', '2.5.29.15', '2.5.29.17', '1.3.6.1.5.5.7.1.1', '2.5.29.15'];
+        flags = (await Promise.all(oids.map((oid) => ctx.certificate.extension(oid)))).map((e) => e?.flags ?? -1);
+      },
+    });
     await module.Notify(EXITEVENT_CERTISSUED, 1);
     expect(flags).toEqual([
       EXTENSION_ORIGIN_SERVER | EXTENSION_DISABLE_FLAG,
@@ -311,21 +294,14 @@ describe('defineExitModule', () => {
 
   it('reads a pending request without a certificate, and a revocation', async () => {
     const got: unknown[] = [];
-    const { module } = await start(
-      defineExitModule({
-        progId: 'A.Exit',
-        description: 'd',
-        events: {
-          async pending(ctx) {
-            got.push(await ctx.request.disposition, await ctx.certificate.der, await ctx.certificate.serial);
-          },
-          async revoked(ctx) {
-            got.push(await ctx.request.revokedReason, await ctx.request.revokedWhen, await ctx.request.officer);
-          },
-        },
-      }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module } = await initialized({
+      async pending(ctx) {
+        got.push(await ctx.request.disposition, await ctx.certificate.der, await ctx.certificate.serial);
+      },
+      async revoked(ctx) {
+        got.push(await ctx.request.revokedReason, await ctx.request.revokedWhen, await ctx.request.officer);
+      },
+    });
     await module.Notify(EXITEVENT_CERTPENDING, 2);
     await module.Notify(EXITEVENT_CERTREVOKED, 4);
     expect(got).toEqual([DB_DISP_PENDING, undefined, undefined, 1, NOT_AFTER, 'CONTOSO\\officer']);
@@ -368,18 +344,11 @@ describe('defineExitModule', () => {
 
   it('gives each event its own context shape', async () => {
     const contexts: Array<ExitContext<unknown> | CrlIssuedExitContext<unknown>> = [];
-    const { module } = await start(
-      defineExitModule({
-        progId: 'A.Exit',
-        description: 'd',
-        events: {
-          shutdown: (ctx) => {
-            contexts.push(ctx);
-          },
-        },
-      }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module } = await initialized({
+      shutdown: (ctx) => {
+        contexts.push(ctx);
+      },
+    });
     await module.Notify(EXITEVENT_SHUTDOWN, 0);
     expect(contexts[0]).not.toHaveProperty('request');
     expect(contexts[0]).not.toHaveProperty('crls');
@@ -388,10 +357,7 @@ describe('defineExitModule', () => {
 
   it('answers S_OK to what it did not subscribe to, and to unknown bits, without reading anything', async () => {
     let calls = 0;
-    const { module, services } = await start(
-      defineExitModule({ progId: 'A.Exit', description: 'd', events: { issued: () => void calls++ } }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module, services } = await initialized({ issued: () => void calls++ });
     for (const event of [EXITEVENT_CERTDENIED, 0x100, 0x400, EXITEVENT_CERTISSUED | EXITEVENT_CERTPENDING, 0]) {
       expect(await module.Notify(event, 1)).toBe(S_OK);
     }
@@ -401,37 +367,23 @@ describe('defineExitModule', () => {
 
   it('passes on what the handler returns or throws', async () => {
     const failure = new CertexitError({ hresult: E_ACCESSDENIED, message: 'denied', isRetryable: false });
-    const { module } = await start(
-      defineExitModule({
-        progId: 'A.Exit',
-        description: 'd',
-        events: {
-          issued: () => S_FALSE,
-          revoked: () => {
-            throw failure;
-          },
-        },
-      }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module } = await initialized({
+      issued: () => S_FALSE,
+      revoked: () => {
+        throw failure;
+      },
+    });
     expect(await module.Notify(EXITEVENT_CERTISSUED, 1)).toBe(S_FALSE);
     await expect(module.Notify(EXITEVENT_CERTREVOKED, 4)).rejects.toBe(failure);
   });
 
   it('runs ctx.once side effects once per EventID, and every time without one', async () => {
     let posts = 0;
-    const { module, services } = await start(
-      defineExitModule({
-        progId: 'A.Exit',
-        description: 'd',
-        events: {
-          async issued(ctx) {
-            await ctx.once('post', () => posts++);
-          },
-        },
-      }),
-    );
-    await module.Initialize('Contoso CA');
+    const { module, services } = await initialized({
+      async issued(ctx) {
+        await ctx.once('post', () => posts++);
+      },
+    });
     await module.Notify(EXITEVENT_CERTISSUED, 1);
     await module.Notify(EXITEVENT_CERTISSUED, 1);
     expect(posts).toBe(2);

@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExitActionState, ExitIdempotencyStore } from '../interfaces/exit-idempotency-store';
+import { memoryIdempotencyStore as store } from './__fixtures__/memory-idempotency-store';
 import { runOnce } from './run-once';
-
-function store(): ExitIdempotencyStore & { records: Map<string, ExitActionState> } {
-  const records = new Map<string, ExitActionState>();
-  const k = (e: string, a: string) => `${e}|${a}`;
-  return {
-    records,
-    async begin(e, a) {
-      const s = records.get(k(e, a));
-      if (s) return s;
-      records.set(k(e, a), 'started');
-      return 'claimed';
-    },
-    async complete(e, a) {
-      records.set(k(e, a), 'done');
-    },
-    async abandon(e, a) {
-      if (records.get(k(e, a)) === 'started') records.delete(k(e, a));
-    },
-    async get(e, a) {
-      return records.get(k(e, a));
-    },
-  };
-}
 
 describe('runOnce', () => {
   it('runs an action once per EventID; a failure gives the claim back for the next attempt', async () => {

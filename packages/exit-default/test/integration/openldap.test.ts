@@ -3,9 +3,7 @@
  * by `uid` (`AccountFilterAttribute`), the certificate written to `userCertificate;binary`, TLS verified.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { ICertExit2, RegistryTree } from '@certexit/core';
 import {
   CT_FLAG_PUBLISH_TO_DS,
@@ -17,63 +15,33 @@ import { DIRECTORY_ERROR_CODES, DirectoryError } from '@certexit/ldap';
 import type { ServerExitFixture } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import { Client } from 'ldapts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readOpenLdapEnv } from '../../../../tooling/test/openldap-env';
 import { issueTestCertificate, makeTestCa } from '../../../../tooling/test/test-pki';
 import { createDefaultExitModule } from '../../src';
+import type { DirectorySuite } from './directory-suite';
+import { directorySuite } from './directory-suite';
 import { publishBurst } from './publish-burst';
-import { scratchDir, secretFile } from './samba-fixture';
+import { secretFile } from './samba-fixture';
 
 const RUN = `ol${randomBytes(3).toString('hex')}`;
 const ATTRIBUTE = 'userCertificate;binary';
 
-function _loadEnv(): Record<string, string> {
-  const root = fileURLToPath(new URL('../../../../', import.meta.url));
-  const file = process.env.CERTEXIT_OPENLDAP_ENV_FILE ?? join(root, '.tmp/openldap/env');
-  if (!existsSync(file)) {
-    throw new Error(
-      `OpenLDAP is not running: ${file} does not exist. Start it with \`bash scripts/openldap.sh start\`.`,
-    );
-  }
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1]!, m[2]!]),
-  );
-}
-
 describe('default exit module → OpenLDAP slapd (userCertificate;binary, uid)', { timeout: 30_000 }, () => {
   let env: Record<string, string>;
   let admin: Client;
-  let scratch: ReturnType<typeof scratchDir>;
+  let scratch: DirectorySuite['scratch'];
   let passwordFile: string;
-  const created: string[] = [];
-  let setupError: unknown;
-
-  beforeEach(() => {
-    if (setupError !== undefined) throw setupError;
-  });
-  beforeAll(async () => {
-    try {
-      env = _loadEnv();
-      scratch = scratchDir();
-      passwordFile = secretFile(scratch.path, 'bind-password', env.CERTEXIT_OPENLDAP_BIND_PASSWORD!);
-      admin = new Client({
-        url: env.CERTEXIT_OPENLDAP_URL!,
-        tlsOptions: { ca: [readFileSync(env.CERTEXIT_OPENLDAP_CA!, 'utf8')], minVersion: 'TLSv1.2' },
-      });
-      await admin.bind(env.CERTEXIT_OPENLDAP_BIND_DN!, env.CERTEXIT_OPENLDAP_BIND_PASSWORD!);
-    } catch (error) {
-      setupError = error;
-    }
-  });
-  afterAll(async () => {
-    if (admin) {
-      for (const dn of created.reverse()) await admin.del(dn).catch(() => undefined);
-      await admin.unbind();
-    }
-    scratch?.dispose();
+  const { created } = directorySuite(async (folder) => {
+    scratch = folder;
+    env = readOpenLdapEnv();
+    passwordFile = secretFile(scratch.path, 'bind-password', env.CERTEXIT_OPENLDAP_BIND_PASSWORD!);
+    admin = new Client({
+      url: env.CERTEXIT_OPENLDAP_URL!,
+      tlsOptions: { ca: [readFileSync(env.CERTEXIT_OPENLDAP_CA!, 'utf8')], minVersion: 'TLSv1.2' },
+    });
+    await admin.bind(env.CERTEXIT_OPENLDAP_BIND_DN!, env.CERTEXIT_OPENLDAP_BIND_PASSWORD!);
+    return admin;
   });
 
   const person = async (uid: string) => {

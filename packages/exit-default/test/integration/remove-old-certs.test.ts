@@ -14,13 +14,15 @@ import type { ServerExitFixture } from '@certexit/testing';
 import { createTestServices, defaultFixture } from '@certexit/testing';
 import type { Client } from 'ldapts';
 import { Attribute, Change } from 'ldapts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestCa } from '../../../../tooling/test/test-pki';
 import { issueTestCertificate, makeTestCa } from '../../../../tooling/test/test-pki';
 import type { RevocationLookup } from '../../src';
 import { createDefaultExitModule, REMOVE_OLD_CERTS_EXPIRED } from '../../src';
+import type { DirectorySuite } from './directory-suite';
+import { directorySuite } from './directory-suite';
 import type { SambaEnv } from './samba-fixture';
-import { adminClient, loadSambaEnv, readUserCertificates, scratchDir, secretFile } from './samba-fixture';
+import { adminClient, loadSambaEnv, readUserCertificates, secretFile } from './samba-fixture';
 
 const RUN = `rc${randomBytes(3).toString('hex')}`;
 const ISSUED = 1;
@@ -31,34 +33,18 @@ const EFS_TEMPLATE = '1.3.6.1.4.1.311.21.8.1000.2';
 describe('EXITPUB_REMOVEOLDCERTS → Samba AD DC', { timeout: 60_000 }, () => {
   let env: SambaEnv;
   let admin: Client;
-  let scratch: ReturnType<typeof scratchDir>;
+  let scratch: DirectorySuite['scratch'];
   let passwordFile: string;
   let ca: TestCa;
   let otherCa: TestCa;
-  const created: string[] = [];
-  let setupError: unknown;
-
-  beforeEach(() => {
-    if (setupError !== undefined) throw setupError;
-  });
-  beforeAll(async () => {
-    try {
-      env = loadSambaEnv();
-      scratch = scratchDir();
-      passwordFile = secretFile(scratch.path, 'bind-password', env.bindPassword);
-      admin = await adminClient(env);
-      ca = makeTestCa(scratch.path, `${RUN}-ca`);
-      otherCa = makeTestCa(scratch.path, `${RUN}-other-ca`);
-    } catch (error) {
-      setupError = error;
-    }
-  });
-  afterAll(async () => {
-    if (admin) {
-      for (const dn of created.reverse()) await admin.del(dn).catch(() => undefined);
-      await admin.unbind();
-    }
-    scratch?.dispose();
+  const { created } = directorySuite(async (folder) => {
+    scratch = folder;
+    env = loadSambaEnv();
+    passwordFile = secretFile(scratch.path, 'bind-password', env.bindPassword);
+    ca = makeTestCa(scratch.path, `${RUN}-ca`);
+    otherCa = makeTestCa(scratch.path, `${RUN}-other-ca`);
+    admin = await adminClient(env);
+    return admin;
   });
 
   const newUser = async (name: string, values: Uint8Array[]) => {

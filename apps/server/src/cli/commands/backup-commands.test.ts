@@ -5,25 +5,14 @@ import { DB_DISP_ISSUED } from '@certexit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempFolders } from '../../../../../packages/engine/test/support/ca-fixtures';
 import { openssl, opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { runCliInProcess } from '../../../test/support/run-cli-in-process';
 
 const folders = tempFolders();
 afterEach(() => folders.removeAll());
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const PASSWORD = 'backup password 1';
 
 /** Runs the CLI on a folder; `stdin` is what --password-stdin reads. */
-async function cli(dir: string, args: string[], stdin = `${PASSWORD}\n`) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-    stdin: async () => stdin,
-  });
-  return { code, out, err, json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined };
-}
+const cli = (dir: string, args: string[], stdin = `${PASSWORD}\n`) => runCliInProcess(dir, args, stdin);
 
 describe('certexit backup / restore', () => {
   it('restores to an identical CA that issues and publishes a CRL OpenSSL verifies; refuses what it must', {

@@ -13,24 +13,13 @@ import {
 } from '@certexit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { leafRequest, opensslVerify, tempFolders } from '../../../../../packages/engine/test/support/ca-fixtures';
-import { runCli } from '../main';
+import { runCliInProcess } from '../../../test/support/run-cli-in-process';
 
 const folders = tempFolders();
 afterEach(() => folders.removeAll());
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Runs the CLI on a CA folder; with `--json` first in `args` the output is parsed. */
-async function cli(dir: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  const json = args[0] === '--json' && out.length > 0 ? (JSON.parse(out.join('\n')) as Record<string, unknown>) : {};
-  return { code, out, err, json };
-}
+const cli = (dir: string, ...args: string[]) => runCliInProcess(dir, args);
 
 describe('certexit setup / installcert / renew / cainfo', () => {
   it('sets up a root and a subordinate, installs the issued certificate, renews both and reports the indexes', {

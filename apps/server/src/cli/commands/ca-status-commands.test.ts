@@ -5,25 +5,14 @@ import { DatabaseSync } from 'node:sqlite';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opensslOk } from '../../../../../tooling/test/test-pki';
+import { runCliInProcess } from '../../../test/support/run-cli-in-process';
 import { startServer } from '../../http/start-server';
-import { runCli } from '../main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-status-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function cli(args: string[], stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-    stdin: async () => stdin,
-  });
-  return { code, out, err, json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined };
-}
+const cli = (args: string[], stdin = '') => runCliInProcess(dir, args, stdin);
 
 describe('certexit ping, pulse', () => {
   it('pings the CA locally and over the HTTP API with a token; pulse publishes the overdue CRL', {

@@ -4,22 +4,12 @@ import { DB_DISP_ISSUED } from '@certexit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempFolders } from '../../../../../packages/engine/test/support/ca-fixtures';
 import { opensslOk, opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { runCliInProcess } from '../../../test/support/run-cli-in-process';
 
 const folders = tempFolders();
 afterEach(() => folders.removeAll());
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function cli(dir: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err, json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined };
-}
+const cli = (dir: string, ...args: string[]) => runCliInProcess(dir, args);
 
 const POLICY = `[Version]
 Signature="$Windows NT$"

@@ -3,23 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-deleterow-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err, json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined };
-}
+const { cli } = cliOnFolder(dir);
 
 describe('certexit deleterow', () => {
   it('deletes by id and by date with certutil rules, and never reuses the RequestID', { timeout: 60_000 }, async () => {

@@ -3,22 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslOk, opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-dump-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err, text: out.join('\n') };
-}
+const { cli } = cliOnFolder(dir);
 
 let leaf: string;
 let csr: string;

@@ -2,11 +2,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 
 const work = makeTempDir('certexit-module-cli-');
 const dir = work.file('ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The code of a module factory named `progId`, as a package or file would export it. */
 function moduleCode(progId: string, description: string): string {
@@ -30,16 +29,7 @@ function installPackage(root: string, name: string, code: string): void {
   writeFileSync(join(folder, 'index.js'), code);
 }
 
-async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err };
-}
+const { cli } = cliOnFolder(dir);
 
 const registryText = () => readFileSync(join(dir, 'registry.json'), 'utf8');
 

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { HRESULT_TIMEOUT } from '@certexit/core';
 import { openCa, setupCa } from '@certexit/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 import { writeRunningServerRecord } from '../../http/running-server-record';
-import { runCli } from '../main';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-queue-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A file-loaded module that appends `<event> <context> <EventID>` per notification. */
 const RECORDING_MODULE = `import { appendFileSync } from 'node:fs';
@@ -30,16 +29,7 @@ export default {
 };
 `;
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err };
-}
+const { cli } = cliOnFolder(dir);
 const json = async (...args: string[]) => {
   const result = await cli('--json', ...args);
   return { ...result, json: result.out[0] ? JSON.parse(result.out[0]) : undefined };

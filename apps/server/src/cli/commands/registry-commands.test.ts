@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { EXITPUB_ACTIVEDIRECTORY, EXITPUB_FILE } from '@certexit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 
 const work = makeTempDir('certexit-registry-cli-');
 const dir = work.file('ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A third-party module that declares nothing about its configuration. */
 const UNDECLARED_MODULE = `export default {
@@ -18,22 +17,7 @@ const UNDECLARED_MODULE = `export default {
 };
 `;
 
-async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err };
-}
-
-async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const run = await cli('--json', ...args);
-  expect(run.code, run.err.join('\n')).toBe(0);
-  return JSON.parse(run.out.join('\n')) as T;
-}
+const { cli, json } = cliOnFolder(dir);
 
 /** The stored value, straight from registry.json. */
 function stored(...path: string[]): unknown {

@@ -7,33 +7,20 @@ import { parseCrl } from '@certexit/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offerTemplates } from '../../../../../packages/engine/test/support/policy-fixtures';
 import { opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-revocation-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err };
-}
-
-async function json(...args: string[]) {
-  const run = await cli('--json', ...args);
-  return { ...run, value: run.out.length ? (JSON.parse(run.out.join('\n')) as Record<string, unknown>) : {} };
-}
+const { cli } = cliOnFolder(dir);
+/** With `--json`, whatever the exit code (the test asserts it). */
+const json = (...args: string[]) => cli('--json', ...args);
 
 async function issue(name: string): Promise<string> {
   const { csr } = opensslRequest(work, name);
   const submitted = await json('submit', '--attrib', 'CertificateTemplate:WebServer', csr);
-  expect(submitted.value).toMatchObject({ disposition: DB_DISP_ISSUED });
-  return String(submitted.value.serialNumber);
+  expect(submitted.json).toMatchObject({ disposition: DB_DISP_ISSUED });
+  return String(submitted.json.serialNumber);
 }
 
 beforeAll(async () => {
@@ -56,7 +43,7 @@ describe('revoke, unrevoke and crl on the command line', () => {
       'CERTEXIT\\ann',
     );
     expect(revoked.code).toBe(0);
-    expect(revoked.value).toMatchObject({
+    expect(revoked.json).toMatchObject({
       disposition: DB_DISP_REVOKED,
       serialNumber: first,
       statusCode: 0,
@@ -66,7 +53,7 @@ describe('revoke, unrevoke and crl on the command line', () => {
     expect(held.code).toBe(0);
     expect(held.out).toContain(`Revoked: Revoked by ${defaultRequesterName()}`);
     expect(held.out).toContain(`SerialNumber: ${second}`);
-    expect((await json('unrevoke', second)).value).toMatchObject({ disposition: DB_DISP_ISSUED, serialNumber: second });
+    expect((await json('unrevoke', second)).json).toMatchObject({ disposition: DB_DISP_ISSUED, serialNumber: second });
     const ca = await openCa(dir);
     try {
       const id = (await ca.store.findRequestIdBySerial(first))!;
@@ -98,7 +85,7 @@ describe('revoke, unrevoke and crl on the command line', () => {
       expect(run.code, args.join(' ')).toBe(1);
       expect(run.err.join('\n'), args.join(' ')).toMatch(message);
     }
-    expect((await json('revoke', serial)).value).toMatchObject({ disposition: DB_DISP_REVOKED });
+    expect((await json('revoke', serial)).json).toMatchObject({ disposition: DB_DISP_REVOKED });
   });
 
   it('publishes base and delta CRLs, shows progress every 100,000 entries, and answers --json', async () => {
@@ -140,7 +127,7 @@ describe('revoke, unrevoke and crl on the command line', () => {
     const base = await json('crl');
     expect(base.code, base.err.join('\n')).toBe(0);
     expect(base.err).toEqual(['key 0 base CRL: 100,000 entries']);
-    const crls = base.value.crls as Array<Record<string, unknown>>;
+    const crls = base.json.crls as Array<Record<string, unknown>>;
     // The delta over the new base lists what changed since its thisUpdate, backdated by the 10-minute clock skew:
     // the two revocations and the release from hold made by the tests above, not the day-old ones.
     expect(crls.map((c) => [c.isDelta, c.entries])).toEqual([

@@ -4,27 +4,14 @@ import { join } from 'node:path';
 import { CERTSRV_E_UNSUPPORTED_CERT_TYPE, DB_DISP_DENIED, DB_DISP_ISSUED } from '@certexit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-templates-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err };
-}
-
-async function json(...args: string[]) {
-  const run = await cli('--json', ...args);
-  return { ...run, value: run.out.length ? (JSON.parse(run.out.join('\n')) as Record<string, unknown>) : {} };
-}
+const { cli } = cliOnFolder(dir);
+/** With `--json`, whatever the exit code (the test asserts it). */
+const json = (...args: string[]) => cli('--json', ...args);
 
 beforeAll(async () => {
   expect((await cli('setup', '--name', 'CLI Template CA', '--type', 'enterprise-root')).code).toBe(0);
@@ -38,7 +25,7 @@ describe('template list|show|set|copy and catemplates on the command line', () =
     const line = (name: string) => listed.out.find((l) => l.slice(2).startsWith(`${name} `)) ?? '';
     expect(line('User')).toMatch(/^\* User .*enroll: .*Domain Users.*names: from the directory/);
     expect(line('WebServer')).toMatch(/^ {2}WebServer .*names: from the request/);
-    const { value } = await json('template', 'list');
+    const { json: value } = await json('template', 'list');
     const views = value.templates as Array<{ name: string; onCaList: boolean }>;
     expect(views.filter((v) => v.onCaList).map((v) => v.name)).toEqual([
       'User',
@@ -76,26 +63,26 @@ describe('template list|show|set|copy and catemplates on the command line', () =
   });
 
   it('refuses an unknown field or flag without changing the file', async () => {
-    const before = (await json('template', 'show', 'User')).value;
+    const before = (await json('template', 'show', 'User')).json;
     const field = await cli('template', 'set', 'User', 'noSuchField', '1');
     expect(field.code).not.toBe(0);
     expect(field.err.join('\n')).toMatch(/noSuchField/);
     const flag = await cli('template', 'set', 'User', 'nameFlags', '+CT_FLAG_NO_SUCH_FLAG');
     expect(flag.code).not.toBe(0);
-    expect((await json('template', 'show', 'User')).value).toEqual(before);
+    expect((await json('template', 'show', 'User')).json).toEqual(before);
   });
 
   it('issues a template only while it is on the CA list', async () => {
     const { csr } = opensslRequest(work, 'web', '/CN=web.certexit.test');
     const off = await json('submit', '--attrib', 'CertificateTemplate:WebServer', csr);
-    expect(off.value).toMatchObject({
+    expect(off.json).toMatchObject({
       disposition: DB_DISP_DENIED,
       statusCode: CERTSRV_E_UNSUPPORTED_CERT_TYPE | 0,
       dispositionMessage: expect.stringMatching(/not offered by this CA/),
     });
     expect((await cli('catemplates', '+WebServer')).code).toBe(0);
     const on = await json('submit', '--attrib', 'CertificateTemplate:WebServer', csr);
-    expect(on.value).toMatchObject({ disposition: DB_DISP_ISSUED });
+    expect(on.json).toMatchObject({ disposition: DB_DISP_ISSUED });
     expect((await cli('catemplates', '-WebServer')).out).not.toContain('  WebServer');
   });
 });

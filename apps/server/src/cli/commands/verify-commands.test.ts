@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempFolders } from '../../../../../packages/engine/test/support/ca-fixtures';
 import { openssl, opensslOk, opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { runCliInProcess } from '../../../test/support/run-cli-in-process';
 
 const folders = tempFolders();
 const servers: Server[] = [];
@@ -14,24 +14,8 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
   folders.removeAll();
 });
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function cli(dir: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return {
-    code,
-    out,
-    err,
-    text: out.join('\n'),
-    json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined,
-  };
-}
+const cli = (dir: string, ...args: string[]) => runCliInProcess(dir, args);
 
 /** A real HTTP server for a CA's CertEnroll folder (what IIS serves on AD CS), on a free loopback port. */
 async function certEnrollServer(folder: () => string): Promise<number> {

@@ -4,22 +4,12 @@ import { join } from 'node:path';
 import { DB_DISP_ISSUED, DB_DISP_REVOKED } from '@certexit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslRequest } from '../../../../../tooling/test/test-pki';
-import { runCli } from '../main';
+import { cliOnFolder } from '../../../test/support/run-cli-in-process';
 
 const work = mkdtempSync(join(tmpdir(), 'certexit-cli-view-'));
 const dir = join(work, 'ca');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--dir', dir, ...args], {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    logger: silent,
-  });
-  return { code, out, err, json: args[0] === '--json' && out.length ? JSON.parse(out.join('\n')) : undefined };
-}
+const { cli } = cliOnFolder(dir);
 
 const serials: string[] = [];
 beforeAll(async () => {

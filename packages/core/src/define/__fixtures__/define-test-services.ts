@@ -1,7 +1,8 @@
 // Test support for the typed layer's unit tests: host services over a tiny in-memory data source. (The conformance
 // kit, @certexit/testing, depends on this package; the kit's own tests check defineExitModule against it.)
 import type { PropertyValue } from '../../constants/property-types';
-import type { ExitActionState, ExitIdempotencyStore } from '../../interfaces/exit-idempotency-store';
+import { memoryIdempotencyStore } from '../../idempotency/__fixtures__/memory-idempotency-store';
+import type { ExitActionState } from '../../interfaces/exit-idempotency-store';
 import type { ExitModuleServices } from '../../interfaces/exit-module-factory';
 import type { Logger } from '../../interfaces/logger';
 import type { RegistryTree } from '../../registry/registry-tree';
@@ -58,7 +59,7 @@ export function defineTestServices(options: {
       throw new Error('not in these tests');
     },
     logger: _logger(logs),
-    idempotency: _store(actions),
+    idempotency: memoryIdempotencyStore(actions),
     config: registryKeyFromTree(
       () => services.tree,
       'SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\Test CA\\ExitModules\\Test.Exit',
@@ -71,25 +72,4 @@ export function defineTestServices(options: {
 function _logger(logs: TestServices['logs']): Logger {
   const at = (level: string) => (obj: object, msg?: string) => logs.push({ level, obj, msg });
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-function _store(records: Map<string, ExitActionState>): ExitIdempotencyStore {
-  const k = (e: string, a: string) => `${e}|${a}`;
-  return {
-    async begin(e, a) {
-      const s = records.get(k(e, a));
-      if (s) return s;
-      records.set(k(e, a), 'started');
-      return 'claimed';
-    },
-    async complete(e, a) {
-      records.set(k(e, a), 'done');
-    },
-    async abandon(e, a) {
-      if (records.get(k(e, a)) === 'started') records.delete(k(e, a));
-    },
-    async get(e, a) {
-      return records.get(k(e, a));
-    },
-  };
 }
