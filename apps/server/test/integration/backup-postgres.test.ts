@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DB_DISP_ISSUED } from '@certexit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { derHashes } from '../../../../tooling/test/der-hashes';
 import { dropSchemas, psql, readPostgresEnv, uniqueSchema } from '../../../../tooling/test/postgres-env';
 import { openssl, opensslRequest } from '../../../../tooling/test/test-pki';
+import { assertBuiltCli, BUILT_CLI } from '../support/served-ca';
 
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 const PASSWORD = 'pg backup password 1';
 const env = readPostgresEnv();
 const dbPassword = readFileSync(env.passwordFile, 'utf8').trim();
@@ -24,10 +24,13 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** The built CLI in a process of its own; `stdin` is what --password-stdin reads. */
+/**
+ * The built CLI in a process of its own, not waited for (other processes issue while a backup runs); `stdin` is what
+ * --password-stdin reads.
+ */
 function cli(dir: string, args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, '--dir', dir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUILT_CLI, '--dir', dir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -74,6 +77,7 @@ function postgresHashes(sql: string): Map<number, string> {
 
 describe('certexit backup of a CA on PostgreSQL, through the built CLI', () => {
   it('backs up while other processes issue, restores onto the embedded store, the restored CA issues and signs, and goes back', async () => {
+    assertBuiltCli();
     const setup = await cli(ca, [
       'setup',
       '--name',
