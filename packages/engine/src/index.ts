@@ -6,7 +6,7 @@
  */
 
 export { BACKUP_MIN_PASSWORD, type BackupCaOptions, type BackupCaResult, backupCa } from './backup/backup-ca';
-export { BACKUP_FORMAT, type BackupManifest } from './backup/backup-manifest';
+export { BACKUP_FORMAT, type BackupManifest, type BackupSource } from './backup/backup-manifest';
 export { type RestoreCaOptions, type RestoreCaResult, restoreCa } from './backup/restore-ca';
 export { type CaCertificateState, caCertificateStates } from './ca/ca-certificate-states';
 export { caRegistryPaths } from './ca/ca-configuration-paths';
@@ -207,12 +207,14 @@ export {
   CA_STORE_SEQUENCES,
   CA_STORE_TABLE_KEYS,
   CA_STORE_TABLES,
+  type CaStoreExport,
   type CaStoreSequence,
   type CaStoreTable,
   type CaStoreTransfer,
   type CaStoreTransferRow,
 } from './store/ca-store-transfer';
 export { claimOwnerIsGone } from './store/claim-owner';
+export { type CaStoreCopy, type CopyCaStoreOptions, copyCaStore } from './store/copy-ca-store';
 export { DatabaseWentBackError } from './store/database-went-back-error';
 export type { ExitActionRecord, ExitActionRecords } from './store/exit-action-records';
 export type {

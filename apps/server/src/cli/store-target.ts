@@ -2,6 +2,7 @@ import type { CaStoreSettings } from '@certexit/engine';
 import { redactConnection } from '@certexit/engine';
 import type { Command } from 'commander';
 import { positiveInt } from './request-outcome-output';
+import { shellWord } from './shell-word';
 
 /** The options naming a PostgreSQL store (`setup --store`, `store migrate --to`). */
 export interface StoreTargetOptions {
@@ -53,4 +54,26 @@ export function storeTarget(target: string, o: StoreTargetOptions): CaStoreSetti
     ...(o.statementTimeoutMs && { statementTimeoutMs: positiveInt(o.statementTimeoutMs, '--statement-timeout-ms') }),
     ...(o.synchronousCommit && { synchronousCommit: o.synchronousCommit as CaStoreSettings['synchronousCommit'] }),
   };
+}
+
+/**
+ * The inverse of {@link storeTarget}: the `--to` and options naming these settings, as a shell line for a message
+ * (`store migrate --to postgres://… --schema …`). Never a password: the settings only name where it is.
+ */
+export function storeTargetCommandLine(settings: CaStoreSettings): string {
+  if (settings.kind.toLowerCase() === 'sqlite' || !settings.connection) return '--to sqlite';
+  const options: Array<[string, string | number | undefined]> = [
+    ['--to', redactConnection(settings.connection)],
+    ['--schema', settings.schema],
+    ['--password-file', settings.passwordFile],
+    ['--password-env', settings.passwordEnv],
+    ['--tls-ca', settings.tlsCaFile],
+    ['--pool-size', settings.poolSize],
+    ['--statement-timeout-ms', settings.statementTimeoutMs],
+    ['--synchronous-commit', settings.synchronousCommit],
+  ];
+  return options
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name} ${shellWord(String(value))}`)
+    .join(' ');
 }

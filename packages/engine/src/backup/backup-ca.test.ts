@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -5,11 +6,14 @@ import { CRL_REASON_KEY_COMPROMISE, DB_DISP_ISSUED } from '@certexit/core';
 import { createCapturingLogger } from '@certexit/testing';
 import { toPem } from '@certexit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
+import { derHashes } from '../../../../tooling/test/der-hashes';
+import { readPostgresEnv } from '../../../../tooling/test/postgres-env';
 import { openssl } from '../../../../tooling/test/test-pki';
 import { leafRequest, tempFolders } from '../../test/support/ca-fixtures';
 import type { CrlTestCa } from '../../test/support/crl-test-ca';
 import { crlTestCa } from '../../test/support/crl-test-ca';
 import { AS_ADMINISTRATOR, offerTemplates } from '../../test/support/policy-fixtures';
+import { TEST_STORES } from '../../test/support/test-stores';
 import { CertificateAuthority } from '../engine/certificate-authority';
 import { backupCa } from './backup-ca';
 import { restoreCa } from './restore-ca';
@@ -48,11 +52,11 @@ async function reopen(dir: string) {
   return CertificateAuthority.open({ dir, logger: createCapturingLogger(), builtins: {} });
 }
 
-describe('backupCa / restoreCa', () => {
+describe.each(TEST_STORES)('backupCa / restoreCa on $name', (store) => {
   it('backs up a CA while it issues, and restores an identical CA that issues and publishes a CRL OpenSSL accepts', {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
-    ca = await crlTestCa();
+    ca = await crlTestCa({ store });
     const a = await ca.issue('a.backup.test');
     const revoked = await ca.issue('revoked.backup.test');
     await ca.authority.revoke(revoked.serial, { reason: CRL_REASON_KEY_COMPROMISE, ...AS_ADMINISTRATOR });
@@ -87,9 +91,73 @@ describe('backupCa / restoreCa', () => {
     // copied sequence is there (no torn write), and the copy passes SQLite's integrity check (restoreCa checks).
     const copied = tables(join(target, 'certexit.db'));
     expect(copied.certificates.length).toBe(manifest.counts.certificates);
+    const copyFile = join(target, 'certexit.db');
+    const copyDb = new DatabaseSync(copyFile, { readOnly: true });
+    const orphans = (sql: string) => Number(copyDb.prepare(sql).get()?.n);
+    try {
+      // One snapshot: no certificate without its request, no issued request without its certificate, no outbox
+      // row without its event; the counters are at or above every key copied.
+      expect(
+        orphans('SELECT count(*) AS n FROM certificates WHERE request_id NOT IN (SELECT request_id FROM requests)'),
+      ).toBe(0);
+      expect(
+        orphans(
+          `SELECT count(*) AS n FROM requests WHERE disposition = ${DB_DISP_ISSUED} AND request_id NOT IN (SELECT request_id FROM certificates)`,
+        ),
+      ).toBe(0);
+      expect(
+        orphans('SELECT count(*) AS n FROM exit_outbox WHERE event_id NOT IN (SELECT event_id FROM exit_events)'),
+      ).toBe(0);
+      expect(orphans('SELECT count(*) AS n FROM exit_outbox')).toBeGreaterThan(0);
+      expect(manifest.highWaterMarks.requestId).toBeGreaterThanOrEqual(
+        orphans('SELECT max(request_id) AS n FROM requests'),
+      );
+      expect(manifest.highWaterMarks.eventId).toBeGreaterThanOrEqual(
+        orphans('SELECT max(event_id) AS n FROM exit_events'),
+      );
+    } finally {
+      copyDb.close();
+    }
+    // Every certificate and CRL of the snapshot, byte for byte as the CA's store holds it.
+    const certificates = derHashes(copyFile, 'SELECT request_id AS id, raw_certificate AS der FROM certificates');
+    expect(certificates.size).toBe(manifest.counts.certificates);
+    for (const [requestId, sha256] of certificates) {
+      const held = await ca.authority.ca.store.getCertificate(requestId);
+      expect(createHash('sha256').update(held!.RawCertificate).digest('hex'), `RequestID ${requestId}`).toBe(sha256);
+    }
+    const crls = derHashes(copyFile, 'SELECT crl_id AS id, raw AS der FROM crls');
+    expect(crls.size).toBe(manifest.counts.crls);
+    const sourceCrls = new Map<number, string>();
+    for await (const batch of ca.authority.ca.store.transfer!.exportRows('crls'))
+      for (const row of batch)
+        sourceCrls.set(
+          Number(row.crl_id),
+          createHash('sha256')
+            .update(row.raw as Uint8Array)
+            .digest('hex'),
+        );
+    for (const [crlId, sha256] of crls) expect(sourceCrls.get(crlId), `CRL row ${crlId}`).toBe(sha256);
+    // Where the data came from, without a password; the database's password is in no file of the backup.
+    expect(manifest.source?.kind).toBe(store.name);
+    expect(manifest.source?.location).toBe(ca.authority.ca.store.location);
+    if (store.name === 'postgres') {
+      const dbPassword = readFileSync(readPostgresEnv().passwordFile, 'utf8').trim();
+      for (const name of readdirSync(target, { recursive: true }).map(String))
+        if (statSync(join(target, name)).isFile())
+          expect(readFileSync(join(target, name)).includes(dbPassword), name).toBe(false);
+    }
 
     const restoredDir = join(folders.make('certexit-restore-'), 'ca');
     const restored = await restoreCa(target, restoredDir, { password: PASSWORD });
+    // A CA from PostgreSQL comes back on the embedded store; the settings to go back are in the result.
+    expect(restored.source).toEqual(manifest.source);
+    if (store.name === 'postgres') {
+      expect(restored.previousStore).toMatchObject({ kind: 'postgres', schema: expect.any(String) });
+      expect(readFileSync(join(restoredDir, 'registry.json'), 'utf8')).not.toMatch(/"DB(Store|Connection|Schema)"/);
+      expect(readFileSync(join(restoredDir, 'registry.json'), 'utf8')).not.toContain(
+        readFileSync(readPostgresEnv().passwordFile, 'utf8').trim(),
+      );
+    } else expect(restored.previousStore).toBeUndefined();
     // The marks were read after the copy: what the CA handed out while it ran is never handed out again.
     expect(restored.highWaterMarks).toEqual(manifest.highWaterMarks);
     expect(manifest.highWaterMarks.requestId).toBeGreaterThanOrEqual(manifest.counts.requests);
@@ -101,9 +169,15 @@ describe('backupCa / restoreCa', () => {
     );
     // The registry, with the local publication paths moved to the new folder.
     const registryText = readFileSync(join(ca.dir, 'registry.json'), 'utf8');
-    expect(readFileSync(join(restoredDir, 'registry.json'), 'utf8')).toBe(
-      `${JSON.stringify(JSON.parse(registryText.split(`${ca.dir}/`).join(`${restoredDir}/`)), null, 2)}\n`,
+    // The DB* values (where the database is) are all that differs for a CA that was on PostgreSQL.
+    const withoutStore = (text: string) => JSON.parse(text, (k, v) => (/^DB[A-Z]/.test(k) ? undefined : v));
+    expect(withoutStore(readFileSync(join(restoredDir, 'registry.json'), 'utf8'))).toEqual(
+      withoutStore(registryText.split(`${ca.dir}/`).join(`${restoredDir}/`)),
     );
+    if (store.name === 'sqlite')
+      expect(readFileSync(join(restoredDir, 'registry.json'), 'utf8')).toBe(
+        `${JSON.stringify(JSON.parse(registryText.split(`${ca.dir}/`).join(`${restoredDir}/`)), null, 2)}\n`,
+      );
     expect(readFileSync(join(restoredDir, 'registry.json'), 'utf8')).not.toContain(ca.dir);
 
     // The restored CA works: it issues with the same key after the backed-up RequestIDs, the revocation is in
@@ -140,9 +214,9 @@ describe('backupCa / restoreCa', () => {
   });
 
   it('refuses a wrong password, an altered file or manifest, a non-empty folder and a running CA; an older backup never reuses a RequestID', {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
-    ca = await crlTestCa();
+    ca = await crlTestCa({ store });
     await ca.issue('one.backup.test');
     const work = folders.make('certexit-backup-');
     const target = join(work, 'backup');

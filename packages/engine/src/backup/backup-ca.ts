@@ -3,12 +3,19 @@ import { join, sep } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { REGVAL_ACTIVE } from '@certexit/core';
 import { caRegistryPaths } from '../ca/ca-configuration-paths';
+import type { CaFolder } from '../ca/ca-folder';
 import { caFolder } from '../ca/ca-folder';
+import { readCaStoreSettings } from '../ca/ca-store-registry';
 import { RegistryFile } from '../registry/registry-file';
+import type { CaStoreSettings } from '../store/ca-store-settings';
+import { redactConnection } from '../store/ca-store-settings';
+import type { CaStoreCopy } from '../store/copy-ca-store';
 import { HighWaterMarkFile } from '../store/high-water-mark';
+import type { PackageImporter } from '../store/open-ca-store';
+import { openCaStore } from '../store/open-ca-store';
 import { highWaterMarkFileOf } from '../store/sqlite-store';
 import { backupMac, deriveBackupKeys, newBackupKdf, sealBackupSecrets } from './backup-encryption';
-import type { BackupFileEntry, BackupManifest } from './backup-manifest';
+import type { BackupFileEntry, BackupManifest, BackupSource } from './backup-manifest';
 import {
   BACKUP_FORMAT,
   BACKUP_MANIFEST_FILE,
@@ -16,6 +23,7 @@ import {
   manifestMacText,
   sha256File,
 } from './backup-manifest';
+import { exportCaDatabase } from './export-ca-database';
 import { vacuumInto } from './vacuum-into';
 
 /** Options of {@link backupCa}. */
@@ -26,23 +34,32 @@ export interface BackupCaOptions {
   readonly force?: boolean;
   /** Recorded in the manifest. */
   readonly certexitVersion?: string;
+  /** Imports the store's package when the CA is on a database server (see `OpenCaOptions.importModule`). */
+  readonly importModule?: PackageImporter;
 }
 
 /** What {@link backupCa} wrote. */
 export interface BackupCaResult {
   readonly folder: string;
   readonly manifest: BackupManifest;
+  /**
+   * For a CA on a database server: what was exported from its snapshot and verified in the copy (rows per table,
+   * SHA-256 of the certificates and of the CRLs). The embedded store's copy is SQLite's own (`VACUUM INTO`).
+   */
+  readonly exported?: CaStoreCopy;
 }
 
 /** The shortest password a backup accepts. */
 export const BACKUP_MIN_PASSWORD = 8;
 
 /**
- * `certutil -backup`: an online, consistent copy of a CA folder, safe while `serve` runs and issues. The database
- * is copied by `VACUUM INTO` on a connection of its own: one read transaction, so the copy is the database as of
- * one commit (WAL lets the server go on writing meanwhile), compacted and without a log. The high-water marks are
- * read after it, so they are never below what the copy holds. The CA keys and the registry (module credentials
- * live there) are encrypted with a key derived from the password (scrypt, AES-256-GCM); the templates, the
+ * `certutil -backup`: an online, consistent copy of a CA folder, safe while `serve` runs and issues. The embedded
+ * store's database is copied by `VACUUM INTO` on a connection of its own: one read transaction, so the copy is the
+ * database as of one commit (WAL lets the server go on writing meanwhile), compacted and without a log. A CA on a
+ * database server (PostgreSQL) is exported from one snapshot of its store into a `certexit.db` of the same format,
+ * verified (see {@link exportCaDatabase}); the manifest names where it came from, without a password. The
+ * high-water marks are read after the copy, so they are never below what it holds. The CA keys and the registry
+ * (module credentials live there; a database password never does) are encrypted with a key derived from the password (scrypt, AES-256-GCM); the templates, the
  * published files and any subordinate request are copied as they are. `manifest.json` lists every file with its
  * SHA-256 and carries an HMAC made with the password, so a restore notices any change and a wrong password.
  */
@@ -50,8 +67,13 @@ export async function backupCa(dir: string, target: string, options: BackupCaOpt
   if (options.password.length < BACKUP_MIN_PASSWORD)
     throw new Error(`a backup password has at least ${BACKUP_MIN_PASSWORD} characters`);
   const source = caFolder(dir);
-  if (!existsSync(source.registry) || !existsSync(source.database))
-    throw new Error(`${source.root} holds no CA (no registry.json or certexit.db)`);
+  if (!existsSync(source.registry)) throw new Error(`${source.root} holds no CA (no registry.json)`);
+  const lookup = new RegistryFile(source.registry);
+  const sanitizedName = String(lookup.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`) ?? '');
+  const commonName = String(lookup.getValue(`${caRegistryPaths.ca(sanitizedName)}\\CommonName`) ?? sanitizedName);
+  const settings = readCaStoreSettings(lookup, caRegistryPaths.ca(sanitizedName));
+  if (settings.kind.toLowerCase() === 'sqlite' && !existsSync(source.database))
+    throw new Error(`${source.root} holds no CA database (no certexit.db, and the registry names no other store)`);
   const out = caFolder(target).root;
   if (out === source.root || out.startsWith(`${source.root}${sep}`))
     throw new Error(`the backup folder ${out} is inside the CA folder ${source.root}: choose a folder outside it`);
@@ -62,13 +84,9 @@ export async function backupCa(dir: string, target: string, options: BackupCaOpt
   for (const name of [BACKUP_MANIFEST_FILE, BACKUP_SECRETS_FILE, 'certexit.db', 'templates.json', 'CertEnroll'])
     rmSync(join(out, name), { recursive: true, force: true });
 
-  const lookup = new RegistryFile(source.registry);
-  const sanitizedName = String(lookup.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`) ?? '');
-  const commonName = String(lookup.getValue(`${caRegistryPaths.ca(sanitizedName)}\\CommonName`) ?? sanitizedName);
-
   // The database, as of one commit.
   const copy = join(out, 'certexit.db');
-  await vacuumInto(source.database, copy);
+  const { from, exported } = await _copyDatabase(source, settings, copy, options.importModule);
   chmodSync(copy, 0o600);
   const marksFile = HighWaterMarkFile.open(highWaterMarkFileOf(source.database));
   marksFile.file.close();
@@ -121,6 +139,7 @@ export async function backupCa(dir: string, target: string, options: BackupCaOpt
     ...(options.certexitVersion && { certexitVersion: options.certexitVersion }),
     ca: { commonName, sanitizedName },
     sourceFolder: source.root,
+    source: from,
     schemaVersion: snapshot.schemaVersion,
     highWaterMarks,
     counts: snapshot.counts,
@@ -131,7 +150,7 @@ export async function backupCa(dir: string, target: string, options: BackupCaOpt
   };
   const manifest: BackupManifest = { ...unsigned, mac: backupMac(keys, manifestMacText(unsigned)) };
   writeFileSync(join(out, BACKUP_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
-  return { folder: out, manifest };
+  return { folder: out, manifest, ...(exported && { exported }) };
 }
 
 /** What a database file holds: its schema version, counters and row counts; checks its integrity. */
@@ -164,5 +183,29 @@ export function describeCaDatabase(file: string): {
     };
   } finally {
     db.close();
+  }
+}
+
+/** Copies the CA's database into `copy`: SQLite's `VACUUM INTO`, or a verified export of a server store's snapshot. */
+async function _copyDatabase(
+  source: CaFolder,
+  settings: CaStoreSettings,
+  copy: string,
+  importModule: PackageImporter | undefined,
+): Promise<{ from: BackupSource; exported?: CaStoreCopy }> {
+  if (settings.kind.toLowerCase() === 'sqlite') {
+    await vacuumInto(source.database, copy);
+    return { from: { kind: 'sqlite', location: source.database } };
+  }
+  const store = await openCaStore(
+    settings,
+    { database: source.database, highWaterMarkFile: highWaterMarkFileOf(source.database), caFolder: source.root },
+    { ...(importModule && { importModule }) },
+  );
+  try {
+    const exported = await exportCaDatabase(store, copy);
+    return { from: { kind: store.kind, location: redactConnection(store.location) }, exported };
+  } finally {
+    await store.close();
   }
 }

@@ -19,6 +19,14 @@ export interface BackupFileEntry {
   readonly sha256: string;
 }
 
+/** Where a backup's database was taken from. */
+export interface BackupSource {
+  /** The store: `sqlite` (the CA folder's `certexit.db`) or `postgres`. */
+  readonly kind: string;
+  /** The file, or the database server, database and schema: never a password. */
+  readonly location: string;
+}
+
 /** `manifest.json`: what the backup holds, where it came from, and a MAC over all of it made with the password. */
 export interface BackupManifest {
   readonly format: typeof BACKUP_FORMAT;
@@ -28,6 +36,11 @@ export interface BackupManifest {
   readonly ca: { readonly commonName: string; readonly sanitizedName: string };
   /** The CA folder it was taken from: local publication paths under it are moved to the restore folder. */
   readonly sourceFolder: string;
+  /**
+   * The store the database was exported from (absent in backups of the embedded store made before it was recorded).
+   * A backup always holds a SQLite `certexit.db`; a CA from another store is restored onto the embedded store.
+   */
+  readonly source?: BackupSource;
   readonly schemaVersion: number;
   /** The CA's high-water marks when the backup was taken (never below what the backed-up database holds). */
   readonly highWaterMarks: HighWaterMarks;

@@ -1,13 +1,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { REGVAL_ACTIVE } from '@certexit/core';
+import { caRegistryPaths } from '../ca/ca-configuration-paths';
 import { caFolder } from '../ca/ca-folder';
+import { readCaStoreSettings, writeCaStoreSettings } from '../ca/ca-store-registry';
+import { RegistryFile } from '../registry/registry-file';
+import type { CaStoreSettings } from '../store/ca-store-settings';
 import type { HighWaterMarks } from '../store/high-water-mark';
 import { HighWaterMarkFile, marksBehind } from '../store/high-water-mark';
 import { SQLITE_MIGRATIONS } from '../store/sqlite-migrations';
 import { highWaterMarkFileOf, openSqliteStore } from '../store/sqlite-store';
 import { describeCaDatabase } from './backup-ca';
 import { backupMac, deriveBackupKeys, openBackupSecrets, sameMac } from './backup-encryption';
-import type { BackupManifest } from './backup-manifest';
+import type { BackupManifest, BackupSource } from './backup-manifest';
 import {
   BACKUP_FORMAT,
   BACKUP_MANIFEST_FILE,
@@ -36,6 +41,14 @@ export interface RestoreCaResult {
   readonly skipped: string[];
   /** The marks the restored CA continues after. */
   readonly highWaterMarks: HighWaterMarks;
+  /** Where the backup's database was taken from (as its manifest says; absent in older backups of SQLite). */
+  readonly source?: BackupSource;
+  /**
+   * The store the backed-up CA was on when it was not the embedded one (PostgreSQL): the restored folder runs on
+   * the embedded store (its `DB*` values are removed), and `certexit store migrate --to` these settings, into an
+   * empty schema, moves it back. `undefined` for a CA that was on the embedded store.
+   */
+  readonly previousStore?: CaStoreSettings;
 }
 
 /**
@@ -45,7 +58,9 @@ export interface RestoreCaResult {
  * that is not empty unless forced. Local publication paths under the backed-up folder move to the restore folder.
  * The restored database may be older than what the folder (or the backup's own marks) handed out: the high-water
  * marks keep the higher value and the database's counters are raised above them, as `database accept-rollback`
- * does, so a restored CA never reuses a RequestID, EventID or CRL number.
+ * does, so a restored CA never reuses a RequestID, EventID or CRL number. A CA backed up from PostgreSQL is restored
+ * onto the embedded store, never into a database directly: its registry's `DB*` values are removed (see
+ * {@link RestoreCaResult.previousStore} for going back with `certexit store migrate`).
  */
 export async function restoreCa(backupDir: string, dir: string, options: RestoreCaOptions): Promise<RestoreCaResult> {
   const from = caFolder(backupDir).root;
@@ -115,6 +130,8 @@ export async function restoreCa(backupDir: string, dir: string, options: Restore
     write(path, path === 'registry.json' ? _movedRegistry(bytes, manifest.sourceFolder, target.root) : bytes);
   }
 
+  const previousStore = _toEmbeddedStore(target.registry);
+
   const markFile = highWaterMarkFileOf(target.database);
   const opened = HighWaterMarkFile.open(markFile);
   const before = opened.stored;
@@ -129,7 +146,26 @@ export async function restoreCa(backupDir: string, dir: string, options: Restore
   // Opening with acceptRollback raises the database's counters above the marks (and migrates an older schema).
   const store = openSqliteStore(target.database, { acceptRollback: true, backgroundCheckpoints: false });
   await store.close();
-  return { folder: target.root, manifest, skipped, highWaterMarks: floor };
+  return {
+    folder: target.root,
+    manifest,
+    skipped,
+    highWaterMarks: floor,
+    ...(manifest.source && { source: manifest.source }),
+    ...(previousStore && { previousStore }),
+  };
+}
+
+/** Switches the restored CA's registry to the embedded store; answers the store it named before, if another. */
+function _toEmbeddedStore(registryFile: string): CaStoreSettings | undefined {
+  const registry = new RegistryFile(registryFile);
+  const active = registry.getValue(`${caRegistryPaths.configuration}\\${REGVAL_ACTIVE}`);
+  if (typeof active !== 'string') return undefined;
+  const path = caRegistryPaths.ca(active);
+  const settings = readCaStoreSettings(registry, path);
+  if (settings.kind.toLowerCase() === 'sqlite') return undefined;
+  writeCaStoreSettings(registry, path, { kind: 'sqlite' });
+  return settings;
 }
 
 function _macOf(keys: ReturnType<typeof deriveBackupKeys>, manifest: BackupManifest): string {

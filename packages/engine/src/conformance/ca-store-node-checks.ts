@@ -201,4 +201,29 @@ export const CA_STORE_NODE_CHECKS = {
       'the copied audit log, and the next audit id after it',
     );
   },
+
+  /**
+   * A snapshot (what `certexit backup` exports a running CA from) reads every table as of one moment while the CA
+   * goes on committing, and its counters are at or above every key it shows.
+   */
+  async 'transfer-snapshot'({ store }: CaStoreCheckContext) {
+    const transfer = store.transfer;
+    if (!transfer?.snapshot)
+      throw new Error('the store has no transfer.snapshot: a running CA on it cannot be backed up online');
+    const first = await issued(store, 1, '1a');
+    const seen = await transfer.snapshot(async (view) => {
+      const before = await view.count('requests');
+      // Committed by the CA meanwhile, on another connection: not in the snapshot.
+      const later = await issued(store, 2, '1b');
+      const ids: number[] = [];
+      for await (const rows of view.exportRows('requests')) ids.push(...rows.map((r) => Number(r.request_id)));
+      return { before, later, ids, certificates: await view.count('certificates'), sequences: await view.sequences() };
+    });
+    check(seen.before === 1, `the snapshot counts 1 request, not ${seen.before}`);
+    same(seen.ids, [first], 'the requests the snapshot exports after another transaction committed');
+    check(seen.certificates === 1, `the snapshot counts 1 certificate, not ${seen.certificates}`);
+    check(seen.sequences.requests >= first, `its RequestID counter ${seen.sequences.requests} >= ${first}`);
+    check((await transfer.count('requests')) === 2, 'outside the snapshot, the request committed meanwhile is there');
+    check(seen.later > first, 'the CA went on issuing during the snapshot');
+  },
 } satisfies Record<string, (context: CaStoreCheckContext) => Promise<void>>;

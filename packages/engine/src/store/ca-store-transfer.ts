@@ -116,19 +116,30 @@ export type CaStoreSequence = (typeof CA_STORE_SEQUENCES)[number];
 /** One row in transfer form: column name to value. */
 export type CaStoreTransferRow = Record<string, number | string | Uint8Array | null>;
 
-/**
- * Table-level access to a store's data, for moving a CA from one store to another (`certexit store migrate`). The
- * CA must not be running while it is copied.
- */
-export interface CaStoreTransfer {
+/** The reading half of {@link CaStoreTransfer}: what a copy is made from and verified against. */
+export interface CaStoreExport {
   /** The rows of a table in key order, in batches (the outbox's pending rows are made first). */
   exportRows(table: CaStoreTable): AsyncIterable<CaStoreTransferRow[]>;
-  /** Writes rows, keys as given, into a table of a store being filled (in {@link CA_STORE_TABLES} order). */
-  importRows(table: CaStoreTable, rows: readonly CaStoreTransferRow[]): Promise<void>;
   /** How many rows a table holds. */
   count(table: CaStoreTable): Promise<number>;
   /** The last number each counter handed out (0 when none). */
   sequences(): Promise<Record<CaStoreSequence, number>>;
+}
+
+/**
+ * Table-level access to a store's data, for moving a CA from one store to another (`certexit store migrate`). The
+ * CA must not be running while it is copied, unless the copy is read through {@link CaStoreTransfer.snapshot}.
+ */
+export interface CaStoreTransfer extends CaStoreExport {
+  /** Writes rows, keys as given, into a table of a store being filled (in {@link CA_STORE_TABLES} order). */
+  importRows(table: CaStoreTable, rows: readonly CaStoreTransferRow[]): Promise<void>;
   /** Raises the counters to at least these values (never lowers one). */
   raiseSequences(values: Readonly<Record<CaStoreSequence, number>>): Promise<void>;
+  /**
+   * Runs `work` on one consistent, read-only view of the whole store (PostgreSQL: a `REPEATABLE READ READ ONLY`
+   * transaction on one connection) while the CA goes on writing: what an online backup exports. Every table and
+   * count it reads is as of the same moment; the counters are read as they are then, so never below the keys it
+   * holds. A store without it is backed up by its own means (SQLite: `VACUUM INTO`).
+   */
+  snapshot?<T>(work: (view: CaStoreExport) => Promise<T>): Promise<T>;
 }
