@@ -85,28 +85,18 @@ export const CA_STORE_ROW_CHECKS = {
     check(Number.isInteger(id) && id > 0, `insertRequest answers a positive RequestID, got ${id}`);
     const read = await store.getRequest(id);
     same(read, { ...row, RequestID: id }, 'the request row as read back');
-    await store.transaction((tx) =>
-      tx.updateRequest(id, {
-        Disposition: DB_DISP_REVOKED,
-        RevokedWhen: new Date(1_700_000_200_000),
-        RevokedEffectiveWhen: new Date(1_700_000_300_000),
-        RevokedReason: 1,
-        crlKeyIndex: 0,
-        Officer: 'CERTEXIT\\officer',
-      }),
-    );
+    const revocation = {
+      Disposition: DB_DISP_REVOKED,
+      RevokedWhen: new Date(1_700_000_200_000),
+      RevokedEffectiveWhen: new Date(1_700_000_300_000),
+      RevokedReason: 1,
+      crlKeyIndex: 0,
+      Officer: 'CERTEXIT\\officer',
+    };
+    await store.transaction((tx) => tx.updateRequest(id, revocation));
     same(
       await store.getRequest(id),
-      {
-        ...row,
-        RequestID: id,
-        Disposition: DB_DISP_REVOKED,
-        RevokedWhen: new Date(1_700_000_200_000),
-        RevokedEffectiveWhen: new Date(1_700_000_300_000),
-        RevokedReason: 1,
-        crlKeyIndex: 0,
-        Officer: 'CERTEXIT\\officer',
-      },
+      { ...row, RequestID: id, ...revocation },
       'the request row after an update of some fields',
     );
     check((await store.getRequest(id + 1000)) === undefined, 'a RequestID that does not exist reads as undefined');

@@ -176,9 +176,14 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
         if (worker !== thread) return;
         worker = undefined;
         onStopped?.();
+        const why =
+          endingBecause ??
+          died ??
+          (ready
+            ? `the exit-module thread stopped (exit code ${code})`
+            : `it stopped while starting (exit code ${code})`);
+        endingBecause = undefined;
         if (!ready) {
-          const why = endingBecause ?? died ?? `it stopped while starting (exit code ${code})`;
-          endingBecause = undefined;
           reject(new Error(`the exit-module thread could not start: ${why}`));
           return;
         }
@@ -188,8 +193,6 @@ export async function startExitHostThread(ca: CaContext, options: ExitHostThread
         const inFlight = takeCalls(calls);
         const culprit = inFlight.complete && inFlight.calls.length === 1 ? inFlight.calls[0] : undefined;
         const suspects = culprit ? [] : inFlight.calls;
-        const why = endingBecause ?? died ?? `the exit-module thread stopped (exit code ${code})`;
-        endingBecause = undefined;
         // Recorded before the next thread starts, whose recovery would otherwise take the row back as it was.
         const blamed = culprit ? blame(culprit, why) : Promise.resolve();
         const delay = nextRestartDelay();
