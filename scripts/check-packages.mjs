@@ -68,6 +68,13 @@ for (const { group, path } of workspaces) {
     const repositoryPage = repositoryUrl?.replace(/^git\+/, '').replace(/\.git$/, '');
     if (repositoryPage && !readme.includes(repositoryPage)) say(`README.md needs a link to ${repositoryPage}`);
   }
+  // One character beyond Latin-1 anywhere in a bundle (a doc comment esbuild keeps) makes V8 hold its whole source
+  // as a two-byte string, twice its size, in every thread that loads it.
+  const dist = join(base, 'dist');
+  for (const file of existsSync(dist) ? readdirSync(dist).filter((f) => f.endsWith('.js')) : []) {
+    const at = readFileSync(join(dist, file), 'utf8').search(/[\u0080-\uffff]/);
+    if (at >= 0) say(`dist/${file} holds a character beyond ASCII (at ${at}): write it in ASCII in the source`);
+  }
 }
 // Folder cycles inside a package's src (Biome's noImportCycles sees files, not folders): src/<folder> importing a
 // folder that imports it back means the folders are not layers, and a newcomer cannot read one without the other.

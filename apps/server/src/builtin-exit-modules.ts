@@ -39,10 +39,11 @@ export function importExitModule(specifier: string): Promise<unknown> {
 
 /**
  * The URL of a module exporting {@link builtinExitModules}, for the engine's exit-module thread (which cannot be
- * handed functions): this package's bundle, `dist/index.js`. `undefined` when running from source (the tests); the
- * engine then keeps the modules on its own thread.
+ * handed functions): this file's own entry of the bundle, `dist/builtin-exit-modules.js`, so that the thread loads
+ * the modules and not the HTTP server, the CLI and the console beside them. `undefined` when running from source
+ * (the tests); the engine then keeps the modules on its own thread.
  */
 export function builtinExitModulesUrl(): string | undefined {
-  const url = new URL('./index.js', import.meta.url);
+  const url = new URL('./builtin-exit-modules.js', import.meta.url);
   return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url.href : undefined;
 }

@@ -90,7 +90,7 @@ export class DispatchError extends CertexitError {
 
   /**
    * What script code sees as `Err.Number` after a failed call: the callee's `scode` for `DISP_E_EXCEPTION`,
-   * otherwise the HRESULT of the failure (`DISP_E_TYPEMISMATCH`, …; `E_FAIL` for errors without one).
+   * otherwise the HRESULT of the failure (`DISP_E_TYPEMISMATCH` and the like; `E_FAIL` for errors without one).
    * @example if (DispatchError.errNumber(error) === CERTSRV_E_PROPERTY_EMPTY) return; // not issued yet
    */
   static errNumber(error: unknown): number {

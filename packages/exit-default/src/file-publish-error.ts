@@ -16,7 +16,7 @@ const _symbol = Symbol.for(`certexit.error.${_name}`);
 export const FILE_PUBLISH_ERROR_CODES = {
   /** The `CertFile` value is not a path the module accepts (relative, NUL or control characters, a drive letter). */
   INVALID_PATH: 'INVALID_PATH',
-  /** The `CertFile` value is a UNC path (`\\host\share\…`); this host writes local directories only. */
+  /** The `CertFile` value is a UNC path (`\\host\share\...`); this host writes local directories only. */
   UNC_PATH: 'UNC_PATH',
   /** The path (after resolving `..` and symbolic links) is outside every `CertFileDirectories` entry. */
   OUTSIDE_ALLOWED_DIRECTORIES: 'OUTSIDE_ALLOWED_DIRECTORIES',

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ExitIdempotencyStore, ICertServerExit, Logger } from '@certexit/core';
 import { exitEventName, PROPTYPE_STRING, readOptional } from '@certexit/core';
-import type { Transporter } from 'nodemailer';
-import { createTransport } from 'nodemailer';
+import type { createTransport, Transporter } from 'nodemailer';
 import { MAIL_ERROR_CODES, MAIL_HRESULTS, MailError } from './mail-error';
 import type { MailTemplate } from './mail-template';
 import { formatMailText, readMailArguments } from './mail-text';
@@ -162,7 +161,8 @@ export async function sendNotificationMail(options: SendNotificationMailOptions)
     if (!options.once) return;
     for (const address of addresses) await options.once.store.abandon(options.once.eventId, mailAction(address));
   };
-  const factory = options.transportFactory ?? createTransport;
+  // nodemailer is loaded with the first mail: a CA that sends none does not hold it in memory.
+  const factory = options.transportFactory ?? (await import('nodemailer')).createTransport;
   const transport = factory({
     host: smtp.server,
     port: smtp.port,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { CertexitError, E_FAIL, HRESULT_BAD_CONFIGURATION } from '@certexit/core';
 import { loadWebhookSecrets, postWebhook, signStandardWebhook } from '@certexit/exit-webhook';
-import { createTransport } from 'nodemailer';
 import type { InventoryEntry } from './store/inventory-entry';
 import type { InventoryStore } from './store/inventory-store';
 
@@ -115,6 +114,8 @@ async function _mail(mail: ExpiryReportMail, subject: string, text: string): Pro
   const port = mail.port ?? 587;
   const startTls = mail.startTls ?? true;
   const timeout = mail.timeoutMs ?? 30_000;
+  // nodemailer is loaded with the first report mailed: the inventory module alone does not hold it in memory.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: mail.server,
     port,

@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
 import {
@@ -69,7 +68,7 @@ export function postWebhook(options: PostWebhookOptions): Promise<PostWebhookRes
       if (error) reject(error);
       else resolve(result!);
     };
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = url.protocol === 'https:' ? httpsRequest : _httpRequest();
     const req = send(url, {
       method: 'POST',
       headers: {
@@ -142,4 +141,12 @@ function _statusError(where: string, status: number, bodyStart: string): Certexi
     message: `${where} answered HTTP ${status}${hint}${answer ? `: ${answer}` : ''}`,
     isRetryable: retryable,
   });
+}
+
+/**
+ * node:http's `request`, taken with `process.getBuiltinModule` rather than imported: Node.js evaluates every export of
+ * a built-in imported as ESM, and node:http's WebSocket exports then load undici (about 3 MB of heap in each thread).
+ */
+function _httpRequest(): typeof import('node:http').request {
+  return process.getBuiltinModule('node:http').request;
 }

@@ -21,7 +21,7 @@ const _symbol = Symbol.for(`certexit.error.${_name}`);
 
 /** What went wrong while publishing to the directory; one code per failure family. */
 export const DIRECTORY_ERROR_CODES = {
-  /** The module's directory configuration cannot be used (no DomainDN, unreadable password or CA file, …). */
+  /** The module's directory configuration cannot be used (no DomainDN, unreadable password or CA file, and so on). */
   CONFIGURATION: 'CONFIGURATION',
   /** No server of `LdapServers` could be reached (refused, unreachable, timed out). */
   SERVER_UNREACHABLE: 'SERVER_UNREACHABLE',
@@ -33,7 +33,7 @@ export const DIRECTORY_ERROR_CODES = {
   ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
   /** More than one directory object matches the requester. */
   ACCOUNT_AMBIGUOUS: 'ACCOUNT_AMBIGUOUS',
-  /** A search or modify failed on a bound connection (insufficient rights, constraint violation, …). */
+  /** A search or modify failed on a bound connection (insufficient rights, constraint violation, and so on). */
   OPERATION_FAILED: 'OPERATION_FAILED',
   /** An operation did not answer within `LdapTimeoutMs`. */
   TIMEOUT: 'TIMEOUT',

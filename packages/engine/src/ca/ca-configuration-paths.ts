@@ -8,7 +8,7 @@ export const caRegistryPaths = {
   exitModule: (sanitizedName: string, progId: string) =>
     `${REGKEY_CONFIG_PATH}\\${sanitizedName}\\${REGKEY_EXIT_MODULES}\\${progId}`,
   policyModules: (sanitizedName: string) => `${REGKEY_CONFIG_PATH}\\${sanitizedName}\\${REGKEY_POLICY_MODULES}`,
-  /** COM-style class registrations (HKCR = HKLM\SOFTWARE\Classes): ProgID → package or file. */
+  /** COM-style class registrations (HKCR = HKLM\SOFTWARE\Classes): ProgID to package or file. */
   classes: 'SOFTWARE\\Classes',
   progId: (progId: string) => `SOFTWARE\\Classes\\${progId}`,
 } as const;

@@ -51,6 +51,12 @@ export interface OpenCaOptions {
    * `importExitModule`). Overrides `store.importModule`.
    */
   importModule?: OpenCaStoreOptions['importModule'];
+  /**
+   * When the templates file is read: `open` (an invalid file refuses the CA at once), or `first-use` for a process
+   * that seldom asks for templates (the exit-module thread), which then does not load their validator.
+   * @default 'open'
+   */
+  templates?: 'open' | 'first-use';
 }
 
 /**

@@ -40,7 +40,7 @@ export async function openCa(dir: string, options: OpenCaOptions = {}): Promise<
       }
       return loaded;
     };
-    const templateStore = new TemplateStore(base.folder.templates);
+    const templateStore = new TemplateStore(base.folder.templates, { readAtOpen: options.templates !== 'first-use' });
     return {
       ...base,
       signingKey,

@@ -74,6 +74,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
     composition.catch(() => undefined);
     ca = await openCa(data.dir, {
       store: { backgroundCheckpoints: false },
+      templates: 'first-use',
       importModule: async (specifier) => ((await composition).importModule ?? _import)(specifier),
     });
     const store = ca.store;

@@ -9,16 +9,16 @@ import { parseCertificateTemplates } from './certificate-template-schema';
  * anything is written. A change saved through this store is in force at once.
  */
 export class TemplateStore {
-  private templates: readonly CertificateTemplate[];
-  private signature: string;
+  private templates: readonly CertificateTemplate[] | undefined;
+  private signature = '';
   private checkedAt = Date.now();
 
   constructor(
     readonly file: string,
-    private readonly options: { refreshMs?: number } = {},
+    /** `readAtOpen: false` reads the file at the first look instead (its errors then come from there). */
+    private readonly options: { refreshMs?: number; readAtOpen?: boolean } = {},
   ) {
-    this.templates = this.read();
-    this.signature = this.stat();
+    if (options.readAtOpen !== false) this.load();
   }
 
   /** Why the file, changed by hand since, could not be read again; the last good templates stay in force meanwhile. */
@@ -29,6 +29,7 @@ export class TemplateStore {
    * invalid leaves the last good templates in force (see {@link lastError}); `certexit template` commands refuse it.
    */
   list(): readonly CertificateTemplate[] {
+    if (this.templates === undefined) return this.load();
     // Issuance asks for the templates several times a request; a stat each time is most of the policy's cost.
     const now = Date.now();
     if (now - this.checkedAt < (this.options.refreshMs ?? 500)) return this.templates;
@@ -65,6 +66,13 @@ export class TemplateStore {
     this.templates = checked;
     this.signature = this.stat();
     this.checkedAt = Date.now();
+  }
+
+  private load(): readonly CertificateTemplate[] {
+    this.templates = this.read();
+    this.signature = this.stat();
+    this.checkedAt = Date.now();
+    return this.templates;
   }
 
   private read(): CertificateTemplate[] {
