@@ -10,7 +10,9 @@
 // Targets: HTTPS reaches half the in-process rate (the same 2 cores also run TLS, fastify's parsing, validation and
 // logging, the token check, and the load generator itself); the server's peak RSS stays within 200 MB.
 // Run: pnpm bench, or node bench/run.mjs http-issuance after a build. BENCH_HTTP_COUNT sets a burst (3,000),
-// BENCH_HTTP_ROUNDS the rounds (3).
+// BENCH_HTTP_ROUNDS the rounds (3). For an A/B of serve's sizing, BENCH_HTTP_SERVE_FLAGS gives serve's Node.js flags
+// (`--max-semi-space-size=32 --max-old-space-size=4096`; serve keeps what it is given) and BENCH_HTTP_SERVE_ARENAS its
+// MALLOC_ARENA_MAX, leaving this process (the in-process baseline, autocannon) as it is.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
@@ -103,6 +105,7 @@ function serve(tls) {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_HTTP_SERVE_FLAGS?.split(' ').filter(Boolean) ?? []),
       CLI,
       '--dir',
       join(work, 'served'),
@@ -115,7 +118,13 @@ function serve(tls) {
       '--tls-key',
       tls.key,
     ],
-    { stdio: ['ignore', 'pipe', log] },
+    {
+      stdio: ['ignore', 'pipe', log],
+      env: {
+        ...process.env,
+        ...(process.env.BENCH_HTTP_SERVE_ARENAS && { MALLOC_ARENA_MAX: process.env.BENCH_HTTP_SERVE_ARENAS }),
+      },
+    },
   );
   return new Promise((resolve, reject) => {
     let out = '';
