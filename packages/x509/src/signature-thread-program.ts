@@ -1,7 +1,8 @@
 /**
  * The program of the signature thread (see `signature-thread.ts`): plain JavaScript over `node:` built-ins, given
  * to the worker as source text so that it runs the same from `src` (tests) and from the bundle, with no file to
- * resolve and no build step of its own.
+ * resolve and no build step of its own. Built-ins come from `process.getBuiltinModule`, not `require`: the source runs
+ * as CommonJS, or as an ES module in a process started with `--input-type=module`.
  *
  * Protocol: the host posts arrays of jobs; the thread answers with arrays of results, each naming its job's `id`.
  * - `{ op: 'key', id, key }`: keep KeyObject `key` under `id` (no result).
@@ -19,8 +20,8 @@
  * `{ key, format: 'der', type: 'spki' }` by catching an exception, which makes a DER import cost twice as much.
  */
 export const SIGNATURE_THREAD_PROGRAM = `'use strict';
-const { parentPort, receiveMessageOnPort } = require('node:worker_threads');
-const { createPublicKey, sign, verify } = require('node:crypto');
+const { parentPort, receiveMessageOnPort } = process.getBuiltinModule('node:worker_threads');
+const { createPublicKey, sign, verify } = process.getBuiltinModule('node:crypto');
 const keys = new Map();
 const signs = [];
 const verifications = [];

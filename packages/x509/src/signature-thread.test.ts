@@ -1,6 +1,8 @@
 import { constants, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { signOnSignatureThread, terminateSignatureThreadForTest, verifyOnSignatureThread } from './signature-thread';
+import { SIGNATURE_THREAD_PROGRAM } from './signature-thread-program';
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -58,6 +60,26 @@ describe('the signature thread', () => {
     const signature = await signOnSignatureThread('sha256', view, ec.privateKey);
     expect(verify('sha256', view, ec.publicKey, signature)).toBe(true);
     expect(big.byteLength).toBe(1 << 20); // nothing was transferred away from the caller
+  });
+
+  it('runs in a process started with --input-type=module, where its source is an ES module', async () => {
+    const worker = new Worker(SIGNATURE_THREAD_PROGRAM, { eval: true, execArgv: ['--input-type=module'] });
+    try {
+      const data = new TextEncoder().encode('signed by a thread whose source runs as an ES module');
+      const answer = new Promise<Array<{ id: number; signature?: Uint8Array; error?: string }>>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage([
+        { op: 'key', id: 1, key: ec.privateKey },
+        { op: 'sign', id: 2, hash: 'sha256', data, keyId: 1 },
+      ]);
+      const [result] = await answer;
+      expect(result?.error).toBeUndefined();
+      expect(verify('sha256', data, ec.publicKey, result!.signature!)).toBe(true);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('finishes every pending job on a fresh thread when the thread dies under them', async () => {

@@ -11,7 +11,7 @@ const ENGINE = resolve(import.meta.dirname, '../../../../packages/engine/dist/in
 const work = mkdtempSync(join(tmpdir(), 'certexit-footprint-'));
 let scripts = 0;
 
-/** Runs `script` as an ES module in a fresh Node.js process (a file: `-e` would pass --input-type to its threads). */
+/** Runs `script` as an ES module in a fresh Node.js process. */
 function runModule(script: string): string {
   const file = join(work, `script-${++scripts}.mjs`);
   writeFileSync(file, script);

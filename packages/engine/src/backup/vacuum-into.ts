@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 // A worker of its own: `VACUUM INTO` of a large database takes seconds, during which a server in this process
 // goes on answering (node:sqlite is synchronous).
 const _WORKER = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { DatabaseSync } = require('node:sqlite');
+const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
 const db = new DatabaseSync(workerData.source);
 try {
   db.exec('PRAGMA busy_timeout = 10000');

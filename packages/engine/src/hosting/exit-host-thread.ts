@@ -373,7 +373,7 @@ function _withoutConditions(execArgv: readonly string[]): string[] {
 
 // The thread's program: source text, so it needs no file of its own; it imports the engine's bundle and runs.
 const _PROGRAM = `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 import(workerData.entry)
   .then((server) => server.runExitHostThread(parentPort, workerData))
   .catch((error) => parentPort.postMessage({ type: 'failed', error: String((error && error.stack) || error) }));

@@ -119,8 +119,8 @@ export function createWalCheckpointer(db: DatabaseSync, file: string): WalCheckp
 // signature-thread-program.ts in @certexit/x509). Its connection syncs like the writer's (NORMAL: the log before a checkpoint,
 // the database after it) and keeps the log file at most 64 MiB after a checkpoint.
 const _PROGRAM = `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const { DatabaseSync } = require('node:sqlite');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
 const db = new DatabaseSync(workerData.file);
 db.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA journal_size_limit = 67108864;');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
