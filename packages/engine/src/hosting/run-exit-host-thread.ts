@@ -41,9 +41,11 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
   let ca: CaContext | undefined;
   let host: InProcessExitHost | undefined;
   let pacer: DeliveryPacer | undefined;
-  // Deliveries go to the engine together, once per turn of this thread's event loop.
+  // Deliveries go to the engine together, once per turn of this thread's event loop, and before the next call into a
+  // module: a module stuck in a loop never lets the turn end, and the thread ended for it would take them along.
   let records: DeliveryRecord[] = [];
   const flush = () => {
+    if (records.length === 0) return;
     post({ type: 'delivered', records });
     records = [];
   };
@@ -57,7 +59,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
           await stopping.stop({ graceMs: message.graceMs, sendShutdownEvent: message.sendShutdownEvent });
         } finally {
           await opened.store.close();
-          if (records.length > 0) flush();
+          flush();
           post({ type: 'stopped' });
           port.close();
         }
@@ -117,6 +119,7 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
         records.push(record);
       },
       onCall(progId, context) {
+        flush();
         const call = { progId, context };
         const forget = recordCall(data.calls, call);
         const ended = pacer?.callStarted(call);
