@@ -21,8 +21,9 @@ export function baseConfig(packageUrl: string, overrides: Options = {}): Options
     removeNodeProtocol: false,
     tsconfig: 'tsconfig.build.json',
     define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
-    // tsup writes UTF-8; one character beyond Latin-1 (an arrow in a kept doc comment) makes V8 hold the whole bundle's
-    // source as a two-byte string, twice its size, in every thread that loads it. ASCII escapes such characters.
+    // tsup writes UTF-8; one character beyond Latin-1 makes V8 hold the whole bundle's source as a two-byte string,
+    // twice its size, in every thread that loads it. ASCII escapes them in strings; the comments esbuild keeps are
+    // written in ASCII in the source (scripts/check-packages.mjs refuses a bundle that is not).
     esbuildOptions(options) {
       options.charset = 'ascii';
     },
