@@ -4,7 +4,14 @@ import type { RegistryKeyDeclaration, RegistryTree } from '@certexit/core';
 import { declareRegistryValues, isRegistrySubtree } from '@certexit/core';
 import type { RegistryFile } from '@certexit/engine';
 import { sanitizeCaName } from '@certexit/engine';
-import { callerTokenMatches, hashCallerToken, isCallerTokenHash, newCallerToken } from './caller-token';
+import {
+  hashCallerToken,
+  isCallerTokenHash,
+  newCallerToken,
+  presentedTokenDigest,
+  storedTokenDigest,
+  tokenDigestsMatch,
+} from './caller-token';
 
 /**
  * What a caller may do, after AD CS's roles:
@@ -120,6 +127,9 @@ export function assertCallerRole(role: string): asserts role is CallerRole {
  */
 export class CallerDirectory {
   private seenSignature: string | undefined;
+  // The callers as parsed from the registry, kept until the registry changes (a reload or a save): every API
+  // request authenticates against them.
+  private parsed: { generation: number; entries: readonly _Entry[] } | undefined;
 
   constructor(
     private readonly registry: RegistryFile,
@@ -210,9 +220,10 @@ export class CallerDirectory {
    */
   authenticate(token: string): Caller | undefined {
     this.refresh();
+    const presented = presentedTokenDigest(token);
     let match: Caller | undefined;
     for (const entry of this.entries()) {
-      if (callerTokenMatches(token, entry.tokenHash) && match === undefined)
+      if (tokenDigestsMatch(presented, entry.tokenDigest) && match === undefined)
         match = { identity: entry.identity, role: entry.role, groups: entry.groups };
     }
     return match;
@@ -285,7 +296,13 @@ export class CallerDirectory {
     return this.entries().find((e) => e.identity.toLowerCase() === wanted);
   }
 
-  private entries(): _Entry[] {
+  private entries(): readonly _Entry[] {
+    const generation = this.registry.generation;
+    if (this.parsed?.generation !== generation) this.parsed = { generation, entries: this.parseEntries() };
+    return this.parsed.entries;
+  }
+
+  private parseEntries(): _Entry[] {
     const callers: RegistryTree = this.registry.getKey(this.callersPath()) ?? {};
     const out: _Entry[] = [];
     for (const [keyName, key] of Object.entries(callers)) {
@@ -305,6 +322,7 @@ export class CallerDirectory {
         role: role as CallerRole,
         groups,
         tokenHash,
+        tokenDigest: storedTokenDigest(tokenHash),
         created: _text(key, 'Created'),
         certificateHash: certificateHash && isCallerTokenHash(certificateHash) ? certificateHash : undefined,
       });
@@ -324,6 +342,7 @@ export class CallerDirectory {
 interface _Entry extends Caller {
   keyName: string;
   tokenHash: string;
+  tokenDigest: Buffer | undefined;
   created?: string;
   certificateHash?: string;
 }

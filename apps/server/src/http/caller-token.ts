@@ -27,13 +27,26 @@ export function isCallerTokenHash(stored: string): boolean {
   return _HASH.test(stored);
 }
 
+/** The SHA-256 of a presented token, or `undefined` for one of the wrong shape (which never matches). */
+export function presentedTokenDigest(token: string): Buffer | undefined {
+  return _TOKEN.test(token) ? createHash('sha256').update(token, 'utf8').digest() : undefined;
+}
+
+/** The digest a stored hash (`sha256:<hex>`) holds, or `undefined` when it is not one. */
+export function storedTokenDigest(stored: string): Buffer | undefined {
+  const hex = _HASH.exec(stored)?.[1];
+  return hex === undefined ? undefined : Buffer.from(hex, 'hex');
+}
+
 /**
- * Compares a presented token with a stored hash in constant time (for equal-length digests, which sha256 always
- * gives). A token of the wrong shape never matches.
+ * Compares a presented token's digest with a stored one in constant time (both are 32 bytes: SHA-256 digests).
+ * The presented token is hashed once per request, however many callers it is compared with.
  */
+export function tokenDigestsMatch(presented: Buffer | undefined, stored: Buffer | undefined): boolean {
+  return presented !== undefined && stored?.length === presented.length && timingSafeEqual(presented, stored);
+}
+
+/** Compares a presented token with a stored hash in constant time. A token of the wrong shape never matches. */
 export function callerTokenMatches(token: string, stored: string): boolean {
-  const expected = _HASH.exec(stored)?.[1];
-  if (!expected || !_TOKEN.test(token)) return false;
-  const presented = createHash('sha256').update(token, 'utf8').digest();
-  return timingSafeEqual(presented, Buffer.from(expected, 'hex'));
+  return tokenDigestsMatch(presentedTokenDigest(token), storedTokenDigest(stored));
 }

@@ -69,7 +69,7 @@ describe('HTTP API over HTTPS', () => {
       dir,
       listen: '127.0.0.1:0',
       tls: { cert: pki.certPem, key: pki.keyPem },
-      logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }),
+      logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }),
       builtins: { 'Test_Http.Exit': recordingModule({ progId: 'Test_Http.Exit', seen }) },
       processMetrics: false,
     });
@@ -168,9 +168,25 @@ describe('HTTP API over HTTPS', () => {
     });
 
     it('never logs a token: the authorization header is redacted', async () => {
+      const before = logLines.length;
       await call('/v1/ca', { token: manager });
       const all = logLines.join('');
       expect(all).toContain('"authorization":"[redacted]"');
+      // One access-log line at info per request, with who called and how it ended; the headers only at debug.
+      const lines = logLines.slice(before).map((line) => JSON.parse(line));
+      const completed = lines.filter((l) => l.msg === 'request completed');
+      expect(completed).toHaveLength(1);
+      expect(completed[0]).toMatchObject({
+        level: 30,
+        req: { method: 'GET', url: '/v1/ca' },
+        caller: 'CERTEXIT\\officer',
+        res: { statusCode: 200 },
+      });
+      expect(completed[0].headers).toBeUndefined();
+      expect(lines.find((l) => l.msg === 'incoming request')).toMatchObject({
+        level: 20,
+        headers: { authorization: '[redacted]' },
+      });
       for (const token of [alice, bob, manager]) expect(all).not.toContain(token.slice(4));
     });
 
