@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readSync, writeSync } from 'node:fs';
 
 /**
  * The highest numbers a CA has handed out: what a database that went back in time (a lost or deleted
@@ -36,6 +36,9 @@ export class HighWaterMarkFile {
   private last: HighWaterMarks = { requestId: 0, eventId: 0, crlNumber: 0 };
   private dirty = false;
   private syncTimer: NodeJS.Timeout | undefined;
+  // The file's bytes as last read or written, and the record they hold: a raise re-reads the file every commit, and
+  // only bytes that differ (another process wrote) are checked and parsed again.
+  private image: { bytes: Buffer; record: _Record | undefined } | undefined;
 
   private constructor(readonly file: string) {
     this.fd = openSync(file, 'a+', 0o600);
@@ -86,7 +89,12 @@ export class HighWaterMarkFile {
     const slot = Buffer.alloc(_SLOT, 0x20);
     slot.write(record, 'utf8');
     slot[_SLOT - 1] = 0x0a;
-    writeSync(this.fd, slot, 0, _SLOT, (this.sequence % 2) * _SLOT);
+    const offset = (this.sequence % 2) * _SLOT;
+    writeSync(this.fd, slot, 0, _SLOT, offset);
+    const bytes = Buffer.alloc(Math.max(this.image?.bytes.length ?? 0, offset + _SLOT));
+    this.image?.bytes.copy(bytes);
+    slot.copy(bytes, offset);
+    this.image = { bytes, record: { sequence: this.sequence, ...next, writtenAt: new Date() } };
     this.last = next;
     this.dirty = true;
     this.syncTimer ??= setTimeout(() => this.sync(), 1_000);
@@ -113,13 +121,16 @@ export class HighWaterMarkFile {
   }
 
   /** The newest whole record of the two slots. */
-  private read(): (HighWaterMarks & { sequence: number; writtenAt: Date }) | undefined {
-    const size = fstatSync(this.fd).size;
-    let best: (HighWaterMarks & { sequence: number; writtenAt: Date }) | undefined;
-    for (let slot = 0; slot < 2 && slot * _SLOT < size; slot++) {
-      const buffer = Buffer.alloc(_SLOT);
-      const n = readSync(this.fd, buffer, 0, _SLOT, slot * _SLOT);
-      const text = buffer.subarray(0, n).toString('utf8').trim();
+  private read(): _Record | undefined {
+    const buffer = Buffer.alloc(2 * _SLOT);
+    const bytes = buffer.subarray(0, readSync(this.fd, buffer, 0, buffer.length, 0));
+    if (this.image?.bytes.equals(bytes)) return this.image.record;
+    let best: _Record | undefined;
+    for (let slot = 0; slot < 2 && slot * _SLOT < bytes.length; slot++) {
+      const text = bytes
+        .subarray(slot * _SLOT, (slot + 1) * _SLOT)
+        .toString('utf8')
+        .trim();
       const bar = text.lastIndexOf('|');
       if (bar < 0 || _digest(text.slice(0, bar)) !== text.slice(bar + 1)) continue;
       try {
@@ -137,9 +148,12 @@ export class HighWaterMarkFile {
         // A torn or foreign slot: the other one counts.
       }
     }
+    this.image = { bytes: Buffer.from(bytes), record: best };
     return best;
   }
 }
+
+type _Record = HighWaterMarks & { sequence: number; writtenAt: Date };
 
 /** The marks where `database` is behind `mark`, as readable text; empty when it is not behind. */
 export function marksBehind(database: HighWaterMarks, mark: HighWaterMarks): string[] {

@@ -126,7 +126,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   });
   const raiseMarks = () => {
     try {
-      marks.raise(_databaseMarks(db));
+      marks.raise(_databaseMarks(prepare));
     } catch (error) {
       // The commit stands; the mark catches up with the next one (a full disk cannot stop a write in place).
       process.emitWarning(`certexit: could not raise the high-water mark ${marks.file}: ${(error as Error).message}`);
@@ -542,26 +542,21 @@ function _restrict(file: string): void {
 }
 
 /** What the database has handed out: the marks a database that went back in time would be behind. */
-function _databaseMarks(db: DatabaseSync): HighWaterMarks {
-  const sequences = new Map(
-    db
-      .prepare(`SELECT name, seq FROM sqlite_sequence WHERE name IN ('requests', 'exit_events')`)
-      .all()
-      .map((r) => [String(r.name), Number(r.seq)] as const),
-  );
-  const crl = Number(db.prepare('SELECT MAX(crl_number) AS n FROM crls').get()?.n ?? 0);
-  const floor = Number(db.prepare(`SELECT floor FROM ca_counters WHERE name = 'crl_number'`).get()?.floor ?? 0);
+function _databaseMarks(prepare: (sql: string) => StatementSync): HighWaterMarks {
+  // One statement, run after every commit.
+  const row = prepare(
+    `SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'requests') AS request_id,
+            (SELECT seq FROM sqlite_sequence WHERE name = 'exit_events') AS event_id,
+            (SELECT MAX(crl_number) FROM crls) AS crl_number,
+            (SELECT floor FROM ca_counters WHERE name = 'crl_number') AS crl_floor`,
+  ).get();
   return {
-    requestId: sequences.get('requests') ?? 0,
-    eventId: sequences.get('exit_events') ?? 0,
-    crlNumber: Math.max(crl, floor),
+    requestId: Number(row?.request_id ?? 0),
+    eventId: Number(row?.event_id ?? 0),
+    crlNumber: Math.max(Number(row?.crl_number ?? 0), Number(row?.crl_floor ?? 0)),
   };
 }
 
-/**
- * Opens the high-water marks and compares them with the database: refuses a database that is behind them, unless
- * the operator accepts the loss, which raises the database's counters above the marks (nothing is ever reused).
- */
 function _checkHighWaterMarks(
   db: DatabaseSync,
   file: string,
@@ -581,7 +576,7 @@ function _checkHighWaterMarks(
     });
   }
   const { file: marks, stored } = opened;
-  const now = _databaseMarks(db);
+  const now = _databaseMarks((sql) => db.prepare(sql));
   const behind = stored ? marksBehind(now, stored) : [];
   if (behind.length > 0) {
     if (!acceptRollback) {
@@ -618,7 +613,7 @@ function _checkHighWaterMarks(
       throw error;
     }
   }
-  marks.raise(_databaseMarks(db));
+  marks.raise(_databaseMarks((sql) => db.prepare(sql)));
   return marks;
 }
 
