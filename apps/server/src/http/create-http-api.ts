@@ -7,6 +7,7 @@ import type pino from 'pino';
 import type { ConsoleAsset } from '../console/console-assets';
 import { ConsoleSessionStore } from '../console/console-session-store';
 import { securityHeaders } from '../console/content-security-policy';
+import { AccessLogController } from './access-log-controller';
 import { createApiHandlers } from './api-handlers';
 import type { ApiOperationId, ApiRoute, RouteAccess } from './api-routes';
 import { API_ROUTES } from './api-routes';
@@ -100,8 +101,7 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
     }),
     bodyLimit: HTTP_BODY_LIMIT,
     genReqId: () => randomUUID(),
-    // One access-log line per request, written when it completes (see onResponse), instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new AccessLogController(),
     // Reject unknown body fields (a `requesterName`, say) instead of silently dropping them; a revocation reason
     // is a number or a name (`type: ['integer', 'string']`).
     ajv: { customOptions: { removeAdditional: false, allowUnionTypes: true } },
@@ -129,8 +129,6 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    // With its headers (credentials redacted), for tracing a request that never completes.
-    request.log.debug({ req: request, headers: request.headers }, 'incoming request');
     reply.header('x-request-id', request.id);
     reply.headers(securityHeaders({ tls, console: request.routeOptions.config.console === true }));
     // Never a credential in the URL, whatever the route: it ends up in logs, proxies and histories.
@@ -158,15 +156,6 @@ export function createHttpApi(engine: HttpApiEngine, options: HttpApiOptions): H
     }
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        req: request,
-        caller: request.caller?.identity,
-        res: { statusCode: reply.statusCode },
-        responseTime: reply.elapsedTime,
-      },
-      'request completed',
-    );
     options.metrics?.observeHttp(
       request.method,
       request.routeOptions.url ?? 'unmatched',

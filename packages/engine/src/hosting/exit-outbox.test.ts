@@ -212,8 +212,9 @@ describe.each(TEST_STORES)('exit outbox on $name: durable, isolated delivery', (
 
   it('opens the circuit breaker for a module whose notifications of different requests fail, and probes it later', async () => {
     const dir = await newCa(store, ['Broken.Exit'], {
-      // Open long enough for the third issuance (a round trip or more to PostgreSQL) to come while it is.
-      'Broken.Exit': { ...fast, MaxAttempts: 100, BreakerThreshold: 2, BreakerOpenMs: 1_500 },
+      // Open long enough for the third issuance (a round trip or more to PostgreSQL, slower on a loaded CI machine,
+      // where 1.5 s was once not enough) to come while it is.
+      'Broken.Exit': { ...fast, MaxAttempts: 100, BreakerThreshold: 2, BreakerOpenMs: 4_000 },
     });
     const calls: Call[] = [];
     let up = false;
@@ -238,10 +239,10 @@ describe.each(TEST_STORES)('exit outbox on $name: durable, isolated delivery', (
     await issue(authority, 'three');
     expect(calls.length).toBe(whileOpen);
     // The probe after BreakerOpenMs fails: open again, one call more.
-    await eventually(() => expect(calls.length).toBe(whileOpen + 1), 5_000);
+    await eventually(() => expect(calls.length).toBe(whileOpen + 1), 10_000);
     expect(lane.breaker.state).not.toBe('closed');
     up = true;
-    await eventually(async () => expect(await authority.ca.store.outbox.list({})).toEqual([]), 5_000);
+    await eventually(async () => expect(await authority.ca.store.outbox.list({})).toEqual([]), 10_000);
     expect(lane.breaker.state).toBe('closed');
   });
 
