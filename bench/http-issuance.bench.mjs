@@ -26,6 +26,7 @@ import autocannon from 'autocannon';
 import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
 import * as x509 from '../packages/x509/dist/index.js';
 import { makeBenchTls } from './support/bench-tls.mjs';
+import { ownCpuMs, processCpuMs } from './support/process-cpu.mjs';
 
 const COUNT = Number(process.env.BENCH_HTTP_COUNT ?? 3000);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
@@ -94,19 +95,6 @@ function cli(...args) {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`certexit ${args.join(' ')}: ${out}`))));
   });
-}
-
-/** CPU time a process has used, all threads, user and system, in milliseconds (from /proc/<pid>/stat). */
-function procCpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-/** This process's CPU time, all threads, in milliseconds. */
-function ownCpuMs() {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
 }
 
 function procStatus(pid) {
@@ -262,10 +250,10 @@ try {
     let drained = 0;
     for (let round = 1; round <= ROUNDS; round++) {
       const local = await inProcess.rate();
-      const serveCpu = procCpuMs(child.pid);
+      const serveCpu = processCpuMs(child.pid);
       const loadCpu = ownCpuMs();
       const result = await load(url, token, tls.caPem, COUNT);
-      result.serveCpuMs = (procCpuMs(child.pid) - serveCpu) / COUNT;
+      result.serveCpuMs = (processCpuMs(child.pid) - serveCpu) / COUNT;
       result.loadCpuMs = (ownCpuMs() - loadCpu) / COUNT;
       if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
         throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processTreeCpuMs } from './process-cpu.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -51,6 +52,11 @@ export function postgresForBench() {
       passwordFile: env.passwordFile,
       tlsCaFile: env.caFile,
     }),
+    /** The server's CPU time so far (its postmaster and backends), in milliseconds. */
+    cpuMs() {
+      const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return processTreeCpuMs(pid);
+    },
     /** Drops schemas made by the bench. */
     drop(schemas) {
       for (const schema of schemas) {
