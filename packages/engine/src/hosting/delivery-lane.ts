@@ -71,6 +71,11 @@ export class DeliveryLane {
     this.breaker = new CircuitBreaker(options.module.settings.breaker, options.now);
   }
 
+  /** Calls into the module running now; each holds a `MaxConcurrency` slot until its outcome is recorded. */
+  get callsInFlight(): number {
+    return this.running;
+  }
+
   get progId(): string {
     return this.options.module.progId;
   }
