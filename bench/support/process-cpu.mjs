@@ -2,10 +2,9 @@
 // say where the machine's cores went.
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15 of proc(5), in 1/100 s clock ticks). */
+/** utime + stime of a process, from /proc/<pid>/stat. */
 export function processCpuMs(pid) {
-  const fields = _statFields(pid);
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  return _cpuMs(_statFields(pid));
 }
 
 /** This process's CPU time. */
@@ -21,12 +20,17 @@ export function processTreeCpuMs(pid) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const fields = _statFields(entry);
-      if (Number(fields[1]) === pid) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      if (Number(fields[1]) === pid) total += _cpuMs(fields);
     } catch {
       // Gone since the listing.
     }
   }
   return total;
+}
+
+/** utime + stime (fields 14 and 15 of proc(5), in 1/100 s clock ticks) of a process's stat fields, in ms. */
+function _cpuMs(fields) {
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** The fields of /proc/<pid>/stat after the command name (which may hold spaces), from the state on. */

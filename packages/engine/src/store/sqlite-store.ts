@@ -557,6 +557,10 @@ function _databaseMarks(prepare: (sql: string) => StatementSync): HighWaterMarks
   };
 }
 
+/**
+ * Opens the high-water marks and compares them with the database: refuses a database that is behind them, unless
+ * the operator accepts the loss, which raises the database's counters above the marks (nothing is ever reused).
+ */
 function _checkHighWaterMarks(
   db: DatabaseSync,
   file: string,
@@ -576,7 +580,9 @@ function _checkHighWaterMarks(
     });
   }
   const { file: marks, stored } = opened;
-  const now = _databaseMarks((sql) => db.prepare(sql));
+  // Read at open and once more after an accepted rollback raised the counters: not worth keeping the statement.
+  const prepare = (sql: string) => db.prepare(sql);
+  const now = _databaseMarks(prepare);
   const behind = stored ? marksBehind(now, stored) : [];
   if (behind.length > 0) {
     if (!acceptRollback) {
@@ -613,7 +619,7 @@ function _checkHighWaterMarks(
       throw error;
     }
   }
-  marks.raise(_databaseMarks((sql) => db.prepare(sql)));
+  marks.raise(_databaseMarks(prepare));
   return marks;
 }
 
