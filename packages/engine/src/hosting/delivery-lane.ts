@@ -108,49 +108,57 @@ export class DeliveryLane {
 
   private async pump(): Promise<void> {
     this.pumping = true;
-    const { module, outbox, owner, only } = this.options;
     try {
       do {
-        this.again = false;
-        this.startAhead();
-        if (this.stopped || only?.size === 0) break;
-        // Claim only when a call slot is free (the read-ahead is then used up), so a module whose calls all hang
-        // holds no more than `MaxConcurrency` rows; read ahead a batch while the breaker is closed, and only the
-        // probe when it is half-open.
-        const allowance = this.breaker.allowance();
-        if (this.running >= module.settings.concurrency || this.ahead.length > 0 || allowance <= 0) break;
-        const limit = allowance === Number.POSITIVE_INFINITY ? CLAIM_BATCH - this.running : allowance - this.running;
-        if (limit <= 0 || this.heldByPacer()) break;
-        // Draining a backlog with a module that answers at once makes claims, calls and completions one unbroken
-        // chain of promises: between full batches, yield to the event loop so requests and timers get their turn.
-        if (this.lastClaimFull) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          if (this.stopped) break;
-        }
-        const now = this.options.now();
-        const rows = await outbox.claim(module.progId, {
-          now: new Date(now),
-          limit,
-          owner,
-          // The last row of a batch may wait for every call before it: its lease covers them all.
-          leaseUntil: new Date(
-            now + (Math.ceil(limit / module.settings.concurrency) + 1) * module.settings.notifyTimeoutMs + 60_000,
-          ),
-          ...(only && { eventIds: [...only] }),
-        });
-        this.ahead.push(...rows);
-        if (this.stopped) await this.giveBack();
-        this.startAhead();
-        this.lastClaimFull = rows.length === limit;
-        if (this.lastClaimFull) this.again = true;
+        await this.claimDue();
+        // Held back by the pacer, the lane is woken when it lets go: nothing to time. Looking up the next due time
+        // is a round trip to the store; a wake meanwhile (a commit) makes the lane claim again.
+        if (!this.pacedOut) await this.arm();
       } while (this.again && !this.stopped);
-      // Held back by the pacer, the lane is woken when it lets go: nothing to time.
-      if (!this.pacedOut) await this.arm();
     } catch (error) {
-      this.options.logger.error({ module: module.progId, err: error }, 'exit outbox lane failed to claim');
+      this.options.logger.error({ module: this.progId, err: error }, 'exit outbox lane failed to claim');
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Claims and calls due rows while slots are free, batch after batch while the claims come back full. */
+  private async claimDue(): Promise<void> {
+    const { module, outbox, owner, only } = this.options;
+    do {
+      this.again = false;
+      this.startAhead();
+      if (this.stopped || only?.size === 0) return;
+      // Claim only when a call slot is free (the read-ahead is then used up), so a module whose calls all hang
+      // holds no more than `MaxConcurrency` rows; read ahead a batch while the breaker is closed, and only the
+      // probe when it is half-open.
+      const allowance = this.breaker.allowance();
+      if (this.running >= module.settings.concurrency || this.ahead.length > 0 || allowance <= 0) return;
+      const limit = allowance === Number.POSITIVE_INFINITY ? CLAIM_BATCH - this.running : allowance - this.running;
+      if (limit <= 0 || this.heldByPacer()) return;
+      // Draining a backlog with a module that answers at once makes claims, calls and completions one unbroken
+      // chain of promises: between full batches, yield to the event loop so requests and timers get their turn.
+      if (this.lastClaimFull) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.stopped) return;
+      }
+      const now = this.options.now();
+      const rows = await outbox.claim(module.progId, {
+        now: new Date(now),
+        limit,
+        owner,
+        // The last row of a batch may wait for every call before it: its lease covers them all.
+        leaseUntil: new Date(
+          now + (Math.ceil(limit / module.settings.concurrency) + 1) * module.settings.notifyTimeoutMs + 60_000,
+        ),
+        ...(only && { eventIds: [...only] }),
+      });
+      this.ahead.push(...rows);
+      if (this.stopped) await this.giveBack();
+      this.startAhead();
+      this.lastClaimFull = rows.length === limit;
+      if (this.lastClaimFull) this.again = true;
+    } while (this.again && !this.stopped);
   }
 
   /** True while the pacer holds delivery back; the lane wakes when it lets go. */
