@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthority, editCaTemplateNames, PRINCIPALS, setupCa } from '../packages/engine/dist/index.js';
 import { burstSubmission, issueBurst, SUBMITTERS, timedBurst } from './support/issuance-burst.mjs';
-import { importStore, median, postgresForBench } from './support/postgres-bench.mjs';
+import { median } from './support/median.mjs';
+import { importStore, postgresForBench } from './support/postgres-bench.mjs';
 import { ownCpuMs } from './support/process-cpu.mjs';
 
 const COUNT = Number(process.env.BENCH_ISSUANCE_COUNT ?? 2000);

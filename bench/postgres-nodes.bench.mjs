@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthority, editCaTemplateNames, setupCa } from '../packages/engine/dist/index.js';
-import { importStore, median, postgresForBench } from './support/postgres-bench.mjs';
+import { median } from './support/median.mjs';
+import { importStore, postgresForBench } from './support/postgres-bench.mjs';
 
 const COUNT = Number(process.env.BENCH_NODES_COUNT ?? 3000);
 const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 6);

@@ -96,10 +96,3 @@ export function importStore(specifier) {
     return import(new URL('../../packages/store-postgres/dist/index.js', import.meta.url).href);
   return import(specifier);
 }
-
-/** The median of some numbers. */
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
