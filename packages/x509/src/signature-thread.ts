@@ -105,12 +105,12 @@ function _submit(pending: _Pending): void {
   const thread = _thread ?? _start();
   if (thread.posted.size === 0 && thread.outgoing.length === 0) thread.worker.ref();
   thread.outgoing.push(pending);
-  // An idle thread gets the job at once; a busy one gets every job queued by the code running now in one message
-  // (it would not start on them sooner, and one message costs the event loop less than several).
-  if (thread.posted.size === 0) _flush(thread);
-  else if (!thread.flushQueued) {
+  // The jobs queued during this turn of the event loop go together in one message, at its check phase: one message
+  // costs the event loop less than several, and a server's requests arrive one socket read at a time, each its own
+  // callback, so a flush per callback (a microtask) would post one message per request.
+  if (!thread.flushQueued) {
     thread.flushQueued = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       thread.flushQueued = false;
       _flush(thread);
     });
