@@ -10,6 +10,14 @@ import { formatEventId } from './in-flight-deliveries';
 import type { LoadedExitModule } from './load-exit-modules';
 import { isExhausted, retryDelayMs } from './retry-policy';
 
+/**
+ * Told as each `Notify` starts; what it answers is told the call's outcome as soon as the call returns, before the
+ * outcome is recorded in the outbox. The exit-module thread records the call it is inside, to blame the right module
+ * if the thread dies in it, and sends the outcome to the engine at once: a module blocking the thread next would
+ * otherwise keep it from ever reading the store's answer, and the delivery would be missing from metrics and history.
+ */
+export type NotifyCallObserver = (progId: string, context: number) => ((record: DeliveryRecord) => void) | undefined;
+
 /** Options of {@link DeliveryLane}. */
 export interface DeliveryLaneOptions {
   readonly module: LoadedExitModule;
@@ -25,11 +33,7 @@ export interface DeliveryLaneOptions {
   readonly random?: () => number;
   /** Every attempt's outcome, for waiters, metrics and tests. */
   readonly onAttempt: (record: DeliveryRecord, row: OutboxRow) => void;
-  /**
-   * Called as each `Notify` starts; what it returns is called when it returns (the exit-module thread records the
-   * call it is inside, to blame the right module if the thread dies in it).
-   */
-  readonly onCall?: (progId: string, context: number) => (() => void) | undefined;
+  readonly onCall?: NotifyCallObserver;
   /** When given, the lane starts calls and takes rows only while it is open (see `createDeliveryPacer`). */
   readonly pacer?: DeliveryPacer;
 }
@@ -266,7 +270,6 @@ export class DeliveryLane {
     const started = performance.now();
     const endCall = this.options.onCall?.(module.progId, row.context);
     const outcome = await module.hosted.doNotify(row.event, row.context);
-    endCall?.();
     end();
     const record: DeliveryRecord = {
       event: row.event,
@@ -278,6 +281,7 @@ export class DeliveryLane {
       eventId,
       attempt: row.attempts,
     };
+    endCall?.(record);
     try {
       const now = new Date(this.options.now());
       if (outcome.ok) {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '@certexit/core';
 import type { ExitActionRecords } from '../store/exit-action-records';
 import type { ExitOutboxStore, OutboxRow } from '../store/exit-outbox-store';
+import type { NotifyCallObserver } from './delivery-lane';
 import { DeliveryLane } from './delivery-lane';
 import type { DeliveryPacer } from './delivery-pacer';
 import type { DeliveryRecord } from './delivery-record';
@@ -39,8 +40,7 @@ export interface ExitOutboxOptions {
   /** The idempotency store's records, pruned with the outbox. */
   readonly actions?: ExitActionRecords;
   readonly onDelivered?: (record: DeliveryRecord) => void;
-  /** Called as each `Notify` starts; what it returns, when it returns. */
-  readonly onCall?: (progId: string, context: number) => (() => void) | undefined;
+  readonly onCall?: NotifyCallObserver;
   /** Holds delivery back while the engine is saturated (the exit-module thread). */
   readonly pacer?: DeliveryPacer;
   readonly now?: () => number;

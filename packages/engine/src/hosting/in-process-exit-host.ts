@@ -2,6 +2,7 @@ import type { Logger } from '@certexit/core';
 import { readRegistryValue } from '@certexit/core';
 import type { CaContext } from '../ca/ca-context';
 import { CA_REGISTRY_VALUES } from '../registry/ca-registry-values';
+import type { NotifyCallObserver } from './delivery-lane';
 import type { DeliveryPacer } from './delivery-pacer';
 import type { DeliveryRecord } from './delivery-record';
 import type { ExitHost, ExitModuleInfo } from './exit-host';
@@ -24,8 +25,8 @@ export interface InProcessExitHostOptions {
   /** @default 5000 */
   firstAttemptWaitMs?: number;
   onDelivered?: (record: DeliveryRecord) => void;
-  /** Called as each `Notify` through the outbox starts; what it returns, when it returns. */
-  onCall?: (progId: string, context: number) => (() => void) | undefined;
+  /** Told as each `Notify` through the outbox starts, and its outcome when it returns. */
+  onCall?: NotifyCallObserver;
   /** Holds delivery back while the engine is saturated (the exit-module thread). */
   pacer?: DeliveryPacer;
 }

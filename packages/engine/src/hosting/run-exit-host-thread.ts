@@ -42,13 +42,21 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
   let host: InProcessExitHost | undefined;
   let pacer: DeliveryPacer | undefined;
   // Deliveries go to the engine together, once per turn of this thread's event loop, and before the next call into a
-  // module: a module stuck in a loop never lets the turn end, and the thread ended for it would take them along.
+  // module: a module stuck in a loop never lets the turn end, and the thread ended for it would take them along. A
+  // call's outcome is taken as the call returns, not once the outbox has recorded it: the next call may block the
+  // thread before it reads the store's answer (on PostgreSQL, a round trip).
   let records: DeliveryRecord[] = [];
   const flush = () => {
     if (records.length === 0) return;
     post({ type: 'delivered', records });
     records = [];
   };
+  const deliver = (record: DeliveryRecord) => {
+    if (records.length === 0) setImmediate(flush);
+    records.push(record);
+  };
+  // The outcomes sent as their calls returned, which the outbox reports again once recorded.
+  const sent = new WeakSet<DeliveryRecord>();
   port.on('message', (message: ToExitHostThread) => {
     if (message.type === 'ping') post({ type: 'pong', id: message.id });
     else if (message.type === 'stop' && host && ca) {
@@ -115,17 +123,19 @@ export async function runExitHostThread(port: MessagePort, data: ExitHostThreadD
       notifyTimeoutMs: data.notifyTimeoutMs,
       delivery: 'background',
       onDelivered(record) {
-        if (records.length === 0) setImmediate(flush);
-        records.push(record);
+        // The shutdown event's deliveries come only this way.
+        if (!sent.has(record)) deliver(record);
       },
       onCall(progId, context) {
         flush();
         const call = { progId, context };
         const forget = recordCall(data.calls, call);
         const ended = pacer?.callStarted(call);
-        return () => {
+        return (record) => {
           forget();
           ended?.();
+          sent.add(record);
+          deliver(record);
         };
       },
       pacer,
