@@ -46,7 +46,6 @@ export class RegistryFile {
     }
   }
 
-  /** The current tree; views built on `() => file.root()` see every change. */
   /**
    * The current tree; views built on `() => file.root()` see every change. A change another process (the CLI's
    * `setreg`) saved is picked up within `refreshMs` (default 500 ms): a running server needs no restart to see it.
