@@ -27,6 +27,7 @@ import {
 } from '../packages/engine/dist/index.js';
 import { createMemoryServerExit, defaultFixture } from '../packages/testing/dist/index.js';
 import * as x509 from '../packages/x509/dist/index.js';
+import { median } from './support/median.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100000);
 // "Per delivered event" is measured the way certexit delivers one: the module reads through the engine's
@@ -165,7 +166,6 @@ async function prepare(hosted) {
   };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const runDirect = await prepare(direct);
 const runDispatch = await prepare(dispatch);
 const ROUNDS = 7;
