@@ -176,4 +176,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     new_value TEXT
   );
   `,
+  // 3: no foreign keys from a request's rows (certificate, attributes, extensions) to the request, nor from outbox
+  // rows to their event. PostgreSQL checks each by a query and a lock on the parent row at the end of every
+  // statement, per child row: a fifth of the server's time per issuance. The store writes a request's rows in the
+  // statement or transaction that writes or reads the request, and deletes them with it (docs/postgresql.md,
+  // "Decisions").
+  `
+  ALTER TABLE certificates DROP CONSTRAINT IF EXISTS certificates_request_id_fkey;
+  ALTER TABLE request_attributes DROP CONSTRAINT IF EXISTS request_attributes_request_id_fkey;
+  ALTER TABLE request_extensions DROP CONSTRAINT IF EXISTS request_extensions_request_id_fkey;
+  ALTER TABLE exit_outbox DROP CONSTRAINT IF EXISTS exit_outbox_event_id_fkey;
+  `,
 ];

@@ -160,6 +160,48 @@ describe('the PostgreSQL store: schema, numbers, batches, the high-water mark', 
     expect(newer?.message).toMatch(/newer than this certexit knows/);
   });
 
+  it('upgrades a version 2 schema: its foreign keys go (version 3), its rows stay', async () => {
+    const where = place();
+    const store = await openAt(where);
+    store.setExitSubscribers(() => ['A.Exit']);
+    await store.transaction(async (tx) => {
+      const id = await tx.insertRequest(request(1));
+      await tx.setAttributes(id, [['CertificateTemplate', 'WebServer']]);
+      await tx.recordExitEvent(1, id);
+    });
+    await store.close();
+    const foreignKeys = () =>
+      psql(
+        `SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint
+           WHERE contype = 'f' AND connamespace = '"${where.schema}"'::regnamespace`,
+        env,
+      );
+    expect(foreignKeys()).toBe('');
+    // The schema as version 2 left it.
+    psql(
+      `SET search_path = "${where.schema}";
+       ALTER TABLE certificates ADD CONSTRAINT certificates_request_id_fkey
+         FOREIGN KEY (request_id) REFERENCES requests (request_id);
+       ALTER TABLE request_attributes ADD CONSTRAINT request_attributes_request_id_fkey
+         FOREIGN KEY (request_id) REFERENCES requests (request_id);
+       ALTER TABLE request_extensions ADD CONSTRAINT request_extensions_request_id_fkey
+         FOREIGN KEY (request_id) REFERENCES requests (request_id);
+       ALTER TABLE exit_outbox ADD CONSTRAINT exit_outbox_event_id_fkey
+         FOREIGN KEY (event_id) REFERENCES exit_events (event_id);
+       DELETE FROM certexit_schema_migrations WHERE version = 3;`,
+      env,
+    );
+    expect(foreignKeys()).toBe(
+      'certificates_request_id_fkey,exit_outbox_event_id_fkey,request_attributes_request_id_fkey,request_extensions_request_id_fkey',
+    );
+    const upgraded = await openAt(where);
+    expect(await upgraded.schemaVersion()).toBe(3);
+    expect(foreignKeys()).toBe('');
+    const [row] = await upgraded.listRequests();
+    expect(await upgraded.getAttributes(row!.RequestID)).toEqual([['CertificateTemplate', 'WebServer']]);
+    expect(Number(psql(`SELECT count(*) FROM "${where.schema}".exit_outbox`, env))).toBe(1);
+  });
+
   it('hands out RequestIDs once across nodes, and fails only the transaction whose rows break a constraint', async () => {
     const where = place();
     const [a, b] = await Promise.all([openAt(where), openAt(where)]);
