@@ -178,9 +178,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // 3: no foreign keys from a request's rows (certificate, attributes, extensions) to the request, nor from outbox
   // rows to their event. PostgreSQL checks each by a query and a lock on the parent row at the end of every
-  // statement, per child row: a fifth of the server's time per issuance. The store writes a request's rows in the
-  // statement or transaction that writes or reads the request, and deletes them with it (docs/postgresql.md,
-  // "Decisions").
+  // statement, per child row: a fifth of the server's time per issuance. The store checks once per request instead
+  // (postgres-write-ops.ts; docs/postgresql.md, "Decisions").
   `
   ALTER TABLE certificates DROP CONSTRAINT IF EXISTS certificates_request_id_fkey;
   ALTER TABLE request_attributes DROP CONSTRAINT IF EXISTS request_attributes_request_id_fkey;

@@ -4,7 +4,14 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { POSTGRES_LOCKS } from './postgres-lock-keys';
 import type { PostgresRequestIds } from './postgres-request-ids';
 import type { WriteOp, WriteResult } from './postgres-write-ops';
-import { BATCH_STATEMENT, batchParameters, executeOps, highestRequestId, isBatchable } from './postgres-write-ops';
+import {
+  BATCH_STATEMENT,
+  batchParameters,
+  executeOps,
+  highestRequestId,
+  isBatchable,
+  parentRequestOf,
+} from './postgres-write-ops';
 
 /** Options of {@link PostgresTransactions}. */
 export interface PostgresTransactionsOptions {
@@ -181,8 +188,9 @@ export class PostgresTransactions {
   private async flush(unit: _Unit): Promise<void> {
     if (unit.ops.length === 0) return;
     const ops = unit.ops.splice(0);
+    const before = [...unit.created].filter(([, unsent]) => unsent === undefined).map(([id]) => id);
     for (const op of ops) if (op.kind === 'request') unit.created.set(op.id, undefined);
-    const sent = await executeOps(unit.client!, ops);
+    const sent = await executeOps(unit.client!, ops, before);
     unit.sent = _merge(unit.sent, sent);
   }
 
@@ -203,7 +211,7 @@ export class PostgresTransactions {
       unit.done = true;
       return;
     }
-    if (!client && unit.ops.every(isBatchable)) {
+    if (!client && unit.ops.every((op) => isBatchable(op) && _ownParent(unit, op))) {
       unit.done = true;
       await new Promise((resolve, reject) => {
         this.queue.push({ unit, resolve, reject });
@@ -288,6 +296,12 @@ export class PostgresTransactions {
       client.release(_brokenConnection(failed) ? (failed as Error) : undefined);
     }
   }
+}
+
+/** Whether a write adds rows to no request, or to one this transaction inserts (the batch writes both together). */
+function _ownParent(unit: _Unit, op: WriteOp): boolean {
+  const parent = parentRequestOf(op);
+  return parent === undefined || unit.created.get(parent) !== undefined;
 }
 
 function _merge(a: WriteResult, b: WriteResult): WriteResult {

@@ -40,6 +40,29 @@ export function isBatchable(op: WriteOp): boolean {
   );
 }
 
+/** The request a write adds rows to (its certificate, attributes or extensions), if it is such a write. */
+export function parentRequestOf(op: WriteOp): number | undefined {
+  if (op.kind === 'certificate') return op.row.RequestID;
+  if (op.kind === 'attributes' || op.kind === 'extensions') return op.requestId;
+  return undefined;
+}
+
+/**
+ * Whether a request's rows may be written: it exists, and stays until this transaction ends (`FOR KEY SHARE`, what
+ * a foreign key would take; a concurrent `deleterow` waits, then deletes them with it). The schema has no foreign
+ * keys (migration 3): the batched path writes only rows of requests it inserts, and the other writes check here.
+ */
+async function _requireRequest(client: ClientBase, requestId: number, known: Set<number>): Promise<void> {
+  if (known.has(requestId)) return;
+  const r = await client.query({
+    name: 'certexit_require_request',
+    text: 'SELECT 1 FROM requests WHERE request_id = $1 FOR KEY SHARE',
+    values: [requestId],
+  });
+  if (r.rowCount !== 1) throw new Error(`the CA database has no request ${requestId}`);
+  known.add(requestId);
+}
+
 const _EVENT_COLUMNS = ['event', 'context', 'created_at', 'modules'];
 
 /** Inserts one exit event with its outbox rows (one per module, in order); answers its EventID. */
@@ -53,11 +76,19 @@ const _INSERT_EVENT = `WITH e AS (
 
 /**
  * Sends writes one statement at a time on a connection inside a transaction (updates, CA certificates and CRLs,
- * and the writes of a transaction that reads): in their order, each as the SQLite store would make it.
+ * and the writes of a transaction that reads): in their order, each as the SQLite store would make it. `created`
+ * holds the RequestIDs this transaction inserted before.
  */
-export async function executeOps(client: ClientBase, ops: readonly WriteOp[]): Promise<WriteResult> {
+export async function executeOps(
+  client: ClientBase,
+  ops: readonly WriteOp[],
+  created: Iterable<number> = [],
+): Promise<WriteResult> {
   const result: WriteResult = { requestId: 0, eventId: 0, crlNumber: 0, outboxRows: 0 };
+  const known = new Set(created);
   for (const op of ops) {
+    const parent = parentRequestOf(op);
+    if (parent !== undefined) await _requireRequest(client, parent, known);
     switch (op.kind) {
       case 'request': {
         const values = requestInsertValues(op.id, op.row);
@@ -66,16 +97,18 @@ export async function executeOps(client: ClientBase, ops: readonly WriteOp[]): P
           text: `INSERT INTO requests (${REQUEST_INSERT_COLUMNS.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
           values,
         });
+        known.add(op.id);
         result.requestId = Math.max(result.requestId, op.id);
         break;
       }
       case 'update-request': {
         const { names, values } = requestUpdateValues(op.changes);
         if (names.length === 0) break;
-        await client.query(
+        const updated = await client.query(
           `UPDATE requests SET ${names.map((n, i) => `${n} = $${i + 1}`).join(', ')} WHERE request_id = $${names.length + 1}`,
           [...values, op.id],
         );
+        if (updated.rowCount !== 1) throw new Error(`the CA database has no request ${op.id}`);
         break;
       }
       case 'certificate': {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CaStore, CaStoreSettings } from '@certexit/engine';
+import type { CaStore, CaStoreSettings, CaStoreTransaction } from '@certexit/engine';
 import { DatabaseWentBackError, StorageFaultError } from '@certexit/engine';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -200,6 +200,49 @@ describe('the PostgreSQL store: schema, numbers, batches, the high-water mark', 
     const [row] = await upgraded.listRequests();
     expect(await upgraded.getAttributes(row!.RequestID)).toEqual([['CertificateTemplate', 'WebServer']]);
     expect(Number(psql(`SELECT count(*) FROM "${where.schema}".exit_outbox`, env))).toBe(1);
+  });
+
+  it("writes a request's rows only while the request exists (the checks its foreign keys made)", async () => {
+    const where = place();
+    const store = await openAt(where);
+    store.setExitSubscribers(() => []);
+    const certificate = (id: number, serial: string) => ({
+      RequestID: id,
+      RawCertificate: Uint8Array.from([1, 2, 3]),
+      SerialNumber: serial,
+      CertificateHash: serial,
+      NotBefore: new Date(0),
+      NotAfter: new Date(1),
+      values: {},
+      certificateName: {},
+    });
+    const id = await store.transaction((tx) => tx.insertRequest({ ...request(1), Disposition: 9 }));
+    // A later transaction adds rows to it, as resubmitting a pending request does.
+    await store.transaction(async (tx) => {
+      await tx.updateRequest(id, { Disposition: 20 });
+      await tx.insertCertificate(certificate(id, 'a1'));
+      await tx.setAttributes(id, [['CertificateTemplate', 'WebServer']]);
+    });
+    expect((await store.getRequest(id))?.Disposition).toBe(20);
+    expect(await store.getAttributes(id)).toEqual([['CertificateTemplate', 'WebServer']]);
+    // Rows for a request that is not there (never was, or deleted meanwhile) are refused, with nothing half-written.
+    for (const write of [
+      (tx: CaStoreTransaction) => tx.insertCertificate(certificate(999, 'b1')),
+      (tx: CaStoreTransaction) => tx.setAttributes(999, [['a', 'b']]),
+      (tx: CaStoreTransaction) => tx.setExtensions(999, []),
+      (tx: CaStoreTransaction) => tx.updateRequest(999, { Disposition: 20 }),
+    ]) {
+      const refused = await failure(
+        store.transaction(async (tx) => {
+          await tx.insertRequest(request(2));
+          await write(tx);
+        }),
+      );
+      expect(refused?.message).toMatch(/no request 999/);
+    }
+    expect(Number(psql(`SELECT count(*) FROM "${where.schema}".requests`, env))).toBe(1);
+    expect(Number(psql(`SELECT count(*) FROM "${where.schema}".certificates`, env))).toBe(1);
+    expect(Number(psql(`SELECT count(*) FROM "${where.schema}".request_attributes`, env))).toBe(1);
   });
 
   it('hands out RequestIDs once across nodes, and fails only the transaction whose rows break a constraint', async () => {
