@@ -55,6 +55,17 @@ const request = (n: number) => ({
   system: {},
 });
 
+const certificate = (id: number, serial: string) => ({
+  RequestID: id,
+  RawCertificate: Uint8Array.from([1, 2, 3]),
+  SerialNumber: serial,
+  CertificateHash: serial,
+  NotBefore: new Date(0),
+  NotAfter: new Date(1),
+  values: {},
+  certificateName: {},
+});
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -206,16 +217,6 @@ describe('the PostgreSQL store: schema, numbers, batches, the high-water mark', 
     const where = place();
     const store = await openAt(where);
     store.setExitSubscribers(() => []);
-    const certificate = (id: number, serial: string) => ({
-      RequestID: id,
-      RawCertificate: Uint8Array.from([1, 2, 3]),
-      SerialNumber: serial,
-      CertificateHash: serial,
-      NotBefore: new Date(0),
-      NotAfter: new Date(1),
-      values: {},
-      certificateName: {},
-    });
     const id = await store.transaction((tx) => tx.insertRequest({ ...request(1), Disposition: 9 }));
     // A later transaction adds rows to it, as resubmitting a pending request does.
     await store.transaction(async (tx) => {
@@ -256,16 +257,6 @@ describe('the PostgreSQL store: schema, numbers, batches, the high-water mark', 
     expect(new Set(ids).size).toBe(120);
     expect(Number(psql(`SELECT count(*) FROM "${where.schema}".requests`, env))).toBe(120);
     // One duplicate serial among concurrent issuances: it alone fails.
-    const certificate = (id: number, serial: string) => ({
-      RequestID: id,
-      RawCertificate: Uint8Array.from([1, 2, 3]),
-      SerialNumber: serial,
-      CertificateHash: serial,
-      NotBefore: new Date(0),
-      NotAfter: new Date(1),
-      values: {},
-      certificateName: {},
-    });
     await a.transaction(async (tx) => tx.insertCertificate(certificate(await tx.insertRequest(request(0)), 'dd')));
     const results = await Promise.allSettled(
       Array.from({ length: 16 }, (_, i) =>
