@@ -188,9 +188,9 @@ export class PostgresTransactions {
   private async flush(unit: _Unit): Promise<void> {
     if (unit.ops.length === 0) return;
     const ops = unit.ops.splice(0);
-    const before = [...unit.created].filter(([, unsent]) => unsent === undefined).map(([id]) => id);
     for (const op of ops) if (op.kind === 'request') unit.created.set(op.id, undefined);
-    const sent = await executeOps(unit.client!, ops, before);
+    // A request's own insert comes before its rows (its RequestID comes from it), in this flush or an earlier one.
+    const sent = await executeOps(unit.client!, ops, unit.created.keys());
     unit.sent = _merge(unit.sent, sent);
   }
 

@@ -77,7 +77,7 @@ const _INSERT_EVENT = `WITH e AS (
 /**
  * Sends writes one statement at a time on a connection inside a transaction (updates, CA certificates and CRLs,
  * and the writes of a transaction that reads): in their order, each as the SQLite store would make it. `created`
- * holds the RequestIDs this transaction inserted before.
+ * holds the RequestIDs this transaction inserts, whose rows need no check.
  */
 export async function executeOps(
   client: ClientBase,
