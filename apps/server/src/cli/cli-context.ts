@@ -12,6 +12,11 @@ export interface CliIo {
   err(line: string): void;
   /** A logger to use instead of the CLI's own (tests). */
   logger?: Logger;
+  /**
+   * Where `serve` writes its JSON log lines, each ending in a newline (default: through {@link err}). The process's
+   * CLI writes the lines of each turn of the event loop to standard error in one write (`turnBufferedLines`).
+   */
+  logStream?: () => { write(line: string): void };
   /** Standard input as text (tests; default: the process's). */
   stdin?: () => Promise<string>;
   /** Asks for a password without echo (tests; default: the terminal). */
@@ -82,7 +87,7 @@ export function createCliContext(io: CliIo, options: () => CliGlobalOptions): Cl
       else for (const line of text) io.out(line);
     },
     logger,
-    serviceLogger: () => createLogger(level() ?? 'info', destination),
+    serviceLogger: () => createLogger(level() ?? 'info', io.logStream?.() ?? destination),
     setExitCode(next) {
       code = next;
     },

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { runDemo } from '../demo/run-demo';
+import { turnBufferedLines } from '../logging/turn-buffered-lines';
 import type { CliGlobalOptions, CliIo } from './cli-context';
 import { createCliContext } from './cli-context';
 import { cliErrorLine, cliErrorReport } from './cli-error-output';
@@ -25,7 +26,12 @@ import { registerViewCommands } from './commands/view-commands';
 
 export type { CliIo } from './cli-context';
 
-const _stdio: CliIo = { out: (l) => _write(process.stdout, l), err: (l) => _write(process.stderr, l) };
+const _stdio: CliIo = {
+  out: (l) => _write(process.stdout, l),
+  err: (l) => _write(process.stderr, l),
+  // The lines of a turn of the event loop in one write; each text ends in a newline, which `_write` adds back.
+  logStream: () => turnBufferedLines((text) => _write(process.stderr, text.slice(0, -1))),
+};
 
 /**
  * Writes a line; a reader that has gone (`certexit view | head -1`) ends the command quietly, as `cat` does, instead of
