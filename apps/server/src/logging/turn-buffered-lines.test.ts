@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { turnBufferedLines } from './turn-buffered-lines';
 
@@ -27,6 +28,17 @@ describe('turnBufferedLines', () => {
     lines.flush();
     await nextTurn();
     expect(writes).toEqual(['a\n']);
+  });
+
+  it("serves as pino's stream: logger.flush(cb) writes the waiting lines, then calls back", async () => {
+    const writes: string[] = [];
+    const logger = pino(
+      { base: null, timestamp: false },
+      turnBufferedLines((text) => writes.push(text)),
+    );
+    logger.info('one');
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    expect(writes).toEqual(['{"level":30,"msg":"one"}\n']);
   });
 
   it('writes what is waiting when the process exits in the same turn', () => {

@@ -2,8 +2,8 @@
 export interface TurnBufferedLines {
   /** Takes a line (ending in a newline); it is written at the end of this turn of the event loop. */
   write(line: string): void;
-  /** Writes what is waiting now. */
-  flush(): void;
+  /** Writes what is waiting now, then calls `done` (pino's `logger.flush(cb)` passes it). */
+  flush(done?: () => void): void;
 }
 
 /**
@@ -15,21 +15,24 @@ export interface TurnBufferedLines {
 export function turnBufferedLines(write: (text: string) => void): TurnBufferedLines {
   let waiting: string[] = [];
   let scheduled = false;
-  const flush = (): void => {
+  const writeWaiting = (): void => {
     scheduled = false;
     if (waiting.length === 0) return;
     const text = waiting.join('');
     waiting = [];
     write(text);
   };
-  process.on('exit', flush);
+  process.on('exit', writeWaiting);
   return {
     write(line) {
       waiting.push(line);
       if (scheduled) return;
       scheduled = true;
-      setImmediate(flush);
+      setImmediate(writeWaiting);
     },
-    flush,
+    flush(done) {
+      writeWaiting();
+      done?.();
+    },
   };
 }
