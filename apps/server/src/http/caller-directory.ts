@@ -278,8 +278,8 @@ export class CallerDirectory {
    * "racily clean" entries: a removed caller is never accepted because two writes fell in one tick.
    *
    * It looks once per turn of the event loop: the requests a turn authenticates were read from their sockets in it,
-   * so a change finished before they came is seen by its first look, and a `stat` per request cost `serve` 2% of its
-   * busiest thread.
+   * so a change finished before they came is seen by its first look, and a `stat` per request is a system call on
+   * the thread that serves every request.
    */
   refresh(): void {
     if (this.lookedThisTurn) return;
