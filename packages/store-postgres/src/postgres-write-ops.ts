@@ -1,5 +1,7 @@
 import type { CaCertificateRow, CertificateRow, CrlRow, RequestRow, StoredExtension } from '@certexit/engine';
 import type { ClientBase } from 'pg';
+import type { BinaryElementType } from './postgres-binary-arrays';
+import { binaryArray, isBinaryElementType } from './postgres-binary-arrays';
 import {
   CERTIFICATE_COLUMNS,
   certificateInsertValues,
@@ -230,15 +232,41 @@ const _TABLES = {
   },
 } satisfies Record<string, _BatchTable>;
 
+/** One array a table's rows are sent in. */
+interface _BatchArray {
+  readonly name: string;
+  readonly type: BinaryElementType;
+}
+
+const _arraysOfTable = new Map<_BatchTable, readonly _BatchArray[]>();
+
 /** The arrays a table's rows are sent in: one per column, two (offset, length into the blob) per bytes column. */
-function _arrayTypes(t: _BatchTable): string[] {
-  return t.types.flatMap((type) => (type === 'bytea' ? ['integer', 'integer'] : [type]));
+function _arrays(t: _BatchTable): readonly _BatchArray[] {
+  let arrays = _arraysOfTable.get(t);
+  if (!arrays) {
+    arrays = _arraysOfColumns(t);
+    _arraysOfTable.set(t, arrays);
+  }
+  return arrays;
+}
+
+function _arraysOfColumns(t: _BatchTable): _BatchArray[] {
+  return t.columns.flatMap((c, i): _BatchArray[] => {
+    const type = t.types[i]!;
+    if (type === 'bytea')
+      return [
+        { name: `${c}_off`, type: 'integer' },
+        { name: `${c}_len`, type: 'integer' },
+      ];
+    if (!isBinaryElementType(type)) throw new Error(`${t.table}.${c}: no binary array of ${type}`);
+    return [{ name: c, type }];
+  });
 }
 
 /** `INSERT … SELECT … FROM unnest(…)` for a table, its arrays numbered from `$start`; `$1` is the blob. */
 function _insert(t: _BatchTable, start: number): string {
-  const arrays = _arrayTypes(t);
-  const names = t.columns.flatMap((c, i) => (t.types[i] === 'bytea' ? [`${c}_off`, `${c}_len`] : [c]));
+  const arrays = _arrays(t);
+  const names = arrays.map((a) => a.name);
   const select = t.columns.map((c, i) =>
     t.types[i] === 'bytea'
       ? `CASE WHEN u.${c}_len < 0 THEN NULL ELSE substring($1::bytea FROM u.${c}_off + 1 FOR u.${c}_len) END`
@@ -246,23 +274,31 @@ function _insert(t: _BatchTable, start: number): string {
   );
   return `INSERT INTO ${t.table} (${t.columns.join(', ')})
         SELECT ${select.join(', ')}
-          FROM unnest(${arrays.map((type, i) => `$${start + i}::${type}[]`).join(', ')}) AS u(${names.join(', ')})`;
+          FROM unnest(${arrays.map((a, i) => `$${start + i}::${a.type}[]`).join(', ')}) AS u(${names.join(', ')})`;
 }
 
 const _R = 2;
-const _C = _R + _arrayTypes(_TABLES.requests).length;
-const _A = _C + _arrayTypes(_TABLES.certificates).length;
-const _X = _A + _arrayTypes(_TABLES.attributes).length;
-const _E = _X + _arrayTypes(_TABLES.extensions).length;
-const _N = _E + 4;
+const _C = _R + _arrays(_TABLES.requests).length;
+const _A = _C + _arrays(_TABLES.certificates).length;
+const _X = _A + _arrays(_TABLES.attributes).length;
+const _E = _X + _arrays(_TABLES.extensions).length;
+/** The arrays the batch's exit events are sent in. */
+const _EVENT_ARRAYS: readonly _BatchArray[] = [
+  { name: 'event', type: 'bigint' },
+  { name: 'context', type: 'bigint' },
+  { name: 'created_at', type: 'bigint' },
+  { name: 'modules', type: 'text' },
+];
+const _N = _E + _EVENT_ARRAYS.length;
 
 /**
  * The batched path: the writes of many transactions (new requests, their attributes, extensions and certificates,
  * their exit events with one outbox row per subscribed module) as one statement, which PostgreSQL runs atomically
  * in one transaction with one commit; the text never changes, so each connection prepares it once. Rows go as one
- * array per column; every byte string of the batch goes once, in binary, in one blob (`$1`) the rows point into
- * (as text arrays they would be hex, twice their size). Events get their EventIDs, and the outbox rows their ids, in
- * the order of the arrays: commit order, per request.
+ * array per column, each in PostgreSQL's binary array format (`postgres-binary-arrays.ts`); every byte string of the
+ * batch goes once, in binary, in one blob (`$1`) the rows point into (as text arrays they would be hex, twice their
+ * size). Events get their EventIDs, and the outbox rows their ids, in the order of the arrays: commit order, per
+ * request.
  */
 export const BATCH_STATEMENT = `WITH
   r AS (${_insert(_TABLES.requests, _R)}),
@@ -271,8 +307,8 @@ export const BATCH_STATEMENT = `WITH
   x AS (${_insert(_TABLES.extensions, _X)}),
   e AS (INSERT INTO exit_events (event, context, created_at, modules)
         SELECT u.event, u.context, u.created_at, u.modules
-          FROM unnest($${_E}::bigint[], $${_E + 1}::bigint[], $${_E + 2}::bigint[], $${_E + 3}::text[])
-               WITH ORDINALITY AS u(event, context, created_at, modules, ord)
+          FROM unnest(${_EVENT_ARRAYS.map((a, i) => `$${_E + i}::${a.type}[]`).join(', ')})
+               WITH ORDINALITY AS u(${_EVENT_ARRAYS.map((a) => a.name).join(', ')}, ord)
          ORDER BY u.ord
         RETURNING event_id, event, context, created_at, modules),
   o AS (INSERT INTO exit_outbox (prog_id, event_id, event, context, status, attempts, next_attempt_at, created_at, updated_at)
@@ -287,7 +323,7 @@ SELECT (SELECT max(event_id) FROM e) AS event_id, (SELECT count(*) FROM o) AS ou
 export function batchParameters(ops: readonly WriteOp[], channel: string): unknown[] {
   const chunks: Buffer[] = [];
   let size = 0;
-  const columnsOf = (t: _BatchTable) => _arrayTypes(t).map((): unknown[] => []);
+  const columnsOf = (t: _BatchTable) => _arrays(t).map((): unknown[] => []);
   const requests = columnsOf(_TABLES.requests);
   const certificates = columnsOf(_TABLES.certificates);
   const attributes = columnsOf(_TABLES.attributes);
@@ -342,7 +378,17 @@ export function batchParameters(ops: readonly WriteOp[], channel: string): unkno
         throw new Error(`a ${op.kind} write cannot be batched`);
     }
   }
-  return [Buffer.concat(chunks, size), ...requests, ...certificates, ...attributes, ...extensions, ...events, channel];
+  const binary = (t: _BatchTable, columns: unknown[][]) =>
+    _arrays(t).map((a, i) => binaryArray(a.type, columns[i]!, `${t.table}.${a.name}`));
+  return [
+    Buffer.concat(chunks, size),
+    ...binary(_TABLES.requests, requests),
+    ...binary(_TABLES.certificates, certificates),
+    ...binary(_TABLES.attributes, attributes),
+    ...binary(_TABLES.extensions, extensions),
+    ..._EVENT_ARRAYS.map((a, i) => binaryArray(a.type, events[i]!, `exit_events.${a.name}`)),
+    channel,
+  ];
 }
 
 /** The highest RequestID among batched writes. */
