@@ -2,7 +2,8 @@
 // committed certificate (request, certificate, attributes, extensions, exit event), 16 concurrent submitters, one
 // engine process, no exit module, as bench/issuance.bench.mjs measures the embedded store. PostgreSQL is the server of
 // scripts/postgres.sh on this machine (TLS verified, scram; DBSynchronousCommit at its default, off: the embedded
-// store's durability, see docs/postgresql.md), so the two stores share the same two cores. Rounds alternate which
+// store's durability, see docs/postgresql.md; its shared memory on huge pages when the script runs as root, which the
+// bench prints), so the two stores share the same two cores. Rounds alternate which
 // store goes first (an even number of rounds: each order as often); the ratio is the median of the rounds' ratios,
 // each from two runs one after the other (the machine's load drifts more between rounds than within one). Each round
 // also prints the CPU time per issuance of the engine on each store and of the PostgreSQL server (its postmaster and
@@ -22,6 +23,7 @@ const ROUNDS = Number(process.env.BENCH_POSTGRES_ROUNDS ?? 6);
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 const postgres = postgresForBench();
+console.log(`PostgreSQL's shared memory: ${postgres.sharedMemory()}`);
 const schemas = [];
 const submission = await burstSubmission({
   subject: 'CN=bench, O=certexit',

@@ -21,6 +21,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => sile
 const NODE = new URL('./support/postgres-node.mjs', import.meta.url).pathname;
 
 const postgres = postgresForBench();
+console.log(`PostgreSQL's shared memory: ${postgres.sharedMemory()}`);
 const schemas = [];
 
 /** Issuances per second of `nodes` processes together on one fresh CA. */

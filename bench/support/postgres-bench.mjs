@@ -42,6 +42,7 @@ export function postgresForBench() {
     started = true;
   }
   const env = readEnv(file);
+  const postmasterPid = () => Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     env,
     /** Store settings for a new CA in schema `schema`, over TLS verified against the server's CA. */
@@ -54,8 +55,14 @@ export function postgresForBench() {
     }),
     /** The server's CPU time so far (its postmaster and backends), in milliseconds. */
     cpuMs() {
-      const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-      return processTreeCpuMs(pid);
+      return processTreeCpuMs(postmasterPid());
+    },
+    /** What the server's shared memory sits on: huge pages change its CPU per issuance (docs/postgresql.md). */
+    sharedMemory() {
+      const smaps = readFileSync(`/proc/${postmasterPid()}/smaps`, 'utf8');
+      const huge = [...smaps.matchAll(/^Size:\s+(\d+) kB\nKernelPageSize:\s+2048 kB$/gm)];
+      const mb = huge.reduce((sum, m) => sum + Number(m[1]), 0) / 1024;
+      return huge.length > 0 ? `huge pages (${mb.toFixed(0)} MB)` : 'ordinary 4 KB pages';
     },
     /** Drops schemas made by the bench. */
     drop(schemas) {
