@@ -1,6 +1,7 @@
 // Two engine nodes on one PostgreSQL database against one node, in the same run: the same CA (one folder, one schema),
 // the same 16 concurrent submitters in all (16 in one process, or 8 in each of two), the same number of issuances,
-// each node in a process of its own that opens the CA and warms up before the clock starts. Rounds alternate which
+// each node in a process of its own that opens the CA and warms up (1,000 issuances) before the clock starts; the clock
+// stops at the last node's last issuance, and the next run starts once the nodes have stopped. Rounds alternate which
 // configuration goes first (an even number of rounds: each order as often); the ratio is the median of the rounds'
 // ratios, each from two runs one after the other (the machine's load drifts more between rounds than within one). On
 // two cores the engine processes and PostgreSQL share them: a second node may not add throughput, but must not take
@@ -55,6 +56,7 @@ async function run(nodes) {
   for (const c of children) c.send({ type: 'go' });
   await Promise.all(done);
   const perSecond = (COUNT * 1000) / (performance.now() - started);
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
   rmSync(dir, { recursive: true, force: true });
   return perSecond;
 }
