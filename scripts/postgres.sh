@@ -189,7 +189,8 @@ reserve_huge_pages() {
   needed=$(as_user "$(bin_dir)/postgres" -D "$DATA" -c "config_file=$DATA/postgresql.conf" \
     -C shared_memory_size_in_huge_pages 2>/dev/null) || return 0
   case "$needed" in '' | *[!0-9]*) return 0 ;; esac
-  free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+  # Free counts pages another server has reserved but not touched yet (Rsvd): those are not free for this one.
+  free=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
   [ "${free:-0}" -lt "$needed" ] || return 0
   total=$(cat "$HUGEPAGES_SYSCTL")
   echo $((total + needed - free)) >"$HUGEPAGES_SYSCTL" 2>/dev/null || true

@@ -202,71 +202,60 @@ export async function executeOps(
   return result;
 }
 
-/** One table's part of the batch: its columns, their types, and which hold bytes. */
-interface _BatchTable {
-  readonly table: string;
-  readonly columns: readonly string[];
-  readonly types: readonly string[];
-}
-
-const _TABLES = {
-  requests: {
-    table: 'requests',
-    columns: REQUEST_INSERT_COLUMNS,
-    types: REQUEST_INSERT_COLUMNS.map((c) => REQUEST_COLUMN_TYPES[c]),
-  },
-  certificates: {
-    table: 'certificates',
-    columns: CERTIFICATE_COLUMNS,
-    types: ['bigint', 'bytea', 'text', 'text', 'bigint', 'bigint', 'text', 'text'],
-  },
-  attributes: {
-    table: 'request_attributes',
-    columns: ['request_id', 'seq', 'name', 'value'],
-    types: ['bigint', 'bigint', 'text', 'text'],
-  },
-  extensions: {
-    table: 'request_extensions',
-    columns: ['request_id', 'seq', 'oid', 'flags', 'value'],
-    types: ['bigint', 'bigint', 'text', 'bigint', 'bytea'],
-  },
-} satisfies Record<string, _BatchTable>;
-
 /** One array a table's rows are sent in. */
 interface _BatchArray {
   readonly name: string;
   readonly type: BinaryElementType;
 }
 
-const _arraysOfTable = new Map<_BatchTable, readonly _BatchArray[]>();
-
-/** The arrays a table's rows are sent in: one per column, two (offset, length into the blob) per bytes column. */
-function _arrays(t: _BatchTable): readonly _BatchArray[] {
-  let arrays = _arraysOfTable.get(t);
-  if (!arrays) {
-    arrays = _arraysOfColumns(t);
-    _arraysOfTable.set(t, arrays);
-  }
-  return arrays;
+/** One table's part of the batch: its columns, their types, and the arrays its rows are sent in. */
+interface _BatchTable {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly types: readonly string[];
+  readonly arrays: readonly _BatchArray[];
 }
 
-function _arraysOfColumns(t: _BatchTable): _BatchArray[] {
-  return t.columns.flatMap((c, i): _BatchArray[] => {
-    const type = t.types[i]!;
+/** A table's part: one array per column, two (offset, length into the blob) per bytes column. */
+function _batchTable(table: string, columns: readonly string[], types: readonly string[]): _BatchTable {
+  const arrays = columns.flatMap((c, i): _BatchArray[] => {
+    const type = types[i]!;
     if (type === 'bytea')
       return [
         { name: `${c}_off`, type: 'integer' },
         { name: `${c}_len`, type: 'integer' },
       ];
-    if (!isBinaryElementType(type)) throw new Error(`${t.table}.${c}: no binary array of ${type}`);
+    if (!isBinaryElementType(type)) throw new Error(`${table}.${c}: no binary array of ${type}`);
     return [{ name: c, type }];
   });
+  return { table, columns, types, arrays };
 }
+
+/** The PostgreSQL type of each column of {@link CERTIFICATE_COLUMNS}. */
+const _CERTIFICATE_COLUMN_TYPES = ['bigint', 'bytea', 'text', 'text', 'bigint', 'bigint', 'text', 'text'];
+
+const _TABLES = {
+  requests: _batchTable(
+    'requests',
+    REQUEST_INSERT_COLUMNS,
+    REQUEST_INSERT_COLUMNS.map((c) => REQUEST_COLUMN_TYPES[c]),
+  ),
+  certificates: _batchTable('certificates', CERTIFICATE_COLUMNS, _CERTIFICATE_COLUMN_TYPES),
+  attributes: _batchTable(
+    'request_attributes',
+    ['request_id', 'seq', 'name', 'value'],
+    ['bigint', 'bigint', 'text', 'text'],
+  ),
+  extensions: _batchTable(
+    'request_extensions',
+    ['request_id', 'seq', 'oid', 'flags', 'value'],
+    ['bigint', 'bigint', 'text', 'bigint', 'bytea'],
+  ),
+};
 
 /** `INSERT … SELECT … FROM unnest(…)` for a table, its arrays numbered from `$start`; `$1` is the blob. */
 function _insert(t: _BatchTable, start: number): string {
-  const arrays = _arrays(t);
-  const names = arrays.map((a) => a.name);
+  const names = t.arrays.map((a) => a.name);
   const select = t.columns.map((c, i) =>
     t.types[i] === 'bytea'
       ? `CASE WHEN u.${c}_len < 0 THEN NULL ELSE substring($1::bytea FROM u.${c}_off + 1 FOR u.${c}_len) END`
@@ -274,14 +263,14 @@ function _insert(t: _BatchTable, start: number): string {
   );
   return `INSERT INTO ${t.table} (${t.columns.join(', ')})
         SELECT ${select.join(', ')}
-          FROM unnest(${arrays.map((a, i) => `$${start + i}::${a.type}[]`).join(', ')}) AS u(${names.join(', ')})`;
+          FROM unnest(${t.arrays.map((a, i) => `$${start + i}::${a.type}[]`).join(', ')}) AS u(${names.join(', ')})`;
 }
 
 const _R = 2;
-const _C = _R + _arrays(_TABLES.requests).length;
-const _A = _C + _arrays(_TABLES.certificates).length;
-const _X = _A + _arrays(_TABLES.attributes).length;
-const _E = _X + _arrays(_TABLES.extensions).length;
+const _C = _R + _TABLES.requests.arrays.length;
+const _A = _C + _TABLES.certificates.arrays.length;
+const _X = _A + _TABLES.attributes.arrays.length;
+const _E = _X + _TABLES.extensions.arrays.length;
 /** The arrays the batch's exit events are sent in. */
 const _EVENT_ARRAYS: readonly _BatchArray[] = [
   { name: 'event', type: 'bigint' },
@@ -323,7 +312,7 @@ SELECT (SELECT max(event_id) FROM e) AS event_id, (SELECT count(*) FROM o) AS ou
 export function batchParameters(ops: readonly WriteOp[], channel: string): unknown[] {
   const chunks: Buffer[] = [];
   let size = 0;
-  const columnsOf = (t: _BatchTable) => _arrays(t).map((): unknown[] => []);
+  const columnsOf = (t: _BatchTable) => t.arrays.map((): unknown[] => []);
   const requests = columnsOf(_TABLES.requests);
   const certificates = columnsOf(_TABLES.certificates);
   const attributes = columnsOf(_TABLES.attributes);
@@ -379,7 +368,7 @@ export function batchParameters(ops: readonly WriteOp[], channel: string): unkno
     }
   }
   const binary = (t: _BatchTable, columns: unknown[][]) =>
-    _arrays(t).map((a, i) => binaryArray(a.type, columns[i]!, `${t.table}.${a.name}`));
+    t.arrays.map((a, i) => binaryArray(a.type, columns[i]!, `${t.table}.${a.name}`));
   return [
     Buffer.concat(chunks, size),
     ...binary(_TABLES.requests, requests),
