@@ -1,6 +1,6 @@
 // The PostgreSQL server of the benches on it: the one scripts/postgres.sh runs (started here when it is not, and
 // stopped again at the end), and CA folders on it, each in a schema of its own.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,16 +33,22 @@ function readEnv(file) {
 export function postgresForBench() {
   const dir = process.env.POSTGRES_DIR ?? join(root, '.tmp/postgres');
   const file = process.env.CERTEXIT_POSTGRES_ENV_FILE ?? join(dir, 'env');
-  let started = false;
-  if (!existsSync(file)) {
-    execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'start'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const script = (command, stdio) =>
+    spawnSync('bash', [join(root, 'scripts/postgres.sh'), command], {
+      stdio,
       env: { ...process.env, POSTGRES_DIR: dir },
     });
+  // An env file alone says nothing: a server that was killed leaves its own behind.
+  let started = false;
+  if (script('status', 'ignore').status !== 0) {
+    const start = script('start', ['ignore', 'ignore', 'inherit']);
+    if (start.status !== 0) throw new Error(`scripts/postgres.sh start failed (exit ${start.status})`);
     started = true;
   }
   const env = readEnv(file);
-  const postmasterPid = () => Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  // The cluster's files are in the state folder: POSTGRES_DIR, or the folder its `state` file names.
+  const state = existsSync(join(dir, 'state')) ? readFileSync(join(dir, 'state'), 'utf8').trim() : dir;
+  const postmasterPid = () => Number(readFileSync(join(state, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     env,
     /** Store settings for a new CA in schema `schema`, over TLS verified against the server's CA. */
@@ -88,11 +94,7 @@ export function postgresForBench() {
       }
     },
     stop() {
-      if (started)
-        execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'stop'], {
-          stdio: 'ignore',
-          env: { ...process.env, POSTGRES_DIR: dir },
-        });
+      if (started) script('stop', 'ignore');
     },
   };
 }
