@@ -181,8 +181,8 @@ running_pid() { pid_from_file "$DATA/postmaster.pid" postgres postmaster; }
 HUGEPAGES_SYSCTL=/proc/sys/vm/nr_hugepages
 HUGEPAGES_ADDED=$STATE/hugepages-added
 
-# Every backend maps the shared buffers page by page, and on 4 KB pages each first touch is a page fault: a fifth of
-# the server's CPU per issuance on the benchmark machine, a few hundredths on 2 MB pages.
+# Every backend maps the shared buffers page by page: on 4 KB pages each first touch of a buffer is a page fault, and
+# a CA's inserts keep touching new buffers (measured in docs/postgresql.md).
 reserve_huge_pages() {
   [ "$(id -u)" = 0 ] && [ -w "$HUGEPAGES_SYSCTL" ] || return 0
   local needed free total added
