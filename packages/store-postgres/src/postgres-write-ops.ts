@@ -67,6 +67,11 @@ async function _requireRequest(client: ClientBase, requestId: number, known: Set
 
 const _EVENT_COLUMNS = ['event', 'context', 'created_at', 'modules'];
 
+/** The values of an exit event's row, in {@link _EVENT_COLUMNS} order (its modules one per line, or NULL). */
+function _eventValues(op: Extract<WriteOp, { kind: 'event' }>): unknown[] {
+  return [op.event, op.context, op.createdAt, op.modules.length > 0 ? op.modules.join('\n') : null];
+}
+
 /** Inserts one exit event with its outbox rows (one per module, in order); answers its EventID. */
 const _INSERT_EVENT = `WITH e AS (
     INSERT INTO exit_events (${_EVENT_COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4) RETURNING event_id, event, context, created_at
@@ -185,13 +190,7 @@ export async function executeOps(
         const r = await client.query({
           name: 'certexit_insert_event',
           text: _INSERT_EVENT,
-          values: [
-            op.event,
-            op.context,
-            op.createdAt,
-            op.modules.length > 0 ? op.modules.join('\n') : null,
-            op.modules,
-          ],
+          values: [..._eventValues(op), op.modules],
         });
         result.eventId = Math.max(result.eventId, Number(r.rows[0]?.event_id ?? 0));
         result.outboxRows += Number(r.rows[0]?.outbox_rows ?? 0);
@@ -251,6 +250,7 @@ const _TABLES = {
     ['request_id', 'seq', 'oid', 'flags', 'value'],
     ['bigint', 'bigint', 'text', 'bigint', 'bytea'],
   ),
+  events: _batchTable('exit_events', _EVENT_COLUMNS, ['bigint', 'bigint', 'bigint', 'text']),
 };
 
 /** `INSERT … SELECT … FROM unnest(…)` for a table, its arrays numbered from `$start`; `$1` is the blob. */
@@ -271,14 +271,7 @@ const _C = _R + _TABLES.requests.arrays.length;
 const _A = _C + _TABLES.certificates.arrays.length;
 const _X = _A + _TABLES.attributes.arrays.length;
 const _E = _X + _TABLES.extensions.arrays.length;
-/** The arrays the batch's exit events are sent in. */
-const _EVENT_ARRAYS: readonly _BatchArray[] = [
-  { name: 'event', type: 'bigint' },
-  { name: 'context', type: 'bigint' },
-  { name: 'created_at', type: 'bigint' },
-  { name: 'modules', type: 'text' },
-];
-const _N = _E + _EVENT_ARRAYS.length;
+const _N = _E + _TABLES.events.arrays.length;
 
 /**
  * The batched path: the writes of many transactions (new requests, their attributes, extensions and certificates,
@@ -296,8 +289,8 @@ export const BATCH_STATEMENT = `WITH
   x AS (${_insert(_TABLES.extensions, _X)}),
   e AS (INSERT INTO exit_events (event, context, created_at, modules)
         SELECT u.event, u.context, u.created_at, u.modules
-          FROM unnest(${_EVENT_ARRAYS.map((a, i) => `$${_E + i}::${a.type}[]`).join(', ')})
-               WITH ORDINALITY AS u(${_EVENT_ARRAYS.map((a) => a.name).join(', ')}, ord)
+          FROM unnest(${_TABLES.events.arrays.map((a, i) => `$${_E + i}::${a.type}[]`).join(', ')})
+               WITH ORDINALITY AS u(${_EVENT_COLUMNS.join(', ')}, ord)
          ORDER BY u.ord
         RETURNING event_id, event, context, created_at, modules),
   o AS (INSERT INTO exit_outbox (prog_id, event_id, event, context, status, attempts, next_attempt_at, created_at, updated_at)
@@ -317,7 +310,7 @@ export function batchParameters(ops: readonly WriteOp[], channel: string): unkno
   const certificates = columnsOf(_TABLES.certificates);
   const attributes = columnsOf(_TABLES.attributes);
   const extensions = columnsOf(_TABLES.extensions);
-  const events: unknown[][] = [[], [], [], []];
+  const events = columnsOf(_TABLES.events);
   const push = (t: _BatchTable, columns: unknown[][], values: readonly unknown[]) => {
     let a = 0;
     for (let i = 0; i < values.length; i++) {
@@ -355,13 +348,7 @@ export function batchParameters(ops: readonly WriteOp[], channel: string): unkno
           push(_TABLES.extensions, extensions, [op.requestId, seq, e.oid, e.flags, param(e.value)]);
         break;
       case 'event':
-        for (const [i, v] of [
-          op.event,
-          op.context,
-          op.createdAt,
-          op.modules.length > 0 ? op.modules.join('\n') : null,
-        ].entries())
-          events[i]!.push(v);
+        push(_TABLES.events, events, _eventValues(op));
         break;
       default:
         throw new Error(`a ${op.kind} write cannot be batched`);
@@ -375,7 +362,7 @@ export function batchParameters(ops: readonly WriteOp[], channel: string): unkno
     ...binary(_TABLES.certificates, certificates),
     ...binary(_TABLES.attributes, attributes),
     ...binary(_TABLES.extensions, extensions),
-    ..._EVENT_ARRAYS.map((a, i) => binaryArray(a.type, events[i]!, `exit_events.${a.name}`)),
+    ...binary(_TABLES.events, events),
     channel,
   ];
 }
